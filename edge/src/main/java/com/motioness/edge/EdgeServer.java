@@ -1,0 +1,165 @@
+package com.motioness.edge;
+
+import com.motioness.edge.auth.DevSessionAuthenticator;
+import com.motioness.edge.auth.Principal;
+import com.motioness.edge.auth.ProjectKeys;
+import com.motioness.edge.config.EdgeConfig;
+import com.motioness.edge.fanout.CloseReason;
+import com.motioness.edge.fanout.FanoutDispatcher;
+import com.motioness.edge.fanout.LoopFanout;
+import com.motioness.edge.fanout.StreamSettings;
+import com.motioness.edge.http.EdgeChannelInitializer;
+import com.motioness.edge.http.EdgeServices;
+import com.motioness.edge.log.EventLog;
+import com.motioness.edge.log.embedded.EmbeddedEventLog;
+import com.motioness.edge.ring.EventRing;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running edge: event loops, their fan-outs, the ring and its dispatcher, the event log and
+ * the listening socket, wired in the order each needs the one before. {@link #close()} undoes it
+ * in reverse, ending every open stream cleanly so clients resume from their cursors.
+ */
+public final class EdgeServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+
+    private final EdgeConfig config;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup ioGroup;
+    private final List<LoopFanout> fanouts = new ArrayList<>();
+    private final FanoutDispatcher dispatcher;
+    private final EventRing ring;
+    private final EventLog log;
+    private final Channel serverChannel;
+
+    private EdgeServer(EdgeConfig config) throws InterruptedException {
+        this.config = config;
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        // Pooled, explicitly: a retained duplicate of a pooled buffer is a recycled object, which
+        // is what keeps a delivery free of allocation.
+        ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+
+        StreamSettings settings = new StreamSettings(alloc, config.pingInterval(),
+                config.maxStreamDuration(), config.slowConsumerTimeout(), config.writeBufferHigh());
+        for (EventExecutor executor : ioGroup) {
+            fanouts.add(new LoopFanout((EventLoop) executor, settings));
+        }
+        dispatcher = new FanoutDispatcher(alloc, fanouts);
+        ring = new EventRing(config.ringSize(), dispatcher);
+        log = new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), Clock.systemUTC());
+
+        Map<String, Principal> sessions = new HashMap<>();
+        config.devSessions().forEach((token, session) ->
+                sessions.put(token, new Principal(session.userId(), session.projectIds())));
+        EdgeServices services = new EdgeServices(new ProjectKeys(config.projectKeys()),
+                new DevSessionAuthenticator(sessions), log, fanouts, config.corsOrigins(), config.ingestToken(),
+                config.maxIngestBytes(), config.retry(), config.headerTimeout());
+
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        int high = config.writeBufferHigh();
+        serverChannel = new ServerBootstrap()
+                .group(bossGroup, ioGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.ALLOCATOR, alloc)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
+                .childHandler(new EdgeChannelInitializer(services, config.maxRequestLine(), config.maxHeaderSize()))
+                .bind(new InetSocketAddress(config.bind(), config.port()))
+                .sync()
+                .channel();
+        LOG.info("edge listening on {} ({} transport, {} event loops, embedded event log)",
+                serverChannel.localAddress(), epoll ? "epoll" : "nio", fanouts.size());
+    }
+
+    /** Starts a server; returns once it listens. */
+    public static EdgeServer start(EdgeConfig config) throws InterruptedException {
+        return new EdgeServer(config);
+    }
+
+    /** The port the server listens on (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The event log, for the demo producer and tests. */
+    public EventLog log() {
+        return log;
+    }
+
+    /** The configuration the server runs with. */
+    public EdgeConfig config() {
+        return config;
+    }
+
+    /** Open streams on this node. */
+    public int openStreams() {
+        int total = 0;
+        for (LoopFanout fanout : fanouts) {
+            total += fanout.subscriberCount();
+        }
+        return total;
+    }
+
+    /** The ring's consumer, for its counters. */
+    public FanoutDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /**
+     * Stops taking connections, ends every open stream (each client resumes from its cursor on
+     * another node or after a restart), then stops the ring, the log and the loops.
+     */
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        List<CompletableFuture<Void>> ended = new ArrayList<>();
+        for (LoopFanout fanout : fanouts) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            fanout.loop().execute(() -> {
+                fanout.endAll(CloseReason.SHUTDOWN);
+                done.complete(null);
+            });
+            ended.add(done);
+        }
+        try {
+            CompletableFuture.allOf(ended.toArray(new CompletableFuture<?>[0])).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("not every stream ended cleanly: {}", e.toString());
+        }
+        log.close();
+        ring.close();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

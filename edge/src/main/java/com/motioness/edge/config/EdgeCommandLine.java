@@ -1,0 +1,213 @@
+package com.motioness.edge.config;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line of {@code motioness-edge}, on picocli: typed options, defaults shown in
+ * {@code --help}, and errors that name the flag. It only turns flags into an {@link EdgeConfig};
+ * the config validates.
+ */
+@Command(name = "motioness-edge", mixinStandardHelpOptions = true, sortOptions = false,
+        version = "motioness-edge 0.1.0",
+        description = "Server-Sent Events edge of Motioness: streams asset lifecycle events to EventSource, curl "
+                + "and CDNs. With no Redis configured, events come from an embedded in-memory log.%n",
+        footer = {"%nExample:%n  java -jar edge/target/motioness-edge.jar --demo%n",
+            "Durations: 500ms, 15s, 5m, 1h. Sizes: bytes, or with k / m (binary)."})
+public final class EdgeCommandLine {
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port = 8080;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind = "0.0.0.0";
+
+    @Option(names = "--project-key", paramLabel = "KEY=PROJECT_ID", description = "A public project key; repeatable.")
+    List<String> projectKeys = new ArrayList<>();
+
+    @Option(names = "--keys-file", paramLabel = "PATH", description = "More keys: one KEY=PROJECT_ID per line, # comments.")
+    Path keysFile;
+
+    @Option(names = "--dev-session", paramLabel = "TOKEN=USER_ID:PROJECT_ID[,PROJECT_ID...]",
+            description = "A development session cookie value and the projects it may read; repeatable. Not for production.")
+    List<String> devSessions = new ArrayList<>();
+
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+            description = "An origin allowed to call the session-cookie routes with credentials; repeatable.")
+    List<String> corsOrigins = new ArrayList<>();
+
+    @Option(names = "--ingest-token", paramLabel = "TOKEN",
+            description = "Bearer token of POST /internal/events; ingest is off without it.")
+    String ingestToken;
+
+    @Option(names = "--ping-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Send ': ping' on a stream idle this long (default: 15s).")
+    Duration pingInterval = Duration.ofSeconds(15);
+
+    @Option(names = "--max-stream-duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Hard cap of one stream; each closes up to 10% (at most 30s) earlier, at random (default: 5m).")
+    Duration maxStreamDuration = Duration.ofMinutes(5);
+
+    @Option(names = "--retry", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Reconnection delay advised to clients in 'retry:' (default: 3s).")
+    Duration retry = Duration.ofSeconds(3);
+
+    @Option(names = "--retention-count", paramLabel = "N", description = "Events kept per stream (default: ${DEFAULT-VALUE}).")
+    int retentionCount = 1000;
+
+    @Option(names = "--retention-age", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long events are kept (default: 1h).")
+    Duration retentionAge = Duration.ofHours(1);
+
+    @Option(names = "--header-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Time a client has to send a complete request (default: 10s).")
+    Duration headerTimeout = Duration.ofSeconds(10);
+
+    @Option(names = "--max-request-line", paramLabel = "BYTES", description = "Longest request line; 431 beyond (default: ${DEFAULT-VALUE}).")
+    int maxRequestLine = 4096;
+
+    @Option(names = "--max-header-size", paramLabel = "BYTES", description = "Largest header block; 431 beyond (default: ${DEFAULT-VALUE}).")
+    int maxHeaderSize = 8192;
+
+    @Option(names = "--max-ingest-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Largest ingest body; 413 beyond (default: 1m).")
+    int maxIngestBytes = 1024 * 1024;
+
+    @Option(names = "--write-buffer-high", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Per-connection write high-water mark; low is half, 4x is the hard ceiling (default: 128k).")
+    int writeBufferHigh = 128 * 1024;
+
+    @Option(names = "--slow-consumer-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a stream may stay unwritable before it is cut; the client resumes (default: 5s).")
+    Duration slowConsumerTimeout = Duration.ofSeconds(5);
+
+    @Option(names = "--ring-size", paramLabel = "N", description = "Slots of the event ring, a power of two (default: ${DEFAULT-VALUE}).")
+    int ringSize = 65_536;
+
+    @Option(names = "--io-threads", paramLabel = "N", description = "Event loops serving connections; 0 = 2 x cores (default: ${DEFAULT-VALUE}).")
+    int ioThreads;
+
+    @Option(names = "--demo", description = "Run the built-in demo producer (key " + EdgeConfig.DEMO_KEY
+            + ", session " + EdgeConfig.DEMO_SESSION + ").")
+    boolean demo;
+
+    /** Parses flags into a validated configuration; errors name the flag. */
+    public static EdgeConfig parse(String... args) {
+        EdgeCommandLine flags = new EdgeCommandLine();
+        try {
+            new CommandLine(flags).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return flags.toConfig();
+    }
+
+    /**
+     * Runs the command line: prints help or version, or reports a bad flag (exit code 2), or hands
+     * the configuration to {@code server} and returns its exit code.
+     */
+    public static int run(String[] args, Function<EdgeConfig, Integer> server, PrintWriter out, PrintWriter err) {
+        EdgeCommandLine flags = new EdgeCommandLine();
+        CommandLine commandLine = new CommandLine(flags);
+        EdgeConfig config;
+        try {
+            commandLine.parseArgs(args);
+            if (commandLine.isUsageHelpRequested()) {
+                commandLine.usage(out);
+                return 0;
+            }
+            if (commandLine.isVersionHelpRequested()) {
+                commandLine.printVersionHelp(out);
+                return 0;
+            }
+            config = flags.toConfig();
+        } catch (CommandLine.ParameterException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            err.println("error: " + e.getMessage());
+            err.println("Run with --help for usage.");
+            err.flush();
+            return 2;
+        }
+        return server.apply(config);
+    }
+
+    private EdgeConfig toConfig() {
+        return EdgeConfig.builder()
+                .port(port)
+                .bind(bind)
+                .projectKeys(pairs("--project-key", projectKeys))
+                .keysFile(keysFile)
+                .devSessions(sessions())
+                .corsOrigins(new LinkedHashSet<>(corsOrigins))
+                .ingestToken(ingestToken)
+                .pingInterval(pingInterval)
+                .maxStreamDuration(maxStreamDuration)
+                .retry(retry)
+                .retentionCount(retentionCount)
+                .retentionAge(retentionAge)
+                .headerTimeout(headerTimeout)
+                .maxRequestLine(maxRequestLine)
+                .maxHeaderSize(maxHeaderSize)
+                .maxIngestBytes(maxIngestBytes)
+                .writeBufferHigh(writeBufferHigh)
+                .slowConsumerTimeout(slowConsumerTimeout)
+                .ringSize(ringSize)
+                .ioThreads(ioThreads)
+                .demo(demo)
+                .build();
+    }
+
+    private static Map<String, String> pairs(String flag, List<String> values) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (String value : values) {
+            int eq = value.indexOf('=');
+            if (eq <= 0 || eq == value.length() - 1) {
+                throw new IllegalArgumentException(flag + " expects KEY=VALUE, got \"" + value + "\"");
+            }
+            String before = pairs.putIfAbsent(value.substring(0, eq), value.substring(eq + 1));
+            if (before != null && !before.equals(value.substring(eq + 1))) {
+                throw new IllegalArgumentException(flag + " gives key " + value.substring(0, eq) + " two projects");
+            }
+        }
+        return pairs;
+    }
+
+    private Map<String, EdgeConfig.DevSession> sessions() {
+        Map<String, EdgeConfig.DevSession> sessions = new LinkedHashMap<>();
+        pairs("--dev-session", devSessions).forEach((token, grant) -> {
+            int colon = grant.indexOf(':');
+            if (colon <= 0 || colon == grant.length() - 1) {
+                throw new IllegalArgumentException("--dev-session expects TOKEN=USER_ID:PROJECT_ID[,PROJECT_ID...], got \""
+                        + token + "=" + grant + "\"");
+            }
+            Set<String> projects = new LinkedHashSet<>(List.of(grant.substring(colon + 1).split(",")));
+            sessions.put(token, new EdgeConfig.DevSession(grant.substring(0, colon), projects));
+        });
+        return sessions;
+    }
+
+    /** Converts {@code 500ms}, {@code 15s}, {@code 5m}, {@code 1h}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return Durations.parse(value);
+        }
+    }
+
+    /** Converts {@code 131072}, {@code 128k}, {@code 1m}. */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return ByteSizes.parse(value);
+        }
+    }
+}

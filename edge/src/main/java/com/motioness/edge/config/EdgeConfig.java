@@ -1,0 +1,414 @@
+package com.motioness.edge.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of one edge, immutable and validated as a whole when built: an invalid value
+ * fails at start with a message that names its flag, never later on a request.
+ */
+public final class EdgeConfig {
+    /** The demo's project. */
+    public static final String DEMO_PROJECT = "demo";
+    /** The demo's public project key. */
+    public static final String DEMO_KEY = "demo-key-0123456789";
+    /** The demo's development session cookie value. */
+    public static final String DEMO_SESSION = "demo-session";
+
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{8,128}");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:~-]{1,128}");
+    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?");
+
+    /** A development session: the user and the projects they may read. */
+    public record DevSession(String userId, Set<String> projectIds) {
+        /** Copies the set. */
+        public DevSession {
+            projectIds = Set.copyOf(projectIds);
+        }
+    }
+
+    private final int port;
+    private final String bind;
+    private final Map<String, String> projectKeys;
+    private final Path keysFile;
+    private final Map<String, DevSession> devSessions;
+    private final Set<String> corsOrigins;
+    private final String ingestToken;
+    private final Duration pingInterval;
+    private final Duration maxStreamDuration;
+    private final Duration retry;
+    private final int retentionCount;
+    private final Duration retentionAge;
+    private final Duration headerTimeout;
+    private final int maxRequestLine;
+    private final int maxHeaderSize;
+    private final int maxIngestBytes;
+    private final int writeBufferHigh;
+    private final Duration slowConsumerTimeout;
+    private final int ringSize;
+    private final int ioThreads;
+    private final boolean demo;
+
+    private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions) {
+        port = b.port;
+        bind = b.bind;
+        this.projectKeys = Map.copyOf(projectKeys);
+        keysFile = b.keysFile;
+        this.devSessions = Map.copyOf(devSessions);
+        corsOrigins = Set.copyOf(b.corsOrigins);
+        ingestToken = b.ingestToken;
+        pingInterval = b.pingInterval;
+        maxStreamDuration = b.maxStreamDuration;
+        retry = b.retry;
+        retentionCount = b.retentionCount;
+        retentionAge = b.retentionAge;
+        headerTimeout = b.headerTimeout;
+        maxRequestLine = b.maxRequestLine;
+        maxHeaderSize = b.maxHeaderSize;
+        maxIngestBytes = b.maxIngestBytes;
+        writeBufferHigh = b.writeBufferHigh;
+        slowConsumerTimeout = b.slowConsumerTimeout;
+        ringSize = b.ringSize;
+        ioThreads = b.ioThreads;
+        demo = b.demo;
+    }
+
+    /** A builder with every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code --port}. */
+    public int port() {
+        return port;
+    }
+
+    /** {@code --bind}. */
+    public String bind() {
+        return bind;
+    }
+
+    /** Project key to project id, from {@code --project-key}, {@code --keys-file} and the demo. */
+    public Map<String, String> projectKeys() {
+        return projectKeys;
+    }
+
+    /** {@code --keys-file}, or null. */
+    public Path keysFile() {
+        return keysFile;
+    }
+
+    /** Session token to session, from {@code --dev-session} and the demo. */
+    public Map<String, DevSession> devSessions() {
+        return devSessions;
+    }
+
+    /** {@code --cors-origin}. */
+    public Set<String> corsOrigins() {
+        return corsOrigins;
+    }
+
+    /** {@code --ingest-token}, or null when ingest is disabled. */
+    public String ingestToken() {
+        return ingestToken;
+    }
+
+    /** {@code --ping-interval}. */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    /** {@code --max-stream-duration}. */
+    public Duration maxStreamDuration() {
+        return maxStreamDuration;
+    }
+
+    /** {@code --retry}. */
+    public Duration retry() {
+        return retry;
+    }
+
+    /** {@code --retention-count}. */
+    public int retentionCount() {
+        return retentionCount;
+    }
+
+    /** {@code --retention-age}. */
+    public Duration retentionAge() {
+        return retentionAge;
+    }
+
+    /** {@code --header-timeout}. */
+    public Duration headerTimeout() {
+        return headerTimeout;
+    }
+
+    /** {@code --max-request-line}. */
+    public int maxRequestLine() {
+        return maxRequestLine;
+    }
+
+    /** {@code --max-header-size}. */
+    public int maxHeaderSize() {
+        return maxHeaderSize;
+    }
+
+    /** {@code --max-ingest-bytes}. */
+    public int maxIngestBytes() {
+        return maxIngestBytes;
+    }
+
+    /** {@code --write-buffer-high}. */
+    public int writeBufferHigh() {
+        return writeBufferHigh;
+    }
+
+    /** {@code --slow-consumer-timeout}. */
+    public Duration slowConsumerTimeout() {
+        return slowConsumerTimeout;
+    }
+
+    /** {@code --ring-size}. */
+    public int ringSize() {
+        return ringSize;
+    }
+
+    /** {@code --io-threads}; 0 means Netty's default (2 × cores). */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    /** {@code --demo}. */
+    public boolean demo() {
+        return demo;
+    }
+
+    /** Collects settings; {@link #build()} validates them. */
+    public static final class Builder {
+        private int port = 8080;
+        private String bind = "0.0.0.0";
+        private Map<String, String> projectKeys = Map.of();
+        private Path keysFile;
+        private Map<String, DevSession> devSessions = Map.of();
+        private Set<String> corsOrigins = Set.of();
+        private String ingestToken;
+        private Duration pingInterval = Duration.ofSeconds(15);
+        private Duration maxStreamDuration = Duration.ofMinutes(5);
+        private Duration retry = Duration.ofSeconds(3);
+        private int retentionCount = 1000;
+        private Duration retentionAge = Duration.ofHours(1);
+        private Duration headerTimeout = Duration.ofSeconds(10);
+        private int maxRequestLine = 4096;
+        private int maxHeaderSize = 8192;
+        private int maxIngestBytes = 1024 * 1024;
+        private int writeBufferHigh = 128 * 1024;
+        private Duration slowConsumerTimeout = Duration.ofSeconds(5);
+        private int ringSize = 65_536;
+        private int ioThreads;
+        private boolean demo;
+
+        private Builder() {
+        }
+
+        /** @see EdgeConfig#port() */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** @see EdgeConfig#bind() */
+        public Builder bind(String bind) {
+            this.bind = bind;
+            return this;
+        }
+
+        /** @see EdgeConfig#projectKeys() */
+        public Builder projectKeys(Map<String, String> projectKeys) {
+            this.projectKeys = Map.copyOf(projectKeys);
+            return this;
+        }
+
+        /** @see EdgeConfig#keysFile() */
+        public Builder keysFile(Path keysFile) {
+            this.keysFile = keysFile;
+            return this;
+        }
+
+        /** @see EdgeConfig#devSessions() */
+        public Builder devSessions(Map<String, DevSession> devSessions) {
+            this.devSessions = Map.copyOf(devSessions);
+            return this;
+        }
+
+        /** @see EdgeConfig#corsOrigins() */
+        public Builder corsOrigins(Set<String> corsOrigins) {
+            this.corsOrigins = Set.copyOf(corsOrigins);
+            return this;
+        }
+
+        /** @see EdgeConfig#ingestToken() */
+        public Builder ingestToken(String ingestToken) {
+            this.ingestToken = ingestToken;
+            return this;
+        }
+
+        /** @see EdgeConfig#pingInterval() */
+        public Builder pingInterval(Duration pingInterval) {
+            this.pingInterval = pingInterval;
+            return this;
+        }
+
+        /** @see EdgeConfig#maxStreamDuration() */
+        public Builder maxStreamDuration(Duration maxStreamDuration) {
+            this.maxStreamDuration = maxStreamDuration;
+            return this;
+        }
+
+        /** @see EdgeConfig#retry() */
+        public Builder retry(Duration retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        /** @see EdgeConfig#retentionCount() */
+        public Builder retentionCount(int retentionCount) {
+            this.retentionCount = retentionCount;
+            return this;
+        }
+
+        /** @see EdgeConfig#retentionAge() */
+        public Builder retentionAge(Duration retentionAge) {
+            this.retentionAge = retentionAge;
+            return this;
+        }
+
+        /** @see EdgeConfig#headerTimeout() */
+        public Builder headerTimeout(Duration headerTimeout) {
+            this.headerTimeout = headerTimeout;
+            return this;
+        }
+
+        /** @see EdgeConfig#maxRequestLine() */
+        public Builder maxRequestLine(int maxRequestLine) {
+            this.maxRequestLine = maxRequestLine;
+            return this;
+        }
+
+        /** @see EdgeConfig#maxHeaderSize() */
+        public Builder maxHeaderSize(int maxHeaderSize) {
+            this.maxHeaderSize = maxHeaderSize;
+            return this;
+        }
+
+        /** @see EdgeConfig#maxIngestBytes() */
+        public Builder maxIngestBytes(int maxIngestBytes) {
+            this.maxIngestBytes = maxIngestBytes;
+            return this;
+        }
+
+        /** @see EdgeConfig#writeBufferHigh() */
+        public Builder writeBufferHigh(int writeBufferHigh) {
+            this.writeBufferHigh = writeBufferHigh;
+            return this;
+        }
+
+        /** @see EdgeConfig#slowConsumerTimeout() */
+        public Builder slowConsumerTimeout(Duration slowConsumerTimeout) {
+            this.slowConsumerTimeout = slowConsumerTimeout;
+            return this;
+        }
+
+        /** @see EdgeConfig#ringSize() */
+        public Builder ringSize(int ringSize) {
+            this.ringSize = ringSize;
+            return this;
+        }
+
+        /** @see EdgeConfig#ioThreads() */
+        public Builder ioThreads(int ioThreads) {
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /** @see EdgeConfig#demo() */
+        public Builder demo(boolean demo) {
+            this.demo = demo;
+            return this;
+        }
+
+        /**
+         * Validates every setting, merges the keys file and the demo's key and session.
+         *
+         * @throws IllegalArgumentException naming the flag of the first invalid setting
+         */
+        public EdgeConfig build() {
+            range("--port", port, 0, 65_535);
+            check(bind != null && !bind.isBlank(), "--bind must name an address");
+            Map<String, String> keys = new LinkedHashMap<>(projectKeys);
+            if (keysFile != null) {
+                ProjectKeysFile.read(keysFile).forEach((key, project) -> addKey(keys, key, project, "--keys-file"));
+            }
+            Map<String, DevSession> sessions = new LinkedHashMap<>(devSessions);
+            if (demo) {
+                keys.putIfAbsent(DEMO_KEY, DEMO_PROJECT);
+                sessions.putIfAbsent(DEMO_SESSION, new DevSession("demo-user", Set.of(DEMO_PROJECT)));
+            }
+            keys.forEach((key, project) -> {
+                check(KEY.matcher(key).matches(), "--project-key key must be 8-128 characters of A-Z a-z 0-9 _ -, got \""
+                        + key + "\"");
+                check(ID.matcher(project).matches(), "--project-key project id must be 1-128 characters of "
+                        + "A-Z a-z 0-9 . _ : ~ -, got \"" + project + "\"");
+            });
+            sessions.forEach((token, session) -> {
+                check(!token.isEmpty(), "--dev-session token must not be empty");
+                check(session.userId() != null && !session.userId().isEmpty(), "--dev-session user must not be empty");
+                session.projectIds().forEach(project -> check(ID.matcher(project).matches(),
+                        "--dev-session project id \"" + project + "\" is not a valid id"));
+            });
+            corsOrigins.forEach(origin -> check(ORIGIN.matcher(origin).matches(),
+                    "--cors-origin must be scheme://host[:port] with no path, got \"" + origin + "\""));
+            check(ingestToken == null || ingestToken.length() >= 16, "--ingest-token must be at least 16 characters");
+            positive("--ping-interval", pingInterval);
+            positive("--max-stream-duration", maxStreamDuration);
+            check(!retry.isNegative() && retry.compareTo(Duration.ofHours(1)) <= 0,
+                    "--retry must be between 0 and 1h, got " + Durations.format(retry));
+            range("--retention-count", retentionCount, 1, 1_000_000);
+            positive("--retention-age", retentionAge);
+            positive("--header-timeout", headerTimeout);
+            range("--max-request-line", maxRequestLine, 256, 65_536);
+            range("--max-header-size", maxHeaderSize, 1024, 1024 * 1024);
+            range("--max-ingest-bytes", maxIngestBytes, 1024, 64 * 1024 * 1024);
+            range("--write-buffer-high", writeBufferHigh, 4 * 1024, 16 * 1024 * 1024);
+            positive("--slow-consumer-timeout", slowConsumerTimeout);
+            range("--ring-size", ringSize, 1024, 16 * 1024 * 1024);
+            check(Integer.bitCount(ringSize) == 1, "--ring-size must be a power of two, got " + ringSize);
+            range("--io-threads", ioThreads, 0, 1024);
+            return new EdgeConfig(this, keys, sessions);
+        }
+
+        private static void addKey(Map<String, String> keys, String key, String project, String source) {
+            String before = keys.putIfAbsent(key, project);
+            check(before == null || before.equals(project), source + " maps key " + key + " to " + project
+                    + ", but it already maps to " + before);
+        }
+
+        private static void range(String flag, long value, long min, long max) {
+            check(value >= min && value <= max, flag + " must be between " + min + " and " + max + ", got " + value);
+        }
+
+        private static void positive(String flag, Duration value) {
+            check(value != null && !value.isNegative() && !value.isZero(),
+                    flag + " must be positive, got " + (value == null ? "nothing" : Durations.format(value)));
+        }
+
+        private static void check(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

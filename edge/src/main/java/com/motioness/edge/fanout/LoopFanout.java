@@ -1,0 +1,196 @@
+package com.motioness.edge.fanout;
+
+import io.netty.channel.EventLoop;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.SpscArrayQueue;
+
+/**
+ * The subscriptions of one event loop and the inbox through which the dispatcher hands it frames.
+ * Everything but {@link #offer}, {@link #scheduleDrain} and {@link #hasSubscribers} is confined to
+ * the loop, so routing and delivery take no lock.
+ *
+ * <p>The dispatcher offers each frame to the single-producer single-consumer inbox and, at the end
+ * of its batch, schedules one drain task: one cross-thread hand-off per loop per batch, however
+ * many channels the batch reaches. The drain writes to every subscriber without flushing, then
+ * flushes each written channel once.
+ */
+public final class LoopFanout {
+    private static final int INBOX_CAPACITY = 16_384;
+    /** Frames one drain task handles before yielding the loop to its sockets. */
+    private static final int DRAIN_BUDGET = 4_096;
+
+    private final EventLoop loop;
+    private final StreamSettings settings;
+    private final SpscArrayQueue<SseFrame> inbox = new SpscArrayQueue<>(INBOX_CAPACITY);
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    private volatile int subscriberCount;
+
+    private final Map<String, SubscriberGroup> byAsset = new HashMap<>();
+    private final Map<String, SubscriberGroup> byProject = new HashMap<>();
+    private Subscription[] all = new Subscription[64];
+    private int allSize;
+    private Subscription[] dirty = new Subscription[64];
+    private int dirtySize;
+    private SseFrame tickPing;
+
+    /** Creates the fan-out of one loop and starts its ticker (heartbeat, cap, slow consumers). */
+    public LoopFanout(EventLoop loop, StreamSettings settings) {
+        this.loop = loop;
+        this.settings = settings;
+        loop.scheduleAtFixedRate(this::tick, settings.tickNanos, settings.tickNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The loop this fan-out belongs to. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    StreamSettings settings() {
+        return settings;
+    }
+
+    /** Open streams on this loop; readable from any thread. */
+    public int subscriberCount() {
+        return subscriberCount;
+    }
+
+    // ---- dispatcher thread ----
+
+    boolean hasSubscribers() {
+        return subscriberCount != 0;
+    }
+
+    /** Hands one frame to this loop, waiting while the inbox is full (backpressure to the ring). */
+    void offer(SseFrame frame) {
+        frame.retain();
+        while (!inbox.offer(frame)) {
+            scheduleDrain();
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
+    /**
+     * Schedules a drain unless one is pending. getAndSet on both sides (here and at the start of
+     * the drain) orders the inbox write before the flag, so no wake-up is lost.
+     */
+    void scheduleDrain() {
+        if (!drainScheduled.getAndSet(true)) {
+            loop.execute(drainTask);
+        }
+    }
+
+    // ---- event loop ----
+
+    private void drain() {
+        drainScheduled.getAndSet(false);
+        long now = System.nanoTime();
+        SseFrame frame;
+        for (int n = 0; n < DRAIN_BUDGET && (frame = inbox.poll()) != null; n++) {
+            route(frame, now);
+            frame.release();
+        }
+        flushDirty();
+        if (!inbox.isEmpty()) {
+            scheduleDrain();
+        }
+    }
+
+    private void route(SseFrame frame, long now) {
+        SubscriberGroup group = byAsset.get(frame.assetId);
+        if (group != null) {
+            group.deliver(frame, now, this);
+        }
+        group = byProject.get(frame.projectId);
+        if (group != null) {
+            group.deliver(frame, now, this);
+        }
+    }
+
+    void markDirty(Subscription subscription) {
+        if (!subscription.dirty) {
+            subscription.dirty = true;
+            if (dirtySize == dirty.length) {
+                dirty = Arrays.copyOf(dirty, dirtySize * 2);
+            }
+            dirty[dirtySize++] = subscription;
+        }
+    }
+
+    private void flushDirty() {
+        for (int i = 0; i < dirtySize; i++) {
+            Subscription subscription = dirty[i];
+            dirty[i] = null;
+            subscription.dirty = false;
+            subscription.channel().flush();
+        }
+        dirtySize = 0;
+    }
+
+    void add(Subscription subscription) {
+        Map<String, SubscriberGroup> index = subscription.stream().isAsset() ? byAsset : byProject;
+        index.computeIfAbsent(subscription.stream().id(), id -> new SubscriberGroup()).add(subscription);
+        if (allSize == all.length) {
+            all = Arrays.copyOf(all, allSize * 2);
+        }
+        subscription.loopIndex = allSize;
+        all[allSize++] = subscription;
+        // Volatile write after joining: the dispatcher reads it before deciding to skip this loop,
+        // and the subscription reads the log only after this point (see EventLog's seam rule).
+        subscriberCount = allSize;
+    }
+
+    void remove(Subscription subscription) {
+        if (subscription.loopIndex < 0) {
+            return;
+        }
+        Map<String, SubscriberGroup> index = subscription.stream().isAsset() ? byAsset : byProject;
+        SubscriberGroup group = index.get(subscription.stream().id());
+        group.remove(subscription);
+        if (group.isEmpty()) {
+            index.remove(subscription.stream().id());
+        }
+        int at = subscription.loopIndex;
+        Subscription last = all[--allSize];
+        all[at] = last;
+        last.loopIndex = at;
+        all[allSize] = null;
+        subscription.loopIndex = -1;
+        subscriberCount = allSize;
+    }
+
+    /** The heartbeat frame of the current tick, encoded once and shared by every idle stream. */
+    SseFrame pingFrame() {
+        if (tickPing == null) {
+            tickPing = SseFrame.ping(settings.alloc);
+        }
+        return tickPing;
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        for (int i = allSize - 1; i >= 0; i--) {
+            Subscription subscription = all[i];
+            if (subscription.onTick(now, this)) {
+                markDirty(subscription);
+            }
+        }
+        flushDirty();
+        if (tickPing != null) {
+            tickPing.release();
+            tickPing = null;
+        }
+    }
+
+    /** Ends every stream of this loop (runs on the loop); clients resume from their cursors. */
+    public void endAll(CloseReason reason) {
+        for (int i = allSize - 1; i >= 0; i--) {
+            all[i].end(reason);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package com.motioness.edge.fanout;
+
+import com.motioness.protocol.EventType;
+import com.motioness.protocol.sse.SseFrames;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * One encoded frame shared by every subscriber on a node: the chunk-framed bytes, encoded once,
+ * and the routing fields. Reference counted through its buffer: the dispatcher holds one
+ * reference, each event loop it is handed to holds one, and each write takes a retained duplicate
+ * (a recycled object with the pooled allocator, so a delivery allocates nothing).
+ */
+final class SseFrame {
+    private final ByteBuf chunk;
+    private final int payloadOffset;
+    private final int payloadLength;
+    final long ms;
+    final long seq;
+    final EventType type;
+    final String projectId;
+    final String assetId;
+
+    private SseFrame(ByteBuf chunk, int payloadOffset, int payloadLength, long ms, long seq, EventType type,
+            String projectId, String assetId) {
+        this.chunk = chunk;
+        this.payloadOffset = payloadOffset;
+        this.payloadLength = payloadLength;
+        this.ms = ms;
+        this.seq = seq;
+        this.type = type;
+        this.projectId = projectId;
+        this.assetId = assetId;
+    }
+
+    /** Encodes an event frame, owned by the caller (reference count 1). */
+    static SseFrame event(ByteBufAllocator alloc, long ms, long seq, EventType type, String projectId,
+            String assetId, byte[] json) {
+        ByteBuf chunk = StreamFrames.event(alloc, type, ms, seq, json, true);
+        int payloadLength = SseFrames.eventFrameLength(type, ms, seq, json);
+        return new SseFrame(chunk, StreamFrames.chunkHeaderLength(payloadLength), payloadLength, ms, seq, type,
+                projectId, assetId);
+    }
+
+    /** Encodes the heartbeat comment, owned by the caller. */
+    static SseFrame ping(ByteBufAllocator alloc) {
+        ByteBuf chunk = StreamFrames.ping(alloc);
+        int payloadLength = SseFrames.PING_LENGTH;
+        int payloadOffset = StreamFrames.chunkHeaderLength(payloadLength);
+        return new SseFrame(chunk, payloadOffset, payloadLength, 0, 0, null, null, null);
+    }
+
+    /** A buffer for one channel's write: the whole chunk, or only the SSE bytes for HTTP/1.0. */
+    ByteBuf retainedFor(boolean chunked) {
+        return chunked ? chunk.retainedDuplicate() : chunk.retainedSlice(payloadOffset, payloadLength);
+    }
+
+    void retain() {
+        chunk.retain();
+    }
+
+    void release() {
+        chunk.release();
+    }
+
+    boolean isTerminal() {
+        return type != null && type.isTerminal();
+    }
+}

@@ -1,0 +1,343 @@
+package com.motioness.edge.fanout;
+
+import com.motioness.edge.log.EventLog;
+import com.motioness.edge.log.LoggedEvent;
+import com.motioness.edge.log.ReplayPage;
+import com.motioness.edge.log.StreamRef;
+import com.motioness.protocol.EventId;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.util.ArrayDeque;
+import java.util.function.Predicate;
+
+/**
+ * One client's SSE stream: replays the retained history after its cursor, then follows live
+ * events, with no gap and no duplicate at the seam. Confined to its channel's event loop: every
+ * method runs there, so it needs no lock.
+ *
+ * <p>The seam: the subscription joins its {@link LoopFanout} before it reads the log, so any event
+ * appended after the read arrives live; live frames that arrive while replaying are held back,
+ * and every frame is written only if its id is greater than the last one written.
+ */
+public final class Subscription {
+    private enum State { REPLAYING, LIVE, CLOSED }
+
+    private final Channel channel;
+    private final LoopFanout fanout;
+    private final StreamSettings settings;
+    private final EventLog log;
+    private final StreamRef stream;
+    private final EventId cursor;
+    private final Predicate<String> mayReadProject;
+    private final StreamResponder responder;
+    private final boolean chunked;
+
+    private State state = State.REPLAYING;
+    private boolean headWritten;
+    private boolean awaitingWritability;
+    private String ownerProjectId;
+    private long lastMs = -1;
+    private long lastSeq = -1;
+    private ArrayDeque<SseFrame> heldBack;
+    private long lastWriteNanos;
+    private long deadlineNanos;
+    private long unwritableSinceNanos;
+    private CloseReason closeReason;
+
+    boolean dirty;
+    int groupIndex = -1;
+    int loopIndex = -1;
+
+    /**
+     * @param cursor the client's Last-Event-ID, or null
+     * @param mayReadProject whether the caller may see a project's events; checked against the
+     *     stream's owner before the first byte is written, so an asset of another project is a 404
+     * @param chunked false for an HTTP/1.0 client: the body is then delimited by closing
+     */
+    public Subscription(Channel channel, LoopFanout fanout, EventLog log, StreamRef stream, EventId cursor,
+            Predicate<String> mayReadProject, StreamResponder responder, boolean chunked) {
+        this.channel = channel;
+        this.fanout = fanout;
+        this.settings = fanout.settings();
+        this.log = log;
+        this.stream = stream;
+        this.cursor = cursor;
+        this.mayReadProject = mayReadProject;
+        this.responder = responder;
+        this.chunked = chunked;
+        if (cursor != null) {
+            lastMs = cursor.ms();
+            lastSeq = cursor.seq();
+        }
+    }
+
+    /** Starts the stream: joins the live fan-out, then replays or goes live at once. */
+    public void open() {
+        long now = System.nanoTime();
+        deadlineNanos = settings.deadlineFrom(now);
+        fanout.add(this);
+        if (!stream.isAsset() && cursor == null) {
+            // The activity feed without a cursor starts live: there is nothing to replay.
+            ownerProjectId = stream.id();
+            writeHead(null, now);
+            goLive();
+            return;
+        }
+        readPage(cursor);
+    }
+
+    StreamRef stream() {
+        return stream;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** Why the stream ended, or null while it runs. */
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
+    private void readPage(EventId after) {
+        log.read(stream, after, StreamSettings.REPLAY_PAGE_SIZE).whenComplete((page, error) ->
+                // Always a fresh task: the embedded log completes inline, and a long replay must
+                // neither recurse nor hold the loop from its other channels.
+                channel.eventLoop().execute(() -> onPage(page, error)));
+    }
+
+    private void onPage(ReplayPage page, Throwable error) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (error != null) {
+            if (headWritten) {
+                close(CloseReason.ERROR);
+            } else {
+                reject();
+                responder.writeUnavailable(channel, "event log unavailable: " + error.getMessage());
+            }
+            return;
+        }
+        if (!headWritten) {
+            if (!page.found() || !mayReadProject.test(page.ownerProjectId())) {
+                reject();
+                responder.writeNotFound(channel);
+                return;
+            }
+            ownerProjectId = page.ownerProjectId();
+            EventId terminal = page.terminalId();
+            if (cursor != null && terminal != null && cursor.compareTo(terminal) >= 0) {
+                reject();
+                responder.writeNoContent(channel);
+                return;
+            }
+            writeHead(page.truncatedFor(cursor) ? truncationNotice(page.trimmedThrough()) : null, now);
+        }
+        for (LoggedEvent event : page.events()) {
+            if (!event.isAfter(lastMs, lastSeq)) {
+                continue;
+            }
+            write(StreamFrames.event(settings.alloc, event.type(), event.ms(), event.seq(), event.json(), chunked));
+            lastMs = event.ms();
+            lastSeq = event.seq();
+            lastWriteNanos = now;
+            if (stream.isAsset() && event.type().isTerminal()) {
+                end(CloseReason.TERMINAL);
+                return;
+            }
+        }
+        channel.flush();
+        if (!page.more()) {
+            goLive();
+        } else if (channel.isWritable()) {
+            readPage(new EventId(lastMs, lastSeq));
+        } else {
+            // Replay at the client's pace: the next page is read when the socket drains.
+            awaitingWritability = true;
+        }
+    }
+
+    private static String truncationNotice(EventId trimmedThrough) {
+        return "replay truncated: events up to " + trimmedThrough + " are no longer retained";
+    }
+
+    private void writeHead(String truncationNotice, long now) {
+        responder.writeStreamHead(channel, chunked, truncationNotice);
+        headWritten = true;
+        lastWriteNanos = now;
+    }
+
+    private void goLive() {
+        state = State.LIVE;
+        ArrayDeque<SseFrame> held = heldBack;
+        heldBack = null;
+        if (held != null) {
+            long now = System.nanoTime();
+            SseFrame frame;
+            while ((frame = held.poll()) != null) {
+                // A terminal frame among them ends the stream; the rest are only released.
+                if (state == State.LIVE) {
+                    onLive(frame, now);
+                }
+                frame.release();
+            }
+        }
+        if (state != State.CLOSED) {
+            channel.flush();
+        }
+    }
+
+    /**
+     * Takes one live frame. Runs on the loop for every frame of this stream, so it allocates
+     * nothing and writes without flushing; the fan-out flushes once per batch.
+     *
+     * @return true when it wrote, so the channel needs a flush
+     */
+    boolean onLive(SseFrame frame, long nowNanos) {
+        if (state == State.LIVE) {
+            if (EventId.compare(frame.ms, frame.seq, lastMs, lastSeq) <= 0
+                    || !frame.projectId.equals(ownerProjectId) || !writableOrCut(nowNanos)) {
+                return false;
+            }
+            channel.write(frame.retainedFor(chunked), channel.voidPromise());
+            lastMs = frame.ms;
+            lastSeq = frame.seq;
+            lastWriteNanos = nowNanos;
+            if (stream.isAsset() && frame.isTerminal()) {
+                end(CloseReason.TERMINAL);
+                return false;
+            }
+            return true;
+        }
+        if (state == State.REPLAYING) {
+            if (heldBack == null) {
+                heldBack = new ArrayDeque<>();
+            }
+            if (heldBack.size() >= StreamSettings.MAX_HELD_LIVE_FRAMES) {
+                close(CloseReason.SLOW_CONSUMER);
+                return false;
+            }
+            frame.retain();
+            heldBack.add(frame);
+        }
+        return false;
+    }
+
+    /**
+     * A stream that stays unwritable longer than the timeout, or whose waiting bytes pass the hard
+     * ceiling, is cut: it resumes from its cursor elsewhere and loses nothing, while memory per
+     * connection stays bounded.
+     */
+    private boolean writableOrCut(long nowNanos) {
+        if (channel.isWritable()) {
+            unwritableSinceNanos = 0;
+            return true;
+        }
+        if (unwritableSinceNanos == 0) {
+            unwritableSinceNanos = nowNanos;
+        } else if (nowNanos - unwritableSinceNanos > settings.slowConsumerTimeoutNanos) {
+            close(CloseReason.SLOW_CONSUMER);
+            return false;
+        }
+        ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
+        if (pending != null && pending.totalPendingWriteBytes() > settings.maxPendingBytes) {
+            close(CloseReason.SLOW_CONSUMER);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Periodic check from the loop's ticker: the cap, the slow-consumer timeout and the heartbeat.
+     *
+     * @return true when it wrote a ping, so the channel needs a flush
+     */
+    boolean onTick(long nowNanos, LoopFanout fanout) {
+        if (state == State.CLOSED) {
+            return false;
+        }
+        if (nowNanos - deadlineNanos >= 0) {
+            end(CloseReason.CAP);
+            return false;
+        }
+        if (unwritableSinceNanos != 0 && nowNanos - unwritableSinceNanos > settings.slowConsumerTimeoutNanos) {
+            close(CloseReason.SLOW_CONSUMER);
+            return false;
+        }
+        if (headWritten && nowNanos - lastWriteNanos >= settings.pingIntervalNanos && channel.isWritable()) {
+            channel.write(fanout.pingFrame().retainedFor(chunked), channel.voidPromise());
+            lastWriteNanos = nowNanos;
+            return true;
+        }
+        return false;
+    }
+
+    /** From the channel handler: the socket drained below the low-water mark, or filled up. */
+    public void onWritabilityChanged() {
+        if (state == State.CLOSED || !channel.isWritable()) {
+            return;
+        }
+        unwritableSinceNanos = 0;
+        if (awaitingWritability) {
+            awaitingWritability = false;
+            readPage(new EventId(lastMs, lastSeq));
+        }
+    }
+
+    /** From the channel handler: the connection closed (client, error or us). */
+    public void onChannelInactive() {
+        if (state != State.CLOSED) {
+            closeReason = CloseReason.CLIENT;
+            leave();
+        }
+    }
+
+    /** Ends the stream cleanly: finishes the body so the client knows to reconnect, then closes. */
+    void end(CloseReason reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        closeReason = reason;
+        leave();
+        if (headWritten && chunked) {
+            channel.writeAndFlush(StreamFrames.LAST_CHUNK.duplicate()).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.flush();
+            channel.close();
+        }
+    }
+
+    /** Cuts the stream at once, dropping what it has not written. */
+    void close(CloseReason reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        closeReason = reason;
+        leave();
+        channel.close();
+    }
+
+    /** Leaves the fan-out before any answer but 200; the responder then writes that answer. */
+    private void reject() {
+        leave();
+    }
+
+    private void leave() {
+        state = State.CLOSED;
+        fanout.remove(this);
+        if (heldBack != null) {
+            SseFrame frame;
+            while ((frame = heldBack.poll()) != null) {
+                frame.release();
+            }
+            heldBack = null;
+        }
+    }
+
+    private void write(io.netty.buffer.ByteBuf frame) {
+        channel.write(frame, channel.voidPromise());
+    }
+}

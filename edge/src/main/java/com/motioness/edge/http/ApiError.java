@@ -1,0 +1,64 @@
+package com.motioness.edge.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * An error answer: a status and a short JSON body that names what was wrong, e.g.
+ * {@code {"error":"malformed_cursor","message":"Last-Event-ID: expected <ms> or <ms>-<seq>, got \"x\""}}.
+ * Validation errors also carry {@code field} and, inside a batch, {@code index}.
+ */
+final class ApiError {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    final HttpResponseStatus status;
+    final String code;
+    final String message;
+    final String field;
+    final int index;
+
+    private ApiError(HttpResponseStatus status, String code, String message, String field, int index) {
+        this.status = status;
+        this.code = code;
+        this.message = message;
+        this.field = field;
+        this.index = index;
+    }
+
+    static ApiError of(HttpResponseStatus status, String code, String message) {
+        return new ApiError(status, code, message, null, -1);
+    }
+
+    static ApiError invalidEvent(String field, int index, String message) {
+        return new ApiError(HttpResponseStatus.BAD_REQUEST, "invalid_event", message, field, index);
+    }
+
+    byte[] body() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (JsonGenerator json = JSON.createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("error", code);
+            json.writeStringField("message", message);
+            if (field != null) {
+                json.writeStringField("field", field);
+            }
+            if (index >= 0) {
+                json.writeNumberField("index", index);
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        bytes.write('\n');
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public String toString() {
+        return status.code() + " " + code + ": " + message;
+    }
+}

@@ -1,0 +1,491 @@
+package com.motioness.edge.http;
+
+import com.motioness.edge.auth.Principal;
+import com.motioness.edge.fanout.Subscription;
+import com.motioness.edge.log.LogUnavailableException;
+import com.motioness.edge.log.StreamRef;
+import com.motioness.protocol.AssetEvent;
+import com.motioness.protocol.EventId;
+import com.motioness.protocol.EventJson;
+import com.motioness.protocol.EventValidationException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes each request of one connection: opens SSE streams, takes ingest batches, and answers
+ * everything else with a status and a JSON error. One instance per connection, on its loop.
+ *
+ * <p>A connection that opens a stream belongs to that stream until it ends; anything the client
+ * sends after it is discarded. Requests that arrive while an asynchronous answer is pending
+ * (pipelining) wait their turn, so answers keep the order of requests.
+ */
+final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeRequestHandler.class);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final String BEARER = "Bearer ";
+
+    private final EdgeServices services;
+    private ScheduledFuture<?> requestTimeout;
+    private boolean streaming;
+    private Subscription subscription;
+    private boolean awaitingAnswer;
+    private ArrayDeque<Object> waiting;
+    private ByteBuf ingestBody;
+    private boolean ingestKeepAlive;
+
+    EdgeRequestHandler(EdgeServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        armRequestTimeout(ctx);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (streaming) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (awaitingAnswer) {
+            if (waiting == null) {
+                waiting = new ArrayDeque<>();
+            }
+            waiting.add(msg);
+            return;
+        }
+        try {
+            if (msg instanceof HttpRequest request) {
+                onRequest(ctx, request);
+            }
+            if (msg instanceof HttpContent content) {
+                onContent(ctx, content);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            onMalformedRequest(ctx, result.cause());
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        QueryStringDecoder uri;
+        try {
+            uri = new QueryStringDecoder(request.uri());
+            uri.path();
+        } catch (IllegalArgumentException e) {
+            answer(ctx, ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed request target"),
+                    CorsPolicy.NONE, origin, false);
+            return;
+        }
+        Route route = Route.match(uri.path());
+        if (route == null) {
+            answer(ctx, ApiError.of(HttpResponseStatus.NOT_FOUND, "not_found", "no route for " + abbreviate(uri.path())),
+                    CorsPolicy.NONE, origin, keepAlive);
+            return;
+        }
+        if (route.kind == Route.Kind.INGEST) {
+            onIngestRequest(ctx, request, keepAlive);
+            return;
+        }
+        CorsPolicy cors = route.kind == Route.Kind.PUBLIC_ASSET ? CorsPolicy.PUBLIC : services.cookieCors;
+        HttpMethod method = request.method();
+        if (method.equals(HttpMethod.OPTIONS)) {
+            onPreflight(ctx, cors, origin, keepAlive);
+            return;
+        }
+        if (!method.equals(HttpMethod.GET)) {
+            answerMethodNotAllowed(ctx, cors, origin, keepAlive, "GET, OPTIONS");
+            return;
+        }
+        if (!cors.allows(origin)) {
+            answer(ctx, ApiError.of(HttpResponseStatus.FORBIDDEN, "origin_not_allowed",
+                    "origin " + abbreviate(origin) + " may not read this stream"), cors, origin, keepAlive);
+            return;
+        }
+        if (!Route.isValidId(route.id)) {
+            String what = route.kind == Route.Kind.PROJECT_ACTIVITY ? "project id" : "asset id";
+            answer(ctx, ApiError.of(HttpResponseStatus.BAD_REQUEST, "invalid_id",
+                    what + " must be 1-128 characters of A-Z a-z 0-9 . _ : ~ -"), cors, origin, keepAlive);
+            return;
+        }
+        EventId cursor;
+        try {
+            cursor = cursorOf(request, uri);
+        } catch (IllegalArgumentException e) {
+            answer(ctx, ApiError.of(HttpResponseStatus.BAD_REQUEST, "malformed_cursor", e.getMessage()),
+                    cors, origin, keepAlive);
+            return;
+        }
+        if (route.kind == Route.Kind.PUBLIC_ASSET) {
+            String project = services.projectKeys.projectOf(route.projectKey);
+            if (project == null) {
+                answer(ctx, ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unknown_project_key",
+                        "the project key in the path is not valid"), cors, origin, keepAlive);
+                return;
+            }
+            openStream(ctx, request, StreamRef.asset(route.id), cursor, project::equals, cors, origin);
+            return;
+        }
+        awaitingAnswer = true;
+        CompletableFuture<Principal> principal = services.sessions.authenticate(request.headers());
+        principal.whenComplete((user, error) -> ctx.executor().execute(() -> {
+            awaitingAnswer = false;
+            if (!ctx.channel().isActive()) {
+                releaseWaiting();
+                return;
+            }
+            onAuthenticated(ctx, request, route, cursor, cors, origin, keepAlive, user, error);
+            resumeWaiting(ctx);
+        }));
+    }
+
+    private void onAuthenticated(ChannelHandlerContext ctx, HttpRequest request, Route route, EventId cursor,
+            CorsPolicy cors, String origin, boolean keepAlive, Principal user, Throwable error) {
+        if (error != null) {
+            LOG.warn("session lookup failed: {}", error.toString());
+            answer(ctx, ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "session store unavailable"), cors, origin, false);
+            return;
+        }
+        if (user == null) {
+            answer(ctx, ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unauthenticated",
+                    "a valid better-auth.session_token cookie is required"), cors, origin, keepAlive);
+            return;
+        }
+        if (route.kind == Route.Kind.PROJECT_ACTIVITY) {
+            if (!user.mayRead(route.id)) {
+                answer(ctx, ApiError.of(HttpResponseStatus.FORBIDDEN, "forbidden",
+                        "this user may not read project " + route.id), cors, origin, keepAlive);
+                return;
+            }
+            openStream(ctx, request, StreamRef.project(route.id), cursor, route.id::equals, cors, origin);
+        } else {
+            openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin);
+        }
+    }
+
+    private void openStream(ChannelHandlerContext ctx, HttpRequest request, StreamRef stream, EventId cursor,
+            Predicate<String> mayRead, CorsPolicy cors, String origin) {
+        cancelRequestTimeout();
+        streaming = true;
+        releaseWaiting();
+        boolean chunked = !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        subscription = new Subscription(ctx.channel(), services.fanoutFor(ctx.channel().eventLoop()), services.log, stream,
+                cursor, mayRead, new HttpStreamResponder(cors, origin, services.retryMillis), chunked);
+        subscription.open();
+    }
+
+    /** The cursor from Last-Event-ID, else from ?lastEventId= (for clients that cannot set headers). */
+    private static EventId cursorOf(HttpRequest request, QueryStringDecoder uri) {
+        String source = "Last-Event-ID";
+        String raw = request.headers().get(HttpNames.LAST_EVENT_ID);
+        if (raw == null) {
+            List<String> fromQuery = uri.parameters().get("lastEventId");
+            if (fromQuery != null && !fromQuery.isEmpty()) {
+                source = "lastEventId";
+                raw = fromQuery.get(0);
+            }
+        }
+        // EventSource sends no header until it has seen an id; an empty one means the same.
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        try {
+            return EventId.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void onPreflight(ChannelHandlerContext ctx, CorsPolicy cors, String origin, boolean keepAlive) {
+        if (origin == null || !cors.allows(origin)) {
+            answer(ctx, ApiError.of(HttpResponseStatus.FORBIDDEN, "origin_not_allowed",
+                    "origin " + abbreviate(origin) + " may not read this stream"), cors, origin, keepAlive);
+            return;
+        }
+        Responses.empty(ctx.channel(), HttpResponseStatus.NO_CONTENT, keepAlive, head -> cors.writePreflight(head, origin));
+        afterAnswer(ctx, keepAlive);
+    }
+
+    // ---- ingest ----
+
+    private void onIngestRequest(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive) {
+        if (!request.method().equals(HttpMethod.POST)) {
+            answerMethodNotAllowed(ctx, CorsPolicy.NONE, null, keepAlive, "POST");
+            return;
+        }
+        if (services.ingestToken == null) {
+            answer(ctx, ApiError.of(HttpResponseStatus.FORBIDDEN, "ingest_disabled",
+                    "ingest is disabled: start the edge with --ingest-token"), CorsPolicy.NONE, null, keepAlive);
+            return;
+        }
+        if (!bearerMatches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unauthenticated",
+                    "Authorization: Bearer <ingest token> is required"), CorsPolicy.NONE, null, keepAlive,
+                    head -> head.header(HttpNames.WWW_AUTHENTICATE, "Bearer"));
+            afterAnswer(ctx, keepAlive);
+            return;
+        }
+        long declared = HttpUtil.getContentLength(request, -1L);
+        if (declared > services.maxIngestBytes) {
+            answerTooLarge(ctx);
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(request)) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
+        }
+        ingestKeepAlive = keepAlive;
+        ingestBody = ctx.alloc().buffer((int) Math.max(0, Math.min(declared, services.maxIngestBytes)));
+    }
+
+    private boolean bearerMatches(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
+        // Constant time: the comparison must not tell an attacker how many leading bytes matched.
+        return MessageDigest.isEqual(presented, services.ingestToken);
+    }
+
+    private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            onMalformedRequest(ctx, content.decoderResult().cause());
+            return;
+        }
+        if (ingestBody == null) {
+            // The body of a request already answered (or a GET's empty end): nothing to keep.
+            return;
+        }
+        if (ingestBody.readableBytes() + content.content().readableBytes() > services.maxIngestBytes) {
+            ingestBody.release();
+            ingestBody = null;
+            answerTooLarge(ctx);
+            return;
+        }
+        ingestBody.writeBytes(content.content());
+        if (content instanceof LastHttpContent) {
+            ByteBuf body = ingestBody;
+            ingestBody = null;
+            cancelRequestTimeout();
+            try {
+                ingest(ctx, body);
+            } finally {
+                body.release();
+            }
+        }
+    }
+
+    private void ingest(ChannelHandlerContext ctx, ByteBuf body) {
+        boolean keepAlive = ingestKeepAlive;
+        List<AssetEvent> events;
+        try {
+            events = EventJson.decodeBatch(body);
+        } catch (EventValidationException e) {
+            answer(ctx, ApiError.invalidEvent(e.field(), e.index(), e.getMessage()), CorsPolicy.NONE, null, keepAlive);
+            return;
+        }
+        awaitingAnswer = true;
+        services.log.append(events).whenComplete((ids, error) -> ctx.executor().execute(() -> {
+            awaitingAnswer = false;
+            if (!ctx.channel().isActive()) {
+                releaseWaiting();
+                return;
+            }
+            if (error == null) {
+                Responses.json(ctx.channel(), HttpResponseStatus.OK, idsJson(ids), CorsPolicy.NONE, null, keepAlive,
+                        null);
+                afterAnswer(ctx, keepAlive);
+            } else {
+                answerAppendFailure(ctx, error instanceof CompletionException ? error.getCause() : error, keepAlive);
+            }
+            resumeWaiting(ctx);
+        }));
+    }
+
+    private void answerAppendFailure(ChannelHandlerContext ctx, Throwable error, boolean keepAlive) {
+        if (error instanceof EventValidationException invalid) {
+            answer(ctx, ApiError.invalidEvent(invalid.field(), invalid.index(), invalid.getMessage()), CorsPolicy.NONE,
+                    null, keepAlive);
+        } else if (error instanceof LogUnavailableException) {
+            Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    error.getMessage()), CorsPolicy.NONE, null, keepAlive, head -> head.header(HttpNames.RETRY_AFTER, "1"));
+            afterAnswer(ctx, keepAlive);
+        } else {
+            LOG.error("append failed", error);
+            answer(ctx, ApiError.of(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "append failed"),
+                    CorsPolicy.NONE, null, false);
+        }
+    }
+
+    private static byte[] idsJson(List<EventId> ids) {
+        StringBuilder json = new StringBuilder(16 + ids.size() * 20).append("{\"ids\":[");
+        for (int i = 0; i < ids.size(); i++) {
+            json.append(i == 0 ? "\"" : ",\"").append(ids.get(i)).append('"');
+        }
+        return json.append("]}\n").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    // ---- answers ----
+
+    private void onMalformedRequest(ChannelHandlerContext ctx, Throwable cause) {
+        ApiError error;
+        if (cause instanceof TooLongHttpLineException) {
+            error = ApiError.of(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request_line_too_large",
+                    "the request line is longer than the server accepts");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            error = ApiError.of(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large",
+                    "the request headers are larger than the server accepts");
+        } else {
+            error = ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed HTTP request");
+        }
+        if (ingestBody != null) {
+            ingestBody.release();
+            ingestBody = null;
+        }
+        // The parser cannot find the next request after garbage: answer, then close.
+        answer(ctx, error, CorsPolicy.NONE, null, false);
+        streaming = true;
+    }
+
+    private void answerTooLarge(ChannelHandlerContext ctx) {
+        answer(ctx, ApiError.of(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large",
+                "the request body is larger than " + services.maxIngestBytes + " bytes"), CorsPolicy.NONE, null, false);
+        // Closing: reading the rest of an oversized body is work for nothing.
+        streaming = true;
+    }
+
+    private void answerMethodNotAllowed(ChannelHandlerContext ctx, CorsPolicy cors, String origin, boolean keepAlive,
+            String allow) {
+        Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                "this route accepts " + allow), cors, origin, keepAlive, head -> head.header(HttpNames.ALLOW, allow));
+        afterAnswer(ctx, keepAlive);
+    }
+
+    private void answer(ChannelHandlerContext ctx, ApiError error, CorsPolicy cors, String origin, boolean keepAlive) {
+        Responses.error(ctx.channel(), error, cors, origin, keepAlive, null);
+        afterAnswer(ctx, keepAlive);
+    }
+
+    private void afterAnswer(ChannelHandlerContext ctx, boolean keepAlive) {
+        if (keepAlive) {
+            armRequestTimeout(ctx);
+        } else {
+            cancelRequestTimeout();
+        }
+    }
+
+    // ---- request timeout ----
+
+    /** A client must send a complete request within the timeout; a slow one is answered 408 and closed. */
+    private void armRequestTimeout(ChannelHandlerContext ctx) {
+        cancelRequestTimeout();
+        requestTimeout = ctx.executor().schedule(() -> {
+            requestTimeout = null;
+            if (!streaming && !awaitingAnswer && ctx.channel().isActive()) {
+                streaming = true;
+                Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
+                        "the request was not received in time"), CorsPolicy.NONE, null, false, null);
+            }
+        }, services.requestTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelRequestTimeout() {
+        if (requestTimeout != null) {
+            requestTimeout.cancel(false);
+            requestTimeout = null;
+        }
+    }
+
+    // ---- pipelined requests ----
+
+    private void resumeWaiting(ChannelHandlerContext ctx) {
+        while (waiting != null && !waiting.isEmpty() && !awaitingAnswer) {
+            channelRead(ctx, waiting.poll());
+        }
+    }
+
+    private void releaseWaiting() {
+        if (waiting != null) {
+            Object msg;
+            while ((msg = waiting.poll()) != null) {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+
+    // ---- channel events ----
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (subscription != null) {
+            subscription.onWritabilityChanged();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelRequestTimeout();
+        if (subscription != null) {
+            subscription.onChannelInactive();
+        }
+        if (ingestBody != null) {
+            ingestBody.release();
+            ingestBody = null;
+        }
+        releaseWaiting();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets and broken pipes are how SSE clients leave; anything else is worth a line.
+        if (cause instanceof java.io.IOException) {
+            LOG.debug("connection error: {}", cause.toString());
+        } else {
+            LOG.warn("closing connection after unexpected error", cause);
+        }
+        ctx.close();
+    }
+
+    private static String abbreviate(String text) {
+        if (text == null) {
+            return "(none)";
+        }
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+    }
+}

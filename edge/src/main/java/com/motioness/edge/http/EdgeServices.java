@@ -1,0 +1,56 @@
+package com.motioness.edge.http;
+
+import com.motioness.edge.auth.ProjectKeys;
+import com.motioness.edge.auth.SessionAuthenticator;
+import com.motioness.edge.fanout.LoopFanout;
+import com.motioness.edge.log.EventLog;
+import io.netty.channel.EventLoop;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** What the request handlers of one server share; immutable once the server starts. */
+public final class EdgeServices {
+    final ProjectKeys projectKeys;
+    final SessionAuthenticator sessions;
+    final EventLog log;
+    final CorsPolicy cookieCors;
+    final byte[] ingestToken;
+    final int maxIngestBytes;
+    final long retryMillis;
+    final long requestTimeoutNanos;
+    private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
+
+    /**
+     * @param corsOrigins origins allowed to call the session-cookie routes with credentials
+     * @param ingestToken bearer token of {@code POST /internal/events}, or null to disable ingest
+     * @param retry the reconnection delay advised to clients in {@code retry:}
+     * @param requestTimeout how long a client may take to send a complete request
+     */
+    public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
+            List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
+            Duration retry, Duration requestTimeout) {
+        this.projectKeys = projectKeys;
+        this.sessions = sessions;
+        this.log = log;
+        this.cookieCors = CorsPolicy.credentialed(Set.copyOf(corsOrigins));
+        this.ingestToken = ingestToken == null ? null : ingestToken.getBytes(StandardCharsets.UTF_8);
+        this.maxIngestBytes = maxIngestBytes;
+        this.retryMillis = retry.toMillis();
+        this.requestTimeoutNanos = requestTimeout.toNanos();
+        for (LoopFanout fanout : fanouts) {
+            fanoutByLoop.put(fanout.loop(), fanout);
+        }
+    }
+
+    LoopFanout fanoutFor(EventLoop loop) {
+        LoopFanout fanout = fanoutByLoop.get(loop);
+        if (fanout == null) {
+            throw new IllegalStateException("no fan-out for event loop " + loop);
+        }
+        return fanout;
+    }
+}

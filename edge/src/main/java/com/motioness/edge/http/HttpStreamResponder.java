@@ -1,0 +1,71 @@
+package com.motioness.edge.http;
+
+import com.motioness.edge.fanout.StreamFrames;
+import com.motioness.edge.fanout.StreamResponder;
+import com.motioness.protocol.sse.SseFrames;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/** The HTTP answers of one stream request, with its route's CORS headers. */
+final class HttpStreamResponder implements StreamResponder {
+    private final CorsPolicy cors;
+    private final String origin;
+    private final long retryMillis;
+
+    HttpStreamResponder(CorsPolicy cors, String origin, long retryMillis) {
+        this.cors = cors;
+        this.origin = origin;
+        this.retryMillis = retryMillis;
+    }
+
+    @Override
+    public void writeStreamHead(Channel channel, boolean chunked, String truncationNotice) {
+        ResponseHead head = ResponseHead.status(channel.alloc(), HttpResponseStatus.OK)
+                .header(HttpNames.CONTENT_TYPE, HttpNames.EVENT_STREAM)
+                .header(HttpNames.CACHE_CONTROL, HttpNames.NO_CACHE)
+                // nginx buffers proxied responses unless told not to; a buffered stream is dead.
+                .header(HttpNames.X_ACCEL_BUFFERING, "no");
+        if (chunked) {
+            head.header(HttpNames.TRANSFER_ENCODING, "chunked");
+        } else {
+            // HTTP/1.0 has no chunks: the body ends when the connection does.
+            head.header(HttpNames.CONNECTION, "close");
+        }
+        cors.writeHeaders(head, origin);
+        if (truncationNotice != null) {
+            head.header(HttpNames.REPLAY_TRUNCATED, "true");
+        }
+        ByteBuf out = head.end();
+        int length = SseFrames.retryLength(retryMillis)
+                + (truncationNotice == null ? 0 : SseFrames.commentLength(truncationNotice));
+        if (chunked) {
+            StreamFrames.writeChunkHeader(out, length);
+        }
+        SseFrames.writeRetry(out, retryMillis);
+        if (truncationNotice != null) {
+            SseFrames.writeComment(out, truncationNotice);
+        }
+        if (chunked) {
+            StreamFrames.writeChunkTrailer(out);
+        }
+        channel.write(out, channel.voidPromise());
+    }
+
+    @Override
+    public void writeNoContent(Channel channel) {
+        Responses.empty(channel, HttpResponseStatus.NO_CONTENT, false, head -> cors.writeHeaders(head, origin));
+    }
+
+    @Override
+    public void writeNotFound(Channel channel) {
+        Responses.error(channel, ApiError.of(HttpResponseStatus.NOT_FOUND, "not_found",
+                "no such asset, or not one this caller may read"), cors, origin, false, null);
+    }
+
+    @Override
+    public void writeUnavailable(Channel channel, String message) {
+        Responses.error(channel, ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", message),
+                cors, origin, false, head -> head.header(HttpNames.RETRY_AFTER, "1"));
+    }
+}

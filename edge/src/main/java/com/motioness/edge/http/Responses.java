@@ -1,0 +1,54 @@
+package com.motioness.edge.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.function.Consumer;
+
+/** Writes complete, non-streaming answers: JSON bodies and empty ones. */
+final class Responses {
+    private Responses() {
+    }
+
+    /** Writes a JSON answer; closes the connection after it unless {@code keepAlive}. */
+    static void json(Channel channel, HttpResponseStatus status, byte[] body, CorsPolicy cors, String origin,
+            boolean keepAlive, Consumer<ResponseHead> extraHeaders) {
+        ResponseHead head = ResponseHead.status(channel.alloc(), status)
+                .header(HttpNames.CONTENT_TYPE, HttpNames.JSON)
+                .header(HttpNames.CACHE_CONTROL, HttpNames.NO_STORE)
+                .header(HttpNames.CONTENT_LENGTH, body.length);
+        cors.writeHeaders(head, origin);
+        if (extraHeaders != null) {
+            extraHeaders.accept(head);
+        }
+        if (!keepAlive) {
+            head.header(HttpNames.CONNECTION, "close");
+        }
+        ByteBuf out = head.end().writeBytes(body);
+        finish(channel, out, keepAlive);
+    }
+
+    static void error(Channel channel, ApiError error, CorsPolicy cors, String origin, boolean keepAlive,
+            Consumer<ResponseHead> extraHeaders) {
+        json(channel, error.status, error.body(), cors, origin, keepAlive, extraHeaders);
+    }
+
+    /** Writes a body-less answer (204) with the given headers. */
+    static void empty(Channel channel, HttpResponseStatus status, boolean keepAlive, Consumer<ResponseHead> headers) {
+        ResponseHead head = ResponseHead.status(channel.alloc(), status);
+        headers.accept(head);
+        if (!keepAlive) {
+            head.header(HttpNames.CONNECTION, "close");
+        }
+        finish(channel, head.end(), keepAlive);
+    }
+
+    private static void finish(Channel channel, ByteBuf out, boolean keepAlive) {
+        if (keepAlive) {
+            channel.writeAndFlush(out, channel.voidPromise());
+        } else {
+            channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package com.motioness.edge.http;
+
+/**
+ * The routes of the edge, matched on the decoded path. Path ids are checked against the id
+ * alphabet of the protocol, so nothing else ever reaches the log or the logs.
+ */
+final class Route {
+    enum Kind {
+        /** {@code GET /v1/{projectKey}/events/{assetId}}: one asset, opened by a project key. */
+        PUBLIC_ASSET,
+        /** {@code GET /api/assets/{id}/events}: one asset, opened by a session cookie. */
+        SESSION_ASSET,
+        /** {@code GET /api/projects/{id}/activity}: every asset of a project, by session cookie. */
+        PROJECT_ACTIVITY,
+        /** {@code POST /internal/events}: producers append events. */
+        INGEST
+    }
+
+    static final int MAX_ID_LENGTH = 128;
+
+    final Kind kind;
+    /** The project key of {@link Kind#PUBLIC_ASSET}, else null. */
+    final String projectKey;
+    /** The asset or project id of the path, else null. */
+    final String id;
+
+    private Route(Kind kind, String projectKey, String id) {
+        this.kind = kind;
+        this.projectKey = projectKey;
+        this.id = id;
+    }
+
+    /** @return the route, or null when no route has this path */
+    static Route match(String path) {
+        String[] parts = path.split("/", -1);
+        // A path always starts with "/", so parts[0] is the empty string before it.
+        if (parts.length == 5 && parts[0].isEmpty() && parts[1].equals("v1") && parts[3].equals("events")) {
+            return new Route(Kind.PUBLIC_ASSET, parts[2], parts[4]);
+        }
+        if (parts.length == 5 && parts[0].isEmpty() && parts[1].equals("api")) {
+            if (parts[2].equals("assets") && parts[4].equals("events")) {
+                return new Route(Kind.SESSION_ASSET, null, parts[3]);
+            }
+            if (parts[2].equals("projects") && parts[4].equals("activity")) {
+                return new Route(Kind.PROJECT_ACTIVITY, null, parts[3]);
+            }
+        }
+        if (path.equals("/internal/events")) {
+            return new Route(Kind.INGEST, null, null);
+        }
+        return null;
+    }
+
+    boolean isStream() {
+        return kind != Kind.INGEST;
+    }
+
+    /** True for 1..128 characters of {@code A-Z a-z 0-9 . _ : ~ -}, the alphabet of asset and project ids. */
+    static boolean isValidId(String id) {
+        int length = id.length();
+        if (length == 0 || length > MAX_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '~' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

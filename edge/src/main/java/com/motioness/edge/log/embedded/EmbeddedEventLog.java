@@ -1,0 +1,162 @@
+package com.motioness.edge.log.embedded;
+
+import com.motioness.edge.log.EventLog;
+import com.motioness.edge.log.LogUnavailableException;
+import com.motioness.edge.log.LoggedEvent;
+import com.motioness.edge.log.ReplayPage;
+import com.motioness.edge.log.StreamRef;
+import com.motioness.edge.ring.EventRing;
+import com.motioness.protocol.AssetEvent;
+import com.motioness.protocol.EventId;
+import com.motioness.protocol.EventJson;
+import com.motioness.protocol.EventValidationException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The event log of a single machine: every stream's retained tail in memory, bounded per stream
+ * by count and by age. Ids follow Redis stream ids ({@code <ms>-<seq>} from the wall clock, never
+ * going back), so the Redis backbone can replace this class without clients noticing.
+ *
+ * <p>One lock guards the streams and the id counter. Appends publish to the ring while holding
+ * it, which keeps the live feed in id order and after the events became readable (the seam rule
+ * of {@link EventLog}). Nothing on the delivery path takes this lock: only ingest, replay reads
+ * and the retention sweep do.
+ */
+public final class EmbeddedEventLog implements EventLog {
+    private final EventRing ring;
+    private final int retentionCount;
+    private final long retentionAgeMs;
+    private final Clock clock;
+    private final ScheduledExecutorService sweeper;
+
+    private final Object lock = new Object();
+    private final Map<String, StreamWindow> assets = new HashMap<>();
+    private final Map<String, StreamWindow> projects = new HashMap<>();
+    private long lastMs = -1;
+    private long lastSeq;
+
+    /**
+     * @param ring the live feed every appended event is published to
+     * @param retentionCount events kept per stream
+     * @param retentionAge how long an event is kept
+     * @param clock the source of id milliseconds (tests pass a fixed clock to force shared ms)
+     */
+    public EmbeddedEventLog(EventRing ring, int retentionCount, Duration retentionAge, Clock clock) {
+        this.ring = ring;
+        this.retentionCount = retentionCount;
+        this.retentionAgeMs = retentionAge.toMillis();
+        this.clock = clock;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "motioness-retention");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = Math.max(100, Math.min(1000, retentionAgeMs / 4));
+        sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public CompletableFuture<List<EventId>> append(List<AssetEvent> events) {
+        byte[][] json = new byte[events.size()][];
+        for (int i = 0; i < json.length; i++) {
+            json[i] = EventJson.encode(events.get(i));
+        }
+        LoggedEvent[] logged = new LoggedEvent[events.size()];
+        synchronized (lock) {
+            EventValidationException conflict = ownershipConflict(events);
+            if (conflict != null) {
+                return CompletableFuture.failedFuture(conflict);
+            }
+            // This log is the ring's only publisher and publishes under this lock, so room checked
+            // here is still there below: a batch is refused whole, never half written.
+            if (ring.capacity() - ring.occupancy() < logged.length) {
+                return CompletableFuture.failedFuture(new LogUnavailableException("event ring is full"));
+            }
+            long ms = Math.max(clock.millis(), lastMs);
+            long seq = ms == lastMs ? lastSeq + 1 : 0;
+            for (int i = 0; i < logged.length; i++, seq++) {
+                AssetEvent event = events.get(i);
+                logged[i] = new LoggedEvent(ms, seq, event.type(), event.projectId(), event.assetId(), json[i]);
+                assets.computeIfAbsent(event.assetId(), id -> new StreamWindow(event.projectId(), retentionCount))
+                        .add(logged[i]);
+                projects.computeIfAbsent(event.projectId(), id -> new StreamWindow(id, retentionCount))
+                        .add(logged[i]);
+            }
+            lastMs = ms;
+            lastSeq = seq - 1;
+            if (!ring.tryPublish(logged)) {
+                throw new IllegalStateException("ring refused a batch it had room for");
+            }
+        }
+        List<EventId> ids = new ArrayList<>(logged.length);
+        for (LoggedEvent event : logged) {
+            ids.add(event.id());
+        }
+        return CompletableFuture.completedFuture(ids);
+    }
+
+    /** An asset belongs to the project of its first event; a later event may not move it. */
+    private EventValidationException ownershipConflict(List<AssetEvent> events) {
+        Map<String, String> ownersInBatch = events.size() > 1 ? new HashMap<>() : null;
+        for (int i = 0; i < events.size(); i++) {
+            AssetEvent event = events.get(i);
+            StreamWindow existing = assets.get(event.assetId());
+            String owner = existing != null ? existing.ownerProjectId()
+                    : ownersInBatch != null ? ownersInBatch.putIfAbsent(event.assetId(), event.projectId()) : null;
+            if (owner != null && !owner.equals(event.projectId())) {
+                return new EventValidationException("asset_id", "asset_id: belongs to another project")
+                        .atIndex(events.size() > 1 ? i : -1);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public CompletableFuture<ReplayPage> read(StreamRef stream, EventId after, int limit) {
+        boolean[] more = new boolean[1];
+        synchronized (lock) {
+            StreamWindow window = (stream.isAsset() ? assets : projects).get(stream.id());
+            if (window == null) {
+                return CompletableFuture.completedFuture(stream.isAsset() ? ReplayPage.notFound()
+                        : new ReplayPage(List.of(), false, stream.id(), null, null));
+            }
+            List<LoggedEvent> page = window.readAfter(after, limit, more);
+            return CompletableFuture.completedFuture(new ReplayPage(page, more[0], window.ownerProjectId(),
+                    window.terminalId(), window.trimmedThrough()));
+        }
+    }
+
+    /** Drops events older than the retention age; an asset whose last event expired is forgotten. */
+    void sweep() {
+        long cutoff = clock.millis() - retentionAgeMs;
+        synchronized (lock) {
+            for (Iterator<StreamWindow> it = assets.values().iterator(); it.hasNext(); ) {
+                StreamWindow window = it.next();
+                window.trimOlderThan(cutoff);
+                if (window.size() == 0) {
+                    it.remove();
+                }
+            }
+            // Project windows stay even when empty: they remember what was trimmed, so a late
+            // cursor is still told that its replay is incomplete.
+            for (StreamWindow window : projects.values()) {
+                window.trimOlderThan(cutoff);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+}

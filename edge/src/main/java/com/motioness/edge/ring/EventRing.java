@@ -1,0 +1,71 @@
+package com.motioness.edge.ring;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import com.motioness.edge.log.LoggedEvent;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The live feed of one edge node: an LMAX Disruptor ring that the log publishes appended events
+ * into, in id order, and that one consumer thread drains to fan events out to subscribers.
+ *
+ * <p>Publishing is multi-producer safe, but callers that need id order across producers must
+ * publish under the same lock that assigns the ids (the embedded log does).
+ */
+public final class EventRing implements AutoCloseable {
+    private final Disruptor<RingSlot> disruptor;
+    private final RingBuffer<RingSlot> ring;
+
+    /**
+     * Starts the ring and its consumer thread.
+     *
+     * @param size slots, a power of two
+     * @param consumer the single consumer; sees every event once, in publish order
+     */
+    public EventRing(int size, EventHandler<RingSlot> consumer) {
+        disruptor = new Disruptor<>(RingSlot::new, size, runnable -> {
+            Thread thread = new Thread(runnable, "motioness-ring");
+            thread.setDaemon(true);
+            return thread;
+        }, ProducerType.MULTI, new BlockingWaitStrategy());
+        disruptor.handleEventsWith(consumer);
+        ring = disruptor.start();
+    }
+
+    /**
+     * Publishes all of {@code events} or none of them, without waiting.
+     *
+     * @return false when the ring lacks room for the whole batch
+     */
+    public boolean tryPublish(LoggedEvent[] events) {
+        return ring.tryPublishEvents(RingSlot.FROM_LOGGED_EVENT, 0, events.length, events);
+    }
+
+    /** Publishes one event, waiting for room if the ring is full (for readers of an outside log). */
+    public void publish(LoggedEvent event) {
+        ring.publishEvent(RingSlot.FROM_LOGGED_EVENT, event);
+    }
+
+    /** Slots taken but not yet consumed. */
+    public long occupancy() {
+        return ring.getBufferSize() - ring.remainingCapacity();
+    }
+
+    /** Total slots. */
+    public int capacity() {
+        return ring.getBufferSize();
+    }
+
+    /** Lets the consumer finish what was published, then stops it (at most one second). */
+    @Override
+    public void close() {
+        try {
+            disruptor.shutdown(1, TimeUnit.SECONDS);
+        } catch (com.lmax.disruptor.TimeoutException e) {
+            disruptor.halt();
+        }
+    }
+}

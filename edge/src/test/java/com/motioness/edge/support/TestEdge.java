@@ -1,0 +1,92 @@
+package com.motioness.edge.support;
+
+import com.motioness.edge.EdgeServer;
+import com.motioness.edge.config.EdgeConfig;
+import com.motioness.protocol.AssetEvent;
+import com.motioness.protocol.EventId;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real edge on a free loopback port, with test keys and sessions and fast timings (pings and
+ * the cap are configurable exactly so tests run in seconds).
+ */
+public final class TestEdge implements AutoCloseable {
+    public static final String PROJECT = "proj-a";
+    public static final String OTHER_PROJECT = "proj-b";
+    public static final String KEY = "key-a-0123456789";
+    public static final String OTHER_KEY = "key-b-0123456789";
+    public static final String SESSION = "session-a";
+    public static final String OTHER_SESSION = "session-b";
+    public static final String INGEST_TOKEN = "ingest-token-0123456789";
+    public static final String ORIGIN = "https://app.motioness.test";
+
+    private final EdgeServer server;
+
+    private TestEdge(EdgeServer server) {
+        this.server = server;
+    }
+
+    /** The defaults tests rely on; pings and the cap are long unless a test shortens them. */
+    public static EdgeConfig.Builder config() {
+        return EdgeConfig.builder()
+                .port(0)
+                .bind("127.0.0.1")
+                .projectKeys(java.util.Map.of(KEY, PROJECT, OTHER_KEY, OTHER_PROJECT))
+                .devSessions(java.util.Map.of(
+                        SESSION, new EdgeConfig.DevSession("user-a", java.util.Set.of(PROJECT)),
+                        OTHER_SESSION, new EdgeConfig.DevSession("user-b", java.util.Set.of(OTHER_PROJECT))))
+                .corsOrigins(java.util.Set.of(ORIGIN))
+                .ingestToken(INGEST_TOKEN)
+                .pingInterval(Duration.ofSeconds(30))
+                .maxStreamDuration(Duration.ofMinutes(5))
+                .ioThreads(2);
+    }
+
+    /** Starts an edge with the test defaults. */
+    public static TestEdge start() throws InterruptedException {
+        return start(UnaryOperator.identity());
+    }
+
+    /** Starts an edge with the test defaults changed by {@code tweak}. */
+    public static TestEdge start(UnaryOperator<EdgeConfig.Builder> tweak) throws InterruptedException {
+        return new TestEdge(EdgeServer.start(tweak.apply(config()).build()));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public EdgeServer server() {
+        return server;
+    }
+
+    /** Appends through the log, as ingest does; returns the ids. */
+    public List<EventId> append(AssetEvent... events) throws Exception {
+        return server.log().append(Arrays.asList(events)).get(5, TimeUnit.SECONDS);
+    }
+
+    /** The public stream path of an asset with the test key. */
+    public static String assetPath(String assetId) {
+        return "/v1/" + KEY + "/events/" + assetId;
+    }
+
+    /** The cookie header line of the first test session. */
+    public static String cookie(String session) {
+        return "Cookie: better-auth.session_token=" + session;
+    }
+
+    /** Waits until the node has exactly this many open streams. */
+    public void awaitOpenStreams(int count) throws InterruptedException {
+        Poll.until(() -> server.openStreams() == count, Duration.ofSeconds(10), count + " open streams (now "
+                + server.openStreams() + ")");
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
