@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code --help}, and errors that name the flag. It only turns flags into an {@link EdgeConfig};
  * the config validates.
  */
-@Command(name = "motioness-edge", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "motioness-edge", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         version = "motioness-edge 0.1.0",
         description = "Server-Sent Events edge of Motioness: streams asset lifecycle events to EventSource, curl "
                 + "and CDNs. With no Redis configured, events come from an embedded in-memory log.%n",
@@ -55,7 +55,7 @@ public final class EdgeCommandLine {
     Duration pingInterval = Duration.ofSeconds(15);
 
     @Option(names = "--max-stream-duration", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Hard cap of one stream; each closes up to 10% (at most 30s) earlier, at random (default: 5m).")
+            description = "Hard cap of one stream; each closes up to 10%% (at most 30s) earlier, at random (default: 5m).")
     Duration maxStreamDuration = Duration.ofMinutes(5);
 
     @Option(names = "--retry", paramLabel = "DURATION", converter = DurationConverter.class,

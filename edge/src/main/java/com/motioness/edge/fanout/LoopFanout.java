@@ -101,7 +101,7 @@ public final class LoopFanout {
         }
     }
 
-    private void route(SseFrame frame, long now) {
+    void route(SseFrame frame, long now) {
         SubscriberGroup group = byAsset.get(frame.assetId);
         if (group != null) {
             group.deliver(frame, now, this);
@@ -122,7 +122,7 @@ public final class LoopFanout {
         }
     }
 
-    private void flushDirty() {
+    void flushDirty() {
         for (int i = 0; i < dirtySize; i++) {
             Subscription subscription = dirty[i];
             dirty[i] = null;
