@@ -131,6 +131,11 @@ public final class EdgeServer implements AutoCloseable {
         return total;
     }
 
+    /** Events published to the ring and not yet consumed by the dispatcher. */
+    public long ringBacklog() {
+        return ring.occupancy();
+    }
+
     /** The ring's consumer, for its counters. */
     public FanoutDispatcher dispatcher() {
         return dispatcher;

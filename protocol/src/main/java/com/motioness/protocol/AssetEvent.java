@@ -3,9 +3,11 @@ package com.motioness.protocol;
 import java.util.Objects;
 
 /**
- * One lifecycle event of one asset, as producers send it and clients receive it in {@code data:}.
- * Immutable; built only through {@link Builder#build()}, which applies every rule of the contract,
- * so an {@code AssetEvent} that exists is valid.
+ * One event in an asset's lifecycle, as producers publish it and EventSource clients receive it.
+ *
+ * <p>Instances are immutable and always valid: the only way to make one is {@link Builder#build()},
+ * which applies every rule of the contract (the same rules {@link EventJson} applies when decoding),
+ * so code that holds an {@code AssetEvent} never re-checks it.
  */
 public final class AssetEvent {
     private final EventType type;
@@ -14,207 +16,391 @@ public final class AssetEvent {
     private final long ts;
     private final int attempt;
     private final String stage;
+    private final boolean hasLatencyMs;
     private final long latencyMs;
     private final String errorCode;
     private final String errorMsg;
     private final String requestId;
 
-    private AssetEvent(Builder builder) {
-        this.type = builder.type;
-        this.assetId = builder.assetId;
-        this.projectId = builder.projectId;
-        this.ts = builder.ts;
-        this.attempt = builder.attempt;
-        this.stage = builder.stage;
-        this.latencyMs = builder.latencyMs;
-        this.errorCode = builder.errorCode;
-        this.errorMsg = builder.errorMsg;
-        this.requestId = builder.requestId;
+    private AssetEvent(final Builder b) {
+        this.type = b.type;
+        this.assetId = b.assetId;
+        this.projectId = b.projectId;
+        this.ts = b.ts;
+        this.attempt = b.attempt;
+        this.stage = b.stage;
+        this.hasLatencyMs = b.hasLatencyMs;
+        this.latencyMs = b.hasLatencyMs ? b.latencyMs : 0;
+        this.errorCode = b.errorCode;
+        this.errorMsg = b.errorMsg;
+        this.requestId = b.requestId;
     }
 
-    /** Starts an event of this type. */
-    public static Builder builder(EventType type) {
+    /**
+     * Starts building an event of the given type.
+     *
+     * @param type the event type; null is accepted here and rejected by {@link Builder#build()}
+     * @return a new builder with no fields set
+     */
+    public static Builder builder(final EventType type) {
         return new Builder(type);
     }
 
-    /** The event type. */
+    /**
+     * Returns the event type ({@code type}).
+     *
+     * @return the type, never null
+     */
     public EventType type() {
         return type;
     }
 
-    /** The asset this event belongs to. */
+    /**
+     * Returns the asset the event is about ({@code asset_id}).
+     *
+     * @return 1 to 128 characters from {@code [A-Za-z0-9._:~-]}
+     */
     public String assetId() {
         return assetId;
     }
 
-    /** The project that owns the asset. */
+    /**
+     * Returns the project that owns the asset ({@code project_id}).
+     *
+     * @return 1 to 128 characters from {@code [A-Za-z0-9._:~-]}
+     */
     public String projectId() {
         return projectId;
     }
 
-    /** When it happened, epoch milliseconds. */
+    /**
+     * Returns when the event happened ({@code ts}).
+     *
+     * @return epoch milliseconds, greater than zero
+     */
     public long ts() {
         return ts;
     }
 
-    /** Which attempt of the step this is, from 1. */
+    /**
+     * Returns which attempt of the asset's processing emitted the event ({@code attempt}).
+     *
+     * @return 1 to 1,000,000
+     */
     public int attempt() {
         return attempt;
     }
 
-    /** The stage, or null. */
+    /**
+     * Returns the processing stage ({@code stage}).
+     *
+     * @return 1 to 64 characters from {@code [A-Za-z0-9._:-]}, or null when absent
+     */
     public String stage() {
         return stage;
     }
 
-    /** True when {@link #latencyMs()} carries a value (every *_completed). */
+    /**
+     * Tells whether the event carries {@code latency_ms}.
+     *
+     * @return true if {@link #latencyMs()} is meaningful
+     */
     public boolean hasLatencyMs() {
-        return latencyMs >= 0;
+        return hasLatencyMs;
     }
 
-    /** How long the step took, in milliseconds; meaningful only when {@link #hasLatencyMs()}. */
+    /**
+     * Returns how long the completed step took ({@code latency_ms}).
+     *
+     * @return milliseconds, 0 to 2<sup>53</sup>-1; 0 when {@link #hasLatencyMs()} is false
+     */
     public long latencyMs() {
         return latencyMs;
     }
 
-    /** The machine-readable error, or null. */
+    /**
+     * Returns the machine-readable failure reason ({@code error_code}).
+     *
+     * @return 1 to 64 characters from {@code [A-Za-z0-9._:-]}, or null when absent
+     */
     public String errorCode() {
         return errorCode;
     }
 
-    /** The human-readable error, or null. */
+    /**
+     * Returns the human-readable failure reason ({@code error_msg}); present exactly when
+     * {@link #errorCode()} is.
+     *
+     * @return 1 to 2048 UTF-16 code units of well-formed Unicode without NUL, or null when absent
+     */
     public String errorMsg() {
         return errorMsg;
     }
 
-    /** The id of the request that produced the event, for tracing. */
+    /**
+     * Returns the id of the request that caused the event, for correlating logs ({@code request_id}).
+     *
+     * @return 1 to 128 printable ASCII characters (0x21 to 0x7E)
+     */
     public String requestId() {
         return requestId;
     }
 
+    /**
+     * Compares every field.
+     *
+     * @param o the other object
+     * @return true if {@code o} is an {@code AssetEvent} with equal fields
+     */
     @Override
-    public boolean equals(Object o) {
-        return o instanceof AssetEvent other && type == other.type && ts == other.ts && attempt == other.attempt
-                && latencyMs == other.latencyMs && assetId.equals(other.assetId)
-                && projectId.equals(other.projectId) && Objects.equals(stage, other.stage)
-                && Objects.equals(errorCode, other.errorCode) && Objects.equals(errorMsg, other.errorMsg)
-                && requestId.equals(other.requestId);
+    public boolean equals(final Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof AssetEvent)) {
+            return false;
+        }
+        final AssetEvent that = (AssetEvent) o;
+        return type == that.type
+            && ts == that.ts
+            && attempt == that.attempt
+            && hasLatencyMs == that.hasLatencyMs
+            && latencyMs == that.latencyMs
+            && assetId.equals(that.assetId)
+            && projectId.equals(that.projectId)
+            && requestId.equals(that.requestId)
+            && Objects.equals(stage, that.stage)
+            && Objects.equals(errorCode, that.errorCode)
+            && Objects.equals(errorMsg, that.errorMsg);
     }
 
+    /**
+     * Hashes every field.
+     *
+     * @return a hash consistent with {@link #equals(Object)}
+     */
     @Override
     public int hashCode() {
-        return Objects.hash(type, assetId, projectId, ts, attempt, stage, latencyMs, errorCode, errorMsg, requestId);
+        return Objects.hash(type, assetId, projectId, ts, attempt, stage, hasLatencyMs, latencyMs,
+            errorCode, errorMsg, requestId);
     }
 
+    /**
+     * Describes the event for logs and test failures; absent optional fields are left out.
+     *
+     * @return a one-line description
+     */
     @Override
     public String toString() {
-        return new String(EventJson.encode(this), java.nio.charset.StandardCharsets.UTF_8);
+        final StringBuilder s = new StringBuilder(160)
+            .append("AssetEvent{type=").append(type.wireName())
+            .append(", assetId=").append(assetId)
+            .append(", projectId=").append(projectId)
+            .append(", ts=").append(ts)
+            .append(", attempt=").append(attempt);
+        if (stage != null) {
+            s.append(", stage=").append(stage);
+        }
+        if (hasLatencyMs) {
+            s.append(", latencyMs=").append(latencyMs);
+        }
+        if (errorCode != null) {
+            s.append(", errorCode=").append(errorCode).append(", errorMsg=").append(errorMsg);
+        }
+        return s.append(", requestId=").append(requestId).append('}').toString();
     }
 
-    /** Collects the fields of an event; {@link #build()} validates them. */
+    /**
+     * Collects the fields of an {@link AssetEvent}; {@link #build()} validates them all at once.
+     *
+     * <p>Setters accept anything (null means absent) so that {@code build()} can report the first
+     * problem by field name, in wire order. A builder is not thread-safe; it may be reused, and
+     * each {@code build()} returns a new event.
+     */
     public static final class Builder {
-        private final EventType type;
+        private EventType type;
         private String assetId;
         private String projectId;
-        private long ts = -1;
-        private int attempt = -1;
+        private boolean hasTs;
+        private long ts;
+        private boolean hasAttempt;
+        private int attempt;
         private String stage;
-        private long latencyMs = -1;
+        private boolean hasLatencyMs;
+        private long latencyMs;
         private String errorCode;
         private String errorMsg;
         private String requestId;
 
-        private Builder(EventType type) {
+        private Builder(final EventType type) {
             this.type = type;
         }
 
-        /** Sets {@code asset_id}. */
-        public Builder assetId(String assetId) {
+        /** Sets the type; the JSON decoder learns it only after reading every field. */
+        Builder type(final EventType type) {
+            this.type = type;
+            return this;
+        }
+
+        /**
+         * Sets {@code asset_id}.
+         *
+         * @param assetId the asset id, or null for absent
+         * @return this builder
+         */
+        public Builder assetId(final String assetId) {
             this.assetId = assetId;
             return this;
         }
 
-        /** Sets {@code project_id}. */
-        public Builder projectId(String projectId) {
+        /**
+         * Sets {@code project_id}.
+         *
+         * @param projectId the project id, or null for absent
+         * @return this builder
+         */
+        public Builder projectId(final String projectId) {
             this.projectId = projectId;
             return this;
         }
 
-        /** Sets {@code ts}, epoch milliseconds. */
-        public Builder ts(long ts) {
+        /**
+         * Sets {@code ts}.
+         *
+         * @param ts epoch milliseconds
+         * @return this builder
+         */
+        public Builder ts(final long ts) {
+            this.hasTs = true;
             this.ts = ts;
             return this;
         }
 
-        /** Sets {@code attempt}. */
-        public Builder attempt(int attempt) {
+        /**
+         * Sets {@code attempt}.
+         *
+         * @param attempt the attempt number, starting at 1
+         * @return this builder
+         */
+        public Builder attempt(final int attempt) {
+            this.hasAttempt = true;
             this.attempt = attempt;
             return this;
         }
 
-        /** Sets {@code stage} (null: absent). */
-        public Builder stage(String stage) {
+        /**
+         * Sets {@code stage}.
+         *
+         * @param stage the stage name, or null for absent
+         * @return this builder
+         */
+        public Builder stage(final String stage) {
             this.stage = stage;
             return this;
         }
 
-        /** Sets {@code latency_ms}. */
-        public Builder latencyMs(long latencyMs) {
-            if (latencyMs < 0) {
-                throw new IllegalArgumentException("latency_ms must not be negative");
-            }
+        /**
+         * Sets {@code latency_ms}.
+         *
+         * @param latencyMs the latency in milliseconds
+         * @return this builder
+         */
+        public Builder latencyMs(final long latencyMs) {
+            this.hasLatencyMs = true;
             this.latencyMs = latencyMs;
             return this;
         }
 
-        /** Sets {@code error_code} and {@code error_msg}, which always go together. */
-        public Builder error(String code, String msg) {
+        /**
+         * Sets {@code error_code} and {@code error_msg}, which the contract keeps together.
+         *
+         * @param code the error code, or null for absent
+         * @param msg the error message, or null for absent
+         * @return this builder
+         */
+        public Builder error(final String code, final String msg) {
             this.errorCode = code;
             this.errorMsg = msg;
             return this;
         }
 
-        /** Sets {@code request_id}. */
-        public Builder requestId(String requestId) {
+        /**
+         * Sets {@code request_id}.
+         *
+         * @param requestId the request id, or null for absent
+         * @return this builder
+         */
+        public Builder requestId(final String requestId) {
             this.requestId = requestId;
             return this;
         }
 
-        /** Validates every field against the contract and the type's rules. */
+        /**
+         * Validates every field and creates the event.
+         *
+         * <p>Fields are checked in wire order and the first problem is reported: a required field
+         * that is absent, a field the type forbids, or a value outside its field's rule.
+         *
+         * @return the event
+         * @throws EventValidationException naming the first field that breaks the contract
+         */
         public AssetEvent build() throws EventValidationException {
-            FieldChecks.required("type", type);
-            FieldChecks.id("asset_id", assetId);
-            FieldChecks.id("project_id", projectId);
-            if (ts <= 0) {
-                throw new EventValidationException("ts", ts == -1 ? "ts: required" : "ts: must be positive epoch milliseconds");
+            if (type == null) {
+                throw Field.TYPE.error("required");
             }
-            if (attempt < 1 || attempt > FieldChecks.MAX_ATTEMPT) {
-                throw new EventValidationException("attempt", attempt == -1 ? "attempt: required"
-                        : "attempt: must be between 1 and " + FieldChecks.MAX_ATTEMPT);
+            Field.ASSET_ID.checkText(required(Field.ASSET_ID, assetId));
+            Field.PROJECT_ID.checkText(required(Field.PROJECT_ID, projectId));
+            if (!hasTs) {
+                throw Field.TS.error("required");
             }
-            FieldChecks.rule(type.stage(), stage != null, "stage", type);
-            if (stage != null) {
-                FieldChecks.code("stage", stage);
+            Field.TS.checkRange(ts);
+            if (!hasAttempt) {
+                throw Field.ATTEMPT.error("required");
             }
-            FieldChecks.rule(type.latencyMs(), latencyMs >= 0, "latency_ms", type);
-            if (latencyMs > FieldChecks.MAX_SAFE_INTEGER) {
-                throw new EventValidationException("latency_ms", "latency_ms: larger than 2^53-1");
+            Field.ATTEMPT.checkRange(attempt);
+            if (checkPresence(Field.STAGE, type.stage(), stage != null)) {
+                Field.STAGE.checkText(stage);
             }
-            if (errorCode != null || errorMsg != null) {
-                if (errorCode == null) {
-                    throw new EventValidationException("error_code", "error_code: required with error_msg");
-                }
-                if (errorMsg == null) {
-                    throw new EventValidationException("error_msg", "error_msg: required with error_code");
-                }
+            if (checkPresence(Field.LATENCY_MS, type.latencyMs(), hasLatencyMs)) {
+                Field.LATENCY_MS.checkRange(latencyMs);
             }
-            FieldChecks.rule(type.error(), errorCode != null, "error_code", type);
-            if (errorCode != null) {
-                FieldChecks.code("error_code", errorCode);
-                FieldChecks.errorMsg(errorMsg);
-            }
-            FieldChecks.requestId(requestId);
+            checkErrorPair();
+            Field.REQUEST_ID.checkText(required(Field.REQUEST_ID, requestId));
             return new AssetEvent(this);
+        }
+
+        private void checkErrorPair() throws EventValidationException {
+            final boolean hasCode = checkPresence(Field.ERROR_CODE, type.error(), errorCode != null);
+            final boolean hasMsg = checkPresence(Field.ERROR_MSG, type.error(), errorMsg != null);
+            if (hasCode && !hasMsg) {
+                throw Field.ERROR_MSG.error("required when error_code is present");
+            }
+            if (hasMsg && !hasCode) {
+                throw Field.ERROR_CODE.error("required when error_msg is present");
+            }
+            if (hasCode) {
+                Field.ERROR_CODE.checkText(errorCode);
+                Field.ERROR_MSG.checkText(errorMsg);
+            }
+        }
+
+        private static String required(final Field field, final String value) throws EventValidationException {
+            if (value == null) {
+                throw field.error("required");
+            }
+            return value;
+        }
+
+        /** Applies the type's rule for {@code field}; returns whether the field is present. */
+        private boolean checkPresence(final Field field, final FieldRule rule, final boolean present)
+            throws EventValidationException {
+            if (present && rule == FieldRule.FORBIDDEN) {
+                throw field.error("not allowed on " + type.wireName());
+            }
+            if (!present && rule == FieldRule.REQUIRED) {
+                throw field.error("required on " + type.wireName());
+            }
+            return present;
         }
     }
 }

@@ -10,60 +10,68 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The closed enum of event types, mirroring the asset lifecycle. Each type knows its wire name
- * (the SSE {@code event:} and the JSON {@code type}) and which optional fields it carries:
- * {@code stage} on stage events, {@code latency_ms} on every {@code *_completed},
- * {@code error_code} with {@code error_msg} on every failure.
+ * The closed set of asset lifecycle events, in lifecycle order.
+ *
+ * <p>The {@linkplain #wireName() wire name} is what appears in the JSON {@code type} field and in
+ * the SSE {@code event:} line, so browsers subscribe with {@code addEventListener(wireName, ...)}.
+ * The order of the constants is part of the contract: new types are appended, never inserted.
+ *
+ * <p>Each type also states which of the optional fields it requires, allows or forbids:
+ * {@code stage}, {@code latency_ms}, and the {@code error_code} + {@code error_msg} pair.
  */
 public enum EventType {
-    /** The asset entered the queue. */
+    /** The asset was accepted and waits for a worker. */
     QUEUED("queued", OPTIONAL, FORBIDDEN, FORBIDDEN),
     /** Vision analysis started. */
     VISION_STARTED("vision_started", OPTIONAL, FORBIDDEN, FORBIDDEN),
-    /** Vision analysis finished. */
+    /** Vision analysis finished; carries {@code latency_ms}. */
     VISION_COMPLETED("vision_completed", OPTIONAL, REQUIRED, FORBIDDEN),
-    /** Vision analysis failed. */
+    /** Vision analysis failed; carries {@code error_code} and {@code error_msg}. */
     VISION_FAILED("vision_failed", OPTIONAL, FORBIDDEN, REQUIRED),
-    /** A generation stage started. */
+    /** A processing stage started; carries {@code stage}. */
     STAGE_STARTED("stage_started", REQUIRED, FORBIDDEN, FORBIDDEN),
-    /** A generation stage finished. */
+    /** A processing stage finished; carries {@code stage} and {@code latency_ms}. */
     STAGE_COMPLETED("stage_completed", REQUIRED, REQUIRED, FORBIDDEN),
-    /** A generation stage failed. */
+    /** A processing stage failed; carries {@code stage}, {@code error_code} and {@code error_msg}. */
     STAGE_FAILED("stage_failed", REQUIRED, FORBIDDEN, REQUIRED),
-    /** A failed step will be tried again. */
+    /** A failed step will be retried; may say why. */
     RETRY_SCHEDULED("retry_scheduled", OPTIONAL, FORBIDDEN, OPTIONAL),
-    /** The result was written to storage. */
+    /** The output was written to object storage; carries {@code latency_ms}. */
     R2_WRITE_COMPLETED("r2_write_completed", OPTIONAL, REQUIRED, FORBIDDEN),
-    /** A webhook was sent. */
+    /** A webhook delivery was sent. */
     WEBHOOK_DISPATCHED("webhook_dispatched", OPTIONAL, FORBIDDEN, FORBIDDEN),
-    /** A webhook was accepted by its endpoint. */
+    /** A webhook delivery was acknowledged by the receiver. */
     WEBHOOK_DELIVERED("webhook_delivered", OPTIONAL, FORBIDDEN, FORBIDDEN),
-    /** A webhook attempt failed. */
+    /** A webhook delivery attempt failed; carries {@code error_code} and {@code error_msg}. */
     WEBHOOK_FAILED("webhook_failed", OPTIONAL, FORBIDDEN, REQUIRED),
-    /** A webhook was given up after its retries. */
+    /** A webhook exhausted its retries; may say why. */
     WEBHOOK_DEAD_LETTER("webhook_dead_letter", OPTIONAL, FORBIDDEN, OPTIONAL),
-    /** The asset is ready. Terminal. */
+    /** Terminal: the asset is ready to serve. */
     READY("ready", OPTIONAL, FORBIDDEN, FORBIDDEN),
-    /** The asset failed. Terminal. */
+    /** Terminal: the asset failed for good; carries {@code error_code} and {@code error_msg}. */
     FAILED("failed", OPTIONAL, FORBIDDEN, REQUIRED),
-    /** The asset was cancelled. Terminal. */
+    /** Terminal: the asset was cancelled; may say why. */
     CANCELLED("cancelled", OPTIONAL, FORBIDDEN, OPTIONAL);
 
-    private static final Map<String, EventType> BY_WIRE_NAME = new HashMap<>();
+    // values() clones its array on every call; a map makes ofWireName one hash lookup.
+    private static final Map<String, EventType> BY_WIRE_NAME;
 
     static {
-        for (EventType type : values()) {
-            BY_WIRE_NAME.put(type.wireName, type);
+        final Map<String, EventType> byWireName = new HashMap<>();
+        for (final EventType type : values()) {
+            byWireName.put(type.wireName, type);
         }
+        BY_WIRE_NAME = Map.copyOf(byWireName);
     }
 
     private final String wireName;
+    // Private so nobody can mutate it; SSE frames copy it straight into buffers.
     private final byte[] wireNameAscii;
     private final FieldRule stage;
     private final FieldRule latencyMs;
     private final FieldRule error;
 
-    EventType(String wireName, FieldRule stage, FieldRule latencyMs, FieldRule error) {
+    EventType(final String wireName, final FieldRule stage, final FieldRule latencyMs, final FieldRule error) {
         this.wireName = wireName;
         this.wireNameAscii = wireName.getBytes(StandardCharsets.US_ASCII);
         this.stage = stage;
@@ -71,42 +79,76 @@ public enum EventType {
         this.error = error;
     }
 
-    /** The snake_case name used in {@code event:} and in the JSON {@code type}. */
+    /**
+     * Returns the snake_case name used in JSON and in the SSE {@code event:} line.
+     *
+     * @return the wire name, for example {@code "stage_completed"}
+     */
     public String wireName() {
         return wireName;
     }
 
-    /** Bytes of the wire name (ASCII). */
+    /**
+     * Returns the number of bytes {@link #writeWireName(ByteBuf)} writes.
+     *
+     * @return the length of the wire name in ASCII bytes
+     */
     public int wireNameLength() {
         return wireNameAscii.length;
     }
 
-    /** Writes the wire name as ASCII, without creating a String. */
-    public void writeWireName(ByteBuf out) {
+    /**
+     * Writes the wire name as ASCII bytes at the writer index of {@code out}.
+     *
+     * @param out the buffer to write to
+     */
+    public void writeWireName(final ByteBuf out) {
         out.writeBytes(wireNameAscii);
     }
 
-    /** The type with this wire name, or null for a name outside the enum. */
-    public static EventType ofWireName(String name) {
-        return BY_WIRE_NAME.get(name);
+    /**
+     * Looks an event type up by its wire name.
+     *
+     * @param wireName the snake_case name, for example {@code "ready"}
+     * @return the type, or {@code null} if {@code wireName} is null or names no type
+     */
+    public static EventType ofWireName(final String wireName) {
+        return wireName == null ? null : BY_WIRE_NAME.get(wireName);
     }
 
-    /** True for ready, failed and cancelled: the asset's stream ends after it. */
+    /**
+     * Tells whether this type ends the asset's lifecycle: nothing follows it in the stream.
+     *
+     * @return true for {@link #READY}, {@link #FAILED} and {@link #CANCELLED}
+     */
     public boolean isTerminal() {
         return this == READY || this == FAILED || this == CANCELLED;
     }
 
-    /** Whether {@code stage} is required, allowed or forbidden. */
+    /**
+     * Returns whether this type requires, allows or forbids the {@code stage} field.
+     *
+     * @return the rule for {@code stage}
+     */
     public FieldRule stage() {
         return stage;
     }
 
-    /** Whether {@code latency_ms} is required, allowed or forbidden. */
+    /**
+     * Returns whether this type requires, allows or forbids the {@code latency_ms} field.
+     *
+     * @return the rule for {@code latency_ms}
+     */
     public FieldRule latencyMs() {
         return latencyMs;
     }
 
-    /** Whether {@code error_code} and {@code error_msg} (always together) are required, allowed or forbidden. */
+    /**
+     * Returns whether this type requires, allows or forbids the {@code error_code} and
+     * {@code error_msg} pair; the two are always present together or absent together.
+     *
+     * @return the rule for {@code error_code} and {@code error_msg}
+     */
     public FieldRule error() {
         return error;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.support.Events;
+import com.motioness.edge.support.Poll;
 import com.motioness.edge.support.SseBlock;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
@@ -192,6 +193,9 @@ class StreamReplayTest {
         List<EventId> before = new ArrayList<>();
         before.addAll(edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "x1")));
         before.addAll(edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "x2")));
+        // "Live" starts when the stream opens: let the earlier events clear the ring first, so
+        // none is still in flight to the loops when the live client joins.
+        Poll.until(() -> edge.server().ringBacklog() == 0, WAIT, "the ring to drain");
         try (SseClient live = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
                 TestEdge.cookie(TestEdge.SESSION));
                 SseClient resumed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",

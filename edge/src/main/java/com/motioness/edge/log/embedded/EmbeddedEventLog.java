@@ -114,7 +114,7 @@ public final class EmbeddedEventLog implements EventLog {
             String owner = existing != null ? existing.ownerProjectId()
                     : ownersInBatch != null ? ownersInBatch.putIfAbsent(event.assetId(), event.projectId()) : null;
             if (owner != null && !owner.equals(event.projectId())) {
-                return new EventValidationException("asset_id", "asset_id: belongs to another project")
+                return new EventValidationException("asset_id", "belongs to another project")
                         .atIndex(events.size() > 1 ? i : -1);
             }
         }
