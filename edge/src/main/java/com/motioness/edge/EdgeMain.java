@@ -18,7 +18,10 @@ public final class EdgeMain {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = EdgeCommandLine.run(args, config -> serve(config, out), out, err);
-        System.exit(code);
+        // After SIGTERM the shutdown hook already ran; calling exit from here would only wait on it.
+        if (code != 0) {
+            System.exit(code);
+        }
     }
 
     private static int serve(EdgeConfig config, PrintWriter out) {

@@ -209,6 +209,18 @@ class StreamReplayTest {
     }
 
     @Test
+    void theActivityFeedGoesOnPastAnAssetsTerminalEvent() throws Exception {
+        EventId ready = edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "done")).get(0);
+        try (SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
+                TestEdge.cookie(TestEdge.SESSION), "Last-Event-ID: " + ready)) {
+            assertEquals(200, feed.status(), "only asset streams end at a terminal event");
+            edge.awaitOpenStreams(1);
+            EventId next = edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "next")).get(0);
+            assertEquals(next.toString(), feed.nextEvent(WAIT).id());
+        }
+    }
+
+    @Test
     void theActivityFeedCarriesOnlyItsOwnProject() throws Exception {
         try (SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
                 TestEdge.cookie(TestEdge.SESSION))) {

@@ -131,8 +131,10 @@ public final class EmbeddedEventLog implements EventLog {
                         : new ReplayPage(List.of(), false, stream.id(), null, null));
             }
             List<LoggedEvent> page = window.readAfter(after, limit, more);
+            // Only an asset ends; a project's feed goes on past any one asset's terminal event.
+            EventId terminal = stream.isAsset() ? window.terminalId() : null;
             return CompletableFuture.completedFuture(new ReplayPage(page, more[0], window.ownerProjectId(),
-                    window.terminalId(), window.trimmedThrough()));
+                    terminal, window.trimmedThrough()));
         }
     }
 

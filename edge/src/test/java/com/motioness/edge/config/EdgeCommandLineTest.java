@@ -1,0 +1,151 @@
+package com.motioness.edge.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Flags become a validated configuration; every bad value is refused with its flag named. */
+class EdgeCommandLineTest {
+    private static final List<String> FLAGS = List.of("--port", "--bind", "--project-key", "--keys-file",
+            "--dev-session", "--cors-origin", "--ingest-token", "--ping-interval", "--max-stream-duration", "--retry",
+            "--retention-count", "--retention-age", "--header-timeout", "--max-request-line", "--max-header-size",
+            "--max-ingest-bytes", "--write-buffer-high", "--slow-consumer-timeout", "--ring-size", "--io-threads",
+            "--demo", "--help");
+
+    @Test
+    void defaultsMatchTheSpec() {
+        EdgeConfig config = EdgeCommandLine.parse();
+        assertEquals(8080, config.port());
+        assertEquals(Duration.ofSeconds(15), config.pingInterval(), "the spec's 15 s ping");
+        assertEquals(Duration.ofMinutes(5), config.maxStreamDuration(), "the spec's 5-minute cap");
+        assertEquals(Duration.ofSeconds(3), config.retry());
+        assertEquals(1000, config.retentionCount());
+        assertEquals(Duration.ofHours(1), config.retentionAge());
+        assertEquals(131072, config.writeBufferHigh());
+        assertEquals(1048576, config.maxIngestBytes());
+        assertNull(config.ingestToken());
+        assertTrue(config.projectKeys().isEmpty());
+    }
+
+    @Test
+    void everyFlagParses(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys.txt");
+        Files.writeString(keys, "# production keys\n\nkey-from-file-01=p3\n");
+        EdgeConfig config = EdgeCommandLine.parse("--port", "9090", "--bind", "127.0.0.1",
+                "--project-key", "key-one-00000001=p1", "--project-key=key-two-00000002=p2", "--keys-file", keys.toString(),
+                "--dev-session", "tok=user-1:p1,p2", "--cors-origin", "https://app.example.com",
+                "--cors-origin", "http://localhost:3000", "--ingest-token", "0123456789abcdef",
+                "--ping-interval", "500ms", "--max-stream-duration", "2m", "--retry", "1s", "--retention-count", "50",
+                "--retention-age", "2h", "--header-timeout", "3s", "--max-request-line", "2048",
+                "--max-header-size", "4096", "--max-ingest-bytes", "2m", "--write-buffer-high", "64KiB",
+                "--slow-consumer-timeout", "250ms", "--ring-size", "4096", "--io-threads", "3");
+        assertEquals(9090, config.port());
+        assertEquals("127.0.0.1", config.bind());
+        assertEquals(Map.of("key-one-00000001", "p1", "key-two-00000002", "p2", "key-from-file-01", "p3"),
+                config.projectKeys());
+        assertEquals(new EdgeConfig.DevSession("user-1", Set.of("p1", "p2")), config.devSessions().get("tok"));
+        assertEquals(Set.of("https://app.example.com", "http://localhost:3000"), config.corsOrigins());
+        assertEquals("0123456789abcdef", config.ingestToken());
+        assertEquals(Duration.ofMillis(500), config.pingInterval());
+        assertEquals(Duration.ofMinutes(2), config.maxStreamDuration());
+        assertEquals(Duration.ofSeconds(1), config.retry());
+        assertEquals(50, config.retentionCount());
+        assertEquals(Duration.ofHours(2), config.retentionAge());
+        assertEquals(Duration.ofSeconds(3), config.headerTimeout());
+        assertEquals(2048, config.maxRequestLine());
+        assertEquals(4096, config.maxHeaderSize());
+        assertEquals(2 * 1024 * 1024, config.maxIngestBytes());
+        assertEquals(64 * 1024, config.writeBufferHigh());
+        assertEquals(Duration.ofMillis(250), config.slowConsumerTimeout());
+        assertEquals(4096, config.ringSize());
+        assertEquals(3, config.ioThreads());
+    }
+
+    @Test
+    void eachInvalidValueNamesItsFlag() {
+        String[][] cases = {
+            {"--port", "70000"}, {"--ping-interval", "0s"}, {"--ping-interval", "5x"}, {"--max-stream-duration", "0ms"},
+            {"--retry", "2h"}, {"--retention-count", "0"}, {"--retention-age", "0h"}, {"--header-timeout", "0s"},
+            {"--max-request-line", "10"}, {"--max-header-size", "10"}, {"--max-ingest-bytes", "10"},
+            {"--write-buffer-high", "1k"}, {"--slow-consumer-timeout", "0s"}, {"--ring-size", "1000"},
+            {"--io-threads", "-1"}, {"--ingest-token", "short"}, {"--project-key", "nokey"},
+            {"--project-key", "short=p1"}, {"--project-key", "key-00000000001=bad/project"},
+            {"--dev-session", "tok=no-projects"}, {"--cors-origin", "https://app.example.com/path"},
+        };
+        for (String[] args : cases) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse(args),
+                    String.join(" ", args));
+            assertTrue(e.getMessage().contains(args[0]), args[0] + " not named in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aBadKeysFileLineIsNamedByFileAndLine(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys.txt");
+        Files.writeString(keys, "key-from-file-01=p3\n# fine\nnot a pair\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EdgeCommandLine.parse("--keys-file", keys.toString()));
+        assertEquals("keys.txt:3: expected KEY=PROJECT_ID", e.getMessage());
+    }
+
+    @Test
+    void aKeyMappedToTwoProjectsIsRefused(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys.txt");
+        Files.writeString(keys, "key-one-00000001=p2\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EdgeCommandLine.parse("--project-key", "key-one-00000001=p1", "--keys-file", keys.toString()));
+        assertTrue(e.getMessage().startsWith("--keys-file"), e.getMessage());
+    }
+
+    @Test
+    void demoAddsItsKeyAndSession() {
+        EdgeConfig config = EdgeCommandLine.parse("--demo");
+        assertEquals(EdgeConfig.DEMO_PROJECT, config.projectKeys().get(EdgeConfig.DEMO_KEY));
+        assertEquals(Set.of(EdgeConfig.DEMO_PROJECT), config.devSessions().get(EdgeConfig.DEMO_SESSION).projectIds());
+        assertNull(config.ingestToken(), "the demo does not open ingest");
+    }
+
+    @Test
+    void helpListsEveryFlagAndExitsZero() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = EdgeCommandLine.run(new String[] {"--help"}, config -> 99, new PrintWriter(out), new PrintWriter(err));
+        assertEquals(0, code);
+        for (String flag : FLAGS) {
+            assertTrue(out.toString().contains(flag), flag + " missing from --help");
+        }
+        assertTrue(out.toString().replaceAll("\\s+", " ").contains("idle this long (default: 15s)"));
+    }
+
+    @Test
+    void aBadFlagExitsTwoWithTheErrorAndAHint() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = EdgeCommandLine.run(new String[] {"--ping-interval", "0s"}, config -> 99, new PrintWriter(out),
+                new PrintWriter(err));
+        assertEquals(2, code);
+        assertEquals("error: --ping-interval must be positive, got 0s\nRun with --help for usage.\n",
+                err.toString().replace(System.lineSeparator(), "\n"));
+        assertEquals(2, EdgeCommandLine.run(new String[] {"--no-such-flag"}, config -> 99, new PrintWriter(out),
+                new PrintWriter(err)));
+    }
+
+    @Test
+    void goodFlagsRunTheServer() {
+        int code = EdgeCommandLine.run(new String[] {"--port", "0"}, config -> config.port() == 0 ? 7 : 1,
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        assertEquals(7, code);
+    }
+}
