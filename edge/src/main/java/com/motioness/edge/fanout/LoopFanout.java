@@ -23,6 +23,13 @@ public final class LoopFanout {
     private static final int INBOX_CAPACITY = 16_384;
     /** Frames one drain task handles before yielding the loop to its sockets. */
     private static final int DRAIN_BUDGET = 4_096;
+    /**
+     * Channels written before a flush even within a batch. Each unflushed write holds a buffer
+     * duplicate and an outbound entry, which Netty recycles only up to 4096 per thread; flushing
+     * in groups keeps a hot asset with tens of thousands of subscribers inside that pool (so a
+     * delivery still allocates nothing) and sends the first bytes sooner.
+     */
+    private static final int FLUSH_GROUP = 1_024;
 
     private final EventLoop loop;
     private final StreamSettings settings;
@@ -35,7 +42,7 @@ public final class LoopFanout {
     private final Map<String, SubscriberGroup> byProject = new HashMap<>();
     private Subscription[] all = new Subscription[64];
     private int allSize;
-    private Subscription[] dirty = new Subscription[64];
+    private final Subscription[] dirty = new Subscription[FLUSH_GROUP];
     private int dirtySize;
     private SseFrame tickPing;
 
@@ -115,10 +122,10 @@ public final class LoopFanout {
     void markDirty(Subscription subscription) {
         if (!subscription.dirty) {
             subscription.dirty = true;
-            if (dirtySize == dirty.length) {
-                dirty = Arrays.copyOf(dirty, dirtySize * 2);
-            }
             dirty[dirtySize++] = subscription;
+            if (dirtySize == FLUSH_GROUP) {
+                flushDirty();
+            }
         }
     }
 
