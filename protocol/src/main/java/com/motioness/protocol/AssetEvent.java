@@ -37,6 +37,19 @@ public final class AssetEvent {
     }
 
     /**
+     * Whether a string could be an asset or project id: 1 to 128 characters of
+     * {@code A-Z a-z 0-9 . _ : ~ -}. Lets a server refuse an impossible id from a URL before any
+     * lookup.
+     *
+     * @param id the candidate, may be null
+     * @return true when it follows the id rule of {@code asset_id} and {@code project_id}
+     */
+    public static boolean isValidId(final String id) {
+        return id != null && !id.isEmpty() && id.length() <= Field.ASSET_ID.maxLength
+                && Field.ASSET_ID.allowed.indexOfNonMember(id) < 0;
+    }
+
+    /**
      * Starts building an event of the given type.
      *
      * @param type the event type; null is accepted here and rejected by {@link Builder#build()}

@@ -146,4 +146,14 @@ class AssetEventTest {
         assertEquals(-1, at.atIndex(-1).index());
         assertThrows(IllegalArgumentException.class, () -> e.atIndex(-2));
     }
+
+    @org.junit.jupiter.api.Test
+    void isValidIdFollowsTheIdRule() {
+        org.junit.jupiter.api.Assertions.assertTrue(AssetEvent.isValidId("a"));
+        org.junit.jupiter.api.Assertions.assertTrue(AssetEvent.isValidId("ast_01H.x:y~z-1"));
+        org.junit.jupiter.api.Assertions.assertTrue(AssetEvent.isValidId("a".repeat(128)));
+        for (final String bad : new String[] {null, "", "a".repeat(129), "a/b", "a b", "é", "a%2F", "a\n"}) {
+            org.junit.jupiter.api.Assertions.assertFalse(AssetEvent.isValidId(bad), String.valueOf(bad));
+        }
+    }
 }

@@ -136,7 +136,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                     "origin " + abbreviate(origin) + " may not read this stream"), cors, origin, keepAlive);
             return;
         }
-        if (!Route.isValidId(route.id)) {
+        if (!AssetEvent.isValidId(route.id)) {
             String what = route.kind == Route.Kind.PROJECT_ACTIVITY ? "project id" : "asset id";
             answer(ctx, ApiError.of(HttpResponseStatus.BAD_REQUEST, "invalid_id",
                     what + " must be 1-128 characters of A-Z a-z 0-9 . _ : ~ -"), cors, origin, keepAlive);

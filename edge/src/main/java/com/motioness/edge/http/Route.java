@@ -1,8 +1,8 @@
 package com.motioness.edge.http;
 
 /**
- * The routes of the edge, matched on the decoded path. Path ids are checked against the id
- * alphabet of the protocol, so nothing else ever reaches the log or the logs.
+ * The routes of the edge, matched on the decoded path. Path ids are then checked with
+ * {@link com.motioness.protocol.AssetEvent#isValidId}, so nothing else reaches the log.
  */
 final class Route {
     enum Kind {
@@ -15,8 +15,6 @@ final class Route {
         /** {@code POST /internal/events}: producers append events. */
         INGEST
     }
-
-    static final int MAX_ID_LENGTH = 128;
 
     final Kind kind;
     /** The project key of {@link Kind#PUBLIC_ASSET}, else null. */
@@ -53,22 +51,5 @@ final class Route {
 
     boolean isStream() {
         return kind != Kind.INGEST;
-    }
-
-    /** True for 1..128 characters of {@code A-Z a-z 0-9 . _ : ~ -}, the alphabet of asset and project ids. */
-    static boolean isValidId(String id) {
-        int length = id.length();
-        if (length == 0 || length > MAX_ID_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '~' || c == '-';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 }
