@@ -198,8 +198,10 @@ public final class Subscription {
      */
     boolean onLive(SseFrame frame, long nowNanos) {
         if (state == State.LIVE) {
+            // A project group is keyed by this project already; an asset group by the asset id
+            // alone, so there the owner is checked: another project's asset never gets through.
             if (EventId.compare(frame.ms, frame.seq, lastMs, lastSeq) <= 0
-                    || !frame.projectId.equals(ownerProjectId) || !writableOrCut(nowNanos)) {
+                    || (stream.isAsset() && !frame.projectId.equals(ownerProjectId)) || !writableOrCut(nowNanos)) {
                 return false;
             }
             channel.write(frame.retainedFor(chunked), channel.voidPromise());

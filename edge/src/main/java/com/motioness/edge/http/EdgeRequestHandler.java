@@ -49,6 +49,8 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRequestHandler.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final String BEARER = "Bearer ";
+    /** Request parts (heads and body chunks) held while an answer is pending. */
+    private static final int MAX_WAITING_MESSAGES = 256;
 
     private final EdgeServices services;
     private ScheduledFuture<?> requestTimeout;
@@ -80,6 +82,11 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                 waiting = new ArrayDeque<>();
             }
             waiting.add(msg);
+            if (waiting.size() > MAX_WAITING_MESSAGES) {
+                // A client that pipelines without end gets cut, not buffered without bound.
+                releaseWaiting();
+                ctx.close();
+            }
             return;
         }
         try {
