@@ -12,7 +12,10 @@ import com.motioness.edge.http.EdgeChannelInitializer;
 import com.motioness.edge.http.EdgeServices;
 import com.motioness.edge.log.EventLog;
 import com.motioness.edge.log.embedded.EmbeddedEventLog;
+import com.motioness.edge.log.redis.RedisEventLog;
+import com.motioness.edge.log.redis.RedisKeys;
 import com.motioness.edge.ring.EventRing;
+import io.lettuce.core.RedisClient;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -75,7 +78,11 @@ public final class EdgeServer implements AutoCloseable {
         }
         dispatcher = new FanoutDispatcher(alloc, fanouts);
         ring = new EventRing(config.ringSize(), dispatcher);
-        log = new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), Clock.systemUTC());
+        log = config.redis() == null
+                ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), Clock.systemUTC())
+                : new RedisEventLog(RedisClient.create(config.redis()),
+                        new RedisKeys(config.redisPrefix(), config.redisShards()), ring, config.retentionCount(),
+                        config.retentionAge());
 
         Map<String, Principal> sessions = new HashMap<>();
         config.devSessions().forEach((token, session) ->
@@ -98,8 +105,9 @@ public final class EdgeServer implements AutoCloseable {
                 .bind(new InetSocketAddress(config.bind(), config.port()))
                 .sync()
                 .channel();
-        LOG.info("edge listening on {} ({} transport, {} event loops, embedded event log)",
-                serverChannel.localAddress(), epoll ? "epoll" : "nio", fanouts.size());
+        LOG.info("edge listening on {} ({} transport, {} event loops, {} event log)",
+                serverChannel.localAddress(), epoll ? "epoll" : "nio", fanouts.size(),
+                config.redis() == null ? "embedded" : "Redis");
     }
 
     /** Starts a server; returns once it listens. */

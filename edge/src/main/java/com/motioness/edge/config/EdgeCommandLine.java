@@ -97,6 +97,16 @@ public final class EdgeCommandLine {
     @Option(names = "--io-threads", paramLabel = "N", description = "Event loops serving connections; 0 = 2 x cores (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
+    @Option(names = "--redis", paramLabel = "URI",
+            description = "Use Redis Streams as the shared log (redis://host:port); without it the log is embedded.")
+    String redis;
+
+    @Option(names = "--redis-prefix", paramLabel = "PREFIX", description = "First part of every Redis key (default: ${DEFAULT-VALUE}).")
+    String redisPrefix = "mx";
+
+    @Option(names = "--redis-shards", paramLabel = "K", description = "Shards the log is split into by project (default: ${DEFAULT-VALUE}).")
+    int redisShards = 1;
+
     @Option(names = "--demo", description = "Run the built-in demo producer (key " + EdgeConfig.DEMO_KEY
             + ", session " + EdgeConfig.DEMO_SESSION + ").")
     boolean demo;
@@ -163,6 +173,9 @@ public final class EdgeCommandLine {
                 .ringSize(ringSize)
                 .ioThreads(ioThreads)
                 .demo(demo)
+                .redis(redis)
+                .redisPrefix(redisPrefix)
+                .redisShards(redisShards)
                 .build();
     }
 

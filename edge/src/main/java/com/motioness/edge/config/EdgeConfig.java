@@ -52,6 +52,9 @@ public final class EdgeConfig {
     private final int ringSize;
     private final int ioThreads;
     private final boolean demo;
+    private final String redis;
+    private final String redisPrefix;
+    private final int redisShards;
 
     private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions) {
         port = b.port;
@@ -75,6 +78,9 @@ public final class EdgeConfig {
         ringSize = b.ringSize;
         ioThreads = b.ioThreads;
         demo = b.demo;
+        redis = b.redis;
+        redisPrefix = b.redisPrefix;
+        redisShards = b.redisShards;
     }
 
     /** A builder with every default. */
@@ -187,6 +193,21 @@ public final class EdgeConfig {
         return demo;
     }
 
+    /** {@code --redis}: the Redis URI of the shared log, or null for the embedded log. */
+    public String redis() {
+        return redis;
+    }
+
+    /** {@code --redis-prefix}. */
+    public String redisPrefix() {
+        return redisPrefix;
+    }
+
+    /** {@code --redis-shards}. */
+    public int redisShards() {
+        return redisShards;
+    }
+
     /** Collects settings; {@link #build()} validates them. */
     public static final class Builder {
         private int port = 8080;
@@ -210,6 +231,9 @@ public final class EdgeConfig {
         private int ringSize = 65_536;
         private int ioThreads;
         private boolean demo;
+        private String redis;
+        private String redisPrefix = "mx";
+        private int redisShards = 1;
 
         private Builder() {
         }
@@ -340,6 +364,24 @@ public final class EdgeConfig {
             return this;
         }
 
+        /** @see EdgeConfig#redis() */
+        public Builder redis(String redis) {
+            this.redis = redis;
+            return this;
+        }
+
+        /** @see EdgeConfig#redisPrefix() */
+        public Builder redisPrefix(String redisPrefix) {
+            this.redisPrefix = redisPrefix;
+            return this;
+        }
+
+        /** @see EdgeConfig#redisShards() */
+        public Builder redisShards(int redisShards) {
+            this.redisShards = redisShards;
+            return this;
+        }
+
         /**
          * Validates every setting, merges the keys file and the demo's key and session.
          *
@@ -387,6 +429,11 @@ public final class EdgeConfig {
             range("--ring-size", ringSize, 1024, 16 * 1024 * 1024);
             check(Integer.bitCount(ringSize) == 1, "--ring-size must be a power of two, got " + ringSize);
             range("--io-threads", ioThreads, 0, 1024);
+            check(redis == null || redis.startsWith("redis://") || redis.startsWith("rediss://"),
+                    "--redis must be a redis:// or rediss:// URI, got \"" + redis + "\"");
+            check(redisPrefix != null && redisPrefix.matches("[A-Za-z0-9_.-]{1,32}"),
+                    "--redis-prefix must be 1-32 characters of A-Z a-z 0-9 _ . -, got \"" + redisPrefix + "\"");
+            range("--redis-shards", redisShards, 1, 1024);
             return new EdgeConfig(this, keys, sessions);
         }
 

@@ -44,9 +44,12 @@ public final class EventRing implements AutoCloseable {
         return ring.tryPublishEvents(RingSlot.FROM_LOGGED_EVENT, 0, events.length, events);
     }
 
-    /** Publishes one event, waiting for room if the ring is full (for readers of an outside log). */
-    public void publish(LoggedEvent event) {
-        ring.publishEvent(RingSlot.FROM_LOGGED_EVENT, event);
+    /**
+     * Publishes one entry read from an outside log (Redis), waiting for room if the ring is full:
+     * the reader then stops reading, which is the backpressure it needs.
+     */
+    public void publish(com.motioness.protocol.EventId id, byte[] json) {
+        ring.publishEvent(RingSlot.FROM_ENTRY, id, json);
     }
 
     /** Slots taken but not yet consumed. */

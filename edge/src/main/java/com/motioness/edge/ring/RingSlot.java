@@ -2,6 +2,8 @@ package com.motioness.edge.ring;
 
 import com.motioness.edge.log.LoggedEvent;
 import com.lmax.disruptor.EventTranslatorOneArg;
+import com.lmax.disruptor.EventTranslatorTwoArg;
+import com.motioness.protocol.EventId;
 
 /**
  * One preallocated slot of the ring: the id and the JSON of an event, as the log wrote it. Slots
@@ -12,6 +14,10 @@ public final class RingSlot {
     /** Copies a logged event into a slot; static so publishing captures nothing per event. */
     static final EventTranslatorOneArg<RingSlot, LoggedEvent> FROM_LOGGED_EVENT =
             (slot, sequence, event) -> slot.set(event.ms(), event.seq(), event.json());
+
+    /** Copies an entry read from an outside log (its id and JSON). */
+    static final EventTranslatorTwoArg<RingSlot, EventId, byte[]> FROM_ENTRY =
+            (slot, sequence, id, json) -> slot.set(id.ms(), id.seq(), json);
 
     long ms;
     long seq;

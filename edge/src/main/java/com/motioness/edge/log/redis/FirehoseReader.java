@@ -1,0 +1,125 @@
+package com.motioness.edge.log.redis;
+
+import com.motioness.edge.ring.EventRing;
+import com.motioness.protocol.EventId;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows one shard's firehose with XREAD BLOCK from the last id it processed, publishing each
+ * entry into the ring in order. One thread and one connection per shard: a blocking read holds its
+ * connection, and a reader that stops on a full ring is exactly the backpressure wanted. When the
+ * connection fails it retries with backoff from the same id, so nothing is missed or doubled.
+ */
+final class FirehoseReader implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(FirehoseReader.class);
+    private static final long BLOCK_MILLIS = 1000;
+    private static final int BATCH = 512;
+    private static final long MAX_BACKOFF_MILLIS = 2000;
+
+    private final RedisClient client;
+    private final String firehose;
+    private final EventRing ring;
+    private final Thread thread;
+    private final AtomicLong delivered = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile String lastId;
+    private volatile StatefulRedisConnection<String, byte[]> connection;
+
+    FirehoseReader(RedisClient client, String firehose, EventRing ring, int shard) {
+        this.client = client;
+        this.firehose = firehose;
+        this.ring = ring;
+        this.thread = new Thread(this, "motioness-firehose-" + shard);
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts after the newest entry of the firehose: older events are replayed from their streams. */
+    void start(StatefulRedisConnection<String, byte[]> probe) {
+        List<StreamMessage<String, byte[]>> newest = probe.sync().xrevrange(firehose, Range.create("-", "+"),
+                Limit.from(1));
+        lastId = newest.isEmpty() ? "0-0" : newest.get(0).getId();
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        long backoff = 50;
+        while (running) {
+            try {
+                StatefulRedisConnection<String, byte[]> current = connection;
+                if (current == null) {
+                    current = client.connect(RedisEventLog.CODEC);
+                    current.setTimeout(Duration.ofMillis(BLOCK_MILLIS + 5000));
+                    connection = current;
+                }
+                RedisCommands<String, byte[]> redis = current.sync();
+                List<StreamMessage<String, byte[]>> entries = readAfter(redis, lastId);
+                for (StreamMessage<String, byte[]> entry : entries) {
+                    byte[] json = entry.getBody().get("e");
+                    if (json != null) {
+                        ring.publish(EventId.parse(entry.getId()), json);
+                        delivered.incrementAndGet();
+                    }
+                    lastId = entry.getId();
+                }
+                backoff = 50;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                LOG.warn("firehose {}: {}; retrying from {} in {} ms", firehose, e.toString(), lastId, backoff);
+                sleep(backoff);
+                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            }
+        }
+        closeConnection();
+    }
+
+    private void closeConnection() {
+        StatefulRedisConnection<String, byte[]> open = connection;
+        connection = null;
+        if (open != null) {
+            open.close();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<StreamMessage<String, byte[]>> readAfter(RedisCommands<String, byte[]> redis, String id) {
+        return redis.xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(BATCH), XReadArgs.StreamOffset.from(firehose, id));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Entries published into the ring. */
+    long delivered() {
+        return delivered.get();
+    }
+
+    void stop() {
+        running = false;
+        // Closing the connection ends a blocked XREAD at once instead of after its timeout.
+        closeConnection();
+        try {
+            thread.join(BLOCK_MILLIS + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package com.motioness.edge.log.redis;
+
+import com.motioness.edge.log.EventLog;
+import com.motioness.edge.log.LogUnavailableException;
+import com.motioness.edge.log.LoggedEvent;
+import com.motioness.edge.log.ReplayPage;
+import com.motioness.edge.log.StreamRef;
+import com.motioness.edge.ring.EventRing;
+import com.motioness.protocol.AssetEvent;
+import com.motioness.protocol.EventId;
+import com.motioness.protocol.EventJson;
+import com.motioness.protocol.EventValidationException;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event log on Redis Streams, shared by every edge node. Appends go through one FCALL of the
+ * {@code motioness} library (validated and written atomically in Redis); replay reads the asset or
+ * project stream with XRANGE from an exclusive start; one {@link FirehoseReader} per shard feeds
+ * the node's ring. Keys: see {@link RedisKeys}.
+ */
+public final class RedisEventLog implements EventLog {
+    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
+    private static final Pattern INVALID = Pattern.compile("INVALID (\\d+) ([^:]+): (.*)", Pattern.DOTALL);
+    /** How long an asset that still emits events stays readable after its last one. */
+    private static final Duration RUNNING_TTL = Duration.ofHours(24);
+    private static final int FIREHOSE_MIN_LENGTH = 100_000;
+
+    private final RedisClient client;
+    private final RedisKeys keys;
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final RedisAsyncCommands<String, byte[]> redis;
+    private final List<FirehoseReader> readers = new ArrayList<>();
+    private final byte[][] limits;
+
+    /**
+     * Connects, loads the function library, and starts one firehose reader per shard.
+     *
+     * @param retentionCount events kept per asset and project stream (approximate MAXLEN)
+     * @param retentionAge how long a finished asset stays readable
+     */
+    public RedisEventLog(RedisClient client, RedisKeys keys, EventRing ring, int retentionCount, Duration retentionAge) {
+        this.client = client;
+        this.keys = keys;
+        this.connection = client.connect(CODEC);
+        this.redis = connection.async();
+        String loaded = connection.sync().functionLoad(RedisFunctionLibrary.source(), true);
+        LOG.info("loaded Redis function library {} version {}", loaded, RedisFunctionLibrary.VERSION);
+        this.limits = new byte[][] {
+            ascii(Math.max(FIREHOSE_MIN_LENGTH, retentionCount)), ascii(retentionCount), ascii(retentionCount),
+            ascii(RUNNING_TTL.toSeconds()), ascii(Math.max(1, retentionAge.toSeconds())),
+        };
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            FirehoseReader reader = new FirehoseReader(client, keys.firehose(shard), ring, shard);
+            reader.start(connection);
+            readers.add(reader);
+        }
+    }
+
+    private static byte[] ascii(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public CompletableFuture<List<EventId>> append(List<AssetEvent> events) {
+        int shard = keys.shardOf(events.get(0).projectId());
+        String[] callKeys = new String[1 + 3 * events.size()];
+        byte[][] args = new byte[limits.length + events.size()][];
+        callKeys[0] = keys.firehose(shard);
+        System.arraycopy(limits, 0, args, 0, limits.length);
+        for (int i = 0; i < events.size(); i++) {
+            AssetEvent event = events.get(i);
+            if (keys.shardOf(event.projectId()) != shard) {
+                // One call is one slot: a batch that spans shards could not be written atomically.
+                return CompletableFuture.failedFuture(new EventValidationException("project_id",
+                        "a batch must not mix projects of different shards").atIndex(i));
+            }
+            callKeys[1 + 3 * i] = keys.project(shard, event.projectId());
+            callKeys[2 + 3 * i] = keys.asset(shard, event.assetId());
+            callKeys[3 + 3 * i] = keys.owner(shard, event.assetId());
+            args[limits.length + i] = EventJson.encode(event);
+        }
+        boolean batch = events.size() > 1;
+        return redis.<List<Object>>fcall("motioness_publish", ScriptOutputType.MULTI, callKeys, args)
+                .toCompletableFuture()
+                .handle((reply, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(translate(error, batch));
+                    }
+                    List<EventId> ids = new ArrayList<>(reply.size());
+                    for (Object id : reply) {
+                        ids.add(EventId.parse(new String((byte[]) id, StandardCharsets.US_ASCII)));
+                    }
+                    return ids;
+                });
+    }
+
+    private static Throwable translate(Throwable error, boolean batch) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof RedisCommandExecutionException && cause.getMessage() != null) {
+            Matcher invalid = INVALID.matcher(cause.getMessage());
+            if (invalid.matches()) {
+                return new EventValidationException(invalid.group(2), invalid.group(3))
+                        .atIndex(batch ? Integer.parseInt(invalid.group(1)) : -1);
+            }
+        }
+        return new LogUnavailableException("event log unavailable: " + cause.getMessage());
+    }
+
+    @Override
+    public CompletableFuture<ReplayPage> read(StreamRef stream, EventId after, int limit) {
+        if (stream.isAsset()) {
+            return ownerOf(stream.id()).thenCompose(owner -> owner == null
+                    ? CompletableFuture.completedFuture(ReplayPage.notFound())
+                    : readStream(keys.asset(keys.shardOf(owner), stream.id()), owner, true, after, limit));
+        }
+        return readStream(keys.project(keys.shardOf(stream.id()), stream.id()), stream.id(), false, after, limit);
+    }
+
+    /** The project owning an asset: its owner key lives in the project's shard, so look in each. */
+    private CompletableFuture<String> ownerOf(String assetId) {
+        List<CompletableFuture<byte[]>> lookups = new ArrayList<>(keys.shards());
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            lookups.add(redis.get(keys.owner(shard, assetId)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+            for (CompletableFuture<byte[]> lookup : lookups) {
+                byte[] owner = lookup.join();
+                if (owner != null) {
+                    return new String(owner, StandardCharsets.UTF_8);
+                }
+            }
+            return null;
+        });
+    }
+
+    private CompletableFuture<ReplayPage> readStream(String key, String owner, boolean asset, EventId after,
+            int limit) {
+        Range<String> range = Range.from(after == null ? Range.Boundary.unbounded()
+                : Range.Boundary.excluding(after.toRedisId()), Range.Boundary.unbounded());
+        CompletableFuture<List<StreamMessage<String, byte[]>>> page =
+                redis.xrange(key, range, Limit.from(limit + 1)).toCompletableFuture();
+        CompletableFuture<List<StreamMessage<String, byte[]>>> newest = asset
+                ? redis.xrevrange(key, Range.create("-", "+"), Limit.from(1)).toCompletableFuture()
+                : CompletableFuture.completedFuture(List.of());
+        CompletableFuture<List<Object>> info = redis.xinfoStream(key).toCompletableFuture()
+                .exceptionally(noSuchStream -> List.of());
+        return CompletableFuture.allOf(page, newest, info).handle((done, error) -> {
+            if (error != null) {
+                throw new CompletionException(new LogUnavailableException("event log unavailable: "
+                        + (error.getCause() != null ? error.getCause().getMessage() : error.getMessage())));
+            }
+            List<StreamMessage<String, byte[]>> entries = page.join();
+            List<LoggedEvent> events = new ArrayList<>(Math.min(limit, entries.size()));
+            for (int i = 0; i < entries.size() && i < limit; i++) {
+                LoggedEvent event = decode(entries.get(i));
+                if (event != null) {
+                    events.add(event);
+                }
+            }
+            EventId terminal = null;
+            if (!newest.join().isEmpty()) {
+                LoggedEvent last = decode(newest.join().get(0));
+                if (last != null && last.type().isTerminal()) {
+                    terminal = last.id();
+                }
+            }
+            return new ReplayPage(events, entries.size() > limit, owner, terminal, maxDeletedId(info.join()));
+        });
+    }
+
+    /** XINFO STREAM's max-deleted-entry-id (Redis 7): the newest id trimming removed, if any. */
+    private static EventId maxDeletedId(List<Object> info) {
+        for (int i = 0; i + 1 < info.size(); i += 2) {
+            Object name = info.get(i);
+            String field = name instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII) : String.valueOf(name);
+            if (field.equals("max-deleted-entry-id")) {
+                Object value = info.get(i + 1);
+                String id = value instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII) : String.valueOf(value);
+                return id.equals("0-0") ? null : EventId.parse(id);
+            }
+        }
+        return null;
+    }
+
+    private static LoggedEvent decode(StreamMessage<String, byte[]> entry) {
+        byte[] json = entry.getBody().get("e");
+        try {
+            AssetEvent event = EventJson.decode(json);
+            EventId id = EventId.parse(entry.getId());
+            return new LoggedEvent(id.ms(), id.seq(), event.type(), event.projectId(), event.assetId(), json);
+        } catch (EventValidationException | RuntimeException e) {
+            LOG.warn("skipped undecodable entry {}: {}", entry.getId(), e.getMessage());
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (FirehoseReader reader : readers) {
+            reader.stop();
+        }
+        connection.close();
+        client.shutdown();
+    }
+}

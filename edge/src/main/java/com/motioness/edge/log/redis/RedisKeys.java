@@ -1,0 +1,63 @@
+package com.motioness.edge.log.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+/**
+ * The key layout of the log on Redis. Events are sharded by project into K shards; every key of a
+ * shard carries the hash tag {@code {<shard>}}, so one publish touches one Cluster slot and the
+ * same layout runs on one Redis or on a Cluster. A producer in any language finds a project's
+ * shard as {@code crc32(utf8(project_id)) mod K}.
+ */
+public final class RedisKeys {
+    private final String prefix;
+    private final int shards;
+
+    /**
+     * @param prefix the first part of every key, e.g. {@code mx}
+     * @param shards K, at least 1
+     */
+    public RedisKeys(String prefix, int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be at least 1");
+        }
+        this.prefix = prefix;
+        this.shards = shards;
+    }
+
+    /** K. */
+    public int shards() {
+        return shards;
+    }
+
+    /** The shard of a project. */
+    public int shardOf(String projectId) {
+        CRC32 crc = new CRC32();
+        crc.update(projectId.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % shards);
+    }
+
+    private String base(int shard) {
+        return prefix + ":{" + shard + "}";
+    }
+
+    /** The stream of every event of a shard, which edge nodes read. */
+    public String firehose(int shard) {
+        return base(shard) + ":firehose";
+    }
+
+    /** A project's activity stream. */
+    public String project(int shard, String projectId) {
+        return base(shard) + ":project:" + projectId;
+    }
+
+    /** An asset's stream. */
+    public String asset(int shard, String assetId) {
+        return base(shard) + ":asset:" + assetId;
+    }
+
+    /** The string naming the project that owns an asset. */
+    public String owner(int shard, String assetId) {
+        return base(shard) + ":owner:" + assetId;
+    }
+}
