@@ -15,7 +15,6 @@ import com.motioness.edge.log.embedded.EmbeddedEventLog;
 import com.motioness.edge.log.redis.RedisEventLog;
 import com.motioness.edge.log.redis.RedisKeys;
 import com.motioness.edge.ring.EventRing;
-import io.lettuce.core.RedisClient;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -80,7 +79,7 @@ public final class EdgeServer implements AutoCloseable {
         ring = new EventRing(config.ringSize(), dispatcher);
         log = config.redis() == null
                 ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), Clock.systemUTC())
-                : new RedisEventLog(RedisClient.create(config.redis()),
+                : new RedisEventLog(RedisEventLog.newClient(config.redis()),
                         new RedisKeys(config.redisPrefix(), config.redisShards()), ring, config.retentionCount(),
                         config.retentionAge());
 

@@ -10,12 +10,14 @@ import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventValidationException;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -46,6 +48,7 @@ public final class RedisEventLog implements EventLog {
     /** How long an asset that still emits events stays readable after its last one. */
     private static final Duration RUNNING_TTL = Duration.ofHours(24);
     private static final int FIREHOSE_MIN_LENGTH = 100_000;
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     private final RedisClient client;
     private final RedisKeys keys;
@@ -78,6 +81,20 @@ public final class RedisEventLog implements EventLog {
         }
     }
 
+    /**
+     * A client that fails fast while Redis is away: commands are refused instead of queued until
+     * the reconnect, and none waits more than two seconds. The edge then answers 503 with
+     * Retry-After at once, and open streams simply receive nothing until Redis is back.
+     */
+    public static RedisClient newClient(String uri) {
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build());
+        return client;
+    }
+
     private static byte[] ascii(long value) {
         return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
     }
@@ -102,22 +119,37 @@ public final class RedisEventLog implements EventLog {
             args[limits.length + i] = EventJson.encode(event);
         }
         boolean batch = events.size() > 1;
+        return publish(callKeys, args).exceptionallyCompose(error -> {
+            // A Redis that lost its functions (a restart without persistence, a FLUSHALL) gets
+            // the library again, once, and the call is repeated.
+            if (String.valueOf(rootCause(error).getMessage()).contains("Function not found")) {
+                return redis.functionLoad(RedisFunctionLibrary.source(), true).toCompletableFuture()
+                        .thenCompose(loaded -> publish(callKeys, args));
+            }
+            return CompletableFuture.failedFuture(error);
+        }).handle((reply, error) -> {
+            if (error != null) {
+                throw new CompletionException(translate(error, batch));
+            }
+            List<EventId> ids = new ArrayList<>(reply.size());
+            for (Object id : reply) {
+                ids.add(EventId.parse(new String((byte[]) id, StandardCharsets.US_ASCII)));
+            }
+            return ids;
+        });
+    }
+
+    private CompletableFuture<List<Object>> publish(String[] callKeys, byte[][] args) {
         return redis.<List<Object>>fcall("motioness_publish", ScriptOutputType.MULTI, callKeys, args)
-                .toCompletableFuture()
-                .handle((reply, error) -> {
-                    if (error != null) {
-                        throw new CompletionException(translate(error, batch));
-                    }
-                    List<EventId> ids = new ArrayList<>(reply.size());
-                    for (Object id : reply) {
-                        ids.add(EventId.parse(new String((byte[]) id, StandardCharsets.US_ASCII)));
-                    }
-                    return ids;
-                });
+                .toCompletableFuture();
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static Throwable translate(Throwable error, boolean batch) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = rootCause(error);
         if (cause instanceof RedisCommandExecutionException && cause.getMessage() != null) {
             Matcher invalid = INVALID.matcher(cause.getMessage());
             if (invalid.matches()) {

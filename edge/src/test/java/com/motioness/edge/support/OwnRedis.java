@@ -1,0 +1,77 @@
+package com.motioness.edge.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A redis-server of a test's own, on a free loopback port, persisting to an append-only file in
+ * a temporary folder so a restart keeps its streams and functions. Stopped by its own process
+ * handle: only what the test started is ever killed.
+ */
+public final class OwnRedis implements AutoCloseable {
+    private final Path dir;
+    private final int port;
+    private Process process;
+
+    private OwnRedis(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** Starts one in {@code dir}. */
+    public static OwnRedis start(Path dir) throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        OwnRedis redis = new OwnRedis(dir, port);
+        redis.restart();
+        return redis;
+    }
+
+    /** redis://127.0.0.1:port */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Kills the server at once (SIGKILL), as a crash would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts the server again on the same port and folder; returns when it answers. */
+    public void restart() throws Exception {
+        process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--appendonly", "yes", "--save", "", "--daemonize", "no")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
+        Poll.until(this::answers, Duration.ofSeconds(10), "redis-server on port " + port);
+    }
+
+    private boolean answers() {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] reply = new byte[7];
+            return socket.getInputStream().read(reply) > 0 && new String(reply, java.nio.charset.StandardCharsets.US_ASCII)
+                    .startsWith("+PONG");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
