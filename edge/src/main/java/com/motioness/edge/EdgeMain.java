@@ -15,11 +15,6 @@ public final class EdgeMain {
 
     /** Entry point. */
     public static void main(String[] args) {
-        // Lettuce warns at every client when both epoll and io_uring are present; the edge uses
-        // epoll for its own sockets, so Lettuce may as well, quietly.
-        if (System.getProperty("io.lettuce.core.iouring") == null) {
-            System.setProperty("io.lettuce.core.iouring", "false");
-        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = EdgeCommandLine.run(args, config -> serve(config, out), out, err);

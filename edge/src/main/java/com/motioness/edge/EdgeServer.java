@@ -79,7 +79,7 @@ public final class EdgeServer implements AutoCloseable {
         ring = new EventRing(config.ringSize(), dispatcher);
         log = config.redis() == null
                 ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), Clock.systemUTC())
-                : new RedisEventLog(RedisEventLog.newClient(config.redis()),
+                : new RedisEventLog(config.redis(),
                         new RedisKeys(config.redisPrefix(), config.redisShards()), ring, config.retentionCount(),
                         config.retentionAge());
 

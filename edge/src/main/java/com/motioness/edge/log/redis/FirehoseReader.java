@@ -4,11 +4,10 @@ import com.motioness.edge.ring.EventRing;
 import com.motioness.protocol.EventId;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,17 +26,17 @@ final class FirehoseReader implements Runnable {
     private static final int BATCH = 512;
     private static final long MAX_BACKOFF_MILLIS = 2000;
 
-    private final RedisClient client;
+    private final RedisBackend backend;
     private final String firehose;
     private final EventRing ring;
     private final Thread thread;
     private final AtomicLong delivered = new AtomicLong();
     private volatile boolean running = true;
     private volatile String lastId;
-    private volatile StatefulRedisConnection<String, byte[]> connection;
+    private volatile StatefulConnection<String, byte[]> connection;
 
-    FirehoseReader(RedisClient client, String firehose, EventRing ring, int shard) {
-        this.client = client;
+    FirehoseReader(RedisBackend backend, String firehose, EventRing ring, int shard) {
+        this.backend = backend;
         this.firehose = firehose;
         this.ring = ring;
         this.thread = new Thread(this, "motioness-firehose-" + shard);
@@ -45,9 +44,9 @@ final class FirehoseReader implements Runnable {
     }
 
     /** Starts after the newest entry of the firehose: older events are replayed from their streams. */
-    void start(StatefulRedisConnection<String, byte[]> probe) {
-        List<StreamMessage<String, byte[]>> newest = probe.sync().xrevrange(firehose, Range.create("-", "+"),
-                Limit.from(1));
+    void start() {
+        List<StreamMessage<String, byte[]>> newest = backend.async()
+                .xrevrange(firehose, Range.create("-", "+"), Limit.from(1)).toCompletableFuture().join();
         lastId = newest.isEmpty() ? "0-0" : newest.get(0).getId();
         thread.start();
     }
@@ -57,13 +56,13 @@ final class FirehoseReader implements Runnable {
         long backoff = 50;
         while (running) {
             try {
-                StatefulRedisConnection<String, byte[]> current = connection;
+                StatefulConnection<String, byte[]> current = connection;
                 if (current == null) {
-                    current = client.connect(RedisEventLog.CODEC);
+                    current = backend.newConnection();
                     current.setTimeout(Duration.ofMillis(BLOCK_MILLIS + 5000));
                     connection = current;
                 }
-                RedisCommands<String, byte[]> redis = current.sync();
+                RedisClusterCommands<String, byte[]> redis = RedisBackend.sync(current);
                 List<StreamMessage<String, byte[]>> entries = readAfter(redis, lastId);
                 for (StreamMessage<String, byte[]> entry : entries) {
                     byte[] json = entry.getBody().get("e");
@@ -87,7 +86,7 @@ final class FirehoseReader implements Runnable {
     }
 
     private void closeConnection() {
-        StatefulRedisConnection<String, byte[]> open = connection;
+        StatefulConnection<String, byte[]> open = connection;
         connection = null;
         if (open != null) {
             open.close();
@@ -95,7 +94,7 @@ final class FirehoseReader implements Runnable {
     }
 
     @SuppressWarnings("unchecked")
-    private List<StreamMessage<String, byte[]>> readAfter(RedisCommands<String, byte[]> redis, String id) {
+    private List<StreamMessage<String, byte[]>> readAfter(RedisClusterCommands<String, byte[]> redis, String id) {
         return redis.xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(BATCH), XReadArgs.StreamOffset.from(firehose, id));
     }
 

@@ -10,19 +10,12 @@ import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventValidationException;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,58 +34,42 @@ import org.slf4j.LoggerFactory;
  * the node's ring. Keys: see {@link RedisKeys}.
  */
 public final class RedisEventLog implements EventLog {
-    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
     private static final Pattern INVALID = Pattern.compile("INVALID (\\d+) ([^:]+): (.*)", Pattern.DOTALL);
     /** How long an asset that still emits events stays readable after its last one. */
     private static final Duration RUNNING_TTL = Duration.ofHours(24);
     private static final int FIREHOSE_MIN_LENGTH = 100_000;
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
-    private final RedisClient client;
+    private final RedisBackend backend;
     private final RedisKeys keys;
-    private final StatefulRedisConnection<String, byte[]> connection;
-    private final RedisAsyncCommands<String, byte[]> redis;
+    private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final List<FirehoseReader> readers = new ArrayList<>();
     private final byte[][] limits;
 
     /**
-     * Connects, loads the function library, and starts one firehose reader per shard.
+     * Connects to a Redis or a Redis Cluster (found out at connect), loads the function library
+     * (on every master), and starts one firehose reader per shard.
      *
+     * @param uri {@code redis://host:port} of the server, or of any node of a Cluster
      * @param retentionCount events kept per asset and project stream (approximate MAXLEN)
      * @param retentionAge how long a finished asset stays readable
      */
-    public RedisEventLog(RedisClient client, RedisKeys keys, EventRing ring, int retentionCount, Duration retentionAge) {
-        this.client = client;
+    public RedisEventLog(String uri, RedisKeys keys, EventRing ring, int retentionCount, Duration retentionAge) {
+        this.backend = RedisBackend.connect(uri);
         this.keys = keys;
-        this.connection = client.connect(CODEC);
-        this.redis = connection.async();
-        String loaded = connection.sync().functionLoad(RedisFunctionLibrary.source(), true);
-        LOG.info("loaded Redis function library {} version {}", loaded, RedisFunctionLibrary.VERSION);
+        this.redis = backend.async();
+        backend.loadFunctions(RedisFunctionLibrary.source());
+        LOG.info("loaded Redis function library motioness version {} ({}, {} shards)", RedisFunctionLibrary.VERSION,
+                backend.isCluster() ? "Cluster" : "single Redis", keys.shards());
         this.limits = new byte[][] {
             ascii(Math.max(FIREHOSE_MIN_LENGTH, retentionCount)), ascii(retentionCount), ascii(retentionCount),
             ascii(RUNNING_TTL.toSeconds()), ascii(Math.max(1, retentionAge.toSeconds())),
         };
         for (int shard = 0; shard < keys.shards(); shard++) {
-            FirehoseReader reader = new FirehoseReader(client, keys.firehose(shard), ring, shard);
-            reader.start(connection);
+            FirehoseReader reader = new FirehoseReader(backend, keys.firehose(shard), ring, shard);
+            reader.start();
             readers.add(reader);
         }
-    }
-
-    /**
-     * A client that fails fast while Redis is away: commands are refused instead of queued until
-     * the reconnect, and none waits more than two seconds. The edge then answers 503 with
-     * Retry-After at once, and open streams simply receive nothing until Redis is back.
-     */
-    public static RedisClient newClient(String uri) {
-        RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .build());
-        return client;
     }
 
     private static byte[] ascii(long value) {
@@ -123,7 +100,8 @@ public final class RedisEventLog implements EventLog {
             // A Redis that lost its functions (a restart without persistence, a FLUSHALL) gets
             // the library again, once, and the call is repeated.
             if (String.valueOf(rootCause(error).getMessage()).contains("Function not found")) {
-                return redis.functionLoad(RedisFunctionLibrary.source(), true).toCompletableFuture()
+                // Loading waits on every master; never on a Lettuce I/O thread.
+                return CompletableFuture.runAsync(() -> backend.loadFunctions(RedisFunctionLibrary.source()))
                         .thenCompose(loaded -> publish(callKeys, args));
             }
             return CompletableFuture.failedFuture(error);
@@ -253,7 +231,6 @@ public final class RedisEventLog implements EventLog {
         for (FirehoseReader reader : readers) {
             reader.stop();
         }
-        connection.close();
-        client.shutdown();
+        backend.close();
     }
 }
