@@ -10,10 +10,11 @@ import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventValidationException;
+import com.motioness.protocol.redis.EventPublisher;
+import com.motioness.protocol.redis.RedisFunctionLibrary;
+import com.motioness.protocol.redis.RedisKeys;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,16 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisEventLog implements EventLog {
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
-    private static final Pattern INVALID = Pattern.compile("INVALID (\\d+) ([^:]+): (.*)", Pattern.DOTALL);
-    /** How long an asset that still emits events stays readable after its last one. */
-    private static final Duration RUNNING_TTL = Duration.ofHours(24);
-    private static final int FIREHOSE_MIN_LENGTH = 100_000;
 
     private final RedisBackend backend;
     private final RedisKeys keys;
     private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final List<FirehoseReader> readers = new ArrayList<>();
-    private final byte[][] limits;
+    private final EventPublisher publisher;
 
     /**
      * Connects to a Redis or a Redis Cluster (found out at connect), loads the function library
@@ -61,10 +56,9 @@ public final class RedisEventLog implements EventLog {
         backend.loadFunctions(RedisFunctionLibrary.source());
         LOG.info("loaded Redis function library motioness version {} ({}, {} shards)", RedisFunctionLibrary.VERSION,
                 backend.isCluster() ? "Cluster" : "single Redis", keys.shards());
-        this.limits = new byte[][] {
-            ascii(Math.max(FIREHOSE_MIN_LENGTH, retentionCount)), ascii(retentionCount), ascii(retentionCount),
-            ascii(RUNNING_TTL.toSeconds()), ascii(Math.max(1, retentionAge.toSeconds())),
-        };
+        this.publisher = new EventPublisher(redis, keys,
+                Math.max(EventPublisher.DEFAULT_FIREHOSE_LENGTH, retentionCount), retentionCount,
+                EventPublisher.DEFAULT_RUNNING_TTL, retentionAge);
         for (int shard = 0; shard < keys.shards(); shard++) {
             FirehoseReader reader = new FirehoseReader(backend, keys.firehose(shard), ring, shard);
             reader.start();
@@ -72,70 +66,27 @@ public final class RedisEventLog implements EventLog {
         }
     }
 
-    private static byte[] ascii(long value) {
-        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
-    }
 
     @Override
     public CompletableFuture<List<EventId>> append(List<AssetEvent> events) {
-        int shard = keys.shardOf(events.get(0).projectId());
-        String[] callKeys = new String[1 + 3 * events.size()];
-        byte[][] args = new byte[limits.length + events.size()][];
-        callKeys[0] = keys.firehose(shard);
-        System.arraycopy(limits, 0, args, 0, limits.length);
-        for (int i = 0; i < events.size(); i++) {
-            AssetEvent event = events.get(i);
-            if (keys.shardOf(event.projectId()) != shard) {
-                // One call is one slot: a batch that spans shards could not be written atomically.
-                return CompletableFuture.failedFuture(new EventValidationException("project_id",
-                        "a batch must not mix projects of different shards").atIndex(i));
-            }
-            callKeys[1 + 3 * i] = keys.project(shard, event.projectId());
-            callKeys[2 + 3 * i] = keys.asset(shard, event.assetId());
-            callKeys[3 + 3 * i] = keys.owner(shard, event.assetId());
-            args[limits.length + i] = EventJson.encode(event);
-        }
-        boolean batch = events.size() > 1;
-        return publish(callKeys, args).exceptionallyCompose(error -> {
+        return publisher.publish(events).exceptionallyCompose(error -> {
             // A Redis that lost its functions (a restart without persistence, a FLUSHALL) gets
-            // the library again, once, and the call is repeated.
+            // the library again, once, and the call is repeated. Loading waits on every master;
+            // never on a Lettuce I/O thread.
             if (String.valueOf(rootCause(error).getMessage()).contains("Function not found")) {
-                // Loading waits on every master; never on a Lettuce I/O thread.
                 return CompletableFuture.runAsync(() -> backend.loadFunctions(RedisFunctionLibrary.source()))
-                        .thenCompose(loaded -> publish(callKeys, args));
+                        .thenCompose(loaded -> publisher.publish(events));
             }
             return CompletableFuture.failedFuture(error);
-        }).handle((reply, error) -> {
-            if (error != null) {
-                throw new CompletionException(translate(error, batch));
-            }
-            List<EventId> ids = new ArrayList<>(reply.size());
-            for (Object id : reply) {
-                ids.add(EventId.parse(new String((byte[]) id, StandardCharsets.US_ASCII)));
-            }
-            return ids;
+        }).exceptionallyCompose(error -> {
+            Throwable cause = rootCause(error);
+            return CompletableFuture.failedFuture(cause instanceof EventValidationException ? cause
+                    : new LogUnavailableException("event log unavailable: " + cause.getMessage()));
         });
-    }
-
-    private CompletableFuture<List<Object>> publish(String[] callKeys, byte[][] args) {
-        return redis.<List<Object>>fcall("motioness_publish", ScriptOutputType.MULTI, callKeys, args)
-                .toCompletableFuture();
     }
 
     private static Throwable rootCause(Throwable error) {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
-
-    private static Throwable translate(Throwable error, boolean batch) {
-        Throwable cause = rootCause(error);
-        if (cause instanceof RedisCommandExecutionException && cause.getMessage() != null) {
-            Matcher invalid = INVALID.matcher(cause.getMessage());
-            if (invalid.matches()) {
-                return new EventValidationException(invalid.group(2), invalid.group(3))
-                        .atIndex(batch ? Integer.parseInt(invalid.group(1)) : -1);
-            }
-        }
-        return new LogUnavailableException("event log unavailable: " + cause.getMessage());
     }
 
     @Override

@@ -13,6 +13,7 @@ import com.motioness.edge.support.TestEdge;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventType;
+import com.motioness.protocol.redis.RedisKeys;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;

@@ -11,6 +11,7 @@ import com.motioness.edge.support.SseBlock;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
 import com.motioness.protocol.EventType;
+import com.motioness.protocol.redis.RedisKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package com.motioness.edge.log.redis;
+package com.motioness.protocol.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;

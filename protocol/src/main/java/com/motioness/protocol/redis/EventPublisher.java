@@ -1,0 +1,139 @@
+package com.motioness.protocol.redis;
+
+import com.motioness.protocol.AssetEvent;
+import com.motioness.protocol.EventId;
+import com.motioness.protocol.EventJson;
+import com.motioness.protocol.EventValidationException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Publishes events to the Redis log with one {@code FCALL motioness_publish} per batch: the
+ * function validates and appends them atomically to the shard's firehose, their project streams
+ * and their asset streams, and answers their ids. Works on one Redis and on a Cluster alike
+ * (pass either kind of connection's async commands, with {@link #CODEC}). Thread-safe.
+ *
+ * <pre>{@code
+ * RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+ * StatefulRedisConnection<String, byte[]> connection = client.connect(EventPublisher.CODEC);
+ * EventPublisher.loadLibrary(connection.sync());
+ * EventPublisher publisher = new EventPublisher(connection.async(), new RedisKeys("mx", 1));
+ * List<EventId> ids = publisher.publish(List.of(event)).get();
+ * }</pre>
+ */
+public final class EventPublisher {
+    /** Keys as UTF-8 strings, values as the raw bytes of the event JSON. */
+    public static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    /** Entries the firehose keeps at least: what edge nodes read live. */
+    public static final int DEFAULT_FIREHOSE_LENGTH = 100_000;
+    /** Entries an asset or project stream keeps (approximately: MAXLEN ~). */
+    public static final int DEFAULT_STREAM_LENGTH = 1000;
+    /** How long a running asset stays readable after its last event. */
+    public static final Duration DEFAULT_RUNNING_TTL = Duration.ofHours(24);
+    /** How long a finished asset stays readable after its terminal event. */
+    public static final Duration DEFAULT_FINISHED_TTL = Duration.ofHours(1);
+
+    private static final Pattern INVALID = Pattern.compile("INVALID (\\d+) ([^:]+): (.*)", Pattern.DOTALL);
+
+    private final RedisClusterAsyncCommands<String, byte[]> redis;
+    private final RedisKeys keys;
+    private final byte[][] limits;
+
+    /** With the default lengths and lifetimes. */
+    public EventPublisher(RedisClusterAsyncCommands<String, byte[]> redis, RedisKeys keys) {
+        this(redis, keys, DEFAULT_FIREHOSE_LENGTH, DEFAULT_STREAM_LENGTH, DEFAULT_RUNNING_TTL, DEFAULT_FINISHED_TTL);
+    }
+
+    /**
+     * @param firehoseLength entries each shard's firehose keeps
+     * @param streamLength entries each asset and project stream keeps
+     * @param runningTtl how long an asset stays after its last event while it runs
+     * @param finishedTtl how long an asset stays after its terminal event
+     */
+    public EventPublisher(RedisClusterAsyncCommands<String, byte[]> redis, RedisKeys keys, int firehoseLength,
+            int streamLength, Duration runningTtl, Duration finishedTtl) {
+        this.redis = redis;
+        this.keys = keys;
+        this.limits = new byte[][] {
+            ascii(firehoseLength), ascii(streamLength), ascii(streamLength),
+            ascii(Math.max(1, runningTtl.toSeconds())), ascii(Math.max(1, finishedTtl.toSeconds())),
+        };
+    }
+
+    private static byte[] ascii(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** FUNCTION LOAD REPLACE of the {@code motioness} library (on a Cluster: call it per master). */
+    public static void loadLibrary(RedisClusterCommands<String, byte[]> redis) {
+        redis.functionLoad(RedisFunctionLibrary.source(), true);
+    }
+
+    /**
+     * Appends the events atomically, in order. All must belong to projects of one shard (with
+     * one shard, the default, any batch does).
+     *
+     * @return their ids; fails with {@link EventValidationException} when Redis refuses an event
+     *     (index set for batches of more than one), or with the Redis error as it came
+     */
+    public CompletableFuture<List<EventId>> publish(List<AssetEvent> events) {
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        int shard = keys.shardOf(events.get(0).projectId());
+        String[] callKeys = new String[1 + 3 * events.size()];
+        byte[][] args = new byte[limits.length + events.size()][];
+        callKeys[0] = keys.firehose(shard);
+        System.arraycopy(limits, 0, args, 0, limits.length);
+        for (int i = 0; i < events.size(); i++) {
+            AssetEvent event = events.get(i);
+            if (keys.shardOf(event.projectId()) != shard) {
+                // One call is one slot: a batch spanning shards could not be written atomically.
+                return CompletableFuture.failedFuture(new EventValidationException("project_id",
+                        "a batch must not mix projects of different shards").atIndex(i));
+            }
+            callKeys[1 + 3 * i] = keys.project(shard, event.projectId());
+            callKeys[2 + 3 * i] = keys.asset(shard, event.assetId());
+            callKeys[3 + 3 * i] = keys.owner(shard, event.assetId());
+            args[limits.length + i] = EventJson.encode(event);
+        }
+        boolean batch = events.size() > 1;
+        return redis.<List<Object>>fcall("motioness_publish", ScriptOutputType.MULTI, callKeys, args)
+                .toCompletableFuture()
+                .handle((reply, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(translate(error, batch));
+                    }
+                    List<EventId> ids = new ArrayList<>(reply.size());
+                    for (Object id : reply) {
+                        ids.add(EventId.parse(new String((byte[]) id, StandardCharsets.US_ASCII)));
+                    }
+                    return ids;
+                });
+    }
+
+    private static Throwable translate(Throwable error, boolean batch) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof RedisCommandExecutionException && cause.getMessage() != null) {
+            Matcher invalid = INVALID.matcher(cause.getMessage());
+            if (invalid.matches()) {
+                return new EventValidationException(invalid.group(2), invalid.group(3))
+                        .atIndex(batch ? Integer.parseInt(invalid.group(1)) : -1);
+            }
+        }
+        return cause;
+    }
+}
