@@ -147,22 +147,50 @@ public final class RedisEventLog implements EventLog {
                     terminal = last.id();
                 }
             }
-            return new ReplayPage(events, entries.size() > limit, owner, terminal, maxDeletedId(info.join()));
+            return new ReplayPage(events, entries.size() > limit, owner, terminal, trimmedThrough(info.join()));
         });
     }
 
-    /** XINFO STREAM's max-deleted-entry-id (Redis 7): the newest id trimming removed, if any. */
-    private static EventId maxDeletedId(List<Object> info) {
+    /**
+     * The newest id no longer in the stream, from XINFO STREAM. Trimming (MAXLEN) does not move
+     * Redis's max-deleted-entry-id, so when entries-added exceeds the length, everything before
+     * the first entry counts as gone: the id just before it is reported. That is conservative — a
+     * cursor exactly at the last trimmed entry is told its replay is incomplete when it is not.
+     */
+    static EventId trimmedThrough(List<Object> info) {
+        long length = 0;
+        long added = 0;
+        String first = null;
+        String last = null;
+        String maxDeleted = null;
         for (int i = 0; i + 1 < info.size(); i += 2) {
-            Object name = info.get(i);
-            String field = name instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII) : String.valueOf(name);
-            if (field.equals("max-deleted-entry-id")) {
-                Object value = info.get(i + 1);
-                String id = value instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII) : String.valueOf(value);
-                return id.equals("0-0") ? null : EventId.parse(id);
+            Object value = info.get(i + 1);
+            switch (text(info.get(i))) {
+                case "length" -> length = ((Number) value).longValue();
+                case "entries-added" -> added = ((Number) value).longValue();
+                case "last-generated-id" -> last = text(value);
+                case "max-deleted-entry-id" -> maxDeleted = text(value);
+                case "first-entry" -> first = value instanceof List<?> entry && !entry.isEmpty() ? text(entry.get(0)) : null;
+                default -> { }
             }
         }
-        return null;
+        EventId trimmed = null;
+        if (added > length) {
+            trimmed = first != null ? before(EventId.parse(first)) : last != null ? EventId.parse(last) : null;
+        }
+        if (maxDeleted != null && !maxDeleted.equals("0-0")) {
+            EventId deleted = EventId.parse(maxDeleted);
+            trimmed = trimmed == null || deleted.compareTo(trimmed) > 0 ? deleted : trimmed;
+        }
+        return trimmed;
+    }
+
+    private static EventId before(EventId id) {
+        return id.seq() > 0 ? new EventId(id.ms(), id.seq() - 1) : new EventId(id.ms() - 1, Long.MAX_VALUE);
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII) : String.valueOf(value);
     }
 
     private static LoggedEvent decode(StreamMessage<String, byte[]> entry) {

@@ -163,4 +163,58 @@ class RedisBackboneTest {
             client.shutdown();
         }
     }
+
+    @Test
+    void anUndecodableEntryIsSkippedAndCountedWithoutStoppingTheReader() throws Exception {
+        ingest(nodeA, EventType.QUEUED, "a1");
+        try (SseClient stream = SseClient.open(nodeB.port(), TestEdge.assetPath("a1"))) {
+            stream.nextEvent(WAIT);
+            nodeB.awaitOpenStreams(1);
+            RedisClient client = RedisClient.create(REDIS_URL);
+            try (StatefulRedisConnection<String, String> redis = client.connect()) {
+                redis.sync().xadd(new RedisKeys(prefix, 1).firehose(0), "e", "{not an event");
+            } finally {
+                client.shutdown();
+            }
+            String next = ingest(nodeA, EventType.VISION_STARTED, "a1");
+            assertEquals(next, stream.nextEvent(WAIT).id(), "the reader went on past the bad entry");
+            assertEquals(1, nodeB.server().dispatcher().undecodableCount());
+        }
+    }
+
+    @Test
+    void streamsAreTrimmedToTheRetentionCountAndALateCursorIsToldSo() throws Exception {
+        nodeA.close();
+        nodeA = TestEdge.start(config -> config.redis(REDIS_URL).redisPrefix(prefix).retentionCount(100));
+        List<String> ids = new ArrayList<>();
+        for (int batch = 0; batch < 7; batch++) {
+            StringBuilder body = new StringBuilder("[");
+            for (int i = 0; i < 50; i++) {
+                body.append(i == 0 ? "" : ",").append(Events.json(EventType.STAGE_STARTED, TestEdge.PROJECT, "long"));
+            }
+            RawResponse response = HttpWire.exchange(nodeA.port(), HttpWire.request("POST", "/internal/events",
+                    body.append(']').toString(), AUTH));
+            assertEquals(200, response.status(), response.bodyText());
+            java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"([0-9-]+)\"").matcher(response.bodyText());
+            while (matcher.find()) {
+                ids.add(matcher.group(1));
+            }
+        }
+        RedisClient client = RedisClient.create(REDIS_URL);
+        long kept;
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            kept = redis.sync().xlen(new RedisKeys(prefix, 1).asset(0, "long"));
+        } finally {
+            client.shutdown();
+        }
+        assertTrue(kept >= 100 && kept < 350, "MAXLEN ~ 100 trimmed the asset stream: " + kept);
+        try (SseClient late = SseClient.open(nodeB.port(), TestEdge.assetPath("long"), "Last-Event-ID: " + ids.get(0))) {
+            assertEquals(200, late.status());
+            assertEquals("true", late.header("x-motioness-replay-truncated"));
+            late.next(WAIT);
+            assertTrue(late.next(WAIT).comment().startsWith("replay truncated: events up to "));
+            List<String> replayed = late.events((int) kept, WAIT).stream().map(SseBlock::id).toList();
+            assertEquals(ids.subList(ids.size() - (int) kept, ids.size()), replayed, "what is retained, in order");
+        }
+    }
 }
