@@ -13,6 +13,7 @@ import com.motioness.edge.http.EdgeServices;
 import com.motioness.edge.log.EventLog;
 import com.motioness.edge.log.embedded.EmbeddedEventLog;
 import com.motioness.edge.log.redis.RedisEventLog;
+import com.motioness.edge.log.redis.RedisRetention;
 import com.motioness.edge.ring.EventRing;
 import com.motioness.protocol.redis.RedisKeys;
 import io.netty.bootstrap.ServerBootstrap;
@@ -79,9 +80,9 @@ public final class EdgeServer implements AutoCloseable {
         ring = new EventRing(config.ringSize(), dispatcher);
         log = config.redis() == null
                 ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), Clock.systemUTC())
-                : new RedisEventLog(config.redis(),
-                        new RedisKeys(config.redisPrefix(), config.redisShards()), ring, config.retentionCount(),
-                        config.retentionAge());
+                : new RedisEventLog(config.redis(), new RedisKeys(config.redisPrefix(), config.redisShards()), ring,
+                        new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
+                                config.redisRunningTtl(), config.retentionAge()));
 
         Map<String, Principal> sessions = new HashMap<>();
         config.devSessions().forEach((token, session) ->

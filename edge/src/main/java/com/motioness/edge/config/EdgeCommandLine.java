@@ -107,6 +107,14 @@ public final class EdgeCommandLine {
     @Option(names = "--redis-shards", paramLabel = "K", description = "Shards the log is split into by project (default: ${DEFAULT-VALUE}).")
     int redisShards = 1;
 
+    @Option(names = "--redis-firehose-length", paramLabel = "N",
+            description = "Entries each shard's firehose keeps, approximately (default: ${DEFAULT-VALUE}).")
+    int redisFirehoseLength = 100_000;
+
+    @Option(names = "--redis-running-ttl", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a running asset stays readable after its last event (default: 24h).")
+    Duration redisRunningTtl = Duration.ofHours(24);
+
     @Option(names = "--demo", description = "Run the built-in demo producer (key " + EdgeConfig.DEMO_KEY
             + ", session " + EdgeConfig.DEMO_SESSION + ").")
     boolean demo;
@@ -176,6 +184,8 @@ public final class EdgeCommandLine {
                 .redis(redis)
                 .redisPrefix(redisPrefix)
                 .redisShards(redisShards)
+                .redisFirehoseLength(redisFirehoseLength)
+                .redisRunningTtl(redisRunningTtl)
                 .build();
     }
 

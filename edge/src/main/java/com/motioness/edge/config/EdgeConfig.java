@@ -55,6 +55,8 @@ public final class EdgeConfig {
     private final String redis;
     private final String redisPrefix;
     private final int redisShards;
+    private final int redisFirehoseLength;
+    private final Duration redisRunningTtl;
 
     private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions) {
         port = b.port;
@@ -81,6 +83,8 @@ public final class EdgeConfig {
         redis = b.redis;
         redisPrefix = b.redisPrefix;
         redisShards = b.redisShards;
+        redisFirehoseLength = b.redisFirehoseLength;
+        redisRunningTtl = b.redisRunningTtl;
     }
 
     /** A builder with every default. */
@@ -208,6 +212,16 @@ public final class EdgeConfig {
         return redisShards;
     }
 
+    /** {@code --redis-firehose-length}: entries each shard's firehose keeps (approximately). */
+    public int redisFirehoseLength() {
+        return redisFirehoseLength;
+    }
+
+    /** {@code --redis-running-ttl}: how long a running asset stays readable after its last event. */
+    public Duration redisRunningTtl() {
+        return redisRunningTtl;
+    }
+
     /** Collects settings; {@link #build()} validates them. */
     public static final class Builder {
         private int port = 8080;
@@ -234,6 +248,8 @@ public final class EdgeConfig {
         private String redis;
         private String redisPrefix = "mx";
         private int redisShards = 1;
+        private int redisFirehoseLength = 100_000;
+        private Duration redisRunningTtl = Duration.ofHours(24);
 
         private Builder() {
         }
@@ -382,6 +398,18 @@ public final class EdgeConfig {
             return this;
         }
 
+        /** @see EdgeConfig#redisFirehoseLength() */
+        public Builder redisFirehoseLength(int redisFirehoseLength) {
+            this.redisFirehoseLength = redisFirehoseLength;
+            return this;
+        }
+
+        /** @see EdgeConfig#redisRunningTtl() */
+        public Builder redisRunningTtl(Duration redisRunningTtl) {
+            this.redisRunningTtl = redisRunningTtl;
+            return this;
+        }
+
         /**
          * Validates every setting, merges the keys file and the demo's key and session.
          *
@@ -434,6 +462,8 @@ public final class EdgeConfig {
             check(redisPrefix != null && redisPrefix.matches("[A-Za-z0-9_.-]{1,32}"),
                     "--redis-prefix must be 1-32 characters of A-Z a-z 0-9 _ . -, got \"" + redisPrefix + "\"");
             range("--redis-shards", redisShards, 1, 1024);
+            range("--redis-firehose-length", redisFirehoseLength, 1000, 100_000_000);
+            positive("--redis-running-ttl", redisRunningTtl);
             return new EdgeConfig(this, keys, sessions);
         }
 

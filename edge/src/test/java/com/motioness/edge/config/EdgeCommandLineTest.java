@@ -22,6 +22,7 @@ class EdgeCommandLineTest {
             "--dev-session", "--cors-origin", "--ingest-token", "--ping-interval", "--max-stream-duration", "--retry",
             "--retention-count", "--retention-age", "--header-timeout", "--max-request-line", "--max-header-size",
             "--max-ingest-bytes", "--write-buffer-high", "--slow-consumer-timeout", "--ring-size", "--io-threads",
+            "--redis", "--redis-prefix", "--redis-shards", "--redis-firehose-length", "--redis-running-ttl",
             "--demo", "--help");
 
     @Test
@@ -88,6 +89,23 @@ class EdgeCommandLineTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse(args),
                     String.join(" ", args));
             assertTrue(e.getMessage().contains(args[0]), args[0] + " not named in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void redisFlagsParseAndValidate() {
+        EdgeConfig config = EdgeCommandLine.parse("--redis", "redis://127.0.0.1:6380", "--redis-prefix", "edge1",
+                "--redis-shards", "8", "--redis-firehose-length", "5000", "--redis-running-ttl", "2h");
+        assertEquals("redis://127.0.0.1:6380", config.redis());
+        assertEquals("edge1", config.redisPrefix());
+        assertEquals(8, config.redisShards());
+        assertEquals(5000, config.redisFirehoseLength());
+        assertEquals(Duration.ofHours(2), config.redisRunningTtl());
+        assertNull(EdgeCommandLine.parse().redis(), "embedded unless --redis");
+        for (String[] bad : new String[][] {{"--redis", "localhost:6379"}, {"--redis-prefix", "a b"},
+            {"--redis-shards", "0"}, {"--redis-firehose-length", "10"}, {"--redis-running-ttl", "0s"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse(bad));
+            assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
         }
     }
 

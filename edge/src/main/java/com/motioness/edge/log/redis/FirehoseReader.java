@@ -33,6 +33,7 @@ final class FirehoseReader implements Runnable {
     private final AtomicLong delivered = new AtomicLong();
     private volatile boolean running = true;
     private volatile String lastId;
+    private volatile long lagMillis;
     private volatile StatefulConnection<String, byte[]> connection;
 
     FirehoseReader(RedisBackend backend, String firehose, EventRing ring, int shard) {
@@ -72,6 +73,9 @@ final class FirehoseReader implements Runnable {
                     }
                     lastId = entry.getId();
                 }
+                // A full batch means more is waiting: the last entry's age is how far behind we are.
+                lagMillis = entries.size() < BATCH ? 0
+                        : Math.max(0, System.currentTimeMillis() - EventId.parse(lastId).ms());
                 backoff = 50;
             } catch (RuntimeException e) {
                 if (!running) {
@@ -104,6 +108,11 @@ final class FirehoseReader implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Milliseconds behind the head of the firehose; 0 when caught up. */
+    long lagMillis() {
+        return lagMillis;
     }
 
     /** Entries published into the ring. */

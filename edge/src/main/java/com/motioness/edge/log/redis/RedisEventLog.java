@@ -18,7 +18,6 @@ import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,19 +45,17 @@ public final class RedisEventLog implements EventLog {
      * (on every master), and starts one firehose reader per shard.
      *
      * @param uri {@code redis://host:port} of the server, or of any node of a Cluster
-     * @param retentionCount events kept per asset and project stream (approximate MAXLEN)
-     * @param retentionAge how long a finished asset stays readable
+     * @param retention stream lengths and asset lifetimes
      */
-    public RedisEventLog(String uri, RedisKeys keys, EventRing ring, int retentionCount, Duration retentionAge) {
+    public RedisEventLog(String uri, RedisKeys keys, EventRing ring, RedisRetention retention) {
         this.backend = RedisBackend.connect(uri);
         this.keys = keys;
         this.redis = backend.async();
         backend.loadFunctions(RedisFunctionLibrary.source());
         LOG.info("loaded Redis function library motioness version {} ({}, {} shards)", RedisFunctionLibrary.VERSION,
                 backend.isCluster() ? "Cluster" : "single Redis", keys.shards());
-        this.publisher = new EventPublisher(redis, keys,
-                Math.max(EventPublisher.DEFAULT_FIREHOSE_LENGTH, retentionCount), retentionCount,
-                EventPublisher.DEFAULT_RUNNING_TTL, retentionAge);
+        this.publisher = new EventPublisher(redis, keys, retention.firehoseLength(), retention.streamLength(),
+                retention.runningTtl(), retention.finishedTtl());
         for (int shard = 0; shard < keys.shards(); shard++) {
             FirehoseReader reader = new FirehoseReader(backend, keys.firehose(shard), ring, shard);
             reader.start();
@@ -203,6 +200,18 @@ public final class RedisEventLog implements EventLog {
             LOG.warn("skipped undecodable entry {}: {}", entry.getId(), e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * How far each shard's reader is behind, in milliseconds: now minus the time of the last
+     * entry it took while it still had a backlog, 0 when it had caught up.
+     */
+    public long[] readerLagMillis() {
+        long[] lag = new long[readers.size()];
+        for (int i = 0; i < lag.length; i++) {
+            lag[i] = readers.get(i).lagMillis();
+        }
+        return lag;
     }
 
     @Override
