@@ -2,6 +2,7 @@ package com.motioness.edge;
 
 import com.motioness.edge.auth.DevSessionAuthenticator;
 import com.motioness.edge.auth.Principal;
+import com.motioness.edge.auth.ProjectAccess;
 import com.motioness.edge.auth.ProjectKeys;
 import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.fanout.CloseReason;
@@ -85,8 +86,11 @@ public final class EdgeServer implements AutoCloseable {
                                 config.redisRunningTtl(), config.retentionAge()));
 
         Map<String, Principal> sessions = new HashMap<>();
-        config.devSessions().forEach((token, session) ->
-                sessions.put(token, new Principal(session.userId(), session.projectIds())));
+        Map<String, java.util.Set<String>> grants = new HashMap<>();
+        config.devSessions().forEach((token, session) -> grants.merge(session.userId(), session.projectIds(),
+                (a, b) -> { java.util.Set<String> all = new java.util.HashSet<>(a); all.addAll(b); return all; }));
+        ProjectAccess devAccess = ProjectAccess.granted(grants);
+        config.devSessions().forEach((token, session) -> sessions.put(token, new Principal(session.userId(), devAccess)));
         EdgeServices services = new EdgeServices(new ProjectKeys(config.projectKeys()),
                 new DevSessionAuthenticator(sessions), log, fanouts, config.corsOrigins(), config.ingestToken(),
                 config.maxIngestBytes(), config.retry(), config.headerTimeout());

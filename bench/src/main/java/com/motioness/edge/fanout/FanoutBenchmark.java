@@ -77,7 +77,7 @@ public class FanoutBenchmark {
             if (fanout == null) {
                 fanout = new LoopFanout(channels[0].eventLoop(), settings);
             }
-            new Subscription(channels[i], fanout, log, StreamRef.asset("asset-1"), null, "project-1"::equals,
+            new Subscription(channels[i], fanout, log, StreamRef.asset("asset-1"), null, owner -> java.util.concurrent.CompletableFuture.completedFuture("project-1".equals(owner)),
                     new NoopResponder(), true).open();
             channels[i].runPendingTasks();
         }

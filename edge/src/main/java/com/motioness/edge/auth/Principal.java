@@ -1,16 +1,16 @@
 package com.motioness.edge.auth;
 
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
-/** A signed-in dashboard user and the projects they may read. */
+/** A signed-in dashboard user and how to find out which projects they may read. */
 public final class Principal {
     private final String userId;
-    private final Set<String> projectIds;
+    private final ProjectAccess access;
 
-    /** @param projectIds the projects whose events this user may see */
-    public Principal(String userId, Set<String> projectIds) {
+    /** @param access answers whether this user may read a project */
+    public Principal(String userId, ProjectAccess access) {
         this.userId = userId;
-        this.projectIds = Set.copyOf(projectIds);
+        this.access = access;
     }
 
     /** The user's id. */
@@ -18,8 +18,8 @@ public final class Principal {
         return userId;
     }
 
-    /** Whether the user may read the events of this project. */
-    public boolean mayRead(String projectId) {
-        return projectIds.contains(projectId);
+    /** Whether the user may read the events of this project (may ask a membership store). */
+    public CompletableFuture<Boolean> mayRead(String projectId) {
+        return access.mayRead(userId, projectId);
     }
 }

@@ -9,7 +9,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.util.ArrayDeque;
-import java.util.function.Predicate;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * One client's SSE stream: replays the retained history after its cursor, then follows live
@@ -29,13 +30,14 @@ public final class Subscription {
     private final EventLog log;
     private final StreamRef stream;
     private final EventId cursor;
-    private final Predicate<String> mayReadProject;
+    private final Function<String, CompletableFuture<Boolean>> mayReadProject;
     private final StreamResponder responder;
     private final boolean chunked;
 
     private State state = State.REPLAYING;
     private boolean headWritten;
     private boolean awaitingWritability;
+    private boolean authorized;
     private String ownerProjectId;
     private long lastMs = -1;
     private long lastSeq = -1;
@@ -51,12 +53,13 @@ public final class Subscription {
 
     /**
      * @param cursor the client's Last-Event-ID, or null
-     * @param mayReadProject whether the caller may see a project's events; checked against the
+     * @param mayReadProject whether the caller may see a project's events (asynchronous: it may
+     *     ask a membership store); checked against the
      *     stream's owner before the first byte is written, so an asset of another project is a 404
      * @param chunked false for an HTTP/1.0 client: the body is then delimited by closing
      */
     public Subscription(Channel channel, LoopFanout fanout, EventLog log, StreamRef stream, EventId cursor,
-            Predicate<String> mayReadProject, StreamResponder responder, boolean chunked) {
+            Function<String, CompletableFuture<Boolean>> mayReadProject, StreamResponder responder, boolean chunked) {
         this.channel = channel;
         this.fanout = fanout;
         this.settings = fanout.settings();
@@ -122,9 +125,14 @@ public final class Subscription {
             return;
         }
         if (!headWritten) {
-            if (!page.found() || !mayReadProject.test(page.ownerProjectId())) {
+            if (!page.found()) {
                 reject();
                 responder.writeNotFound(channel);
+                return;
+            }
+            if (!authorized) {
+                mayReadProject.apply(page.ownerProjectId()).whenComplete((allowed, denied) ->
+                        channel.eventLoop().execute(() -> onAuthorized(page, allowed, denied)));
                 return;
             }
             ownerProjectId = page.ownerProjectId();
@@ -157,6 +165,23 @@ public final class Subscription {
         } else {
             // Replay at the client's pace: the next page is read when the socket drains.
             awaitingWritability = true;
+        }
+    }
+
+    /** The caller may or may not see the stream's project; someone else's asset is a 404. */
+    private void onAuthorized(ReplayPage page, Boolean allowed, Throwable error) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (error != null || allowed == null) {
+            reject();
+            responder.writeUnavailable(channel, "access check unavailable");
+        } else if (!allowed) {
+            reject();
+            responder.writeNotFound(channel);
+        } else {
+            authorized = true;
+            onPage(page, null);
         }
     }
 

@@ -33,7 +33,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +49,9 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRequestHandler.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final String BEARER = "Bearer ";
+    private static final CompletableFuture<Boolean> YES = CompletableFuture.completedFuture(true);
+    /** The project already checked: the activity stream is the project itself. */
+    private static final Function<String, CompletableFuture<Boolean>> ALLOWED = project -> YES;
     /** Request parts (heads and body chunks) held while an answer is pending. */
     private static final int MAX_WAITING_MESSAGES = 256;
 
@@ -164,7 +167,8 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                         "the project key in the path is not valid"), cors, origin, keepAlive);
                 return;
             }
-            openStream(ctx, request, StreamRef.asset(route.id), cursor, project::equals, cors, origin);
+            openStream(ctx, request, StreamRef.asset(route.id), cursor,
+                    owner -> CompletableFuture.completedFuture(owner.equals(project)), cors, origin);
             return;
         }
         awaitingAnswer = true;
@@ -194,19 +198,30 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (route.kind == Route.Kind.PROJECT_ACTIVITY) {
-            if (!user.mayRead(route.id)) {
-                answer(ctx, ApiError.of(HttpResponseStatus.FORBIDDEN, "forbidden",
-                        "this user may not read project " + route.id), cors, origin, keepAlive);
-                return;
-            }
-            openStream(ctx, request, StreamRef.project(route.id), cursor, route.id::equals, cors, origin);
+            awaitingAnswer = true;
+            user.mayRead(route.id).whenComplete((member, lookupError) -> ctx.executor().execute(() -> {
+                awaitingAnswer = false;
+                if (!ctx.channel().isActive()) {
+                    releaseWaiting();
+                } else if (lookupError != null) {
+                    LOG.warn("membership lookup failed: {}", lookupError.toString());
+                    answer(ctx, ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                            "membership store unavailable"), cors, origin, false);
+                } else if (!member) {
+                    answer(ctx, ApiError.of(HttpResponseStatus.FORBIDDEN, "forbidden",
+                            "this user may not read project " + route.id), cors, origin, keepAlive);
+                    resumeWaiting(ctx);
+                } else {
+                    openStream(ctx, request, StreamRef.project(route.id), cursor, ALLOWED, cors, origin);
+                }
+            }));
         } else {
             openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin);
         }
     }
 
     private void openStream(ChannelHandlerContext ctx, HttpRequest request, StreamRef stream, EventId cursor,
-            Predicate<String> mayRead, CorsPolicy cors, String origin) {
+            Function<String, CompletableFuture<Boolean>> mayRead, CorsPolicy cors, String origin) {
         cancelRequestTimeout();
         streaming = true;
         releaseWaiting();
