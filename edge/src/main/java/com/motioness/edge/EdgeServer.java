@@ -1,9 +1,18 @@
 package com.motioness.edge;
 
+import com.motioness.edge.auth.BetterAuthSessionAuthenticator;
+import com.motioness.edge.auth.CachedProjectAccess;
 import com.motioness.edge.auth.DevSessionAuthenticator;
+import com.motioness.edge.auth.PostgresSessionStore;
 import com.motioness.edge.auth.Principal;
 import com.motioness.edge.auth.ProjectAccess;
 import com.motioness.edge.auth.ProjectKeys;
+import com.motioness.edge.auth.RedisProjectAccess;
+import com.motioness.edge.auth.RedisSessionStore;
+import com.motioness.edge.auth.SessionAuthenticator;
+import com.motioness.edge.auth.SessionStore;
+import com.motioness.edge.auth.SignedSessionCookie;
+import com.motioness.edge.auth.SqlProjectAccess;
 import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.fanout.CloseReason;
 import com.motioness.edge.fanout.FanoutDispatcher;
@@ -36,10 +45,13 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -61,6 +73,7 @@ public final class EdgeServer implements AutoCloseable {
     private final EventRing ring;
     private final EventLog log;
     private final Channel serverChannel;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private EdgeServer(EdgeConfig config) throws InterruptedException {
         this.config = config;
@@ -85,15 +98,9 @@ public final class EdgeServer implements AutoCloseable {
                         new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
                                 config.redisRunningTtl(), config.retentionAge()));
 
-        Map<String, Principal> sessions = new HashMap<>();
-        Map<String, java.util.Set<String>> grants = new HashMap<>();
-        config.devSessions().forEach((token, session) -> grants.merge(session.userId(), session.projectIds(),
-                (a, b) -> { java.util.Set<String> all = new java.util.HashSet<>(a); all.addAll(b); return all; }));
-        ProjectAccess devAccess = ProjectAccess.granted(grants);
-        config.devSessions().forEach((token, session) -> sessions.put(token, new Principal(session.userId(), devAccess)));
-        EdgeServices services = new EdgeServices(new ProjectKeys(config.projectKeys()),
-                new DevSessionAuthenticator(sessions), log, fanouts, config.corsOrigins(), config.ingestToken(),
-                config.maxIngestBytes(), config.retry(), config.headerTimeout());
+        EdgeServices services = new EdgeServices(new ProjectKeys(config.projectKeys()), sessionAuthenticator(config),
+                log, fanouts, config.corsOrigins(), config.ingestToken(), config.maxIngestBytes(), config.retry(),
+                config.headerTimeout());
 
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int high = config.writeBufferHigh();
@@ -112,6 +119,46 @@ public final class EdgeServer implements AutoCloseable {
         LOG.info("edge listening on {} ({} transport, {} event loops, {} event log)",
                 serverChannel.localAddress(), epoll ? "epoll" : "nio", fanouts.size(),
                 config.redis() == null ? "embedded" : "Redis");
+    }
+
+    /**
+     * better-auth sessions when a session store is configured (verified cookie, session store,
+     * membership with a per-node cache), else the development sessions of the configuration.
+     */
+    private SessionAuthenticator sessionAuthenticator(EdgeConfig config) {
+        if (config.sessionStore() == null) {
+            Map<String, Set<String>> grants = new HashMap<>();
+            config.devSessions().forEach((token, session) -> grants.merge(session.userId(), session.projectIds(),
+                    (a, b) -> {
+                        Set<String> all = new HashSet<>(a);
+                        all.addAll(b);
+                        return all;
+                    }));
+            ProjectAccess access = ProjectAccess.granted(grants);
+            Map<String, Principal> sessions = new HashMap<>();
+            config.devSessions().forEach((token, session) -> sessions.put(token, new Principal(session.userId(), access)));
+            return new DevSessionAuthenticator(sessions);
+        }
+        SessionStore store = config.sessionStore().startsWith("jdbc:")
+                ? new PostgresSessionStore(config.sessionStore(), 4, Duration.ofSeconds(2))
+                : new RedisSessionStore(config.sessionStore(), config.sessionKeyPrefix());
+        closeables.add(store);
+        ProjectAccess membership;
+        if (config.membership().startsWith("jdbc:")) {
+            SqlProjectAccess sql = new SqlProjectAccess(config.membership(), config.membershipQuery(), 4,
+                    Duration.ofSeconds(2));
+            closeables.add(sql);
+            membership = sql;
+        } else {
+            RedisProjectAccess redis = new RedisProjectAccess(config.membership(), config.sessionKeyPrefix());
+            closeables.add(redis);
+            membership = redis;
+        }
+        String secret = config.authSecret() != null ? config.authSecret()
+                : SignedSessionCookie.secretFromEnvironment(System.getenv());
+        return new BetterAuthSessionAuthenticator(new SignedSessionCookie(config.authCookiePrefix(), secret), store,
+                new CachedProjectAccess(membership, config.membershipCache().toNanos(), 100_000, System::nanoTime),
+                Clock.systemUTC());
     }
 
     /** Starts a server; returns once it listens. */
@@ -176,6 +223,13 @@ public final class EdgeServer implements AutoCloseable {
         }
         log.close();
         ring.close();
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", closeable, e.toString());
+            }
+        }
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

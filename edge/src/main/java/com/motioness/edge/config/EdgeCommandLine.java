@@ -115,6 +115,33 @@ public final class EdgeCommandLine {
             description = "How long a running asset stays readable after its last event (default: 24h).")
     Duration redisRunningTtl = Duration.ofHours(24);
 
+    @Option(names = "--session-store", paramLabel = "URI",
+            description = "better-auth sessions: redis://… (secondary storage) or jdbc:postgresql://… (session table).")
+    String sessionStore;
+
+    @Option(names = "--session-key-prefix", paramLabel = "PREFIX",
+            description = "Prefix of session keys in Redis secondary storage (default: ${DEFAULT-VALUE}).")
+    String sessionKeyPrefix = "better-auth:";
+
+    @Option(names = "--auth-secret", paramLabel = "SECRET",
+            description = "better-auth's secret (default: BETTER_AUTH_SECRETS, BETTER_AUTH_SECRET, AUTH_SECRET, or its development default).")
+    String authSecret;
+
+    @Option(names = "--auth-cookie-prefix", paramLabel = "PREFIX", description = "better-auth's cookie prefix (default: ${DEFAULT-VALUE}).")
+    String authCookiePrefix = "better-auth";
+
+    @Option(names = "--membership", paramLabel = "URI",
+            description = "Who may read which project: jdbc:postgresql://… (a query) or redis://… (project member sets).")
+    String membership;
+
+    @Option(names = "--membership-query", paramLabel = "SQL",
+            description = "Membership query with two ? (user id, project id); a row means yes.")
+    String membershipQuery = com.motioness.edge.auth.SqlProjectAccess.DEFAULT_QUERY;
+
+    @Option(names = "--membership-cache", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a membership answer, yes or no, is cached per node (default: 30s).")
+    Duration membershipCache = Duration.ofSeconds(30);
+
     @Option(names = "--demo", description = "Run the built-in demo producer (key " + EdgeConfig.DEMO_KEY
             + ", session " + EdgeConfig.DEMO_SESSION + ").")
     boolean demo;
@@ -186,6 +213,13 @@ public final class EdgeCommandLine {
                 .redisShards(redisShards)
                 .redisFirehoseLength(redisFirehoseLength)
                 .redisRunningTtl(redisRunningTtl)
+                .sessionStore(sessionStore)
+                .sessionKeyPrefix(sessionKeyPrefix)
+                .authSecret(authSecret)
+                .authCookiePrefix(authCookiePrefix)
+                .membership(membership)
+                .membershipQuery(membershipQuery)
+                .membershipCache(membershipCache)
                 .build();
     }
 

@@ -57,6 +57,13 @@ public final class EdgeConfig {
     private final int redisShards;
     private final int redisFirehoseLength;
     private final Duration redisRunningTtl;
+    private final String sessionStore;
+    private final String sessionKeyPrefix;
+    private final String authSecret;
+    private final String authCookiePrefix;
+    private final String membership;
+    private final String membershipQuery;
+    private final Duration membershipCache;
 
     private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions) {
         port = b.port;
@@ -85,6 +92,13 @@ public final class EdgeConfig {
         redisShards = b.redisShards;
         redisFirehoseLength = b.redisFirehoseLength;
         redisRunningTtl = b.redisRunningTtl;
+        sessionStore = b.sessionStore;
+        sessionKeyPrefix = b.sessionKeyPrefix;
+        authSecret = b.authSecret;
+        authCookiePrefix = b.authCookiePrefix;
+        membership = b.membership;
+        membershipQuery = b.membershipQuery;
+        membershipCache = b.membershipCache;
     }
 
     /** A builder with every default. */
@@ -222,6 +236,41 @@ public final class EdgeConfig {
         return redisRunningTtl;
     }
 
+    /** {@code --session-store}: the better-auth session store: redis://… (secondary storage) or jdbc:postgresql://… (session table); null: development sessions. */
+    public String sessionStore() {
+        return sessionStore;
+    }
+
+    /** {@code --session-key-prefix}: prefix of session keys in Redis secondary storage. */
+    public String sessionKeyPrefix() {
+        return sessionKeyPrefix;
+    }
+
+    /** {@code --auth-secret}: better-auth's secret; null: from BETTER_AUTH_SECRETS, BETTER_AUTH_SECRET, AUTH_SECRET or its development default. */
+    public String authSecret() {
+        return authSecret;
+    }
+
+    /** {@code --auth-cookie-prefix}: better-auth's cookie prefix. */
+    public String authCookiePrefix() {
+        return authCookiePrefix;
+    }
+
+    /** {@code --membership}: where membership lives: jdbc:postgresql://… or redis://…. */
+    public String membership() {
+        return membership;
+    }
+
+    /** {@code --membership-query}: the SQL membership query (user id, project id). */
+    public String membershipQuery() {
+        return membershipQuery;
+    }
+
+    /** {@code --membership-cache}: how long a membership answer is cached per node. */
+    public Duration membershipCache() {
+        return membershipCache;
+    }
+
     /** Collects settings; {@link #build()} validates them. */
     public static final class Builder {
         private int port = 8080;
@@ -250,6 +299,13 @@ public final class EdgeConfig {
         private int redisShards = 1;
         private int redisFirehoseLength = 100_000;
         private Duration redisRunningTtl = Duration.ofHours(24);
+        private String sessionStore;
+        private String sessionKeyPrefix = "better-auth:";
+        private String authSecret;
+        private String authCookiePrefix = "better-auth";
+        private String membership;
+        private String membershipQuery = com.motioness.edge.auth.SqlProjectAccess.DEFAULT_QUERY;
+        private Duration membershipCache = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -410,6 +466,48 @@ public final class EdgeConfig {
             return this;
         }
 
+        /** @see EdgeConfig#sessionStore() */
+        public Builder sessionStore(String sessionStore) {
+            this.sessionStore = sessionStore;
+            return this;
+        }
+
+        /** @see EdgeConfig#sessionKeyPrefix() */
+        public Builder sessionKeyPrefix(String sessionKeyPrefix) {
+            this.sessionKeyPrefix = sessionKeyPrefix;
+            return this;
+        }
+
+        /** @see EdgeConfig#authSecret() */
+        public Builder authSecret(String authSecret) {
+            this.authSecret = authSecret;
+            return this;
+        }
+
+        /** @see EdgeConfig#authCookiePrefix() */
+        public Builder authCookiePrefix(String authCookiePrefix) {
+            this.authCookiePrefix = authCookiePrefix;
+            return this;
+        }
+
+        /** @see EdgeConfig#membership() */
+        public Builder membership(String membership) {
+            this.membership = membership;
+            return this;
+        }
+
+        /** @see EdgeConfig#membershipQuery() */
+        public Builder membershipQuery(String membershipQuery) {
+            this.membershipQuery = membershipQuery;
+            return this;
+        }
+
+        /** @see EdgeConfig#membershipCache() */
+        public Builder membershipCache(Duration membershipCache) {
+            this.membershipCache = membershipCache;
+            return this;
+        }
+
         /**
          * Validates every setting, merges the keys file and the demo's key and session.
          *
@@ -464,6 +562,19 @@ public final class EdgeConfig {
             range("--redis-shards", redisShards, 1, 1024);
             range("--redis-firehose-length", redisFirehoseLength, 1000, 100_000_000);
             positive("--redis-running-ttl", redisRunningTtl);
+            check(sessionStore == null || sessionStore.startsWith("redis://") || sessionStore.startsWith("rediss://")
+                    || sessionStore.startsWith("jdbc:postgresql:"),
+                    "--session-store must be redis://… or jdbc:postgresql://…, got \"" + sessionStore + "\"");
+            check(sessionStore == null || membership != null, "--session-store needs --membership: who may read what");
+            check(sessionStore == null || devSessions.isEmpty(), "--dev-session and --session-store exclude each other");
+            check(membership == null || membership.startsWith("redis://") || membership.startsWith("rediss://")
+                    || membership.startsWith("jdbc:postgresql:"),
+                    "--membership must be jdbc:postgresql://… or redis://…, got \"" + membership + "\"");
+            check(membershipQuery != null && membershipQuery.chars().filter(c -> c == '?').count() == 2,
+                    "--membership-query must have two ? parameters: user id, then project id");
+            check(authSecret == null || !authSecret.isEmpty(), "--auth-secret must not be empty");
+            check(authCookiePrefix != null && !authCookiePrefix.isEmpty(), "--auth-cookie-prefix must not be empty");
+            check(membershipCache != null && !membershipCache.isNegative(), "--membership-cache must not be negative");
             return new EdgeConfig(this, keys, sessions);
         }
 

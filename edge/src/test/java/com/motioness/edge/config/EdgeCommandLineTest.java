@@ -23,7 +23,8 @@ class EdgeCommandLineTest {
             "--retention-count", "--retention-age", "--header-timeout", "--max-request-line", "--max-header-size",
             "--max-ingest-bytes", "--write-buffer-high", "--slow-consumer-timeout", "--ring-size", "--io-threads",
             "--redis", "--redis-prefix", "--redis-shards", "--redis-firehose-length", "--redis-running-ttl",
-            "--demo", "--help");
+            "--session-store", "--session-key-prefix", "--auth-secret", "--auth-cookie-prefix", "--membership",
+            "--membership-query", "--membership-cache", "--demo", "--help");
 
     @Test
     void defaultsMatchTheSpec() {
@@ -106,6 +107,32 @@ class EdgeCommandLineTest {
             {"--redis-shards", "0"}, {"--redis-firehose-length", "10"}, {"--redis-running-ttl", "0s"}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse(bad));
             assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
+        }
+    }
+
+    @Test
+    void betterAuthFlagsParseAndMustComeTogether() {
+        EdgeConfig config = EdgeCommandLine.parse("--session-store", "redis://127.0.0.1:6379", "--membership",
+                "jdbc:postgresql://127.0.0.1:5432/app?user=app", "--auth-secret", "s3cret", "--auth-cookie-prefix", "myapp",
+                "--session-key-prefix", "", "--membership-cache", "5s");
+        assertEquals("redis://127.0.0.1:6379", config.sessionStore());
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/app?user=app", config.membership());
+        assertEquals("s3cret", config.authSecret());
+        assertEquals("myapp", config.authCookiePrefix());
+        assertEquals("", config.sessionKeyPrefix(), "a hand-written storage adapter uses no prefix");
+        assertEquals(Duration.ofSeconds(5), config.membershipCache());
+        assertEquals(com.motioness.edge.auth.SqlProjectAccess.DEFAULT_QUERY, config.membershipQuery());
+        String[][] bad = {
+            {"--session-store", "redis://h:1"},
+            {"--session-store", "mysql://h", "--membership", "redis://h:1"},
+            {"--session-store", "redis://h:1", "--membership", "redis://h:1", "--dev-session", "t=u:p"},
+            {"--membership-query", "SELECT 1 WHERE ? = 'x'"},
+        };
+        String[] named = {"--session-store", "--session-store", "--dev-session", "--membership-query"};
+        for (int i = 0; i < bad.length; i++) {
+            String[] args = bad[i];
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse(args));
+            assertTrue(e.getMessage().contains(named[i]), e.getMessage());
         }
     }
 
