@@ -100,7 +100,7 @@ public final class EdgeServer implements AutoCloseable {
 
         EdgeServices services = new EdgeServices(new ProjectKeys(config.projectKeys()), sessionAuthenticator(config),
                 log, fanouts, config.corsOrigins(), config.ingestToken(), config.maxIngestBytes(), config.retry(),
-                config.headerTimeout());
+                config.headerTimeout(), config.sessionRecheck());
 
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int high = config.writeBufferHigh();

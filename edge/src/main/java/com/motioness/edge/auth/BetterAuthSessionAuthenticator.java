@@ -34,6 +34,7 @@ public final class BetterAuthSessionAuthenticator implements SessionAuthenticato
             return NONE;
         }
         return sessions.find(token).thenApply(session -> session == null || !session.isLiveAt(clock.instant())
-                ? null : new Principal(session.userId(), access));
+                ? null : new Principal(session.userId(), access, () -> sessions.find(token)
+                        .thenApply(again -> again != null && again.isLiveAt(clock.instant()))));
     }
 }

@@ -142,6 +142,10 @@ public final class EdgeCommandLine {
             description = "How long a membership answer, yes or no, is cached per node (default: 30s).")
     Duration membershipCache = Duration.ofSeconds(30);
 
+    @Option(names = "--session-recheck", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often an open dashboard stream checks that its session still lives (default: 60s).")
+    Duration sessionRecheck = Duration.ofSeconds(60);
+
     @Option(names = "--demo", description = "Run the built-in demo producer (key " + EdgeConfig.DEMO_KEY
             + ", session " + EdgeConfig.DEMO_SESSION + ").")
     boolean demo;
@@ -220,6 +224,7 @@ public final class EdgeCommandLine {
                 .membership(membership)
                 .membershipQuery(membershipQuery)
                 .membershipCache(membershipCache)
+                .sessionRecheck(sessionRecheck)
                 .build();
     }
 

@@ -64,6 +64,7 @@ public final class EdgeConfig {
     private final String membership;
     private final String membershipQuery;
     private final Duration membershipCache;
+    private final Duration sessionRecheck;
 
     private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions) {
         port = b.port;
@@ -99,6 +100,7 @@ public final class EdgeConfig {
         membership = b.membership;
         membershipQuery = b.membershipQuery;
         membershipCache = b.membershipCache;
+        sessionRecheck = b.sessionRecheck;
     }
 
     /** A builder with every default. */
@@ -271,6 +273,11 @@ public final class EdgeConfig {
         return membershipCache;
     }
 
+    /** {@code --session-recheck}: how often an open dashboard stream re-checks its session. */
+    public Duration sessionRecheck() {
+        return sessionRecheck;
+    }
+
     /** Collects settings; {@link #build()} validates them. */
     public static final class Builder {
         private int port = 8080;
@@ -306,6 +313,7 @@ public final class EdgeConfig {
         private String membership;
         private String membershipQuery = com.motioness.edge.auth.SqlProjectAccess.DEFAULT_QUERY;
         private Duration membershipCache = Duration.ofSeconds(30);
+        private Duration sessionRecheck = Duration.ofSeconds(60);
 
         private Builder() {
         }
@@ -508,6 +516,12 @@ public final class EdgeConfig {
             return this;
         }
 
+        /** @see EdgeConfig#sessionRecheck() */
+        public Builder sessionRecheck(Duration sessionRecheck) {
+            this.sessionRecheck = sessionRecheck;
+            return this;
+        }
+
         /**
          * Validates every setting, merges the keys file and the demo's key and session.
          *
@@ -575,6 +589,7 @@ public final class EdgeConfig {
             check(authSecret == null || !authSecret.isEmpty(), "--auth-secret must not be empty");
             check(authCookiePrefix != null && !authCookiePrefix.isEmpty(), "--auth-cookie-prefix must not be empty");
             check(membershipCache != null && !membershipCache.isNegative(), "--membership-cache must not be negative");
+            positive("--session-recheck", sessionRecheck);
             return new EdgeConfig(this, keys, sessions);
         }
 

@@ -10,6 +10,8 @@ public enum CloseReason {
     TERMINAL,
     /** The client read too slowly and its write buffer stayed over the high-water mark. */
     SLOW_CONSUMER,
+    /** The session or key that opened it was revoked or expired. */
+    AUTH,
     /** The server is shutting down. */
     SHUTDOWN,
     /** The log failed while the stream was replaying. */

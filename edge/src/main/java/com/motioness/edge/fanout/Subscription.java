@@ -8,9 +8,11 @@ import com.motioness.protocol.EventId;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One client's SSE stream: replays the retained history after its cursor, then follows live
@@ -38,6 +40,10 @@ public final class Subscription {
     private boolean headWritten;
     private boolean awaitingWritability;
     private boolean authorized;
+    private Supplier<CompletableFuture<Boolean>> recheck;
+    private long recheckIntervalNanos;
+    private long nextRecheckNanos;
+    private boolean recheckPending;
     private String ownerProjectId;
     private long lastMs = -1;
     private long lastSeq = -1;
@@ -75,10 +81,22 @@ public final class Subscription {
         }
     }
 
+    /**
+     * Asks, every {@code interval}, whether what opened the stream still holds (a session not
+     * revoked, a key not disabled); a "no" ends the stream. A failed check keeps it open: a store
+     * that hiccups must not cut every stream. Call before {@link #open()}.
+     */
+    public Subscription recheckEvery(Duration interval, Supplier<CompletableFuture<Boolean>> check) {
+        this.recheck = check;
+        this.recheckIntervalNanos = interval.toNanos();
+        return this;
+    }
+
     /** Starts the stream: joins the live fan-out, then replays or goes live at once. */
     public void open() {
         long now = System.nanoTime();
         deadlineNanos = settings.deadlineFrom(now);
+        nextRecheckNanos = now + recheckIntervalNanos;
         fanout.add(this);
         if (!stream.isAsset() && cursor == null) {
             // The activity feed without a cursor starts live: there is nothing to replay.
@@ -293,6 +311,16 @@ public final class Subscription {
         if (unwritableSinceNanos != 0 && nowNanos - unwritableSinceNanos > settings.slowConsumerTimeoutNanos) {
             close(CloseReason.SLOW_CONSUMER);
             return false;
+        }
+        if (recheck != null && !recheckPending && nowNanos - nextRecheckNanos >= 0) {
+            recheckPending = true;
+            recheck.get().whenComplete((stillValid, error) -> channel.eventLoop().execute(() -> {
+                recheckPending = false;
+                nextRecheckNanos = System.nanoTime() + recheckIntervalNanos;
+                if (error == null && Boolean.FALSE.equals(stillValid)) {
+                    end(CloseReason.AUTH);
+                }
+            }));
         }
         if (headWritten && nowNanos - lastWriteNanos >= settings.pingIntervalNanos && channel.isWritable()) {
             channel.write(fanout.pingFrame().retainedFor(chunked), channel.voidPromise());

@@ -168,7 +168,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             openStream(ctx, request, StreamRef.asset(route.id), cursor,
-                    owner -> CompletableFuture.completedFuture(owner.equals(project)), cors, origin);
+                    owner -> CompletableFuture.completedFuture(owner.equals(project)), cors, origin, null);
             return;
         }
         awaitingAnswer = true;
@@ -212,22 +212,26 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                             "this user may not read project " + route.id), cors, origin, keepAlive);
                     resumeWaiting(ctx);
                 } else {
-                    openStream(ctx, request, StreamRef.project(route.id), cursor, ALLOWED, cors, origin);
+                    openStream(ctx, request, StreamRef.project(route.id), cursor, ALLOWED, cors, origin, user);
                 }
             }));
         } else {
-            openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin);
+            openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin, user);
         }
     }
 
     private void openStream(ChannelHandlerContext ctx, HttpRequest request, StreamRef stream, EventId cursor,
-            Function<String, CompletableFuture<Boolean>> mayRead, CorsPolicy cors, String origin) {
+            Function<String, CompletableFuture<Boolean>> mayRead, CorsPolicy cors, String origin, Principal user) {
         cancelRequestTimeout();
         streaming = true;
         releaseWaiting();
         boolean chunked = !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         subscription = new Subscription(ctx.channel(), services.fanoutFor(ctx.channel().eventLoop()), services.log, stream,
                 cursor, mayRead, new HttpStreamResponder(cors, origin, services.retryMillis), chunked);
+        if (user != null) {
+            // A session revoked while its stream is open stops the stream at the next check.
+            subscription.recheckEvery(services.sessionRecheck, user::stillSignedIn);
+        }
         subscription.open();
     }
 

@@ -22,6 +22,7 @@ public final class EdgeServices {
     final int maxIngestBytes;
     final long retryMillis;
     final long requestTimeoutNanos;
+    final Duration sessionRecheck;
     private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
 
     /**
@@ -29,10 +30,11 @@ public final class EdgeServices {
      * @param ingestToken bearer token of {@code POST /internal/events}, or null to disable ingest
      * @param retry the reconnection delay advised to clients in {@code retry:}
      * @param requestTimeout how long a client may take to send a complete request
+     * @param sessionRecheck how often an open session stream asks whether its session still lives
      */
     public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
             List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
-            Duration retry, Duration requestTimeout) {
+            Duration retry, Duration requestTimeout, Duration sessionRecheck) {
         this.projectKeys = projectKeys;
         this.sessions = sessions;
         this.log = log;
@@ -41,6 +43,7 @@ public final class EdgeServices {
         this.maxIngestBytes = maxIngestBytes;
         this.retryMillis = retry.toMillis();
         this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.sessionRecheck = sessionRecheck;
         for (LoopFanout fanout : fanouts) {
             fanoutByLoop.put(fanout.loop(), fanout);
         }

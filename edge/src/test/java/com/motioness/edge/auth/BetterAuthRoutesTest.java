@@ -80,7 +80,8 @@ class BetterAuthRoutesTest {
         }
         edge = TestEdge.start(config -> config.devSessions(Map.of()).sessionStore(REDIS_URL)
                 .sessionKeyPrefix(sessionPrefix).authSecret(SECRET)
-                .membership(PG_URL + "&currentSchema=" + schema));
+                .membership(PG_URL + "&currentSchema=" + schema).sessionRecheck(Duration.ofMillis(200))
+                .pingInterval(Duration.ofMillis(300)));
         edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a1"));
         edge.append(Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b1"));
     }
@@ -145,5 +146,36 @@ class BetterAuthRoutesTest {
         }
         redis.sync().del(sessionPrefix + BOB);
         assertEquals(401, HttpWire.get(edge.port(), "/api/assets/b1/events", cookie(BOB)).status(), "revoked");
+    }
+
+    @Test
+    void aSessionRevokedWhileStreamingStopsTheStream() throws Exception {
+        try (SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity", cookie(ALICE))) {
+            assertEquals(200, feed.status());
+            edge.awaitOpenStreams(1);
+            redis.sync().del(sessionPrefix + ALICE);
+            assertTrue(feed.awaitEnd(Duration.ofSeconds(5)), "revocation reaches the open stream");
+            assertTrue(feed.endedCleanly());
+        }
+        edge.awaitOpenStreams(0);
+        assertEquals(401, HttpWire.get(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity", cookie(ALICE))
+                .status(), "and its reconnect is refused");
+    }
+
+    @Test
+    void aLiveSessionKeepsStreamingAcrossRechecks() throws Exception {
+        try (SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity", cookie(BOB))) {
+            assertEquals(403, feed.status(), "bob is not a member of the first project");
+        }
+        try (SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity",
+                cookie(BOB))) {
+            edge.awaitOpenStreams(1);
+            for (int i = 0; i < 4; i++) {
+                // Each ping is 300 ms of open stream: several 200 ms rechecks pass meanwhile.
+                feed.until(com.motioness.edge.support.SseBlock::isPing, Duration.ofSeconds(5));
+            }
+            edge.append(Events.of(EventType.VISION_STARTED, TestEdge.OTHER_PROJECT, "b1"));
+            assertEquals("vision_started", feed.nextEvent(Duration.ofSeconds(5)).event(), "still open after rechecks");
+        }
     }
 }

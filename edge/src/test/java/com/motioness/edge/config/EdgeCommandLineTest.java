@@ -24,7 +24,7 @@ class EdgeCommandLineTest {
             "--max-ingest-bytes", "--write-buffer-high", "--slow-consumer-timeout", "--ring-size", "--io-threads",
             "--redis", "--redis-prefix", "--redis-shards", "--redis-firehose-length", "--redis-running-ttl",
             "--session-store", "--session-key-prefix", "--auth-secret", "--auth-cookie-prefix", "--membership",
-            "--membership-query", "--membership-cache", "--demo", "--help");
+            "--membership-query", "--membership-cache", "--session-recheck", "--demo", "--help");
 
     @Test
     void defaultsMatchTheSpec() {
