@@ -20,6 +20,7 @@ import com.motioness.edge.fanout.LoopFanout;
 import com.motioness.edge.fanout.StreamSettings;
 import com.motioness.edge.http.EdgeChannelInitializer;
 import com.motioness.edge.http.EdgeServices;
+import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.log.EventLog;
 import com.motioness.edge.log.embedded.EmbeddedEventLog;
 import com.motioness.edge.log.redis.RedisEventLog;
@@ -100,7 +101,9 @@ public final class EdgeServer implements AutoCloseable {
 
         EdgeServices services = new EdgeServices(new ProjectKeys(config.projectKeys()), sessionAuthenticator(config),
                 log, fanouts, config.corsOrigins(), config.ingestToken(), config.maxIngestBytes(), config.retry(),
-                config.headerTimeout(), config.sessionRecheck());
+                config.headerTimeout(), config.sessionRecheck(),
+                new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(), config.maxStreamsPerAddress(),
+                        config.newStreamsPerAddress(), config.trustedProxies()));
 
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int high = config.writeBufferHigh();

@@ -146,6 +146,24 @@ public final class EdgeCommandLine {
             description = "How often an open dashboard stream checks that its session still lives (default: 60s).")
     Duration sessionRecheck = Duration.ofSeconds(60);
 
+    @Option(names = "--max-streams-per-key", paramLabel = "N", description = "Open streams per project key; 0: no limit (default: ${DEFAULT-VALUE}).")
+    int maxStreamsPerKey = 20_000;
+
+    @Option(names = "--max-streams-per-user", paramLabel = "N", description = "Open streams per signed-in user; 0: no limit (default: ${DEFAULT-VALUE}).")
+    int maxStreamsPerUser = 200;
+
+    @Option(names = "--max-streams-per-address", paramLabel = "N",
+            description = "Open streams per client address; 0: no limit (default: ${DEFAULT-VALUE}).")
+    int maxStreamsPerAddress = 2000;
+
+    @Option(names = "--new-streams-per-address", paramLabel = "N",
+            description = "New streams per client address per second, bursts of twice that; 0: no limit (default: ${DEFAULT-VALUE}).")
+    int newStreamsPerAddress = 100;
+
+    @Option(names = "--trusted-proxy", paramLabel = "IP[/BITS]",
+            description = "A proxy or CDN range whose X-Forwarded-For names the client; repeatable.")
+    List<String> trustedProxies = new ArrayList<>();
+
     @Option(names = "--demo", description = "Run the built-in demo producer (key " + EdgeConfig.DEMO_KEY
             + ", session " + EdgeConfig.DEMO_SESSION + ").")
     boolean demo;
@@ -225,6 +243,11 @@ public final class EdgeCommandLine {
                 .membershipQuery(membershipQuery)
                 .membershipCache(membershipCache)
                 .sessionRecheck(sessionRecheck)
+                .maxStreamsPerKey(maxStreamsPerKey)
+                .maxStreamsPerUser(maxStreamsPerUser)
+                .maxStreamsPerAddress(maxStreamsPerAddress)
+                .newStreamsPerAddress(newStreamsPerAddress)
+                .trustedProxies(trustedProxies)
                 .build();
     }
 

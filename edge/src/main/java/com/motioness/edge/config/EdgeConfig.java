@@ -3,6 +3,7 @@ package com.motioness.edge.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -65,6 +66,11 @@ public final class EdgeConfig {
     private final String membershipQuery;
     private final Duration membershipCache;
     private final Duration sessionRecheck;
+    private final int maxStreamsPerKey;
+    private final int maxStreamsPerUser;
+    private final int maxStreamsPerAddress;
+    private final int newStreamsPerAddress;
+    private final List<String> trustedProxies;
 
     private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions) {
         port = b.port;
@@ -101,6 +107,11 @@ public final class EdgeConfig {
         membershipQuery = b.membershipQuery;
         membershipCache = b.membershipCache;
         sessionRecheck = b.sessionRecheck;
+        maxStreamsPerKey = b.maxStreamsPerKey;
+        maxStreamsPerUser = b.maxStreamsPerUser;
+        maxStreamsPerAddress = b.maxStreamsPerAddress;
+        newStreamsPerAddress = b.newStreamsPerAddress;
+        trustedProxies = b.trustedProxies;
     }
 
     /** A builder with every default. */
@@ -278,6 +289,31 @@ public final class EdgeConfig {
         return sessionRecheck;
     }
 
+    /** {@code --max-streams-per-key}: open streams per project key; 0: no limit. */
+    public int maxStreamsPerKey() {
+        return maxStreamsPerKey;
+    }
+
+    /** {@code --max-streams-per-user}: open streams per signed-in user; 0: no limit. */
+    public int maxStreamsPerUser() {
+        return maxStreamsPerUser;
+    }
+
+    /** {@code --max-streams-per-address}: open streams per client address; 0: no limit. */
+    public int maxStreamsPerAddress() {
+        return maxStreamsPerAddress;
+    }
+
+    /** {@code --new-streams-per-address}: new streams per client address per second, burst twice that; 0: no limit. */
+    public int newStreamsPerAddress() {
+        return newStreamsPerAddress;
+    }
+
+    /** {@code --trusted-proxy}: proxies whose X-Forwarded-For names the client. */
+    public List<String> trustedProxies() {
+        return trustedProxies;
+    }
+
     /** Collects settings; {@link #build()} validates them. */
     public static final class Builder {
         private int port = 8080;
@@ -314,6 +350,11 @@ public final class EdgeConfig {
         private String membershipQuery = com.motioness.edge.auth.SqlProjectAccess.DEFAULT_QUERY;
         private Duration membershipCache = Duration.ofSeconds(30);
         private Duration sessionRecheck = Duration.ofSeconds(60);
+        private int maxStreamsPerKey = 20_000;
+        private int maxStreamsPerUser = 200;
+        private int maxStreamsPerAddress = 2000;
+        private int newStreamsPerAddress = 100;
+        private List<String> trustedProxies = List.of();
 
         private Builder() {
         }
@@ -522,6 +563,36 @@ public final class EdgeConfig {
             return this;
         }
 
+        /** @see EdgeConfig#maxStreamsPerKey() */
+        public Builder maxStreamsPerKey(int maxStreamsPerKey) {
+            this.maxStreamsPerKey = maxStreamsPerKey;
+            return this;
+        }
+
+        /** @see EdgeConfig#maxStreamsPerUser() */
+        public Builder maxStreamsPerUser(int maxStreamsPerUser) {
+            this.maxStreamsPerUser = maxStreamsPerUser;
+            return this;
+        }
+
+        /** @see EdgeConfig#maxStreamsPerAddress() */
+        public Builder maxStreamsPerAddress(int maxStreamsPerAddress) {
+            this.maxStreamsPerAddress = maxStreamsPerAddress;
+            return this;
+        }
+
+        /** @see EdgeConfig#newStreamsPerAddress() */
+        public Builder newStreamsPerAddress(int newStreamsPerAddress) {
+            this.newStreamsPerAddress = newStreamsPerAddress;
+            return this;
+        }
+
+        /** @see EdgeConfig#trustedProxies() */
+        public Builder trustedProxies(List<String> trustedProxies) {
+            this.trustedProxies = List.copyOf(trustedProxies);
+            return this;
+        }
+
         /**
          * Validates every setting, merges the keys file and the demo's key and session.
          *
@@ -590,6 +661,12 @@ public final class EdgeConfig {
             check(authCookiePrefix != null && !authCookiePrefix.isEmpty(), "--auth-cookie-prefix must not be empty");
             check(membershipCache != null && !membershipCache.isNegative(), "--membership-cache must not be negative");
             positive("--session-recheck", sessionRecheck);
+            range("--max-streams-per-key", maxStreamsPerKey, 0, 10_000_000);
+            range("--max-streams-per-user", maxStreamsPerUser, 0, 10_000_000);
+            range("--max-streams-per-address", maxStreamsPerAddress, 0, 10_000_000);
+            range("--new-streams-per-address", newStreamsPerAddress, 0, 1_000_000);
+            trustedProxies.forEach(proxy -> check(proxy.matches("[0-9a-fA-F.:]+(/[0-9]{1,3})?"),
+                    "--trusted-proxy must be an IP address or CIDR range, got \"" + proxy + "\""));
             return new EdgeConfig(this, keys, sessions);
         }
 

@@ -44,6 +44,7 @@ public final class Subscription {
     private long recheckIntervalNanos;
     private long nextRecheckNanos;
     private boolean recheckPending;
+    private Runnable onEnd;
     private String ownerProjectId;
     private long lastMs = -1;
     private long lastSeq = -1;
@@ -89,6 +90,12 @@ public final class Subscription {
     public Subscription recheckEvery(Duration interval, Supplier<CompletableFuture<Boolean>> check) {
         this.recheck = check;
         this.recheckIntervalNanos = interval.toNanos();
+        return this;
+    }
+
+    /** Runs once when the stream ends, whatever the reason (limits give their place back). */
+    public Subscription onEnd(Runnable action) {
+        this.onEnd = action;
         return this;
     }
 
@@ -383,6 +390,11 @@ public final class Subscription {
     private void leave() {
         state = State.CLOSED;
         fanout.remove(this);
+        if (onEnd != null) {
+            Runnable action = onEnd;
+            onEnd = null;
+            action.run();
+        }
         if (heldBack != null) {
             SseFrame frame;
             while ((frame = heldBack.poll()) != null) {

@@ -2,6 +2,7 @@ package com.motioness.edge.http;
 
 import com.motioness.edge.auth.Principal;
 import com.motioness.edge.fanout.Subscription;
+import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.log.LogUnavailableException;
 import com.motioness.edge.log.StreamRef;
 import com.motioness.protocol.AssetEvent;
@@ -49,6 +50,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRequestHandler.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final String BEARER = "Bearer ";
+    private static final io.netty.util.AsciiString X_FORWARDED_FOR = io.netty.util.AsciiString.cached("X-Forwarded-For");
     private static final CompletableFuture<Boolean> YES = CompletableFuture.completedFuture(true);
     /** The project already checked: the activity stream is the project itself. */
     private static final Function<String, CompletableFuture<Boolean>> ALLOWED = project -> YES;
@@ -146,6 +148,16 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                     "origin " + abbreviate(origin) + " may not read this stream"), cors, origin, keepAlive);
             return;
         }
+        String client = services.limits.addresses().clientOf(ctx.channel().remoteAddress(),
+                request.headers().get(X_FORWARDED_FOR));
+        long wait = services.limits.newStreamWait(client);
+        if (wait > 0) {
+            Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_new_streams",
+                    "too many new streams from " + client + "; retry after " + wait + " s"), cors, origin, keepAlive,
+                    head -> head.header(HttpNames.RETRY_AFTER, wait));
+            afterAnswer(ctx, keepAlive);
+            return;
+        }
         if (!AssetEvent.isValidId(route.id)) {
             String what = route.kind == Route.Kind.PROJECT_ACTIVITY ? "project id" : "asset id";
             answer(ctx, ApiError.of(HttpResponseStatus.BAD_REQUEST, "invalid_id",
@@ -168,7 +180,8 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             openStream(ctx, request, StreamRef.asset(route.id), cursor,
-                    owner -> CompletableFuture.completedFuture(owner.equals(project)), cors, origin, null);
+                    owner -> CompletableFuture.completedFuture(owner.equals(project)), cors, origin, null,
+                    client, StreamLimits.Kind.KEY, route.projectKey);
             return;
         }
         awaitingAnswer = true;
@@ -179,13 +192,13 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                 releaseWaiting();
                 return;
             }
-            onAuthenticated(ctx, request, route, cursor, cors, origin, keepAlive, user, error);
+            onAuthenticated(ctx, request, route, cursor, cors, origin, keepAlive, user, error, client);
             resumeWaiting(ctx);
         }));
     }
 
     private void onAuthenticated(ChannelHandlerContext ctx, HttpRequest request, Route route, EventId cursor,
-            CorsPolicy cors, String origin, boolean keepAlive, Principal user, Throwable error) {
+            CorsPolicy cors, String origin, boolean keepAlive, Principal user, Throwable error, String client) {
         if (error != null) {
             LOG.warn("session lookup failed: {}", error.toString());
             answer(ctx, ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
@@ -212,22 +225,36 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                             "this user may not read project " + route.id), cors, origin, keepAlive);
                     resumeWaiting(ctx);
                 } else {
-                    openStream(ctx, request, StreamRef.project(route.id), cursor, ALLOWED, cors, origin, user);
+                    openStream(ctx, request, StreamRef.project(route.id), cursor, ALLOWED, cors, origin, user,
+                            client, StreamLimits.Kind.USER, user.userId());
                 }
             }));
         } else {
-            openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin, user);
+            openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin, user,
+                    client, StreamLimits.Kind.USER, user.userId());
         }
     }
 
     private void openStream(ChannelHandlerContext ctx, HttpRequest request, StreamRef stream, EventId cursor,
-            Function<String, CompletableFuture<Boolean>> mayRead, CorsPolicy cors, String origin, Principal user) {
+            Function<String, CompletableFuture<Boolean>> mayRead, CorsPolicy cors, String origin, Principal user,
+            String client, StreamLimits.Kind identityKind, String identity) {
+        StreamLimits.Kind refused = services.limits.tryOpen(client, identityKind, identity);
+        if (refused != null) {
+            String who = refused == StreamLimits.Kind.KEY ? "this project key"
+                    : refused == StreamLimits.Kind.USER ? "this user" : "address " + client;
+            Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_streams",
+                    "too many open streams for " + who), cors, origin, HttpUtil.isKeepAlive(request),
+                    head -> head.header(HttpNames.RETRY_AFTER, "1"));
+            afterAnswer(ctx, HttpUtil.isKeepAlive(request));
+            return;
+        }
         cancelRequestTimeout();
         streaming = true;
         releaseWaiting();
         boolean chunked = !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         subscription = new Subscription(ctx.channel(), services.fanoutFor(ctx.channel().eventLoop()), services.log, stream,
                 cursor, mayRead, new HttpStreamResponder(cors, origin, services.retryMillis), chunked);
+        subscription.onEnd(() -> services.limits.release(client, identityKind, identity));
         if (user != null) {
             // A session revoked while its stream is open stops the stream at the next check.
             subscription.recheckEvery(services.sessionRecheck, user::stillSignedIn);

@@ -3,6 +3,7 @@ package com.motioness.edge.http;
 import com.motioness.edge.auth.ProjectKeys;
 import com.motioness.edge.auth.SessionAuthenticator;
 import com.motioness.edge.fanout.LoopFanout;
+import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.log.EventLog;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ public final class EdgeServices {
     final long retryMillis;
     final long requestTimeoutNanos;
     final Duration sessionRecheck;
+    final StreamLimits limits;
     private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
 
     /**
@@ -31,10 +33,11 @@ public final class EdgeServices {
      * @param retry the reconnection delay advised to clients in {@code retry:}
      * @param requestTimeout how long a client may take to send a complete request
      * @param sessionRecheck how often an open session stream asks whether its session still lives
+     * @param limits open and new streams per key, user and client address
      */
     public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
             List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
-            Duration retry, Duration requestTimeout, Duration sessionRecheck) {
+            Duration retry, Duration requestTimeout, Duration sessionRecheck, StreamLimits limits) {
         this.projectKeys = projectKeys;
         this.sessions = sessions;
         this.log = log;
@@ -44,6 +47,7 @@ public final class EdgeServices {
         this.retryMillis = retry.toMillis();
         this.requestTimeoutNanos = requestTimeout.toNanos();
         this.sessionRecheck = sessionRecheck;
+        this.limits = limits;
         for (LoopFanout fanout : fanouts) {
             fanoutByLoop.put(fanout.loop(), fanout);
         }

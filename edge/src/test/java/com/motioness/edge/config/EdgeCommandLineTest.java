@@ -24,7 +24,9 @@ class EdgeCommandLineTest {
             "--max-ingest-bytes", "--write-buffer-high", "--slow-consumer-timeout", "--ring-size", "--io-threads",
             "--redis", "--redis-prefix", "--redis-shards", "--redis-firehose-length", "--redis-running-ttl",
             "--session-store", "--session-key-prefix", "--auth-secret", "--auth-cookie-prefix", "--membership",
-            "--membership-query", "--membership-cache", "--session-recheck", "--demo", "--help");
+            "--membership-query", "--membership-cache", "--session-recheck", "--max-streams-per-key",
+            "--max-streams-per-user", "--max-streams-per-address", "--new-streams-per-address", "--trusted-proxy",
+            "--demo", "--help");
 
     @Test
     void defaultsMatchTheSpec() {

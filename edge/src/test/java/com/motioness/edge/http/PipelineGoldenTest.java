@@ -59,7 +59,8 @@ class PipelineGoldenTest {
         LoopFanout fanout = new LoopFanout(channel.eventLoop(), settings);
         EdgeServices services = new EdgeServices(new ProjectKeys(Map.of("key-0123456789", "p1")),
                 new DevSessionAuthenticator(Map.of()), log, List.of(fanout), Set.of(), "token-0123456789abcdef",
-                1024 * 1024, Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofMinutes(1));
+                1024 * 1024, Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofMinutes(1),
+                com.motioness.edge.limits.StreamLimits.none());
         channel.pipeline().addLast(new HttpRequestDecoder(), new EdgeRequestHandler(services));
     }
 

@@ -43,7 +43,12 @@ public final class TestEdge implements AutoCloseable {
                 .ingestToken(INGEST_TOKEN)
                 .pingInterval(Duration.ofSeconds(30))
                 .maxStreamDuration(Duration.ofMinutes(5))
-                .ioThreads(2);
+                .ioThreads(2)
+                // Load-shaped tests open thousands of streams from one address; limit tests set their own.
+                .maxStreamsPerKey(0)
+                .maxStreamsPerUser(0)
+                .maxStreamsPerAddress(0)
+                .newStreamsPerAddress(0);
     }
 
     /** Starts an edge with the test defaults. */
