@@ -29,7 +29,11 @@ public final class ClientAddresses {
 
     /** The client's address as text. */
     public String clientOf(SocketAddress remote, String forwardedFor) {
-        InetAddress peer = ((InetSocketAddress) remote).getAddress();
+        if (!(remote instanceof InetSocketAddress socket) || socket.getAddress() == null) {
+            // Not an IP connection (an in-process channel): its own name is the only identity.
+            return String.valueOf(remote);
+        }
+        InetAddress peer = socket.getAddress();
         if (forwardedFor == null || !isTrusted(peer)) {
             return peer.getHostAddress();
         }
