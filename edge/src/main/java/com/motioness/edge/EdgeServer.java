@@ -3,11 +3,13 @@ package com.motioness.edge;
 import com.motioness.edge.auth.BetterAuthSessionAuthenticator;
 import com.motioness.edge.auth.CachedProjectAccess;
 import com.motioness.edge.auth.DevSessionAuthenticator;
+import com.motioness.edge.auth.FileProjectKeys;
 import com.motioness.edge.auth.PostgresSessionStore;
 import com.motioness.edge.auth.Principal;
 import com.motioness.edge.auth.ProjectAccess;
 import com.motioness.edge.auth.ProjectKeys;
 import com.motioness.edge.auth.RedisProjectAccess;
+import com.motioness.edge.auth.RedisProjectKeys;
 import com.motioness.edge.auth.RedisSessionStore;
 import com.motioness.edge.auth.SessionAuthenticator;
 import com.motioness.edge.auth.SessionStore;
@@ -99,9 +101,15 @@ public final class EdgeServer implements AutoCloseable {
                         new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
                                 config.redisRunningTtl(), config.retentionAge()));
 
-        EdgeServices services = new EdgeServices(new ProjectKeys(config.projectKeys()), sessionAuthenticator(config),
+        ProjectKeys keys = config.redis() != null
+                ? new RedisProjectKeys(config.redis(), config.redisPrefix(), config.projectKeys())
+                : config.keysFile() != null
+                        ? new FileProjectKeys(config.flagProjectKeys(), config.keysFile(), Duration.ofSeconds(1))
+                        : ProjectKeys.of(config.projectKeys());
+        closeables.add(keys);
+        EdgeServices services = new EdgeServices(keys, sessionAuthenticator(config),
                 log, fanouts, config.corsOrigins(), config.ingestToken(), config.maxIngestBytes(), config.retry(),
-                config.headerTimeout(), config.sessionRecheck(),
+                config.headerTimeout(), config.sessionRecheck(), config.keyRecheck(),
                 new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(), config.maxStreamsPerAddress(),
                         config.newStreamsPerAddress(), config.trustedProxies()));
 

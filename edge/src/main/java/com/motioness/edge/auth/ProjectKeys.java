@@ -1,21 +1,23 @@
 package com.motioness.edge.auth;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Public project keys: the key in {@code /v1/{projectKey}/...} names the one project whose events
- * it may read. Configured keys for now; a registry in Redis replaces this in Redis mode.
+ * it may read, while it is enabled. Asynchronous, because the registry may live in Redis.
  */
-public final class ProjectKeys {
-    private final Map<String, String> projectByKey;
+public interface ProjectKeys extends AutoCloseable {
+    /** The project this key opens, or null for a key that is unknown or revoked. */
+    CompletableFuture<String> projectOf(String key);
 
-    /** @param projectByKey key to project id */
-    public ProjectKeys(Map<String, String> projectByKey) {
-        this.projectByKey = Map.copyOf(projectByKey);
+    @Override
+    default void close() {
     }
 
-    /** The project this key opens, or null for an unknown key. */
-    public String projectOf(String key) {
-        return projectByKey.get(key);
+    /** Fixed keys, as configured. */
+    static ProjectKeys of(Map<String, String> projectByKey) {
+        Map<String, String> keys = Map.copyOf(projectByKey);
+        return key -> CompletableFuture.completedFuture(keys.get(key));
     }
 }

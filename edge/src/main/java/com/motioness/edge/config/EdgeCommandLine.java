@@ -164,6 +164,10 @@ public final class EdgeCommandLine {
             description = "A proxy or CDN range whose X-Forwarded-For names the client; repeatable.")
     List<String> trustedProxies = new ArrayList<>();
 
+    @Option(names = "--key-recheck", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often an open public stream checks its project key is still enabled (default: 5s).")
+    Duration keyRecheck = Duration.ofSeconds(5);
+
     @Option(names = "--demo", description = "Run the built-in demo producer (key " + EdgeConfig.DEMO_KEY
             + ", session " + EdgeConfig.DEMO_SESSION + ").")
     boolean demo;
@@ -243,6 +247,7 @@ public final class EdgeCommandLine {
                 .membershipQuery(membershipQuery)
                 .membershipCache(membershipCache)
                 .sessionRecheck(sessionRecheck)
+                .keyRecheck(keyRecheck)
                 .maxStreamsPerKey(maxStreamsPerKey)
                 .maxStreamsPerUser(maxStreamsPerUser)
                 .maxStreamsPerAddress(maxStreamsPerAddress)

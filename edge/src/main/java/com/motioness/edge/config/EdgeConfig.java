@@ -35,6 +35,7 @@ public final class EdgeConfig {
     private final int port;
     private final String bind;
     private final Map<String, String> projectKeys;
+    private final Map<String, String> flagProjectKeys;
     private final Path keysFile;
     private final Map<String, DevSession> devSessions;
     private final Set<String> corsOrigins;
@@ -66,6 +67,7 @@ public final class EdgeConfig {
     private final String membershipQuery;
     private final Duration membershipCache;
     private final Duration sessionRecheck;
+    private final Duration keyRecheck;
     private final int maxStreamsPerKey;
     private final int maxStreamsPerUser;
     private final int maxStreamsPerAddress;
@@ -76,6 +78,7 @@ public final class EdgeConfig {
         port = b.port;
         bind = b.bind;
         this.projectKeys = Map.copyOf(projectKeys);
+        this.flagProjectKeys = Map.copyOf(b.projectKeys);
         keysFile = b.keysFile;
         this.devSessions = Map.copyOf(devSessions);
         corsOrigins = Set.copyOf(b.corsOrigins);
@@ -107,6 +110,7 @@ public final class EdgeConfig {
         membershipQuery = b.membershipQuery;
         membershipCache = b.membershipCache;
         sessionRecheck = b.sessionRecheck;
+        keyRecheck = b.keyRecheck;
         maxStreamsPerKey = b.maxStreamsPerKey;
         maxStreamsPerUser = b.maxStreamsPerUser;
         maxStreamsPerAddress = b.maxStreamsPerAddress;
@@ -132,6 +136,11 @@ public final class EdgeConfig {
     /** Project key to project id, from {@code --project-key}, {@code --keys-file} and the demo. */
     public Map<String, String> projectKeys() {
         return projectKeys;
+    }
+
+    /** The keys given by {@code --project-key} (and the demo's) alone, without the keys file. */
+    public Map<String, String> flagProjectKeys() {
+        return flagProjectKeys;
     }
 
     /** {@code --keys-file}, or null. */
@@ -314,6 +323,11 @@ public final class EdgeConfig {
         return trustedProxies;
     }
 
+    /** {@code --key-recheck}: how often an open public stream checks that its project key is still enabled. */
+    public Duration keyRecheck() {
+        return keyRecheck;
+    }
+
     /** Collects settings; {@link #build()} validates them. */
     public static final class Builder {
         private int port = 8080;
@@ -350,6 +364,7 @@ public final class EdgeConfig {
         private String membershipQuery = com.motioness.edge.auth.SqlProjectAccess.DEFAULT_QUERY;
         private Duration membershipCache = Duration.ofSeconds(30);
         private Duration sessionRecheck = Duration.ofSeconds(60);
+        private Duration keyRecheck = Duration.ofSeconds(5);
         private int maxStreamsPerKey = 20_000;
         private int maxStreamsPerUser = 200;
         private int maxStreamsPerAddress = 2000;
@@ -593,6 +608,12 @@ public final class EdgeConfig {
             return this;
         }
 
+        /** @see EdgeConfig#keyRecheck() */
+        public Builder keyRecheck(Duration keyRecheck) {
+            this.keyRecheck = keyRecheck;
+            return this;
+        }
+
         /**
          * Validates every setting, merges the keys file and the demo's key and session.
          *
@@ -608,6 +629,9 @@ public final class EdgeConfig {
             Map<String, DevSession> sessions = new LinkedHashMap<>(devSessions);
             if (demo) {
                 keys.putIfAbsent(DEMO_KEY, DEMO_PROJECT);
+                Map<String, String> withDemo = new LinkedHashMap<>(projectKeys);
+                withDemo.putIfAbsent(DEMO_KEY, DEMO_PROJECT);
+                projectKeys = Map.copyOf(withDemo);
                 sessions.putIfAbsent(DEMO_SESSION, new DevSession("demo-user", Set.of(DEMO_PROJECT)));
             }
             keys.forEach((key, project) -> {
@@ -661,6 +685,7 @@ public final class EdgeConfig {
             check(authCookiePrefix != null && !authCookiePrefix.isEmpty(), "--auth-cookie-prefix must not be empty");
             check(membershipCache != null && !membershipCache.isNegative(), "--membership-cache must not be negative");
             positive("--session-recheck", sessionRecheck);
+            positive("--key-recheck", keyRecheck);
             range("--max-streams-per-key", maxStreamsPerKey, 0, 10_000_000);
             range("--max-streams-per-user", maxStreamsPerUser, 0, 10_000_000);
             range("--max-streams-per-address", maxStreamsPerAddress, 0, 10_000_000);

@@ -34,7 +34,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,15 +175,30 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (route.kind == Route.Kind.PUBLIC_ASSET) {
-            String project = services.projectKeys.projectOf(route.projectKey);
-            if (project == null) {
-                answer(ctx, ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unknown_project_key",
-                        "the project key in the path is not valid"), cors, origin, keepAlive);
-                return;
-            }
-            openStream(ctx, request, StreamRef.asset(route.id), cursor,
-                    owner -> CompletableFuture.completedFuture(owner.equals(project)), cors, origin, null,
-                    client, StreamLimits.Kind.KEY, route.projectKey);
+            awaitingAnswer = true;
+            services.projectKeys.projectOf(route.projectKey).whenComplete((project, error) -> ctx.executor().execute(() -> {
+                awaitingAnswer = false;
+                if (!ctx.channel().isActive()) {
+                    releaseWaiting();
+                    return;
+                }
+                if (error != null) {
+                    LOG.warn("project key lookup failed: {}", error.toString());
+                    answer(ctx, ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                            "project key registry unavailable"), cors, origin, false);
+                } else if (project == null) {
+                    answer(ctx, ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unknown_project_key",
+                            "the project key in the path is not valid"), cors, origin, keepAlive);
+                } else {
+                    // A key revoked while its stream is open ends the stream at the next check.
+                    openStream(ctx, request, StreamRef.asset(route.id), cursor,
+                            owner -> CompletableFuture.completedFuture(owner.equals(project)), cors, origin,
+                            services.keyRecheck, () -> services.projectKeys.projectOf(route.projectKey)
+                                    .thenApply(project::equals),
+                            client, StreamLimits.Kind.KEY, route.projectKey);
+                }
+                resumeWaiting(ctx);
+            }));
             return;
         }
         awaitingAnswer = true;
@@ -225,18 +242,19 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                             "this user may not read project " + route.id), cors, origin, keepAlive);
                     resumeWaiting(ctx);
                 } else {
-                    openStream(ctx, request, StreamRef.project(route.id), cursor, ALLOWED, cors, origin, user,
-                            client, StreamLimits.Kind.USER, user.userId());
+                    openStream(ctx, request, StreamRef.project(route.id), cursor, ALLOWED, cors, origin,
+                            services.sessionRecheck, user::stillSignedIn, client, StreamLimits.Kind.USER, user.userId());
                 }
             }));
         } else {
-            openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin, user,
-                    client, StreamLimits.Kind.USER, user.userId());
+            openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin,
+                    services.sessionRecheck, user::stillSignedIn, client, StreamLimits.Kind.USER, user.userId());
         }
     }
 
     private void openStream(ChannelHandlerContext ctx, HttpRequest request, StreamRef stream, EventId cursor,
-            Function<String, CompletableFuture<Boolean>> mayRead, CorsPolicy cors, String origin, Principal user,
+            Function<String, CompletableFuture<Boolean>> mayRead, CorsPolicy cors, String origin,
+            Duration recheckEvery, Supplier<CompletableFuture<Boolean>> stillValid,
             String client, StreamLimits.Kind identityKind, String identity) {
         StreamLimits.Kind refused = services.limits.tryOpen(client, identityKind, identity);
         if (refused != null) {
@@ -255,10 +273,8 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         subscription = new Subscription(ctx.channel(), services.fanoutFor(ctx.channel().eventLoop()), services.log, stream,
                 cursor, mayRead, new HttpStreamResponder(cors, origin, services.retryMillis), chunked);
         subscription.onEnd(() -> services.limits.release(client, identityKind, identity));
-        if (user != null) {
-            // A session revoked while its stream is open stops the stream at the next check.
-            subscription.recheckEvery(services.sessionRecheck, user::stillSignedIn);
-        }
+        // A session or key revoked while its stream is open ends the stream at the next check.
+        subscription.recheckEvery(recheckEvery, stillValid);
         subscription.open();
     }
 

@@ -24,6 +24,7 @@ public final class EdgeServices {
     final long retryMillis;
     final long requestTimeoutNanos;
     final Duration sessionRecheck;
+    final Duration keyRecheck;
     final StreamLimits limits;
     private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
 
@@ -33,11 +34,12 @@ public final class EdgeServices {
      * @param retry the reconnection delay advised to clients in {@code retry:}
      * @param requestTimeout how long a client may take to send a complete request
      * @param sessionRecheck how often an open session stream asks whether its session still lives
+     * @param keyRecheck how often an open public stream asks whether its project key is still enabled
      * @param limits open and new streams per key, user and client address
      */
     public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
             List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
-            Duration retry, Duration requestTimeout, Duration sessionRecheck, StreamLimits limits) {
+            Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits) {
         this.projectKeys = projectKeys;
         this.sessions = sessions;
         this.log = log;
@@ -47,6 +49,7 @@ public final class EdgeServices {
         this.retryMillis = retry.toMillis();
         this.requestTimeoutNanos = requestTimeout.toNanos();
         this.sessionRecheck = sessionRecheck;
+        this.keyRecheck = keyRecheck;
         this.limits = limits;
         for (LoopFanout fanout : fanouts) {
             fanoutByLoop.put(fanout.loop(), fanout);

@@ -26,6 +26,7 @@ class EdgeCommandLineTest {
             "--session-store", "--session-key-prefix", "--auth-secret", "--auth-cookie-prefix", "--membership",
             "--membership-query", "--membership-cache", "--session-recheck", "--max-streams-per-key",
             "--max-streams-per-user", "--max-streams-per-address", "--new-streams-per-address", "--trusted-proxy",
+            "--key-recheck",
             "--demo", "--help");
 
     @Test

@@ -57,10 +57,10 @@ class PipelineGoldenTest {
         StreamSettings settings = new StreamSettings(PooledByteBufAllocator.DEFAULT, Duration.ofSeconds(15),
                 Duration.ofMinutes(5), Duration.ofSeconds(5), 64 * 1024);
         LoopFanout fanout = new LoopFanout(channel.eventLoop(), settings);
-        EdgeServices services = new EdgeServices(new ProjectKeys(Map.of("key-0123456789", "p1")),
+        EdgeServices services = new EdgeServices(ProjectKeys.of(Map.of("key-0123456789", "p1")),
                 new DevSessionAuthenticator(Map.of()), log, List.of(fanout), Set.of(), "token-0123456789abcdef",
                 1024 * 1024, Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofMinutes(1),
-                com.motioness.edge.limits.StreamLimits.none());
+                Duration.ofMinutes(1), com.motioness.edge.limits.StreamLimits.none());
         channel.pipeline().addLast(new HttpRequestDecoder(), new EdgeRequestHandler(services));
     }
 
