@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.Poll;
+import com.motioness.edge.support.RedisKeysUnder;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
 import com.motioness.protocol.EventType;
@@ -81,13 +82,8 @@ class KeyRevocationTest {
             }
             assertEquals(401, HttpWire.get(edge.port(), path).status());
         } finally {
-            try (StatefulRedisConnection<String, String> redis = client.connect()) {
-                var keys = redis.sync().keys(prefix + ":*");
-                if (!keys.isEmpty()) {
-                    redis.sync().del(keys.toArray(new String[0]));
-                }
-            }
             client.shutdown();
+            RedisKeysUnder.delete(REDIS_URL, prefix + ":");
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.RawResponse;
+import com.motioness.edge.support.RedisKeysUnder;
 import com.motioness.edge.support.SseBlock;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
@@ -50,15 +51,7 @@ class RedisBackboneTest {
     void stop() {
         nodeA.close();
         nodeB.close();
-        RedisClient client = RedisClient.create(REDIS_URL);
-        try (StatefulRedisConnection<String, String> redis = client.connect()) {
-            List<String> keys = redis.sync().keys(prefix + ":*");
-            if (!keys.isEmpty()) {
-                redis.sync().del(keys.toArray(new String[0]));
-            }
-        } finally {
-            client.shutdown();
-        }
+        RedisKeysUnder.delete(REDIS_URL, prefix + ":");
     }
 
     private String ingest(TestEdge node, EventType type, String asset) throws Exception {
