@@ -389,12 +389,14 @@ public final class Subscription {
 
     private void leave() {
         state = State.CLOSED;
-        fanout.remove(this);
+        // Give places back before leaving the fan-out: whoever sees the stream count drop may
+        // count on its places being free.
         if (onEnd != null) {
             Runnable action = onEnd;
             onEnd = null;
             action.run();
         }
+        fanout.remove(this);
         if (heldBack != null) {
             SseFrame frame;
             while ((frame = heldBack.poll()) != null) {

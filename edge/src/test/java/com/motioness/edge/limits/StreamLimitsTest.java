@@ -38,6 +38,7 @@ class StreamLimitsTest {
                     assertEquals(200, third.status(), "the closed stream gave its place back");
                 }
             }
+            edge.awaitOpenStreams(0);
             assertEquals(404, HttpWire.get(edge.port(), TestEdge.assetPath("nope")).status(),
                     "a refused 404 holds no place either");
             edge.awaitOpenStreams(0);
