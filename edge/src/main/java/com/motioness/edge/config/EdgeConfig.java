@@ -648,6 +648,11 @@ public final class EdgeConfig {
             });
             corsOrigins.forEach(origin -> check(ORIGIN.matcher(origin).matches(),
                     "--cors-origin must be scheme://host[:port] with no path, got \"" + origin + "\""));
+            // Browsers send Origin in lower case and without a default port: anything else never matches.
+            corsOrigins.forEach(origin -> check(origin.equals(origin.toLowerCase(java.util.Locale.ROOT))
+                    && !origin.matches("https://.*:443|http://.*:80"),
+                    "--cors-origin must be lower case without a default port, as browsers send it, got \""
+                            + origin + "\""));
             check(ingestToken == null || ingestToken.length() >= 16, "--ingest-token must be at least 16 characters");
             positive("--ping-interval", pingInterval);
             positive("--max-stream-duration", maxStreamDuration);

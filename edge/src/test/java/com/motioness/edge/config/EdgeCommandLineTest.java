@@ -88,6 +88,7 @@ class EdgeCommandLineTest {
             {"--io-threads", "-1"}, {"--ingest-token", "short"}, {"--project-key", "nokey"},
             {"--project-key", "short=p1"}, {"--project-key", "key-00000000001=bad/project"},
             {"--dev-session", "tok=no-projects"}, {"--cors-origin", "https://app.example.com/path"},
+            {"--cors-origin", "https://App.example.com"}, {"--cors-origin", "https://app.example.com:443"},
         };
         for (String[] args : cases) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse(args),
