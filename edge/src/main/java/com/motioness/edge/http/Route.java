@@ -48,8 +48,4 @@ final class Route {
         }
         return null;
     }
-
-    boolean isStream() {
-        return kind != Kind.INGEST;
-    }
 }

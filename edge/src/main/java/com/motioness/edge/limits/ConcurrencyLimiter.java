@@ -41,10 +41,4 @@ public final class ConcurrencyLimiter {
         }
         open.computeIfPresent(key, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
-
-    /** Streams open for {@code key}. */
-    public int openFor(String key) {
-        AtomicInteger count = open.get(key);
-        return count == null ? 0 : count.get();
-    }
 }

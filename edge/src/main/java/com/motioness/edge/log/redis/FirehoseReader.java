@@ -10,7 +10,6 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,6 @@ final class FirehoseReader implements Runnable {
     private final String firehose;
     private final EventRing ring;
     private final Thread thread;
-    private final AtomicLong delivered = new AtomicLong();
     private volatile boolean running = true;
     private volatile String lastId;
     private volatile long lagMillis;
@@ -69,7 +67,6 @@ final class FirehoseReader implements Runnable {
                     byte[] json = entry.getBody().get("e");
                     if (json != null) {
                         ring.publish(EventId.parse(entry.getId()), json);
-                        delivered.incrementAndGet();
                     }
                     lastId = entry.getId();
                 }
@@ -113,11 +110,6 @@ final class FirehoseReader implements Runnable {
     /** Milliseconds behind the head of the firehose; 0 when caught up. */
     long lagMillis() {
         return lagMillis;
-    }
-
-    /** Entries published into the ring. */
-    long delivered() {
-        return delivered.get();
     }
 
     void stop() {
