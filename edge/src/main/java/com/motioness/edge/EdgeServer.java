@@ -41,6 +41,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -115,7 +116,14 @@ public final class EdgeServer implements AutoCloseable {
 
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int high = config.writeBufferHigh();
-        serverChannel = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap();
+        if (config.reusePort()) {
+            if (!epoll) {
+                throw new IllegalStateException("--reuse-port needs the epoll transport, which is not available here");
+            }
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        serverChannel = bootstrap
                 .group(bossGroup, ioGroup)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)

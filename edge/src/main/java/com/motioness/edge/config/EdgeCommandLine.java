@@ -97,6 +97,10 @@ public final class EdgeCommandLine {
     @Option(names = "--io-threads", paramLabel = "N", description = "Event loops serving connections; 0 = 2 x cores (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
+    @Option(names = "--reuse-port", description = "Bind with SO_REUSEPORT so several edge processes share one port"
+            + " (epoll transport only; the kernel spreads new connections over them).")
+    boolean reusePort;
+
     @Option(names = "--redis", paramLabel = "URI",
             description = "Use Redis Streams as the shared log (redis://host:port); without it the log is embedded.")
     String redis;
@@ -233,6 +237,7 @@ public final class EdgeCommandLine {
                 .slowConsumerTimeout(slowConsumerTimeout)
                 .ringSize(ringSize)
                 .ioThreads(ioThreads)
+                .reusePort(reusePort)
                 .demo(demo)
                 .redis(redis)
                 .redisPrefix(redisPrefix)

@@ -53,6 +53,7 @@ public final class EdgeConfig {
     private final Duration slowConsumerTimeout;
     private final int ringSize;
     private final int ioThreads;
+    private final boolean reusePort;
     private final boolean demo;
     private final String redis;
     private final String redisPrefix;
@@ -96,6 +97,7 @@ public final class EdgeConfig {
         slowConsumerTimeout = b.slowConsumerTimeout;
         ringSize = b.ringSize;
         ioThreads = b.ioThreads;
+        reusePort = b.reusePort;
         demo = b.demo;
         redis = b.redis;
         redisPrefix = b.redisPrefix;
@@ -228,6 +230,11 @@ public final class EdgeConfig {
         return ioThreads;
     }
 
+    /** {@code --reuse-port}: several processes may listen on the same port (SO_REUSEPORT). */
+    public boolean reusePort() {
+        return reusePort;
+    }
+
     /** {@code --demo}. */
     public boolean demo() {
         return demo;
@@ -351,6 +358,7 @@ public final class EdgeConfig {
         private int ringSize = 65_536;
         private int ioThreads;
         private boolean demo;
+        private boolean reusePort;
         private String redis;
         private String redisPrefix = "mx";
         private int redisShards = 1;
@@ -491,6 +499,12 @@ public final class EdgeConfig {
         /** @see EdgeConfig#ioThreads() */
         public Builder ioThreads(int ioThreads) {
             this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /** @see EdgeConfig#reusePort() */
+        public Builder reusePort(boolean reusePort) {
+            this.reusePort = reusePort;
             return this;
         }
 

@@ -1,0 +1,434 @@
+package com.motioness.perf;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.motioness.perf.client.StreamClient;
+import com.motioness.perf.client.StreamTotals;
+import com.motioness.perf.publish.EventSink;
+import com.motioness.perf.publish.IngestSink;
+import com.motioness.perf.publish.NchanSink;
+import com.motioness.perf.publish.OpenLoopPublisher;
+import com.motioness.perf.publish.RedisSink;
+import com.motioness.perf.report.ProcSample;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The load generator: opens N SSE streams, publishes events at a fixed rate through the edge's
+ * ingest, Redis or an Nchan-style POST, and reports per-delivery latency, throughput, what was
+ * lost, duplicated or out of order, and what the server spent, as one JSON line on stdout.
+ *
+ * <p>Progress goes to stderr once a second. A publisher that could not keep its schedule (the
+ * client saturated) is reported with {@code "rate_warning": true} and a line on stderr that says
+ * so: the figures of such a run measure the client, not the server.
+ */
+@Command(name = "motioness-perf", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Open-loop SSE load generator: streams, publisher, latency, loss, server cost.")
+public final class LoadMain implements Callable<Integer> {
+
+    @Option(names = "--url", required = true, description = "Stream URL; {asset} is replaced by each stream's asset id,"
+            + " e.g. http://127.0.0.1:8080/v1/perf-key-0123456789/events/{asset}. Without {asset}: a feed of every asset.")
+    String url;
+
+    @Option(names = "--streams", description = "Streams to open (default: ${DEFAULT-VALUE}).")
+    int streams = 100;
+
+    @Option(names = "--assets", description = "Assets; stream i follows asset i mod assets (default: ${DEFAULT-VALUE}).")
+    int assets = 1;
+
+    @Option(names = "--asset-prefix", description = "Asset ids are <prefix><n> (default: perf-<random>-).")
+    String assetPrefix;
+
+    @Option(names = "--project", description = "Project id of the events (default: ${DEFAULT-VALUE}).")
+    String project = "perf";
+
+    @Option(names = "--header", description = "Extra request header for the streams, e.g. 'Cookie: a=b' (repeatable).")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--sources", description = "Source addresses to connect from: 127.0.0.1, 127.0.0.2, ... (default: ${DEFAULT-VALUE}).")
+    int sources = 1;
+
+    @Option(names = "--source-base", description = "First source address (default: ${DEFAULT-VALUE}).")
+    String sourceBase = "127.0.0.1";
+
+    @Option(names = "--client-threads", description = "Client event loops (default: cores).")
+    int clientThreads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--connect-rate", description = "New streams per second; 0: as fast as allowed (default: ${DEFAULT-VALUE}).")
+    double connectRate;
+
+    @Option(names = "--max-connecting", description = "Streams being opened at once (default: ${DEFAULT-VALUE}).")
+    int maxConnecting = 1000;
+
+    @Option(defaultValue = "120s", names = "--connect-timeout", description = "How long all streams may take to open (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(defaultValue = "0ms", names = "--reconnect-delay", description = "Wait before reconnecting a stream the server closed (default: ${DEFAULT-VALUE}).")
+    Duration reconnectDelay;
+
+    @Option(names = "--publish", description = "none, ingest, redis or nchan (default: ${DEFAULT-VALUE}).")
+    String publish = "none";
+
+    @Option(names = "--ingest-token", description = "Bearer token of the edge's ingest.")
+    String ingestToken;
+
+    @Option(names = "--ingest-path", description = "Ingest path on the stream URL's host (default: ${DEFAULT-VALUE}).")
+    String ingestPath = "/internal/events";
+
+    @Option(names = "--redis", description = "Redis URI for --publish redis (default: ${DEFAULT-VALUE}).")
+    String redis = "redis://127.0.0.1:6379";
+
+    @Option(names = "--redis-prefix", description = "The edge's --redis-prefix (default: ${DEFAULT-VALUE}).")
+    String redisPrefix = "mx";
+
+    @Option(names = "--redis-shards", description = "The edge's --redis-shards (default: ${DEFAULT-VALUE}).")
+    int redisShards = 1;
+
+    @Option(names = "--nchan-pub", description = "Nchan publisher location on the stream URL's host (default: ${DEFAULT-VALUE}).")
+    String nchanPub = "/pub";
+
+    @Option(names = "--rate", description = "Events per second over all assets; 0: publish nothing (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(defaultValue = "10s", names = "--duration", description = "How long to publish (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(defaultValue = "2s", names = "--warmup", description = "First part of the publishing left out of latency and throughput (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(defaultValue = "0ms", names = "--hold", description = "Hold the open streams idle this long before publishing (default: ${DEFAULT-VALUE}).")
+    Duration hold;
+
+    @Option(names = "--storm-after", description = "Drop every connection at once this far into publishing; each resumes with Last-Event-ID.")
+    Duration stormAfter;
+
+    @Option(defaultValue = "10s", names = "--drain-timeout", description = "After publishing, wait this long at most for the last deliveries (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Option(names = "--server-pid", split = ",", description = "Server process ids for RSS and CPU from /proc (repeatable, comma-separated).")
+    List<Long> serverPids = new ArrayList<>();
+
+    @Option(names = "--label", description = "Name of the run in the JSON line.")
+    String label = "";
+
+    @Option(names = "--quiet", description = "No progress lines on stderr.")
+    boolean quiet;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    LoadMain(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs one load test from the command line; exit code 0 when it ran, 1 on a harness failure. */
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs one load test, printing the JSON summary line on {@code out}. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        return new CommandLine(new LoadMain(out, err))
+                .registerConverter(Duration.class, new DurationConverter())
+                .setErr(new java.io.PrintWriter(err, true)).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        URI target = URI.create(url.replace("{asset}", "ASSET"));
+        String host = target.getHost();
+        int port = target.getPort() > 0 ? target.getPort() : 80;
+        String prefix = assetPrefix != null ? assetPrefix
+                : "perf-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL) + "-";
+        List<String> assetIds = new ArrayList<>(assets);
+        for (int i = 0; i < assets; i++) {
+            assetIds.add(prefix + i);
+        }
+        boolean feed = !url.contains("{asset}");
+        String pathTemplate = url.substring(url.indexOf('/', url.indexOf("//") + 2));
+
+        EventSink sink = sink(host, port);
+        Report report = new Report();
+        try (StreamClient client = new StreamClient(new StreamClient.Settings(host, port, sourceAddresses(), headers,
+                clientThreads, reconnectDelay.toMillis(), false, maxConnecting))) {
+            if (sink != null) {
+                OpenLoopPublisher.createAssets(sink, assetIds, project, 30_000);
+                report.acknowledgedBefore = sink.acknowledged();
+            }
+            report.before = ProcSample.of(serverPids);
+
+            long connectStart = System.nanoTime();
+            client.open(streams, i -> pathTemplate.replace("{asset}", assetIds.get(i % assets)),
+                    i -> feed ? -1 : i % assets, assets, connectRate);
+            boolean settled = client.awaitSettled(connectTimeout.toMillis());
+            report.connectSeconds = (Math.max(client.lastOpenedNanos(), connectStart) - connectStart) / 1e9;
+            progress("opened %d of %d streams in %.2f s (%d failed, %d connect errors)%s", client.opened(), streams,
+                    report.connectSeconds, client.failed(), client.connectErrors(), settled ? "" : " — TIMED OUT");
+            if (!hold.isZero()) {
+                Thread.sleep(hold.toMillis());
+            }
+            report.connected = ProcSample.of(serverPids);
+
+            OpenLoopPublisher publisher = null;
+            if (sink != null && rate > 0) {
+                publisher = new OpenLoopPublisher(sink, assetIds, project, rate, (long) (rate * duration.toMillis() / 1000));
+                publishAndMeasure(client, sink, publisher, report);
+            }
+            report.after = ProcSample.of(serverPids);
+            long[] published = new long[assets];
+            for (int i = 0; i < assets; i++) {
+                published[i] = publisher == null ? 0 : publisher.sentTo(i);
+            }
+            report.totals = client.totals(published);
+            report.comments = client.comments();
+            report.opened = client.opened();
+            report.failed = client.failed();
+            report.connectErrors = client.connectErrors();
+            report.publisher = publisher;
+            report.sink = sink;
+        } finally {
+            if (sink != null) {
+                sink.close();
+            }
+        }
+        if (report.publisher != null && !report.publisher.keptSchedule()) {
+            err.printf("WARNING: the publisher could not offer %.0f events/s (offered %.0f/s, p99 send %d µs behind"
+                    + " schedule): the client saturated; these figures measure the client, not the server.%n",
+                    rate, report.publisher.offeredRate(), report.publisher.lateness().getValueAtPercentile(99));
+        }
+        out.println(report.json(this));
+        out.flush();
+        return 0;
+    }
+
+    private void publishAndMeasure(StreamClient client, EventSink sink, OpenLoopPublisher publisher, Report report) throws Exception {
+        Histogram interval = new Histogram(3_600_000_000L, 3);
+        client.takeInterval(interval);
+        Thread publishing = new Thread(() -> {
+            try {
+                publisher.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "perf-publisher");
+        publishing.setPriority(Thread.MAX_PRIORITY);
+        long start = System.nanoTime();
+        ProcSample cpuStart = ProcSample.of(serverPids);
+        publishing.start();
+        long warmupEnd = start + warmup.toNanos();
+        long stormAt = stormAfter == null ? Long.MAX_VALUE : start + stormAfter.toNanos();
+        boolean warm = warmup.isZero();
+        long measuredStart = start;
+        long lastDelivered = 0;
+        while (publishing.isAlive()) {
+            long nextBoundary = Math.min(warm ? Long.MAX_VALUE : warmupEnd, stormAt);
+            publishing.join(Math.max(1, Math.min(1000, (nextBoundary - System.nanoTime()) / 1_000_000)));
+            long now = System.nanoTime();
+            if (!warm && now >= warmupEnd) {
+                client.takeInterval(interval);
+                warm = true;
+                measuredStart = now;
+                cpuStart = ProcSample.of(serverPids);
+                continue;
+            }
+            if (now >= stormAt) {
+                stormAt = Long.MAX_VALUE;
+                report.stormStartNanos = now;
+                client.dropAll();
+                progress("storm: dropped every connection");
+                boolean resumed = client.awaitResumed(client.opened(), 30_000);
+                progress("storm: %s", resumed ? "every stream resumed" : "NOT every stream resumed within 30 s");
+            }
+            if (warm) {
+                report.measured.add(client.takeInterval(interval));
+            }
+            lastDelivered = progressLine(client, publisher, interval, lastDelivered);
+        }
+        long publishEnd = System.nanoTime();
+        if (warm) {
+            report.measured.add(client.takeInterval(interval));
+        }
+        report.measuredSeconds = (publishEnd - measuredStart) / 1e9;
+        report.measuredDeliveries = report.measured.getTotalCount();
+        report.publishSeconds = (publishEnd - start) / 1e9;
+        // The tail: events published in the last moments still on their way.
+        sink.awaitAnswered(drainTimeout.toMillis());
+        long expected = expectedDeliveries(publisher);
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        long delivered = client.delivered();
+        while (delivered < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            delivered = client.delivered();
+        }
+        report.measured.add(client.takeInterval(interval));
+        report.cpuSeconds = ProcSample.of(serverPids).cpuSecondsSince(cpuStart);
+        report.cpuDeliveries = delivered;
+    }
+
+    private long expectedDeliveries(OpenLoopPublisher publisher) {
+        boolean feed = !url.contains("{asset}");
+        if (feed) {
+            return publisher.sent() * streams;
+        }
+        long sum = 0;
+        for (int i = 0; i < streams; i++) {
+            sum += publisher.sentTo(i % assets);
+        }
+        return sum;
+    }
+
+    private long progressLine(StreamClient client, OpenLoopPublisher publisher, Histogram interval, long lastDelivered) {
+        if (!quiet) {
+            err.printf("[perf] sent %d events, interval: %d deliveries, latency p50 %d µs p99 %d µs max %d µs%n",
+                    publisher.sent(), interval.getTotalCount(), interval.getValueAtPercentile(50),
+                    interval.getValueAtPercentile(99), interval.getMaxValue());
+        }
+        return lastDelivered + interval.getTotalCount();
+    }
+
+    private void progress(String format, Object... args) {
+        if (!quiet) {
+            err.printf("[perf] " + format + "%n", args);
+        }
+    }
+
+    private EventSink sink(String host, int port) throws InterruptedException {
+        return switch (publish) {
+            case "none" -> null;
+            case "ingest" -> {
+                if (ingestToken == null) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--publish ingest needs --ingest-token");
+                }
+                yield new IngestSink(host, port, ingestPath, ingestToken);
+            }
+            case "redis" -> new RedisSink(redis, redisPrefix, redisShards);
+            case "nchan" -> new NchanSink(host, port, nchanPub);
+            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--publish must be none, ingest, redis or nchan, not " + publish);
+        };
+    }
+
+    private List<InetAddress> sourceAddresses() throws UnknownHostException {
+        byte[] base = InetAddress.getByName(sourceBase).getAddress();
+        List<InetAddress> addresses = new ArrayList<>(sources);
+        for (int i = 0; i < sources; i++) {
+            byte[] address = base.clone();
+            address[address.length - 1] += (byte) i;
+            addresses.add(InetAddress.getByAddress(address));
+        }
+        return addresses;
+    }
+
+    /** What one run measured, written as one JSON object. */
+    private static final class Report {
+        ProcSample before;
+        ProcSample connected;
+        ProcSample after;
+        double connectSeconds;
+        int opened;
+        int failed;
+        long connectErrors;
+        StreamTotals totals;
+        long comments;
+        OpenLoopPublisher publisher;
+        EventSink sink;
+        final Histogram measured = new Histogram(3_600_000_000L, 3);
+        double measuredSeconds;
+        long measuredDeliveries;
+        double publishSeconds;
+        long stormStartNanos;
+        long acknowledgedBefore;
+        double cpuSeconds;
+        long cpuDeliveries;
+
+        String json(LoadMain run) throws IOException {
+            StringWriter text = new StringWriter();
+            try (JsonGenerator json = new JsonFactory().createGenerator(text)) {
+                json.writeStartObject();
+                json.writeStringField("label", run.label);
+                json.writeStringField("url", run.url);
+                json.writeNumberField("streams", run.streams);
+                json.writeNumberField("assets", run.assets);
+                json.writeNumberField("opened", opened);
+                json.writeNumberField("failed_streams", failed);
+                json.writeNumberField("connect_errors", connectErrors);
+                json.writeNumberField("http_errors", totals.httpErrors);
+                json.writeNumberField("connect_seconds", round(connectSeconds));
+                json.writeNumberField("accepted_per_s", connectSeconds > 0 ? Math.round(opened / connectSeconds) : 0);
+                if (publisher != null) {
+                    json.writeNumberField("rate_asked", publisher.rate());
+                    json.writeNumberField("rate_offered", Math.round(publisher.offeredRate()));
+                    json.writeBooleanField("rate_warning", !publisher.keptSchedule());
+                    json.writeNumberField("publish_late_p99_us", publisher.lateness().getValueAtPercentile(99));
+                    json.writeNumberField("published", publisher.sent());
+                    json.writeNumberField("publish_acknowledged", sink.acknowledged() - acknowledgedBefore);
+                    json.writeNumberField("publish_failed", sink.failed());
+                    if (sink.firstFailure() != null) {
+                        json.writeStringField("publish_first_failure", sink.firstFailure());
+                    }
+                    json.writeNumberField("measured_seconds", round(measuredSeconds));
+                    json.writeNumberField("deliveries_per_s", measuredSeconds > 0
+                            ? Math.round(measuredDeliveries / measuredSeconds) : 0);
+                    json.writeObjectFieldStart("latency_us");
+                    json.writeNumberField("count", measured.getTotalCount());
+                    json.writeNumberField("p50", measured.getValueAtPercentile(50));
+                    json.writeNumberField("p90", measured.getValueAtPercentile(90));
+                    json.writeNumberField("p99", measured.getValueAtPercentile(99));
+                    json.writeNumberField("p99_9", measured.getValueAtPercentile(99.9));
+                    json.writeNumberField("max", measured.getMaxValue());
+                    json.writeEndObject();
+                }
+                json.writeNumberField("delivered", totals.delivered);
+                json.writeNumberField("lost", totals.lost);
+                json.writeNumberField("duplicated", totals.duplicated);
+                json.writeNumberField("out_of_order", totals.outOfOrder);
+                json.writeNumberField("foreign", totals.foreign);
+                json.writeNumberField("reconnects", totals.reconnects);
+                json.writeNumberField("terminal_204", totals.terminal);
+                json.writeNumberField("comments", comments);
+                if (stormStartNanos != 0) {
+                    json.writeObjectFieldStart("storm");
+                    json.writeNumberField("resumed", totals.resumed);
+                    json.writeNumberField("max_resume_ms", round(totals.maxResumeNanos / 1e6));
+                    json.writeEndObject();
+                }
+                if (!run.serverPids.isEmpty()) {
+                    json.writeObjectFieldStart("server");
+                    json.writeNumberField("processes", run.serverPids.size());
+                    json.writeNumberField("rss_kib_before", before.rssKib());
+                    json.writeNumberField("rss_kib_connected", connected.rssKib());
+                    json.writeNumberField("rss_kib_after", after.rssKib());
+                    json.writeNumberField("rss_bytes_per_stream", opened > 0
+                            ? Math.round((connected.rssKib() - before.rssKib()) * 1024.0 / opened) : 0);
+                    if (publisher != null) {
+                        json.writeNumberField("cpu_seconds", round(cpuSeconds));
+                        json.writeNumberField("cpu_s_per_million_deliveries", cpuDeliveries > 0
+                                ? round(cpuSeconds * 1e6 / cpuDeliveries) : 0);
+                    }
+                    json.writeEndObject();
+                }
+                json.writeNumberField("client_threads", run.clientThreads);
+                json.writeEndObject();
+            }
+            return text.toString();
+        }
+
+        private static double round(double value) {
+            return Math.round(value * 1000) / 1000.0;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package com.motioness.perf.publish;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+
+/** The edge's own {@code POST /internal/events}: one JSON array per batch, all or nothing. */
+public final class IngestSink implements EventSink {
+    private final HttpPoster poster;
+    private final String path;
+
+    /** @param path the ingest path, e.g. {@code /internal/events} */
+    public IngestSink(String host, int port, String path, String token) throws InterruptedException {
+        // One connection: a batch holds events of many assets, and each asset's events must reach the
+        // log in order, so batches must not overtake each other.
+        this.poster = new HttpPoster(host, port, 1, 256, "Bearer " + token);
+        this.path = path;
+    }
+
+    @Override
+    public int maxBatch() {
+        return 500;
+    }
+
+    @Override
+    public void send(List<PerfEvent> events) throws InterruptedException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(events.size() * 200);
+        body.write('[');
+        for (int i = 0; i < events.size(); i++) {
+            if (i > 0) {
+                body.write(',');
+            }
+            body.writeBytes(events.get(i).json());
+        }
+        body.write(']');
+        poster.post(0, path, "application/json", body.toByteArray(), events.size());
+    }
+
+    @Override
+    public long acknowledged() {
+        return poster.acknowledged();
+    }
+
+    @Override
+    public long failed() {
+        return poster.failed();
+    }
+
+    @Override
+    public String firstFailure() {
+        return poster.firstFailure();
+    }
+
+    @Override
+    public boolean awaitAnswered(long timeoutMillis) throws InterruptedException {
+        return poster.awaitAnswered(timeoutMillis);
+    }
+
+    @Override
+    public void close() {
+        poster.close();
+    }
+}
