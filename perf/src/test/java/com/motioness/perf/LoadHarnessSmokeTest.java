@@ -1,0 +1,135 @@
+package com.motioness.perf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.motioness.edge.EdgeServer;
+import com.motioness.edge.config.EdgeConfig;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A few seconds of each kind of load against a real edge, so the harness cannot rot: every event
+ * is delivered once and in order, through the embedded ingest and through Redis, on asset streams
+ * and on the activity feed, across a reconnect storm and across cap closes.
+ */
+class LoadHarnessSmokeTest {
+    private static final String KEY = "perf-key-0123456789";
+    private static final String TOKEN = "perf-ingest-token-123";
+    private static final String REDIS = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+
+    private static EdgeConfig.Builder config() {
+        return EdgeConfig.builder()
+                .port(0)
+                .bind("127.0.0.1")
+                .projectKeys(Map.of(KEY, "perf"))
+                .devSessions(Map.of("perf-session", new EdgeConfig.DevSession("perf-user", Set.of("perf"))))
+                .ingestToken(TOKEN)
+                .ioThreads(2)
+                .maxStreamsPerKey(0)
+                .maxStreamsPerUser(0)
+                .maxStreamsPerAddress(0)
+                .newStreamsPerAddress(0);
+    }
+
+    @Test
+    void assetStreamsThroughTheIngestSurviveAReconnectStorm() throws Exception {
+        try (EdgeServer edge = EdgeServer.start(config().build())) {
+            Summary summary = run("--url", assetUrl(edge), "--streams", "200", "--assets", "5", "--sources", "2",
+                    "--publish", "ingest", "--ingest-token", TOKEN, "--rate", "300", "--duration", "2s",
+                    "--warmup", "500ms", "--storm-after", "1s", "--server-pid", Long.toString(ProcessHandle.current().pid()));
+            assertEquals(200, summary.number("opened"), summary.toString());
+            assertEquals(0, summary.number("connect_errors"), summary.toString());
+            assertEquals(600, summary.number("published"), summary.toString());
+            assertEquals(600 * 40, summary.number("delivered"), "200 streams, 40 per asset: " + summary);
+            assertNothingLostOrRepeated(summary);
+            assertEquals(200, summary.number("storm.resumed"), summary.toString());
+            assertTrue(summary.number("latency_us.count") > 0, summary.toString());
+            assertTrue(summary.number("server.rss_kib_after") > 0, summary.toString());
+        }
+    }
+
+    @Test
+    void streamsClosedByTheCapResumeWithoutLoss() throws Exception {
+        try (EdgeServer edge = EdgeServer.start(config().maxStreamDuration(Duration.ofMillis(700)).build())) {
+            Summary summary = run("--url", assetUrl(edge), "--streams", "50", "--assets", "2",
+                    "--publish", "ingest", "--ingest-token", TOKEN, "--rate", "100", "--duration", "2s",
+                    "--warmup", "0ms");
+            assertTrue(summary.number("reconnects") >= 50, "each stream was capped at least once: " + summary);
+            assertEquals(200 * 25, summary.number("delivered"), summary.toString());
+            assertNothingLostOrRepeated(summary);
+        }
+    }
+
+    @Test
+    void theActivityFeedThroughRedisCarriesEveryAsset() throws Exception {
+        String prefix = "perf-" + UUID.randomUUID().toString().substring(0, 8);
+        try (EdgeServer edge = EdgeServer.start(config().redis(REDIS).redisPrefix(prefix).build())) {
+            Summary summary = run("--url", "http://127.0.0.1:" + edge.port() + "/api/projects/perf/activity",
+                    "--header", "Cookie: better-auth.session_token=perf-session", "--streams", "20", "--assets", "4",
+                    "--publish", "redis", "--redis", REDIS, "--redis-prefix", prefix,
+                    "--rate", "200", "--duration", "1s", "--warmup", "0ms");
+            assertEquals(20, summary.number("opened"), summary.toString());
+            assertEquals(200 * 20, summary.number("delivered"), "every stream sees every asset: " + summary);
+            assertNothingLostOrRepeated(summary);
+        } finally {
+            deleteKeys(prefix);
+        }
+    }
+
+    @Test
+    void aServerThatRefusesIsCountedNotHidden() throws Exception {
+        try (EdgeServer edge = EdgeServer.start(config().build())) {
+            Summary summary = run("--url", "http://127.0.0.1:" + edge.port() + "/v1/wrong-key-0123456789/events/{asset}",
+                    "--streams", "10");
+            assertEquals(0, summary.number("opened"));
+            assertEquals(10, summary.number("failed_streams"));
+            assertEquals(10, summary.number("http_errors"), "each 401 is counted");
+        }
+    }
+
+    private static void assertNothingLostOrRepeated(Summary summary) {
+        assertEquals(0, summary.number("lost"), summary.toString());
+        assertEquals(0, summary.number("duplicated"), summary.toString());
+        assertEquals(0, summary.number("out_of_order"), summary.toString());
+        assertEquals(0, summary.number("foreign"), summary.toString());
+        assertEquals(0, summary.number("publish_failed"), summary.toString());
+    }
+
+    private static String assetUrl(EdgeServer edge) {
+        return "http://127.0.0.1:" + edge.port() + "/v1/" + KEY + "/events/{asset}";
+    }
+
+    private static Summary run(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = LoadMain.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, stderr);
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(1, lines.size(), "one JSON line: " + lines + "\n" + stderr);
+        return new Summary(lines.get(0));
+    }
+
+    private static void deleteKeys(String prefix) {
+        RedisClient client = RedisClient.create(REDIS);
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            List<String> keys = redis.sync().keys(prefix + ":*");
+            if (!keys.isEmpty()) {
+                redis.sync().del(keys.toArray(String[]::new));
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+}
