@@ -198,6 +198,7 @@ public final class LoadMain implements Callable<Integer> {
             report.opened = client.opened();
             report.failed = client.failed();
             report.connectErrors = client.connectErrors();
+            report.firstConnectError = client.firstConnectError();
             report.publisher = publisher;
             report.sink = sink;
         } finally {
@@ -342,6 +343,7 @@ public final class LoadMain implements Callable<Integer> {
         int opened;
         int failed;
         long connectErrors;
+        String firstConnectError;
         StreamTotals totals;
         long comments;
         OpenLoopPublisher publisher;
@@ -366,6 +368,9 @@ public final class LoadMain implements Callable<Integer> {
                 json.writeNumberField("opened", opened);
                 json.writeNumberField("failed_streams", failed);
                 json.writeNumberField("connect_errors", connectErrors);
+                if (firstConnectError != null) {
+                    json.writeStringField("first_connect_error", firstConnectError);
+                }
                 json.writeNumberField("http_errors", totals.httpErrors);
                 json.writeNumberField("connect_seconds", round(connectSeconds));
                 json.writeNumberField("accepted_per_s", connectSeconds > 0 ? Math.round(opened / connectSeconds) : 0);

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# One hot asset, 10,000 subscribers: each event goes to every one of them. Runs each rate in turn
+# (events/s; deliveries/s are 10,000 times that) to find what is sustained, then 5 events/s for
+# latency.
+# Usage: perf/scenarios/hot-asset.sh [edge|nchan] [rates, default "5 10 20 40 60"]
+source "$(dirname "$0")/lib.sh"
+SERVER=${1:-edge}
+RATES=${2:-5 10 20 40 60}
+start_target "$SERVER" 18080
+for rate in $RATES; do
+  harness "hot-asset-$SERVER-$rate" --url "$URL" --streams 10000 --assets 1 "${PUBLISH[@]}" --rate "$rate" \
+    --duration 15s --warmup 3s --server-pid "$SERVER_PIDS" --quiet
+done

@@ -1,0 +1,96 @@
+# Shared by the scenarios (sourced, not run): start servers on loopback, run the harness, and stop
+# only the processes started here, by their PIDs, whatever happens.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+EDGE_JAR=$ROOT/edge/target/motioness-edge.jar
+PERF_JAR=$ROOT/perf/target/motioness-perf.jar
+RESULTS=${RESULTS:-$ROOT/perf/target/results}
+KEY=perf-key-0123456789
+TOKEN=perf-ingest-token-123
+SESSION=perf-session
+# JVM flags of the edge and of the load generator; each JSON line records them.
+EDGE_JVM=${EDGE_JVM:--Xms512m -Xmx2g -XX:+UseG1GC}
+PERF_JVM=${PERF_JVM:--Xms512m -Xmx3g -XX:+UseG1GC}
+REDIS=${REDIS:-redis://127.0.0.1:6379}
+STARTED=()
+
+mkdir -p "$RESULTS"
+[[ -f $EDGE_JAR && -f $PERF_JAR ]] || { echo "build first: ./mvnw -q -B -DskipTests package" >&2; exit 2; }
+
+stop_started() {
+  local pid
+  for pid in "${STARTED[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${STARTED[@]}"; do
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  done
+  STARTED=()
+}
+trap stop_started EXIT
+
+wait_port() { # PORT
+  local i
+  for i in $(seq 1 200); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  echo "nothing listens on $1" >&2
+  return 1
+}
+
+# start_edge PORT [edge flags...]: one edge on 127.0.0.1:PORT, limits off (the load comes from a
+# handful of loopback addresses); sets EDGE_PID.
+start_edge() {
+  local port=$1; shift
+  # shellcheck disable=SC2086
+  java $EDGE_JVM -jar "$EDGE_JAR" --port "$port" --bind 127.0.0.1 \
+    --project-key "$KEY=perf" --ingest-token "$TOKEN" --dev-session "$SESSION=perf-user:perf" \
+    --max-streams-per-key 0 --max-streams-per-user 0 --max-streams-per-address 0 --new-streams-per-address 0 \
+    "$@" > "$RESULTS/edge-$port-$$.log" 2>&1 &
+  EDGE_PID=$!
+  STARTED+=("$EDGE_PID")
+  wait_port "$port"
+}
+
+# start_nchan PORT [SUB_TIMEOUT_SECONDS]: Nginx + Nchan on 127.0.0.1:PORT (perf/nchan); sets
+# NCHAN_PIDS to the master and its workers, comma-separated.
+start_nchan() {
+  local master
+  master=$(NCHAN_PORT=$1 NCHAN_SUB_TIMEOUT=${2:-300} "$ROOT/perf/nchan/start-nchan.sh")
+  STARTED+=("$master")
+  wait_port "$1"
+  NCHAN_PIDS=$(echo "$master" $(pgrep -P "$master") | tr ' ' ',')
+}
+
+# harness LABEL [harness flags...]: one run; prints and appends its JSON line to RESULTS.
+harness() {
+  local label=$1; shift
+  local line
+  # shellcheck disable=SC2086
+  line=$(java $PERF_JVM -jar "$PERF_JAR" --label "$label" "$@")
+  line="${line%\}},\"date\":\"$(date -u +%FT%TZ)\",\"edge_jvm\":\"$EDGE_JVM\",\"java\":\"$(java -version 2>&1 | head -1 | tr -d '"')\"}"
+  echo "$line" | tee -a "$RESULTS/results.jsonl"
+}
+
+# target edge|nchan PORT: sets URL, PUBLISH and SERVER_PIDS for a server started above.
+target() {
+  case $1 in
+    edge) URL="http://127.0.0.1:$2/v1/$KEY/events/{asset}"; PUBLISH=(--publish ingest --ingest-token "$TOKEN")
+          SERVER_PIDS=$EDGE_PID ;;
+    nchan) URL="http://127.0.0.1:$2/sub/{asset}"; PUBLISH=(--publish nchan); SERVER_PIDS=$NCHAN_PIDS ;;
+    *) echo "target must be edge or nchan" >&2; exit 2 ;;
+  esac
+}
+
+# start_target edge|nchan PORT [cap seconds]: starts the server and sets the target variables.
+start_target() {
+  local cap=${3:-300}
+  if [[ $1 == edge ]]; then
+    start_edge "$2" --max-stream-duration "${cap}s"
+  else
+    start_nchan "$2" "$cap"
+  fi
+  target "$1" "$2"
+}
