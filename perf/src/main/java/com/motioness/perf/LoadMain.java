@@ -64,11 +64,18 @@ public final class LoadMain implements Callable<Integer> {
     @Option(names = "--source-base", description = "First source address (default: ${DEFAULT-VALUE}).")
     String sourceBase = "127.0.0.1";
 
+    @Option(names = "--source-ports", description = "Source ports each source address uses in turn (default: ${DEFAULT-VALUE}).")
+    String sourcePorts = "10000-65000";
+
     @Option(names = "--client-threads", description = "Client event loops (default: cores).")
     int clientThreads = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--connect-rate", description = "New streams per second; 0: as fast as allowed (default: ${DEFAULT-VALUE}).")
     double connectRate;
+
+    @Option(names = "--warmup-streams", description = "Open and close this many streams first, so both sides run"
+            + " compiled code when the measured streams open (default: ${DEFAULT-VALUE}).")
+    int warmupStreams;
 
     @Option(names = "--max-connecting", description = "Streams being opened at once (default: ${DEFAULT-VALUE}).")
     int maxConnecting = 1000;
@@ -149,6 +156,10 @@ public final class LoadMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!sourcePorts.matches("\\d{1,5}-\\d{1,5}") || firstPort() < 1 || lastPort() > 65535 || firstPort() > lastPort()) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--source-ports must be FIRST-LAST within 1-65535, got " + sourcePorts);
+        }
         URI target = URI.create(url.replace("{asset}", "ASSET"));
         String host = target.getHost();
         int port = target.getPort() > 0 ? target.getPort() : 80;
@@ -163,11 +174,22 @@ public final class LoadMain implements Callable<Integer> {
 
         EventSink sink = sink(host, port);
         Report report = new Report();
-        try (StreamClient client = new StreamClient(new StreamClient.Settings(host, port, sourceAddresses(), headers,
-                clientThreads, reconnectDelay.toMillis(), false, maxConnecting))) {
+        StreamClient.Settings settings = new StreamClient.Settings(host, port, sourceAddresses(), headers,
+                clientThreads, reconnectDelay.toMillis(), false, maxConnecting, firstPort(), lastPort());
+        try (StreamClient client = new StreamClient(settings)) {
             if (sink != null) {
                 OpenLoopPublisher.createAssets(sink, assetIds, project, 30_000);
                 report.acknowledgedBefore = sink.acknowledged();
+            }
+            if (warmupStreams > 0) {
+                try (StreamClient warm = new StreamClient(settings)) {
+                    warm.open(warmupStreams, i -> pathTemplate.replace("{asset}", assetIds.get(i % assets)),
+                            i -> feed ? -1 : i % assets, assets, 0);
+                    warm.awaitSettled(connectTimeout.toMillis());
+                    progress("warm-up: opened %d streams, closing them", warm.opened());
+                }
+                // Let the server see the resets and release those streams before the baseline.
+                Thread.sleep(2000);
             }
             report.before = ProcSample.of(serverPids);
 
@@ -195,6 +217,7 @@ public final class LoadMain implements Callable<Integer> {
             }
             report.totals = client.totals(published);
             report.comments = client.comments();
+            report.openLatency = client.openLatency();
             report.opened = client.opened();
             report.failed = client.failed();
             report.connectErrors = client.connectErrors();
@@ -323,6 +346,14 @@ public final class LoadMain implements Callable<Integer> {
         };
     }
 
+    private int firstPort() {
+        return Integer.parseInt(sourcePorts.substring(0, sourcePorts.indexOf('-')));
+    }
+
+    private int lastPort() {
+        return Integer.parseInt(sourcePorts.substring(sourcePorts.indexOf('-') + 1));
+    }
+
     private List<InetAddress> sourceAddresses() throws UnknownHostException {
         byte[] base = InetAddress.getByName(sourceBase).getAddress();
         List<InetAddress> addresses = new ArrayList<>(sources);
@@ -346,6 +377,7 @@ public final class LoadMain implements Callable<Integer> {
         String firstConnectError;
         StreamTotals totals;
         long comments;
+        Histogram openLatency;
         OpenLoopPublisher publisher;
         EventSink sink;
         final Histogram measured = new Histogram(3_600_000_000L, 3);
@@ -374,6 +406,11 @@ public final class LoadMain implements Callable<Integer> {
                 json.writeNumberField("http_errors", totals.httpErrors);
                 json.writeNumberField("connect_seconds", round(connectSeconds));
                 json.writeNumberField("accepted_per_s", connectSeconds > 0 ? Math.round(opened / connectSeconds) : 0);
+                json.writeObjectFieldStart("open_us");
+                json.writeNumberField("p50", openLatency.getValueAtPercentile(50));
+                json.writeNumberField("p99", openLatency.getValueAtPercentile(99));
+                json.writeNumberField("max", openLatency.getMaxValue());
+                json.writeEndObject();
                 if (publisher != null) {
                     json.writeNumberField("rate_asked", publisher.rate());
                     json.writeNumberField("rate_offered", Math.round(publisher.offeredRate()));

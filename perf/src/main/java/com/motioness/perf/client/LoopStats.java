@@ -1,5 +1,6 @@
 package com.motioness.perf.client;
 
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
@@ -10,5 +11,7 @@ import org.HdrHistogram.SingleWriterRecorder;
 final class LoopStats {
     /** Publish-to-receipt latency in microseconds, 1 µs to 1 h, three significant digits. */
     final SingleWriterRecorder latency = new SingleWriterRecorder(1, 3_600_000_000L, 3);
+    /** From connect to the response head, in microseconds, for first connections. */
+    final Histogram openLatency = new Histogram(1, 3_600_000_000L, 3);
     long comments;
 }

@@ -50,15 +50,19 @@ final class SseStream {
         }
     }
 
+    private long connectStartNanos;
+
     void connected(Channel channel) {
         this.channel = channel;
         connects++;
+        connectStartNanos = System.nanoTime();
     }
 
     void onOpen() {
         opened = true;
         if (!everOpened) {
             everOpened = true;
+            stats.openLatency.recordValue(Math.max(1, (System.nanoTime() - connectStartNanos) / 1000));
             client.streamOpened(this);
         } else if (droppedAtNanos != 0) {
             resumeNanos = System.nanoTime() - droppedAtNanos;

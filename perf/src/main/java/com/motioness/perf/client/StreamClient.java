@@ -11,12 +11,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
@@ -35,14 +36,18 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Many SSE streams over one event loop group, each pinned to one loop for its whole life.
- * Connections come from several loopback source addresses in turn, since one source address has
- * only about 28,000 ephemeral ports towards one server port.
+ * Connections come from several loopback source addresses in turn, each with its own range of
+ * source ports, so that one machine can open more connections to one server port than one
+ * address has ports.
  */
 public final class StreamClient implements AutoCloseable {
     /** How to reach the server and behave like a client. */
     public record Settings(String host, int port, List<InetAddress> sources, List<String> headers, int threads,
-            long reconnectDelayMillis, boolean retryErrors, int maxConnectsInFlight) {
+            long reconnectDelayMillis, boolean retryErrors, int maxConnectsInFlight, int firstPort, int lastPort) {
     }
+
+    /** Source ports tried in turn before a connection counts as failed, when each one is taken. */
+    private static final int PORT_ATTEMPTS = 64;
 
     private final Settings settings;
     private final InetSocketAddress remote;
@@ -59,6 +64,7 @@ public final class StreamClient implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<String> firstConnectError =
             new java.util.concurrent.atomic.AtomicReference<>();
     private final AtomicLong lastOpenedNanos = new AtomicLong();
+    private final AtomicIntegerArray nextPort;
     private volatile boolean stopping;
 
     /** Starts the event loops; no connection yet. */
@@ -80,12 +86,7 @@ public final class StreamClient implements AutoCloseable {
                 // Close with a reset: a run's tens of thousands of closed connections would otherwise
                 // sit in TIME_WAIT on the client's ports and starve the next run of them.
                 .option(ChannelOption.SO_LINGER, 0);
-        if (epoll) {
-            // Binding a source address first makes the kernel pick the port at bind(), searching
-            // every port in use: with thousands of connections each connect slows to milliseconds.
-            // With this option the port is chosen at connect(), by the four-tuple (Linux 4.2+).
-            bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
-        }
+        nextPort = new AtomicIntegerArray(settings.sources().size());
         connectsInFlight = new Semaphore(settings.maxConnectsInFlight());
     }
 
@@ -206,6 +207,19 @@ public final class StreamClient implements AutoCloseable {
         return all;
     }
 
+    /** Time from connect to response head of each stream's first connection, in microseconds. */
+    public Histogram openLatency() throws InterruptedException {
+        Histogram all = new Histogram(1, 3_600_000_000L, 3);
+        onEachLoop(list -> {
+            if (!list.isEmpty()) {
+                synchronized (all) {
+                    all.add(list.get(0).stats.openLatency);
+                }
+            }
+        });
+        return all;
+    }
+
     /** Comment lines ({@code : ping} and the like) received, summed on each loop. */
     public long comments() throws InterruptedException {
         AtomicLong sum = new AtomicLong();
@@ -271,24 +285,43 @@ public final class StreamClient implements AutoCloseable {
     }
 
     private void connect(SseStream stream) {
+        connect(stream, 1);
+    }
+
+    /**
+     * Connects from the stream's source address and the next source port of that address. The
+     * harness picks ports itself, round the whole range, instead of letting the kernel search for
+     * a free one: that search grows with the ports in use and, tens of thousands of connections
+     * in, made each connect() cost milliseconds; it also limits a source address to the
+     * ephemeral range (28,232 ports here) where the harness may use 10000-65000.
+     */
+    private void connect(SseStream stream, int attempt) {
         if (stopping) {
             return;
         }
-        InetAddress source = settings.sources().get(stream.index % settings.sources().size());
+        int source = stream.index % settings.sources().size();
         ChannelFuture connect = bootstrap.clone(stream.loop)
                 .handler(new SseResponseHandler(stream))
-                .connect(remote, new InetSocketAddress(source, 0));
+                .connect(remote, new InetSocketAddress(settings.sources().get(source), nextPort(source)));
         Channel channel = connect.channel();
         stream.connected(channel);
         connect.addListener(done -> {
             if (done.isSuccess()) {
                 channel.writeAndFlush(request(channel, stream));
+            } else if (done.cause() instanceof BindException && attempt < PORT_ATTEMPTS) {
+                // That port is still held by a connection of this run or of someone else: next one.
+                connect(stream, attempt + 1);
             } else {
                 connectErrors.incrementAndGet();
                 firstConnectError.compareAndSet(null, String.valueOf(done.cause()));
                 stream.onConnectFailed(channel);
             }
         });
+    }
+
+    private int nextPort(int source) {
+        int span = settings.lastPort() - settings.firstPort() + 1;
+        return settings.firstPort() + Math.floorMod(nextPort.getAndIncrement(source), span);
     }
 
     private ByteBuf request(Channel channel, SseStream stream) {

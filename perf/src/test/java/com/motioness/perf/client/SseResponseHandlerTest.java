@@ -26,7 +26,7 @@ class SseResponseHandlerTest {
     }
 
     private final StreamClient client = new StreamClient(new StreamClient.Settings("127.0.0.1", 1,
-            List.of(InetAddress.getLoopbackAddress()), List.of(), 1, 0, false, 10));
+            List.of(InetAddress.getLoopbackAddress()), List.of(), 1, 0, false, 10, 10000, 65000));
 
     @AfterEach
     void close() {
