@@ -254,4 +254,25 @@ class EdgeCommandLineSourcesTest {
         assertEquals("redis-firehose-length", SettingSources.key(option));
         assertNull(new SettingSources(Map.of(), null, Map.of()).defaultValue(option));
     }
+
+    @Test
+    void theReadmeHasOneTableWithEverySettingAndItsVariable() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+        int header = lines.indexOf("| flag | environment variable | default | what it does |");
+        assertTrue(header > 0, "the settings table's header");
+        int end = header;
+        while (end < lines.size() && lines.get(end).startsWith("|")) {
+            end++;
+        }
+        List<String> table = lines.subList(header, end);
+        for (OptionSpec option : new CommandLine(new EdgeCommandLine()).getCommandSpec().options()) {
+            if (SettingSources.isSetting(option)) {
+                String flag = "| `" + option.longestName();
+                String variable = "` | `" + SettingSources.envName(option) + "` | ";
+                assertTrue(table.stream().anyMatch(row -> (row.startsWith(flag + "`") || row.startsWith(flag + " "))
+                        && row.contains(variable)),
+                        option.longestName() + " is not a row of the README's one settings table");
+            }
+        }
+    }
 }
