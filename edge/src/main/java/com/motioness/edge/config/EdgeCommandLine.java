@@ -125,7 +125,7 @@ public final class EdgeCommandLine {
     int ioThreads;
 
     @Option(names = "--reuse-port", description = "Bind with SO_REUSEPORT so several edge processes share one port"
-            + " (epoll transport only; the kernel spreads new connections over them).")
+            + " (epoll transport only; the kernel spreads new connections over them) (default: false).")
     boolean reusePort;
 
     @Option(names = "--redis", paramLabel = "URI",
