@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code java -jar motioness-edge.jar}: parses the command line, runs the server until SIGTERM. */
+/**
+ * {@code java -jar motioness-edge.jar}: reads the settings (flags, {@code MOTIONESS_*} variables, the
+ * {@code --config} file), runs the server until SIGTERM.
+ */
 public final class EdgeMain {
     private EdgeMain() {
     }
@@ -17,7 +20,7 @@ public final class EdgeMain {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        int code = EdgeCommandLine.run(args, config -> serve(config, out), out, err);
+        int code = EdgeCommandLine.run(args, System.getenv(), config -> serve(config, out), out, err);
         // After SIGTERM the shutdown hook already ran; calling exit from here would only wait on it.
         if (code != 0) {
             System.exit(code);

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,43 +12,69 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import picocli.CommandLine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Help.ColorScheme;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
 
 /**
  * The command line of {@code motioness-edge}, on picocli: typed options, defaults shown in
- * {@code --help}, and errors that name the flag. It only turns flags into an {@link EdgeConfig};
- * the config validates.
+ * {@code --help}, and errors that name the flag. Each option is also read from its
+ * {@code MOTIONESS_*} environment variable and its key in the {@code --config} properties file
+ * ({@link SettingSources}): a flag wins over the environment, which wins over the file. It only
+ * turns settings into an {@link EdgeConfig}; the config validates.
  */
 @Command(name = "motioness-edge", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         version = "motioness-edge 0.1.0",
         description = "Server-Sent Events edge of Motioness: streams asset lifecycle events to EventSource, curl "
                 + "and CDNs. With no Redis configured, events come from an embedded in-memory log.%n",
-        footer = {"%nExample:%n  java -jar edge/target/motioness-edge.jar --demo%n",
-            "Durations: 500ms, 15s, 5m, 1h. Sizes: bytes, or with k / m (binary)."})
+        footer = {"%nEvery setting can also be given by its environment variable (env, above) or as a key of the "
+                + "--config file: its flag without the dashes (redis-shards=4). A flag wins over the environment, "
+                + "which wins over the file. There, a repeatable setting takes a list and a switch true or false.%n",
+            "Durations: 500ms, 15s, 5m, 1h. Sizes: bytes, or with k / m (binary).%n",
+            "Examples:%n  java -jar motioness-edge.jar --demo%n"
+                + "  MOTIONESS_INGEST_TOKEN=... java -jar motioness-edge.jar --config edge.properties"})
 public final class EdgeCommandLine {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeCommandLine.class);
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A properties file of settings, one key=value a line (default: none).")
+    Path config;
+
     @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port = 8080;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind = "0.0.0.0";
 
-    @Option(names = "--project-key", paramLabel = "KEY=PROJECT_ID", description = "A public project key; repeatable.")
+    @Option(names = "--project-key", paramLabel = "KEY=PROJECT_ID", hideParamSyntax = true,
+            split = "\\s*,\\s*", splitSynopsisLabel = ",",
+            description = "A public project key; repeatable (default: none).")
     List<String> projectKeys = new ArrayList<>();
 
-    @Option(names = "--keys-file", paramLabel = "PATH", description = "More keys: one KEY=PROJECT_ID per line, # comments.")
+    @Option(names = "--keys-file", paramLabel = "PATH", description = "More keys: one KEY=PROJECT_ID per line, # comments (default: none).")
     Path keysFile;
 
-    @Option(names = "--dev-session", paramLabel = "TOKEN=USER_ID:PROJECT_ID[,PROJECT_ID...]",
-            description = "A development session cookie value and the projects it may read; repeatable. Not for production.")
+    // Its value holds commas, so its list separator is ';', which a cookie value (RFC 6265
+    // cookie-octet) and a project id cannot hold.
+    @Option(names = "--dev-session", paramLabel = "TOKEN=USER_ID:PROJECT_ID[,PROJECT_ID...]", hideParamSyntax = true,
+            split = "\\s*;\\s*", splitSynopsisLabel = ";",
+            description = "A development session cookie value and the projects it may read; repeatable. Not for production "
+                    + "(default: none).")
     List<String> devSessions = new ArrayList<>();
 
-    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
-            description = "An origin allowed to call the session-cookie routes with credentials; repeatable.")
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN", hideParamSyntax = true,
+            split = "\\s*,\\s*", splitSynopsisLabel = ",",
+            description = "An origin allowed to call the session-cookie routes with credentials; repeatable (default: none).")
     List<String> corsOrigins = new ArrayList<>();
 
     @Option(names = "--ingest-token", paramLabel = "TOKEN",
-            description = "Bearer token of POST /internal/events; ingest is off without it.")
+            description = "Bearer token of POST /internal/events (default: none, ingest is off).")
     String ingestToken;
 
     @Option(names = "--ping-interval", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -98,11 +125,11 @@ public final class EdgeCommandLine {
     int ioThreads;
 
     @Option(names = "--reuse-port", description = "Bind with SO_REUSEPORT so several edge processes share one port"
-            + " (epoll transport only; the kernel spreads new connections over them).")
+            + " (epoll transport only; the kernel spreads new connections over them) (default: false).")
     boolean reusePort;
 
     @Option(names = "--redis", paramLabel = "URI",
-            description = "Use Redis Streams as the shared log (redis://host:port); without it the log is embedded.")
+            description = "Use Redis Streams as the shared log, redis://host:port (default: none, the log is embedded).")
     String redis;
 
     @Option(names = "--redis-prefix", paramLabel = "PREFIX", description = "First part of every Redis key (default: ${DEFAULT-VALUE}).")
@@ -120,7 +147,8 @@ public final class EdgeCommandLine {
     Duration redisRunningTtl = Duration.ofHours(24);
 
     @Option(names = "--session-store", paramLabel = "URI",
-            description = "better-auth sessions: redis://… (secondary storage) or jdbc:postgresql://… (session table).")
+            description = "better-auth sessions: redis://… (secondary storage) or jdbc:postgresql://… (session table) "
+                    + "(default: none, development sessions).")
     String sessionStore;
 
     @Option(names = "--session-key-prefix", paramLabel = "PREFIX",
@@ -135,11 +163,13 @@ public final class EdgeCommandLine {
     String authCookiePrefix = "better-auth";
 
     @Option(names = "--membership", paramLabel = "URI",
-            description = "Who may read which project: jdbc:postgresql://… (a query) or redis://… (project member sets).")
+            description = "Who may read which project: jdbc:postgresql://… (a query) or redis://… (project member sets) "
+                    + "(default: none).")
     String membership;
 
     @Option(names = "--membership-query", paramLabel = "SQL",
-            description = "Membership query with two ? (user id, project id); a row means yes.")
+            description = "Membership query with two ? (user id, project id); a row means yes (default: member of the "
+                    + "project's organization).")
     String membershipQuery = com.motioness.edge.auth.SqlProjectAccess.DEFAULT_QUERY;
 
     @Option(names = "--membership-cache", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -164,8 +194,9 @@ public final class EdgeCommandLine {
             description = "New streams per client address per second, bursts of twice that; 0: no limit (default: ${DEFAULT-VALUE}).")
     int newStreamsPerAddress = 100;
 
-    @Option(names = "--trusted-proxy", paramLabel = "IP[/BITS]",
-            description = "A proxy or CDN range whose X-Forwarded-For names the client; repeatable.")
+    @Option(names = "--trusted-proxy", paramLabel = "IP[/BITS]", hideParamSyntax = true,
+            split = "\\s*,\\s*", splitSynopsisLabel = ",",
+            description = "A proxy or CDN range whose X-Forwarded-For names the client; repeatable (default: none).")
     List<String> trustedProxies = new ArrayList<>();
 
     @Option(names = "--key-recheck", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -173,39 +204,54 @@ public final class EdgeCommandLine {
     Duration keyRecheck = Duration.ofSeconds(5);
 
     @Option(names = "--demo", description = "Run the built-in demo producer (key " + EdgeConfig.DEMO_KEY
-            + ", session " + EdgeConfig.DEMO_SESSION + ").")
+            + ", session " + EdgeConfig.DEMO_SESSION + ") (default: false).")
     boolean demo;
 
-    /** Parses flags into a validated configuration; errors name the flag. */
+    /** Parses flags alone, as if the environment were empty, into a validated configuration; errors name the flag. */
     public static EdgeConfig parse(String... args) {
-        EdgeCommandLine flags = new EdgeCommandLine();
-        try {
-            new CommandLine(flags).parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        return flags.toConfig();
+        return parse(Map.of(), args);
     }
 
     /**
-     * Runs the command line: prints help or version, or reports a bad flag (exit code 2), or hands
-     * the configuration to {@code server} and returns its exit code.
+     * Parses flags, then {@code env}'s {@code MOTIONESS_*} variables, then the {@code --config} file
+     * into a validated configuration.
+     *
+     * @param env the environment: {@code System.getenv()} in production, a map in tests
+     * @throws IllegalArgumentException naming the flag, variable or file key of the first bad setting
      */
-    public static int run(String[] args, Function<EdgeConfig, Integer> server, PrintWriter out, PrintWriter err) {
-        EdgeCommandLine flags = new EdgeCommandLine();
-        CommandLine commandLine = new CommandLine(flags);
+    public static EdgeConfig parse(Map<String, String> env, String... args) {
+        CommandLine flagsOnly = commandLine(new EdgeCommandLine());
+        try {
+            flagsOnly.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return resolve(flagsOnly, args, env);
+    }
+
+    /**
+     * Runs the command line: prints help or version, or reports a bad setting on {@code err} (exit
+     * code 2), or hands the configuration to {@code server} and returns its exit code.
+     *
+     * @param env the environment: {@code System.getenv()} in production, a map in tests
+     */
+    public static int run(String[] args, Map<String, String> env, Function<EdgeConfig, Integer> server, PrintWriter out,
+            PrintWriter err) {
+        CommandLine flagsOnly = commandLine(new EdgeCommandLine());
         EdgeConfig config;
         try {
-            commandLine.parseArgs(args);
-            if (commandLine.isUsageHelpRequested()) {
-                commandLine.usage(out);
+            flagsOnly.parseArgs(args);
+            // Help is rendered before the environment is read: it shows the built-in defaults, and
+            // no value from the environment (a secret) can reach it.
+            if (flagsOnly.isUsageHelpRequested()) {
+                flagsOnly.usage(out);
                 return 0;
             }
-            if (commandLine.isVersionHelpRequested()) {
-                commandLine.printVersionHelp(out);
+            if (flagsOnly.isVersionHelpRequested()) {
+                flagsOnly.printVersionHelp(out);
                 return 0;
             }
-            config = flags.toConfig();
+            config = resolve(flagsOnly, args, env);
         } catch (CommandLine.ParameterException | IllegalArgumentException | java.io.UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help for usage.");
@@ -213,6 +259,93 @@ public final class EdgeCommandLine {
             return 2;
         }
         return server.apply(config);
+    }
+
+    /**
+     * Parses again with the environment and the config file as picocli's default values, which
+     * picocli consults only for options missing from the command line.
+     */
+    private static EdgeConfig resolve(CommandLine flagsOnly, String[] args, Map<String, String> env) {
+        EdgeCommandLine flags = flagsOnly.getCommand();
+        Path file = flags.config;
+        String shownAs = "--config";
+        String fromEnv = env.get(SettingSources.ENV_PREFIX + "CONFIG");
+        if (file == null && fromEnv != null && !fromEnv.isBlank()) {
+            shownAs = SettingSources.ENV_PREFIX + "CONFIG";
+            try {
+                file = Path.of(fromEnv.strip());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IllegalArgumentException(shownAs + ": not a path: " + e.getMessage(), e);
+            }
+        }
+        SettingSources sources = file == null
+                ? new SettingSources(env, null, Map.of())
+                : new SettingSources(env, file.toString(), SettingsFile.read(file, shownAs));
+        sources.checkKnown(flagsOnly.getCommandSpec());
+        EdgeCommandLine resolved = new EdgeCommandLine();
+        // No ${...} expansion in values: a secret may hold "$$" or "${".
+        CommandLine withSources = commandLine(resolved).setDefaultValueProvider(sources).setInterpolateVariables(false);
+        EdgeConfig config;
+        try {
+            withSources.parseArgs(args);
+            config = resolved.toConfig();
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(sources.explain(e), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(sources.explain(e), e);
+        }
+        if (!sources.summary().isEmpty()) {
+            // Names only: values may be secrets.
+            LOG.info("settings not given as flags: {}", sources.summary());
+        }
+        return config;
+    }
+
+    /** A command line whose help lists each setting's environment variable under it. */
+    private static CommandLine commandLine(EdgeCommandLine flags) {
+        CommandLine commandLine = new CommandLine(flags);
+        for (OptionSpec option : commandLine.getCommandSpec().options()) {
+            // A repeatable option's variable or file key holds a list: without a separator it would
+            // be read as one element.
+            if (option.isMultiValue() && option.splitRegex().isEmpty()) {
+                throw new IllegalStateException(option.longestName() + " is repeatable: give it a split separator "
+                        + "so its environment variable and file key can hold a list");
+            }
+        }
+        commandLine.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_OPTION_LIST, EdgeCommandLine::optionList);
+        return commandLine;
+    }
+
+    private static String optionList(Help help) {
+        ColorScheme scheme = help.colorScheme();
+        CommandSpec spec = help.commandSpec();
+        Help.IOptionRenderer plain = help.createDefaultOptionRenderer();
+        Help.IOptionRenderer withEnvironment = (option, labels, colors) -> {
+            Help.Ansi.Text[][] rows = plain.render(option, labels, colors);
+            if (!SettingSources.isSetting(option)) {
+                return rows;
+            }
+            String list = option.isMultiValue() ? " (" + separatorName(option) + "-separated)" : "";
+            Help.Ansi.Text empty = colors.ansi().new Text("", colors);
+            Help.Ansi.Text[][] withRow = Arrays.copyOf(rows, rows.length + 1);
+            withRow[rows.length] = new Help.Ansi.Text[] {empty, empty, empty, empty,
+                colors.ansi().new Text("  env " + SettingSources.envName(option) + list, colors)};
+            return withRow;
+        };
+        Help.TextTable table = Help.TextTable.forDefaultColumns(scheme,
+                help.calcLongOptionColumnWidth(spec.options(), spec.positionalParameters(), scheme),
+                spec.usageMessage().width());
+        Help.Layout layout = new Help.Layout(scheme, table, withEnvironment, help.createDefaultParameterRenderer());
+        return help.optionList(layout, help.createDefaultOptionSort(), help.parameterLabelRenderer());
+    }
+
+    private static String separatorName(OptionSpec option) {
+        String label = option.splitRegexSynopsisLabel().isEmpty() ? option.splitRegex() : option.splitRegexSynopsisLabel();
+        return switch (label) {
+            case "," -> "comma";
+            case ";" -> "semicolon";
+            default -> label;
+        };
     }
 
     private EdgeConfig toConfig() {
@@ -294,7 +427,12 @@ public final class EdgeCommandLine {
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return Durations.parse(value);
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                // A TypeConversionException's message is shown as it is, without picocli's type and class names.
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 
@@ -302,7 +440,11 @@ public final class EdgeCommandLine {
     static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            return ByteSizes.parse(value);
+            try {
+                return ByteSizes.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

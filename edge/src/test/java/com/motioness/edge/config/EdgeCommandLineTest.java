@@ -170,7 +170,7 @@ class EdgeCommandLineTest {
     void helpListsEveryFlagAndExitsZero() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = EdgeCommandLine.run(new String[] {"--help"}, config -> 99, new PrintWriter(out), new PrintWriter(err));
+        int code = EdgeCommandLine.run(new String[] {"--help"}, Map.of(), config -> 99, new PrintWriter(out), new PrintWriter(err));
         assertEquals(0, code);
         for (String flag : FLAGS) {
             assertTrue(out.toString().contains(flag), flag + " missing from --help");
@@ -182,18 +182,18 @@ class EdgeCommandLineTest {
     void aBadFlagExitsTwoWithTheErrorAndAHint() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = EdgeCommandLine.run(new String[] {"--ping-interval", "0s"}, config -> 99, new PrintWriter(out),
+        int code = EdgeCommandLine.run(new String[] {"--ping-interval", "0s"}, Map.of(), config -> 99, new PrintWriter(out),
                 new PrintWriter(err));
         assertEquals(2, code);
         assertEquals("error: --ping-interval must be positive, got 0s\nRun with --help for usage.\n",
                 err.toString().replace(System.lineSeparator(), "\n"));
-        assertEquals(2, EdgeCommandLine.run(new String[] {"--no-such-flag"}, config -> 99, new PrintWriter(out),
+        assertEquals(2, EdgeCommandLine.run(new String[] {"--no-such-flag"}, Map.of(), config -> 99, new PrintWriter(out),
                 new PrintWriter(err)));
     }
 
     @Test
     void goodFlagsRunTheServer() {
-        int code = EdgeCommandLine.run(new String[] {"--port", "0"}, config -> config.port() == 0 ? 7 : 1,
+        int code = EdgeCommandLine.run(new String[] {"--port", "0"}, Map.of(), config -> config.port() == 0 ? 7 : 1,
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
         assertEquals(7, code);
     }
