@@ -24,10 +24,12 @@ public final class LoopFanout {
     /** Frames one drain task handles before yielding the loop to its sockets. */
     private static final int DRAIN_BUDGET = 4_096;
     /**
-     * Channels written before a flush even within a batch. Each unflushed write holds a buffer
+     * Writes made before a flush even within a batch. Each unflushed write holds a buffer
      * duplicate and an outbound entry, which Netty recycles only up to 4096 per thread; flushing
-     * in groups keeps a hot asset with tens of thousands of subscribers inside that pool (so a
-     * delivery still allocates nothing) and sends the first bytes sooner.
+     * in groups keeps a hot asset with tens of thousands of subscribers, or a backlog of frames
+     * for a hundred, inside that pool (so a delivery still allocates nothing) and sends the first
+     * bytes sooner. Counted in writes, not channels: 256 frames to 100 channels are 25,600
+     * unflushed writes on 100 channels (bench: 112 B per delivery when counted in channels).
      */
     private static final int FLUSH_GROUP = 1_024;
 
@@ -44,6 +46,7 @@ public final class LoopFanout {
     private int allSize;
     private final Subscription[] dirty = new Subscription[FLUSH_GROUP];
     private int dirtySize;
+    private int unflushedWrites;
     private SseFrame tickPing;
 
     /** Creates the fan-out of one loop and starts its ticker (heartbeat, cap, slow consumers). */
@@ -119,13 +122,14 @@ public final class LoopFanout {
         }
     }
 
+    /** Notes one write to {@code subscription}'s channel, to be flushed with the others. */
     void markDirty(Subscription subscription) {
         if (!subscription.dirty) {
             subscription.dirty = true;
             dirty[dirtySize++] = subscription;
-            if (dirtySize == FLUSH_GROUP) {
-                flushDirty();
-            }
+        }
+        if (++unflushedWrites == FLUSH_GROUP) {
+            flushDirty();
         }
     }
 
@@ -137,6 +141,7 @@ public final class LoopFanout {
             subscription.channel().flush();
         }
         dirtySize = 0;
+        unflushedWrites = 0;
     }
 
     void add(Subscription subscription) {
