@@ -1,5 +1,7 @@
 package com.motioness.edge;
 
+import com.motioness.edge.admin.AdminServer;
+import com.motioness.edge.admin.Readiness;
 import com.motioness.edge.auth.BetterAuthSessionAuthenticator;
 import com.motioness.edge.auth.CachedProjectAccess;
 import com.motioness.edge.auth.DevSessionAuthenticator;
@@ -27,6 +29,7 @@ import com.motioness.edge.log.EventLog;
 import com.motioness.edge.log.embedded.EmbeddedEventLog;
 import com.motioness.edge.log.redis.RedisEventLog;
 import com.motioness.edge.log.redis.RedisRetention;
+import com.motioness.edge.metrics.EdgeMetrics;
 import com.motioness.edge.ring.EventRing;
 import com.motioness.protocol.redis.RedisKeys;
 import io.netty.bootstrap.ServerBootstrap;
@@ -46,6 +49,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +81,8 @@ public final class EdgeServer implements AutoCloseable {
     private final EventRing ring;
     private final EventLog log;
     private final Channel serverChannel;
+    private final EdgeMetrics metrics;
+    private final AdminServer admin;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private EdgeServer(EdgeConfig config) throws InterruptedException {
@@ -100,6 +107,8 @@ public final class EdgeServer implements AutoCloseable {
                 : new RedisEventLog(config.redis(), new RedisKeys(config.redisPrefix(), config.redisShards()), ring,
                         new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
                                 config.redisRunningTtl(), config.retentionAge()));
+        metrics = new EdgeMetrics(fanouts, dispatcher, ring::occupancy, ring.capacity(),
+                log instanceof RedisEventLog redisLog ? redisLog::readerLagMillis : null, () -> false);
 
         ProjectKeys keys = config.redis() != null
                 ? new RedisProjectKeys(config.redis(), config.redisPrefix(), config.projectKeys())
@@ -111,7 +120,7 @@ public final class EdgeServer implements AutoCloseable {
                 log, fanouts, config.corsOrigins(), config.ingestToken(), config.maxIngestBytes(), config.retry(),
                 config.headerTimeout(), config.sessionRecheck(), config.keyRecheck(),
                 new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(), config.maxStreamsPerAddress(),
-                        config.newStreamsPerAddress(), config.trustedProxies()));
+                        config.newStreamsPerAddress(), config.trustedProxies()), metrics.requests());
 
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int high = config.writeBufferHigh();
@@ -130,6 +139,22 @@ public final class EdgeServer implements AutoCloseable {
         LOG.info("edge listening on {} ({} transport, {} event loops, {} event log)",
                 serverChannel.localAddress(), epoll ? "epoll" : "nio", fanouts.size(),
                 config.redis() == null ? "embedded" : "Redis");
+        admin = config.adminPort() < 0 ? null : startAdmin(config);
+    }
+
+    private AdminServer startAdmin(EdgeConfig config) {
+        try {
+            return AdminServer.start(config.adminBind(), config.adminPort(), metrics, readiness());
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("--admin-port " + config.adminPort() + " on " + config.adminBind()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Ready while it runs: the checks of the event log come with /readyz's own step. */
+    private java.util.function.Supplier<Readiness> readiness() {
+        return () -> Readiness.READY;
     }
 
     /**
@@ -206,6 +231,16 @@ public final class EdgeServer implements AutoCloseable {
         return ring.occupancy();
     }
 
+    /** The node's metrics. */
+    public EdgeMetrics metrics() {
+        return metrics;
+    }
+
+    /** The admin port (useful with port 0); -1 when it is off. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
     /** The ring's consumer, for its counters. */
     public FanoutDispatcher dispatcher() {
         return dispatcher;
@@ -217,6 +252,9 @@ public final class EdgeServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         serverChannel.close().syncUninterruptibly();
         List<CompletableFuture<Void>> ended = new ArrayList<>();
         for (LoopFanout fanout : fanouts) {

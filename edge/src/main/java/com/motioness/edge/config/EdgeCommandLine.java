@@ -168,6 +168,14 @@ public final class EdgeCommandLine {
             description = "How often an open public stream checks its project key is still enabled (default: 5s).")
     Duration keyRecheck = Duration.ofSeconds(5);
 
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "Port of /metrics, /healthz and /readyz; 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
+    int adminPort = 9090;
+
+    @Option(names = "--admin-bind", paramLabel = "ADDRESS",
+            description = "Address of the admin port; loopback unless a scraper elsewhere needs it (default: ${DEFAULT-VALUE}).")
+    String adminBind = "127.0.0.1";
+
     @Option(names = "--demo", description = "Run the built-in demo producer (key " + EdgeConfig.DEMO_KEY
             + ", session " + EdgeConfig.DEMO_SESSION + ").")
     boolean demo;
@@ -253,6 +261,8 @@ public final class EdgeCommandLine {
                 .maxStreamsPerAddress(maxStreamsPerAddress)
                 .newStreamsPerAddress(newStreamsPerAddress)
                 .trustedProxies(trustedProxies)
+                .adminPort(adminPort)
+                .adminBind(adminBind)
                 .build();
     }
 

@@ -73,6 +73,8 @@ public final class EdgeConfig {
     private final int maxStreamsPerAddress;
     private final int newStreamsPerAddress;
     private final List<String> trustedProxies;
+    private final int adminPort;
+    private final String adminBind;
 
     private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions) {
         port = b.port;
@@ -116,6 +118,8 @@ public final class EdgeConfig {
         maxStreamsPerAddress = b.maxStreamsPerAddress;
         newStreamsPerAddress = b.newStreamsPerAddress;
         trustedProxies = b.trustedProxies;
+        adminPort = b.adminPort;
+        adminBind = b.adminBind;
     }
 
     /** A builder with every default. */
@@ -328,6 +332,16 @@ public final class EdgeConfig {
         return keyRecheck;
     }
 
+    /** {@code --admin-port}: port of /metrics, /healthz and /readyz; 0: any free port; -1: no admin port. */
+    public int adminPort() {
+        return adminPort;
+    }
+
+    /** {@code --admin-bind}: address of the admin port. */
+    public String adminBind() {
+        return adminBind;
+    }
+
     /** Collects settings; {@link #build()} validates them. */
     public static final class Builder {
         private int port = 8080;
@@ -370,6 +384,8 @@ public final class EdgeConfig {
         private int maxStreamsPerAddress = 2000;
         private int newStreamsPerAddress = 100;
         private List<String> trustedProxies = List.of();
+        private int adminPort = 9090;
+        private String adminBind = "127.0.0.1";
 
         private Builder() {
         }
@@ -614,6 +630,18 @@ public final class EdgeConfig {
             return this;
         }
 
+        /** @see EdgeConfig#adminPort() */
+        public Builder adminPort(int adminPort) {
+            this.adminPort = adminPort;
+            return this;
+        }
+
+        /** @see EdgeConfig#adminBind() */
+        public Builder adminBind(String adminBind) {
+            this.adminBind = adminBind;
+            return this;
+        }
+
         /**
          * Validates every setting, merges the keys file and the demo's key and session.
          *
@@ -697,6 +725,8 @@ public final class EdgeConfig {
             range("--new-streams-per-address", newStreamsPerAddress, 0, 1_000_000);
             trustedProxies.forEach(proxy -> check(proxy.matches("[0-9a-fA-F.:]+(/[0-9]{1,3})?"),
                     "--trusted-proxy must be an IP address or CIDR range, got \"" + proxy + "\""));
+            range("--admin-port", adminPort, -1, 65_535);
+            check(adminBind != null && !adminBind.isBlank(), "--admin-bind must name an address");
             return new EdgeConfig(this, keys, sessions);
         }
 

@@ -36,6 +36,7 @@ public final class LoopFanout {
     private final SpscArrayQueue<SseFrame> inbox = new SpscArrayQueue<>(INBOX_CAPACITY);
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
+    private final LoopCounters counters = new LoopCounters();
     private volatile int subscriberCount;
 
     private final Map<String, SubscriberGroup> byAsset = new HashMap<>();
@@ -60,6 +61,11 @@ public final class LoopFanout {
 
     StreamSettings settings() {
         return settings;
+    }
+
+    /** This loop's counters; written by the loop only, read racily by a scrape. */
+    public LoopCounters counters() {
+        return counters;
     }
 
     /** Open streams on this loop; readable from any thread. */
@@ -99,7 +105,13 @@ public final class LoopFanout {
         long now = System.nanoTime();
         SseFrame frame;
         for (int n = 0; n < DRAIN_BUDGET && (frame = inbox.poll()) != null; n++) {
+            long written = counters.eventFrames;
             route(frame, now);
+            if (counters.eventFrames != written) {
+                // Once per event per loop, not per subscriber: how long after it was published
+                // (the ms of its id, set by the log) this loop wrote it.
+                counters.recordLatency(System.currentTimeMillis() - frame.ms);
+            }
             frame.release();
         }
         flushDirty();

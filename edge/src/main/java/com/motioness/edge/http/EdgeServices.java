@@ -5,6 +5,7 @@ import com.motioness.edge.auth.SessionAuthenticator;
 import com.motioness.edge.fanout.LoopFanout;
 import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.log.EventLog;
+import com.motioness.edge.metrics.RequestCounters;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,6 +27,7 @@ public final class EdgeServices {
     final Duration sessionRecheck;
     final Duration keyRecheck;
     final StreamLimits limits;
+    final RequestCounters counters;
     private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
 
     /**
@@ -40,6 +42,16 @@ public final class EdgeServices {
     public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
             List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
             Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits) {
+        this(projectKeys, sessions, log, fanouts, corsOrigins, ingestToken, maxIngestBytes, retry, requestTimeout,
+                sessionRecheck, keyRecheck, limits, RequestCounters.unregistered());
+    }
+
+    /** As above, with the counters of request outcomes. */
+    public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
+            List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
+            Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits,
+            RequestCounters counters) {
+        this.counters = counters;
         this.projectKeys = projectKeys;
         this.sessions = sessions;
         this.log = log;
