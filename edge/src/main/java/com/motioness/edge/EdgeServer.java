@@ -1,6 +1,7 @@
 package com.motioness.edge;
 
 import com.motioness.edge.admin.AdminServer;
+import com.motioness.edge.admin.CachedCheck;
 import com.motioness.edge.admin.Readiness;
 import com.motioness.edge.auth.BetterAuthSessionAuthenticator;
 import com.motioness.edge.auth.CachedProjectAccess;
@@ -152,9 +153,15 @@ public final class EdgeServer implements AutoCloseable {
         }
     }
 
-    /** Ready while it runs: the checks of the event log come with /readyz's own step. */
+    /** Ready: embedded, always; Redis: it answers and has the function library (checked at most once a second). */
     private java.util.function.Supplier<Readiness> readiness() {
-        return () -> Readiness.READY;
+        if (!(log instanceof RedisEventLog redisLog)) {
+            return () -> Readiness.READY;
+        }
+        return new CachedCheck(() -> {
+            String problem = redisLog.unavailability();
+            return problem == null ? Readiness.READY : Readiness.notReady(problem);
+        }, TimeUnit.SECONDS.toNanos(1), System::nanoTime);
     }
 
     /**
