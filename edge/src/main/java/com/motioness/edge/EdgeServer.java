@@ -84,6 +84,8 @@ public final class EdgeServer implements AutoCloseable {
     private final Channel serverChannel;
     private final EdgeMetrics metrics;
     private final AdminServer admin;
+    private final EdgeServices services;
+    private volatile CompletableFuture<Void> drained;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private EdgeServer(EdgeConfig config) throws InterruptedException {
@@ -109,7 +111,7 @@ public final class EdgeServer implements AutoCloseable {
                         new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
                                 config.redisRunningTtl(), config.retentionAge()));
         metrics = new EdgeMetrics(fanouts, dispatcher, ring::occupancy, ring.capacity(),
-                log instanceof RedisEventLog redisLog ? redisLog::readerLagMillis : null, () -> false);
+                log instanceof RedisEventLog redisLog ? redisLog::readerLagMillis : null, this::isDraining);
 
         ProjectKeys keys = config.redis() != null
                 ? new RedisProjectKeys(config.redis(), config.redisPrefix(), config.projectKeys())
@@ -117,7 +119,7 @@ public final class EdgeServer implements AutoCloseable {
                         ? new FileProjectKeys(config.flagProjectKeys(), config.keysFile(), Duration.ofSeconds(1))
                         : ProjectKeys.of(config.projectKeys());
         closeables.add(keys);
-        EdgeServices services = new EdgeServices(keys, sessionAuthenticator(config),
+        services = new EdgeServices(keys, sessionAuthenticator(config),
                 log, fanouts, config.corsOrigins(), config.ingestToken(), config.maxIngestBytes(), config.retry(),
                 config.headerTimeout(), config.sessionRecheck(), config.keyRecheck(),
                 new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(), config.maxStreamsPerAddress(),
@@ -153,15 +155,20 @@ public final class EdgeServer implements AutoCloseable {
         }
     }
 
-    /** Ready: embedded, always; Redis: it answers and has the function library (checked at most once a second). */
+    /**
+     * Not ready while draining; else embedded, always; Redis: it answers and has the function
+     * library (checked at most once a second).
+     */
     private java.util.function.Supplier<Readiness> readiness() {
-        if (!(log instanceof RedisEventLog redisLog)) {
-            return () -> Readiness.READY;
+        java.util.function.Supplier<Readiness> ofLog = () -> Readiness.READY;
+        if (log instanceof RedisEventLog redisLog) {
+            ofLog = new CachedCheck(() -> {
+                String problem = redisLog.unavailability();
+                return problem == null ? Readiness.READY : Readiness.notReady(problem);
+            }, TimeUnit.SECONDS.toNanos(1), System::nanoTime);
         }
-        return new CachedCheck(() -> {
-            String problem = redisLog.unavailability();
-            return problem == null ? Readiness.READY : Readiness.notReady(problem);
-        }, TimeUnit.SECONDS.toNanos(1), System::nanoTime);
+        java.util.function.Supplier<Readiness> check = ofLog;
+        return () -> isDraining() ? Readiness.notReady("draining: this node is shutting down") : check.get();
     }
 
     /**
@@ -251,6 +258,42 @@ public final class EdgeServer implements AutoCloseable {
     /** The ring's consumer, for its counters. */
     public FanoutDispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** True once {@link #drain} has begun. */
+    public boolean isDraining() {
+        return drained != null;
+    }
+
+    /**
+     * Drains the node before it stops: /readyz turns 503 at once, the listening socket closes (new
+     * connections are refused, and a stream asked for on an open connection gets 503 with
+     * Retry-After), and open streams are ended cleanly, spread evenly over {@code window}, so
+     * their clients resume from their cursors on other nodes without all arriving at once.
+     * Idempotent: a second call returns the first drain.
+     *
+     * @param window 0 ends every stream at once
+     * @return completes when no stream is left; call {@link #close()} then
+     */
+    public synchronized CompletableFuture<Void> drain(Duration window) {
+        if (drained != null) {
+            return drained;
+        }
+        services.startDraining();
+        drained = new CompletableFuture<>();
+        LOG.info("draining: {} open streams over {} ms", openStreams(), window.toMillis());
+        serverChannel.close();
+        List<CompletableFuture<Void>> loops = new ArrayList<>();
+        for (int i = 0; i < fanouts.size(); i++) {
+            // Each loop closes in its own phase of the slot, so the loops' closes interleave.
+            loops.add(fanouts.get(i).drainStreams(window.toNanos(), (i + 0.5) / fanouts.size()));
+        }
+        CompletableFuture<Void> done = drained;
+        CompletableFuture.allOf(loops.toArray(new CompletableFuture<?>[0])).whenComplete((ok, error) -> {
+            LOG.info("drained");
+            done.complete(null);
+        });
+        return done;
     }
 
     /**

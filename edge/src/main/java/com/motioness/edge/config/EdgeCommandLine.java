@@ -176,6 +176,10 @@ public final class EdgeCommandLine {
             description = "Address of the admin port; loopback unless a scraper elsewhere needs it (default: ${DEFAULT-VALUE}).")
     String adminBind = "127.0.0.1";
 
+    @Option(names = "--drain-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On SIGTERM, open streams are closed spread over this long, then the process exits; 0s: all at once (default: 20s).")
+    Duration drainWindow = Duration.ofSeconds(20);
+
     @Option(names = "--demo", description = "Run the built-in demo producer (key " + EdgeConfig.DEMO_KEY
             + ", session " + EdgeConfig.DEMO_SESSION + ").")
     boolean demo;
@@ -263,6 +267,7 @@ public final class EdgeCommandLine {
                 .trustedProxies(trustedProxies)
                 .adminPort(adminPort)
                 .adminBind(adminBind)
+                .drainWindow(drainWindow)
                 .build();
     }
 

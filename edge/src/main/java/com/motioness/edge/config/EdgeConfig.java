@@ -75,6 +75,7 @@ public final class EdgeConfig {
     private final List<String> trustedProxies;
     private final int adminPort;
     private final String adminBind;
+    private final Duration drainWindow;
 
     private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions) {
         port = b.port;
@@ -120,6 +121,7 @@ public final class EdgeConfig {
         trustedProxies = b.trustedProxies;
         adminPort = b.adminPort;
         adminBind = b.adminBind;
+        drainWindow = b.drainWindow;
     }
 
     /** A builder with every default. */
@@ -342,6 +344,11 @@ public final class EdgeConfig {
         return adminBind;
     }
 
+    /** {@code --drain-window}: how long SIGTERM spreads the closing of open streams over; 0: at once. */
+    public Duration drainWindow() {
+        return drainWindow;
+    }
+
     /** Collects settings; {@link #build()} validates them. */
     public static final class Builder {
         private int port = 8080;
@@ -386,6 +393,7 @@ public final class EdgeConfig {
         private List<String> trustedProxies = List.of();
         private int adminPort = 9090;
         private String adminBind = "127.0.0.1";
+        private Duration drainWindow = Duration.ofSeconds(20);
 
         private Builder() {
         }
@@ -642,6 +650,12 @@ public final class EdgeConfig {
             return this;
         }
 
+        /** @see EdgeConfig#drainWindow() */
+        public Builder drainWindow(Duration drainWindow) {
+            this.drainWindow = drainWindow;
+            return this;
+        }
+
         /**
          * Validates every setting, merges the keys file and the demo's key and session.
          *
@@ -727,6 +741,9 @@ public final class EdgeConfig {
                     "--trusted-proxy must be an IP address or CIDR range, got \"" + proxy + "\""));
             range("--admin-port", adminPort, -1, 65_535);
             check(adminBind != null && !adminBind.isBlank(), "--admin-bind must name an address");
+            check(drainWindow != null && !drainWindow.isNegative() && drainWindow.compareTo(Duration.ofHours(1)) <= 0,
+                    "--drain-window must be between 0s and 1h, got " + (drainWindow == null ? "nothing"
+                            : Durations.format(drainWindow)));
             return new EdgeConfig(this, keys, sessions);
         }
 

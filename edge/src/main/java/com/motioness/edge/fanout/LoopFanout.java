@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -204,6 +205,40 @@ public final class LoopFanout {
             tickPing.release();
             tickPing = null;
         }
+    }
+
+    /**
+     * Ends this loop's streams spread evenly over {@code windowNanos} (the i-th of k at
+     * (i + ½)·window/k), each cleanly, so their clients do not all reconnect elsewhere in the
+     * same instant. Callable from any thread; the caller must have stopped new streams first.
+     *
+     * @param offsetFraction where in its slot this loop closes (0 to 1), so loops interleave
+     * @return completes when the loop has no stream left
+     */
+    public CompletableFuture<Void> drainStreams(long windowNanos, double offsetFraction) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            int count = allSize;
+            if (count == 0 || windowNanos <= 0) {
+                endAll(CloseReason.DRAIN);
+                done.complete(null);
+                return;
+            }
+            long step = Math.max(1, windowNanos / count);
+            long first = (long) (step * offsetFraction);
+            Runnable endOne = () -> {
+                if (allSize > 0) {
+                    all[allSize - 1].end(CloseReason.DRAIN);
+                }
+                if (allSize == 0) {
+                    done.complete(null);
+                }
+            };
+            io.netty.util.concurrent.ScheduledFuture<?> ticks =
+                    loop.scheduleAtFixedRate(endOne, first, step, TimeUnit.NANOSECONDS);
+            done.whenComplete((ok, error) -> ticks.cancel(false));
+        });
+        return done;
     }
 
     /** Ends every stream of this loop (runs on the loop); clients resume from their cursors. */

@@ -266,6 +266,15 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             Function<String, CompletableFuture<Boolean>> mayRead, CorsPolicy cors, String origin,
             Duration recheckEvery, Supplier<CompletableFuture<Boolean>> stillValid,
             String client, StreamLimits.Kind identityKind, String identity, StreamRoute streamRoute) {
+        if (services.draining()) {
+            // Checked here, on the loop, after every asynchronous lookup: a request that was in
+            // flight when the drain began must not open a stream the drain has already counted out.
+            Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining",
+                    "this node is shutting down; reconnect to resume from your cursor"), cors, origin, false,
+                    head -> head.header(HttpNames.RETRY_AFTER, "1"));
+            afterAnswer(ctx, false);
+            return;
+        }
         StreamLimits.Kind refused = services.limits.tryOpen(client, identityKind, identity);
         if (refused != null) {
             services.counters.limitRejected(refused == StreamLimits.Kind.KEY ? Limit.KEY

@@ -28,6 +28,8 @@ public final class EdgeServices {
     final Duration keyRecheck;
     final StreamLimits limits;
     final RequestCounters counters;
+    /** Set once when the node starts draining; read by each new stream request. */
+    private volatile boolean draining;
     private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
 
     /**
@@ -66,6 +68,15 @@ public final class EdgeServices {
         for (LoopFanout fanout : fanouts) {
             fanoutByLoop.put(fanout.loop(), fanout);
         }
+    }
+
+    /** From now on new streams are refused (503, Retry-After): the node is draining. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
     }
 
     LoopFanout fanoutFor(EventLoop loop) {
