@@ -123,7 +123,8 @@ public final class EdgeServer implements AutoCloseable {
                 log, fanouts, config.corsOrigins(), config.ingestToken(), config.maxIngestBytes(), config.retry(),
                 config.headerTimeout(), config.sessionRecheck(), config.keyRecheck(),
                 new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(), config.maxStreamsPerAddress(),
-                        config.newStreamsPerAddress(), config.trustedProxies()), metrics.requests());
+                        config.newStreamsPerAddress(), config.trustedProxies()), metrics.requests(),
+                config.accessLogSample());
 
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int high = config.writeBufferHigh();

@@ -180,6 +180,10 @@ public final class EdgeCommandLine {
             description = "On SIGTERM, open streams are closed spread over this long, then the process exits; 0s: all at once (default: 20s).")
     Duration drainWindow = Duration.ofSeconds(20);
 
+    @Option(names = "--access-log", paramLabel = "off|on|FRACTION", converter = SampleConverter.class,
+            description = "One line per closed stream on logger motioness.access: off, on, or the fraction of streams logged (default: on).")
+    double accessLogSample = 1.0;
+
     @Option(names = "--demo", description = "Run the built-in demo producer (key " + EdgeConfig.DEMO_KEY
             + ", session " + EdgeConfig.DEMO_SESSION + ").")
     boolean demo;
@@ -268,6 +272,7 @@ public final class EdgeCommandLine {
                 .adminPort(adminPort)
                 .adminBind(adminBind)
                 .drainWindow(drainWindow)
+                .accessLogSample(accessLogSample)
                 .build();
     }
 
@@ -305,6 +310,24 @@ public final class EdgeCommandLine {
         @Override
         public Duration convert(String value) {
             return Durations.parse(value);
+        }
+    }
+
+    /** Converts {@code off} (0), {@code on} (1) or a fraction between 0 and 1. */
+    static final class SampleConverter implements CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            if (value.equals("off")) {
+                return 0.0;
+            }
+            if (value.equals("on")) {
+                return 1.0;
+            }
+            try {
+                return Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("expected off, on or a fraction like 0.1, got \"" + value + "\"");
+            }
         }
     }
 

@@ -76,6 +76,7 @@ public final class EdgeConfig {
     private final int adminPort;
     private final String adminBind;
     private final Duration drainWindow;
+    private final double accessLogSample;
 
     private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions) {
         port = b.port;
@@ -122,6 +123,7 @@ public final class EdgeConfig {
         adminPort = b.adminPort;
         adminBind = b.adminBind;
         drainWindow = b.drainWindow;
+        accessLogSample = b.accessLogSample;
     }
 
     /** A builder with every default. */
@@ -349,6 +351,11 @@ public final class EdgeConfig {
         return drainWindow;
     }
 
+    /** {@code --access-log}: the fraction of closed streams logged, 0 (off) to 1 (every one). */
+    public double accessLogSample() {
+        return accessLogSample;
+    }
+
     /** Collects settings; {@link #build()} validates them. */
     public static final class Builder {
         private int port = 8080;
@@ -394,6 +401,7 @@ public final class EdgeConfig {
         private int adminPort = 9090;
         private String adminBind = "127.0.0.1";
         private Duration drainWindow = Duration.ofSeconds(20);
+        private double accessLogSample = 1.0;
 
         private Builder() {
         }
@@ -656,6 +664,12 @@ public final class EdgeConfig {
             return this;
         }
 
+        /** @see EdgeConfig#accessLogSample() */
+        public Builder accessLogSample(double accessLogSample) {
+            this.accessLogSample = accessLogSample;
+            return this;
+        }
+
         /**
          * Validates every setting, merges the keys file and the demo's key and session.
          *
@@ -744,6 +758,8 @@ public final class EdgeConfig {
             check(drainWindow != null && !drainWindow.isNegative() && drainWindow.compareTo(Duration.ofHours(1)) <= 0,
                     "--drain-window must be between 0s and 1h, got " + (drainWindow == null ? "nothing"
                             : Durations.format(drainWindow)));
+            check(accessLogSample >= 0 && accessLogSample <= 1,
+                    "--access-log must be off, on or a fraction between 0 and 1, got " + accessLogSample);
             return new EdgeConfig(this, keys, sessions);
         }
 

@@ -294,7 +294,11 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         subscription = new Subscription(ctx.channel(), services.fanoutFor(ctx.channel().eventLoop()), services.log, stream,
                 cursor, mayRead, new HttpStreamResponder(cors, origin, services.retryMillis), chunked);
         subscription.route(streamRoute);
-        subscription.onEnd(() -> services.limits.release(client, identityKind, identity));
+        Subscription opened = subscription;
+        subscription.onEnd(() -> {
+            services.limits.release(client, identityKind, identity);
+            services.accessLog.streamEnded(opened, client);
+        });
         // A session or key revoked while its stream is open ends the stream at the next check.
         subscription.recheckEvery(recheckEvery, stillValid);
         subscription.open();

@@ -28,6 +28,7 @@ public final class EdgeServices {
     final Duration keyRecheck;
     final StreamLimits limits;
     final RequestCounters counters;
+    final AccessLog accessLog;
     /** Set once when the node starts draining; read by each new stream request. */
     private volatile boolean draining;
     private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
@@ -45,15 +46,20 @@ public final class EdgeServices {
             List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
             Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits) {
         this(projectKeys, sessions, log, fanouts, corsOrigins, ingestToken, maxIngestBytes, retry, requestTimeout,
-                sessionRecheck, keyRecheck, limits, RequestCounters.unregistered());
+                sessionRecheck, keyRecheck, limits, RequestCounters.unregistered(), 0);
     }
 
-    /** As above, with the counters of request outcomes. */
+    /**
+     * As above, with the counters of request outcomes and the access log.
+     *
+     * @param accessLogSample the fraction of closed streams written to the access log (0: none)
+     */
     public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
             List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
             Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits,
-            RequestCounters counters) {
+            RequestCounters counters, double accessLogSample) {
         this.counters = counters;
+        this.accessLog = new AccessLog(accessLogSample);
         this.projectKeys = projectKeys;
         this.sessions = sessions;
         this.log = log;
