@@ -7,12 +7,17 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar motioness-edge.jar}: reads the settings (flags, {@code MOTIONESS_*} variables, the
  * {@code --config} file), runs the server until SIGTERM.
  */
 public final class EdgeMain {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeMain.class);
+
     private EdgeMain() {
     }
 
@@ -21,10 +26,8 @@ public final class EdgeMain {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = EdgeCommandLine.run(args, System.getenv(), config -> serve(config, out), out, err);
-        // After SIGTERM the shutdown hook already ran; calling exit from here would only wait on it.
-        if (code != 0) {
-            System.exit(code);
-        }
+        // Signals are handled, not left to the JVM, so after a drain nothing else ends the process.
+        System.exit(code);
     }
 
     private static int serve(EdgeConfig config, PrintWriter out) {
@@ -42,14 +45,28 @@ public final class EdgeMain {
             printDemoHelp(out, server.port());
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        // SIGTERM and Ctrl-C run this: end the streams cleanly so clients resume elsewhere.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // SIGTERM and Ctrl-C run this: readiness goes false, streams end spread over the drain
+        // window so clients resume elsewhere, then the process stops.
+        Runnable stop = () -> {
             if (demo != null) {
                 demo.close();
             }
+            Duration window = config.drainWindow();
+            try {
+                server.drain(window).get(window.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("drain did not finish: {}", e.toString());
+            }
             server.close();
             stopped.countDown();
-        }, "motioness-shutdown"));
+        };
+        boolean handled = ShutdownSignals.install(() -> new Thread(stop, "motioness-drain").start(), signal -> {
+            LOG.warn("second signal: exiting now, without waiting for the drain");
+            Runtime.getRuntime().halt(128 + signal);
+        });
+        if (!handled) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop, "motioness-shutdown"));
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

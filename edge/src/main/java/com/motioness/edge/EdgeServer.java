@@ -1,5 +1,8 @@
 package com.motioness.edge;
 
+import com.motioness.edge.admin.AdminServer;
+import com.motioness.edge.admin.CachedCheck;
+import com.motioness.edge.admin.Readiness;
 import com.motioness.edge.auth.BetterAuthSessionAuthenticator;
 import com.motioness.edge.auth.CachedProjectAccess;
 import com.motioness.edge.auth.DevSessionAuthenticator;
@@ -27,6 +30,7 @@ import com.motioness.edge.log.EventLog;
 import com.motioness.edge.log.embedded.EmbeddedEventLog;
 import com.motioness.edge.log.redis.RedisEventLog;
 import com.motioness.edge.log.redis.RedisRetention;
+import com.motioness.edge.metrics.EdgeMetrics;
 import com.motioness.edge.ring.EventRing;
 import com.motioness.protocol.redis.RedisKeys;
 import io.netty.bootstrap.ServerBootstrap;
@@ -47,6 +51,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,6 +83,10 @@ public final class EdgeServer implements AutoCloseable {
     private final EventRing ring;
     private final EventLog log;
     private final Channel serverChannel;
+    private final EdgeMetrics metrics;
+    private final AdminServer admin;
+    private final EdgeServices services;
+    private volatile CompletableFuture<Void> drained;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private EdgeServer(EdgeConfig config) throws InterruptedException {
@@ -101,6 +111,8 @@ public final class EdgeServer implements AutoCloseable {
                 : new RedisEventLog(config.redis(), new RedisKeys(config.redisPrefix(), config.redisShards()), ring,
                         new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
                                 config.redisRunningTtl(), config.retentionAge()));
+        metrics = new EdgeMetrics(fanouts, dispatcher, ring::occupancy, ring.capacity(),
+                log instanceof RedisEventLog redisLog ? redisLog::readerLagMillis : null, this::isDraining);
 
         ProjectKeys keys = config.redis() != null
                 ? new RedisProjectKeys(config.redis(), config.redisPrefix(), config.projectKeys())
@@ -108,11 +120,12 @@ public final class EdgeServer implements AutoCloseable {
                         ? new FileProjectKeys(config.flagProjectKeys(), config.keysFile(), Duration.ofSeconds(1))
                         : ProjectKeys.of(config.projectKeys());
         closeables.add(keys);
-        EdgeServices services = new EdgeServices(keys, sessionAuthenticator(config),
+        services = new EdgeServices(keys, sessionAuthenticator(config),
                 log, fanouts, config.corsOrigins(), config.ingestToken(), config.maxIngestBytes(), config.retry(),
                 config.headerTimeout(), config.sessionRecheck(), config.keyRecheck(),
                 new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(), config.maxStreamsPerAddress(),
-                        config.newStreamsPerAddress(), config.trustedProxies()));
+                        config.newStreamsPerAddress(), config.trustedProxies()), metrics.requests(),
+                config.accessLogSample());
 
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int high = config.writeBufferHigh();
@@ -138,6 +151,33 @@ public final class EdgeServer implements AutoCloseable {
         LOG.info("edge listening on {} ({} transport, {} event loops, {} event log)",
                 serverChannel.localAddress(), epoll ? "epoll" : "nio", fanouts.size(),
                 config.redis() == null ? "embedded" : "Redis");
+        admin = config.adminPort() < 0 ? null : startAdmin(config);
+    }
+
+    private AdminServer startAdmin(EdgeConfig config) {
+        try {
+            return AdminServer.start(config.adminBind(), config.adminPort(), metrics, readiness());
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("--admin-port " + config.adminPort() + " on " + config.adminBind()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Not ready while draining; else embedded, always; Redis: it answers and has the function
+     * library (checked at most once a second).
+     */
+    private java.util.function.Supplier<Readiness> readiness() {
+        java.util.function.Supplier<Readiness> ofLog = () -> Readiness.READY;
+        if (log instanceof RedisEventLog redisLog) {
+            ofLog = new CachedCheck(() -> {
+                String problem = redisLog.unavailability();
+                return problem == null ? Readiness.READY : Readiness.notReady(problem);
+            }, TimeUnit.SECONDS.toNanos(1), System::nanoTime);
+        }
+        java.util.function.Supplier<Readiness> check = ofLog;
+        return () -> isDraining() ? Readiness.notReady("draining: this node is shutting down") : check.get();
     }
 
     /**
@@ -214,9 +254,55 @@ public final class EdgeServer implements AutoCloseable {
         return ring.occupancy();
     }
 
+    /** The node's metrics. */
+    public EdgeMetrics metrics() {
+        return metrics;
+    }
+
+    /** The admin port (useful with port 0); -1 when it is off. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
     /** The ring's consumer, for its counters. */
     public FanoutDispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** True once {@link #drain} has begun. */
+    public boolean isDraining() {
+        return drained != null;
+    }
+
+    /**
+     * Drains the node before it stops: /readyz turns 503 at once, the listening socket closes (new
+     * connections are refused, and a stream asked for on an open connection gets 503 with
+     * Retry-After), and open streams are ended cleanly, spread evenly over {@code window}, so
+     * their clients resume from their cursors on other nodes without all arriving at once.
+     * Idempotent: a second call returns the first drain.
+     *
+     * @param window 0 ends every stream at once
+     * @return completes when no stream is left; call {@link #close()} then
+     */
+    public synchronized CompletableFuture<Void> drain(Duration window) {
+        if (drained != null) {
+            return drained;
+        }
+        services.startDraining();
+        drained = new CompletableFuture<>();
+        LOG.info("draining: {} open streams over {} ms", openStreams(), window.toMillis());
+        serverChannel.close();
+        List<CompletableFuture<Void>> loops = new ArrayList<>();
+        for (int i = 0; i < fanouts.size(); i++) {
+            // Each loop closes in its own phase of the slot, so the loops' closes interleave.
+            loops.add(fanouts.get(i).drainStreams(window.toNanos(), (i + 0.5) / fanouts.size()));
+        }
+        CompletableFuture<Void> done = drained;
+        CompletableFuture.allOf(loops.toArray(new CompletableFuture<?>[0])).whenComplete((ok, error) -> {
+            LOG.info("drained");
+            done.complete(null);
+        });
+        return done;
     }
 
     /**
@@ -225,6 +311,9 @@ public final class EdgeServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         serverChannel.close().syncUninterruptibly();
         List<CompletableFuture<Void>> ended = new ArrayList<>();
         for (LoopFanout fanout : fanouts) {

@@ -203,6 +203,22 @@ public final class EdgeCommandLine {
             description = "How often an open public stream checks its project key is still enabled (default: 5s).")
     Duration keyRecheck = Duration.ofSeconds(5);
 
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "Port of /metrics, /healthz and /readyz; 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
+    int adminPort = 9090;
+
+    @Option(names = "--admin-bind", paramLabel = "ADDRESS",
+            description = "Address of the admin port; loopback unless a scraper elsewhere needs it (default: ${DEFAULT-VALUE}).")
+    String adminBind = "127.0.0.1";
+
+    @Option(names = "--drain-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On SIGTERM, open streams are closed spread over this long, then the process exits; 0s: all at once (default: 20s).")
+    Duration drainWindow = Duration.ofSeconds(20);
+
+    @Option(names = "--access-log", paramLabel = "off|on|FRACTION", converter = SampleConverter.class,
+            description = "One line per closed stream on logger motioness.access: off, on, or the fraction of streams logged (default: on).")
+    double accessLogSample = 1.0;
+
     @Option(names = "--demo", description = "Run the built-in demo producer (key " + EdgeConfig.DEMO_KEY
             + ", session " + EdgeConfig.DEMO_SESSION + ") (default: false).")
     boolean demo;
@@ -391,6 +407,10 @@ public final class EdgeCommandLine {
                 .maxStreamsPerAddress(maxStreamsPerAddress)
                 .newStreamsPerAddress(newStreamsPerAddress)
                 .trustedProxies(trustedProxies)
+                .adminPort(adminPort)
+                .adminBind(adminBind)
+                .drainWindow(drainWindow)
+                .accessLogSample(accessLogSample)
                 .build();
     }
 
@@ -432,6 +452,24 @@ public final class EdgeCommandLine {
             } catch (IllegalArgumentException e) {
                 // A TypeConversionException's message is shown as it is, without picocli's type and class names.
                 throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Converts {@code off} (0), {@code on} (1) or a fraction between 0 and 1. */
+    static final class SampleConverter implements CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            if (value.equals("off")) {
+                return 0.0;
+            }
+            if (value.equals("on")) {
+                return 1.0;
+            }
+            try {
+                return Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("expected off, on or a fraction like 0.1, got \"" + value + "\"");
             }
         }
     }

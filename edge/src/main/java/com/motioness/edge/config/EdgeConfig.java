@@ -74,6 +74,10 @@ public final class EdgeConfig {
     private final int maxStreamsPerAddress;
     private final int newStreamsPerAddress;
     private final List<String> trustedProxies;
+    private final int adminPort;
+    private final String adminBind;
+    private final Duration drainWindow;
+    private final double accessLogSample;
 
     private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions) {
         port = b.port;
@@ -118,6 +122,10 @@ public final class EdgeConfig {
         maxStreamsPerAddress = b.maxStreamsPerAddress;
         newStreamsPerAddress = b.newStreamsPerAddress;
         trustedProxies = b.trustedProxies;
+        adminPort = b.adminPort;
+        adminBind = b.adminBind;
+        drainWindow = b.drainWindow;
+        accessLogSample = b.accessLogSample;
     }
 
     /** A builder with every default. */
@@ -335,6 +343,26 @@ public final class EdgeConfig {
         return keyRecheck;
     }
 
+    /** {@code --admin-port}: port of /metrics, /healthz and /readyz; 0: any free port; -1: no admin port. */
+    public int adminPort() {
+        return adminPort;
+    }
+
+    /** {@code --admin-bind}: address of the admin port. */
+    public String adminBind() {
+        return adminBind;
+    }
+
+    /** {@code --drain-window}: how long SIGTERM spreads the closing of open streams over; 0: at once. */
+    public Duration drainWindow() {
+        return drainWindow;
+    }
+
+    /** {@code --access-log}: the fraction of closed streams logged, 0 (off) to 1 (every one). */
+    public double accessLogSample() {
+        return accessLogSample;
+    }
+
     /** Collects settings; {@link #build()} validates them. */
     public static final class Builder {
         private int port = 8080;
@@ -378,6 +406,10 @@ public final class EdgeConfig {
         private int maxStreamsPerAddress = 2000;
         private int newStreamsPerAddress = 100;
         private List<String> trustedProxies = List.of();
+        private int adminPort = 9090;
+        private String adminBind = "127.0.0.1";
+        private Duration drainWindow = Duration.ofSeconds(20);
+        private double accessLogSample = 1.0;
 
         private Builder() {
         }
@@ -628,6 +660,30 @@ public final class EdgeConfig {
             return this;
         }
 
+        /** @see EdgeConfig#adminPort() */
+        public Builder adminPort(int adminPort) {
+            this.adminPort = adminPort;
+            return this;
+        }
+
+        /** @see EdgeConfig#adminBind() */
+        public Builder adminBind(String adminBind) {
+            this.adminBind = adminBind;
+            return this;
+        }
+
+        /** @see EdgeConfig#drainWindow() */
+        public Builder drainWindow(Duration drainWindow) {
+            this.drainWindow = drainWindow;
+            return this;
+        }
+
+        /** @see EdgeConfig#accessLogSample() */
+        public Builder accessLogSample(double accessLogSample) {
+            this.accessLogSample = accessLogSample;
+            return this;
+        }
+
         /**
          * Validates every setting, merges the keys file and the demo's key and session.
          *
@@ -711,6 +767,13 @@ public final class EdgeConfig {
             range("--new-streams-per-address", newStreamsPerAddress, 0, 1_000_000);
             trustedProxies.forEach(proxy -> check(proxy.matches("[0-9a-fA-F.:]+(/[0-9]{1,3})?"),
                     "--trusted-proxy must be an IP address or CIDR range, got \"" + proxy + "\""));
+            range("--admin-port", adminPort, -1, 65_535);
+            check(adminBind != null && !adminBind.isBlank(), "--admin-bind must name an address");
+            check(drainWindow != null && !drainWindow.isNegative() && drainWindow.compareTo(Duration.ofHours(1)) <= 0,
+                    "--drain-window must be between 0s and 1h, got " + (drainWindow == null ? "nothing"
+                            : Durations.format(drainWindow)));
+            check(accessLogSample >= 0 && accessLogSample <= 1,
+                    "--access-log must be off, on or a fraction between 0 and 1, got " + accessLogSample);
             return new EdgeConfig(this, keys, sessions);
         }
 

@@ -1,5 +1,7 @@
 package com.motioness.edge.fanout;
 
+import java.util.Locale;
+
 /** Why a stream ended; logged and counted. */
 public enum CloseReason {
     /** The client went away. */
@@ -12,8 +14,22 @@ public enum CloseReason {
     SLOW_CONSUMER,
     /** The session or key that opened it was revoked or expired. */
     AUTH,
-    /** The server is shutting down. */
+    /** The node is draining (SIGTERM): the client resumes on another node from its cursor. */
+    DRAIN,
+    /** The server closed at once, without a drain (or a drain's leftovers when it stopped). */
     SHUTDOWN,
     /** The log failed while the stream was replaying. */
-    ERROR
+    ERROR;
+
+    private static final CloseReason[] ALL = values();
+    private final String label = name().toLowerCase(Locale.ROOT);
+
+    /** The lower-case name used as a metric label and in the access log. */
+    public String label() {
+        return label;
+    }
+
+    static CloseReason[] all() {
+        return ALL;
+    }
 }

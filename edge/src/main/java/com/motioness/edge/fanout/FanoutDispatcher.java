@@ -24,6 +24,8 @@ public final class FanoutDispatcher implements EventHandler<RingSlot> {
     private final boolean[] handedFrames;
     private final LongAdder undecodable = new LongAdder();
     private final LongAdder dispatched = new LongAdder();
+    /** Written by the ring's thread alone, read racily by a scrape (see {@link LoopCounters}). */
+    private long eventsIn;
 
     /** @param loops the fan-out of every event loop that serves streams */
     public FanoutDispatcher(ByteBufAllocator alloc, List<LoopFanout> loops) {
@@ -36,6 +38,7 @@ public final class FanoutDispatcher implements EventHandler<RingSlot> {
     public void onEvent(RingSlot slot, long sequence, boolean endOfBatch) {
         byte[] json = slot.json();
         slot.clear();
+        eventsIn++;
         if (anyLoopHasSubscribers()) {
             dispatch(slot.ms(), slot.seq(), json);
         }
@@ -80,6 +83,11 @@ public final class FanoutDispatcher implements EventHandler<RingSlot> {
             frame.release();
         }
         dispatched.increment();
+    }
+
+    /** Events taken off the ring, with or without subscribers; read without synchronisation. */
+    public long eventsIn() {
+        return eventsIn;
     }
 
     /** Events skipped because their JSON did not decode. */

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -38,6 +39,7 @@ public final class LoopFanout {
     private final SpscArrayQueue<SseFrame> inbox = new SpscArrayQueue<>(INBOX_CAPACITY);
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
+    private final LoopCounters counters = new LoopCounters();
     private volatile int subscriberCount;
 
     private final Map<String, SubscriberGroup> byAsset = new HashMap<>();
@@ -63,6 +65,11 @@ public final class LoopFanout {
 
     StreamSettings settings() {
         return settings;
+    }
+
+    /** This loop's counters; written by the loop only, read racily by a scrape. */
+    public LoopCounters counters() {
+        return counters;
     }
 
     /** Open streams on this loop; readable from any thread. */
@@ -102,7 +109,13 @@ public final class LoopFanout {
         long now = System.nanoTime();
         SseFrame frame;
         for (int n = 0; n < DRAIN_BUDGET && (frame = inbox.poll()) != null; n++) {
+            long written = counters.eventFrames;
             route(frame, now);
+            if (counters.eventFrames != written) {
+                // Once per event per loop, not per subscriber: how long after it was published
+                // (the ms of its id, set by the log) this loop wrote it.
+                counters.recordLatency(System.currentTimeMillis() - frame.ms);
+            }
             frame.release();
         }
         flushDirty();
@@ -197,6 +210,40 @@ public final class LoopFanout {
             tickPing.release();
             tickPing = null;
         }
+    }
+
+    /**
+     * Ends this loop's streams spread evenly over {@code windowNanos} (the i-th of k at
+     * (i + ½)·window/k), each cleanly, so their clients do not all reconnect elsewhere in the
+     * same instant. Callable from any thread; the caller must have stopped new streams first.
+     *
+     * @param offsetFraction where in its slot this loop closes (0 to 1), so loops interleave
+     * @return completes when the loop has no stream left
+     */
+    public CompletableFuture<Void> drainStreams(long windowNanos, double offsetFraction) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            int count = allSize;
+            if (count == 0 || windowNanos <= 0) {
+                endAll(CloseReason.DRAIN);
+                done.complete(null);
+                return;
+            }
+            long step = Math.max(1, windowNanos / count);
+            long first = (long) (step * offsetFraction);
+            Runnable endOne = () -> {
+                if (allSize > 0) {
+                    all[allSize - 1].end(CloseReason.DRAIN);
+                }
+                if (allSize == 0) {
+                    done.complete(null);
+                }
+            };
+            io.netty.util.concurrent.ScheduledFuture<?> ticks =
+                    loop.scheduleAtFixedRate(endOne, first, step, TimeUnit.NANOSECONDS);
+            done.whenComplete((ok, error) -> ticks.cancel(false));
+        });
+        return done;
     }
 
     /** Ends every stream of this loop (runs on the loop); clients resume from their cursors. */

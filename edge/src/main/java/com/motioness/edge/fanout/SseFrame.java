@@ -15,6 +15,7 @@ final class SseFrame {
     private final ByteBuf chunk;
     private final int payloadOffset;
     private final int payloadLength;
+    private final int chunkLength;
     final long ms;
     final long seq;
     final EventType type;
@@ -26,6 +27,7 @@ final class SseFrame {
         this.chunk = chunk;
         this.payloadOffset = payloadOffset;
         this.payloadLength = payloadLength;
+        this.chunkLength = chunk.readableBytes();
         this.ms = ms;
         this.seq = seq;
         this.type = type;
@@ -53,6 +55,11 @@ final class SseFrame {
     /** A buffer for one channel's write: the whole chunk, or only the SSE bytes for HTTP/1.0. */
     ByteBuf retainedFor(boolean chunked) {
         return chunked ? chunk.retainedDuplicate() : chunk.retainedSlice(payloadOffset, payloadLength);
+    }
+
+    /** Bytes one channel's write of {@link #retainedFor} puts on the wire. */
+    int length(boolean chunked) {
+        return chunked ? chunkLength : payloadLength;
     }
 
     void retain() {

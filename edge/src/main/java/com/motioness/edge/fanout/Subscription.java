@@ -53,6 +53,14 @@ public final class Subscription {
     private long deadlineNanos;
     private long unwritableSinceNanos;
     private CloseReason closeReason;
+    private StreamRoute route;
+    private int status;
+    private long openedNanos;
+    private long endedNanos;
+    // Per-stream totals for the access log: plain fields, the subscription is loop-confined.
+    private long eventsSent;
+    private long bytesSent;
+    private final LoopCounters counters;
 
     boolean dirty;
     int groupIndex = -1;
@@ -76,6 +84,8 @@ public final class Subscription {
         this.mayReadProject = mayReadProject;
         this.responder = responder;
         this.chunked = chunked;
+        this.counters = fanout.counters();
+        this.route = stream.isAsset() ? StreamRoute.PUBLIC_ASSET : StreamRoute.PROJECT_ACTIVITY;
         if (cursor != null) {
             lastMs = cursor.ms();
             lastSeq = cursor.seq();
@@ -93,7 +103,16 @@ public final class Subscription {
         return this;
     }
 
-    /** Runs once when the stream ends, whatever the reason (limits give their place back). */
+    /** The endpoint that opened the stream, for metrics and the access log. Call before {@link #open()}. */
+    public Subscription route(StreamRoute route) {
+        this.route = route;
+        return this;
+    }
+
+    /**
+     * Runs once when the stream ends, whatever the reason (limits give their place back; the
+     * access log writes its line): the getters below then describe the whole stream.
+     */
     public Subscription onEnd(Runnable action) {
         this.onEnd = action;
         return this;
@@ -102,6 +121,7 @@ public final class Subscription {
     /** Starts the stream: joins the live fan-out, then replays or goes live at once. */
     public void open() {
         long now = System.nanoTime();
+        openedNanos = now;
         deadlineNanos = settings.deadlineFrom(now);
         nextRecheckNanos = now + recheckIntervalNanos;
         fanout.add(this);
@@ -123,9 +143,44 @@ public final class Subscription {
         return channel;
     }
 
-    /** Why the stream ended, or null while it runs. */
+    /** Why the stream ended, or null while it runs (and for a stream refused before its head). */
     public CloseReason closeReason() {
         return closeReason;
+    }
+
+    /** The endpoint that opened the stream. */
+    public StreamRoute route() {
+        return route;
+    }
+
+    /** The HTTP status answered: 200 once the head is written, else 204, 404 or 503; 0 before. */
+    public int status() {
+        return status;
+    }
+
+    /** The project whose events the stream carries, once known (null for an unknown asset). */
+    public String projectId() {
+        return ownerProjectId;
+    }
+
+    /** The asset of an asset stream, null for a project's activity. */
+    public String assetId() {
+        return stream.isAsset() ? stream.id() : null;
+    }
+
+    /** Event frames written to this stream. */
+    public long eventsSent() {
+        return eventsSent;
+    }
+
+    /** SSE body bytes written to this stream (events and pings, chunk framing included). */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** From {@link #open()} to the end, or to now while the stream runs. */
+    public long durationNanos() {
+        return (endedNanos != 0 ? endedNanos : System.nanoTime()) - openedNanos;
     }
 
     private void readPage(EventId after) {
@@ -144,14 +199,14 @@ public final class Subscription {
             if (headWritten) {
                 close(CloseReason.ERROR);
             } else {
-                reject();
+                reject(503);
                 responder.writeUnavailable(channel, "event log unavailable: " + error.getMessage());
             }
             return;
         }
         if (!headWritten) {
             if (!page.found()) {
-                reject();
+                reject(404);
                 responder.writeNotFound(channel);
                 return;
             }
@@ -163,17 +218,23 @@ public final class Subscription {
             ownerProjectId = page.ownerProjectId();
             EventId terminal = page.terminalId();
             if (cursor != null && terminal != null && cursor.compareTo(terminal) >= 0) {
-                reject();
+                reject(204);
                 responder.writeNoContent(channel);
                 return;
             }
             writeHead(page.truncatedFor(cursor) ? truncationNotice(page.trimmedThrough()) : null, now);
+            counters.replays++;
         }
         for (LoggedEvent event : page.events()) {
             if (!event.isAfter(lastMs, lastSeq)) {
                 continue;
             }
-            write(StreamFrames.event(settings.alloc, event.type(), event.ms(), event.seq(), event.json(), chunked));
+            io.netty.buffer.ByteBuf frame = StreamFrames.event(settings.alloc, event.type(), event.ms(), event.seq(),
+                    event.json(), chunked);
+            int length = frame.readableBytes();
+            write(frame);
+            counted(length);
+            counters.replayedEvents++;
             lastMs = event.ms();
             lastSeq = event.seq();
             lastWriteNanos = now;
@@ -199,10 +260,10 @@ public final class Subscription {
             return;
         }
         if (error != null || allowed == null) {
-            reject();
+            reject(503);
             responder.writeUnavailable(channel, "access check unavailable");
         } else if (!allowed) {
-            reject();
+            reject(404);
             responder.writeNotFound(channel);
         } else {
             authorized = true;
@@ -217,6 +278,8 @@ public final class Subscription {
     private void writeHead(String truncationNotice, long now) {
         responder.writeStreamHead(channel, chunked, truncationNotice);
         headWritten = true;
+        status = 200;
+        counters.opened[route.ordinal()]++;
         lastWriteNanos = now;
     }
 
@@ -255,6 +318,7 @@ public final class Subscription {
                 return false;
             }
             channel.write(frame.retainedFor(chunked), channel.voidPromise());
+            counted(frame.length(chunked));
             lastMs = frame.ms;
             lastSeq = frame.seq;
             lastWriteNanos = nowNanos;
@@ -330,7 +394,12 @@ public final class Subscription {
             }));
         }
         if (headWritten && nowNanos - lastWriteNanos >= settings.pingIntervalNanos && channel.isWritable()) {
-            channel.write(fanout.pingFrame().retainedFor(chunked), channel.voidPromise());
+            SseFrame ping = fanout.pingFrame();
+            channel.write(ping.retainedFor(chunked), channel.voidPromise());
+            int length = ping.length(chunked);
+            bytesSent += length;
+            counters.bytes += length;
+            counters.pings++;
             lastWriteNanos = nowNanos;
             return true;
         }
@@ -383,12 +452,25 @@ public final class Subscription {
     }
 
     /** Leaves the fan-out before any answer but 200; the responder then writes that answer. */
-    private void reject() {
+    private void reject(int answered) {
+        status = answered;
         leave();
+    }
+
+    /** One event frame written: the stream's and the loop's counters, plain adds on the loop. */
+    private void counted(int length) {
+        eventsSent++;
+        bytesSent += length;
+        counters.eventFrames++;
+        counters.bytes += length;
     }
 
     private void leave() {
         state = State.CLOSED;
+        endedNanos = System.nanoTime();
+        if (headWritten) {
+            counters.countClosed(route, closeReason);
+        }
         // Give places back before leaving the fan-out: whoever sees the stream count drop may
         // count on its places being free.
         if (onEnd != null) {

@@ -1,10 +1,13 @@
 package com.motioness.edge.http;
 
 import com.motioness.edge.auth.Principal;
+import com.motioness.edge.fanout.StreamRoute;
 import com.motioness.edge.fanout.Subscription;
 import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.log.LogUnavailableException;
 import com.motioness.edge.log.StreamRef;
+import com.motioness.edge.metrics.RequestCounters.AuthFailure;
+import com.motioness.edge.metrics.RequestCounters.Limit;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
@@ -146,6 +149,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!cors.allows(origin)) {
+            services.counters.authFailure(AuthFailure.ORIGIN);
             answer(ctx, ApiError.of(HttpResponseStatus.FORBIDDEN, "origin_not_allowed",
                     "origin " + abbreviate(origin) + " may not read this stream"), cors, origin, keepAlive);
             return;
@@ -154,6 +158,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                 request.headers().get(X_FORWARDED_FOR));
         long wait = services.limits.newStreamWait(client);
         if (wait > 0) {
+            services.counters.limitRejected(Limit.NEW_STREAMS);
             Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_new_streams",
                     "too many new streams from " + client + "; retry after " + wait + " s"), cors, origin, keepAlive,
                     head -> head.header(HttpNames.RETRY_AFTER, wait));
@@ -187,6 +192,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                     answer(ctx, ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
                             "project key registry unavailable"), cors, origin, false);
                 } else if (project == null) {
+                    services.counters.authFailure(AuthFailure.UNKNOWN_KEY);
                     answer(ctx, ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unknown_project_key",
                             "the project key in the path is not valid"), cors, origin, keepAlive);
                 } else {
@@ -195,7 +201,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                             owner -> CompletableFuture.completedFuture(owner.equals(project)), cors, origin,
                             services.keyRecheck, () -> services.projectKeys.projectOf(route.projectKey)
                                     .thenApply(project::equals),
-                            client, StreamLimits.Kind.KEY, route.projectKey);
+                            client, StreamLimits.Kind.KEY, route.projectKey, StreamRoute.PUBLIC_ASSET);
                 }
                 resumeWaiting(ctx);
             }));
@@ -223,6 +229,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (user == null) {
+            services.counters.authFailure(AuthFailure.NO_SESSION);
             answer(ctx, ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unauthenticated",
                     "a valid better-auth.session_token cookie is required"), cors, origin, keepAlive);
             return;
@@ -238,26 +245,40 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                     answer(ctx, ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
                             "membership store unavailable"), cors, origin, false);
                 } else if (!member) {
+                    services.counters.authFailure(AuthFailure.NOT_MEMBER);
                     answer(ctx, ApiError.of(HttpResponseStatus.FORBIDDEN, "forbidden",
                             "this user may not read project " + route.id), cors, origin, keepAlive);
                     resumeWaiting(ctx);
                 } else {
                     openStream(ctx, request, StreamRef.project(route.id), cursor, ALLOWED, cors, origin,
-                            services.sessionRecheck, user::stillSignedIn, client, StreamLimits.Kind.USER, user.userId());
+                            services.sessionRecheck, user::stillSignedIn, client, StreamLimits.Kind.USER, user.userId(),
+                            StreamRoute.PROJECT_ACTIVITY);
                 }
             }));
         } else {
             openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin,
-                    services.sessionRecheck, user::stillSignedIn, client, StreamLimits.Kind.USER, user.userId());
+                    services.sessionRecheck, user::stillSignedIn, client, StreamLimits.Kind.USER, user.userId(),
+                    StreamRoute.SESSION_ASSET);
         }
     }
 
     private void openStream(ChannelHandlerContext ctx, HttpRequest request, StreamRef stream, EventId cursor,
             Function<String, CompletableFuture<Boolean>> mayRead, CorsPolicy cors, String origin,
             Duration recheckEvery, Supplier<CompletableFuture<Boolean>> stillValid,
-            String client, StreamLimits.Kind identityKind, String identity) {
+            String client, StreamLimits.Kind identityKind, String identity, StreamRoute streamRoute) {
+        if (services.draining()) {
+            // Checked here, on the loop, after every asynchronous lookup: a request that was in
+            // flight when the drain began must not open a stream the drain has already counted out.
+            Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining",
+                    "this node is shutting down; reconnect to resume from your cursor"), cors, origin, false,
+                    head -> head.header(HttpNames.RETRY_AFTER, "1"));
+            afterAnswer(ctx, false);
+            return;
+        }
         StreamLimits.Kind refused = services.limits.tryOpen(client, identityKind, identity);
         if (refused != null) {
+            services.counters.limitRejected(refused == StreamLimits.Kind.KEY ? Limit.KEY
+                    : refused == StreamLimits.Kind.USER ? Limit.USER : Limit.ADDRESS);
             String who = refused == StreamLimits.Kind.KEY ? "this project key"
                     : refused == StreamLimits.Kind.USER ? "this user" : "address " + client;
             Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_streams",
@@ -272,7 +293,12 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         boolean chunked = !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         subscription = new Subscription(ctx.channel(), services.fanoutFor(ctx.channel().eventLoop()), services.log, stream,
                 cursor, mayRead, new HttpStreamResponder(cors, origin, services.retryMillis), chunked);
-        subscription.onEnd(() -> services.limits.release(client, identityKind, identity));
+        subscription.route(streamRoute);
+        Subscription opened = subscription;
+        subscription.onEnd(() -> {
+            services.limits.release(client, identityKind, identity);
+            services.accessLog.streamEnded(opened, client);
+        });
         // A session or key revoked while its stream is open ends the stream at the next check.
         subscription.recheckEvery(recheckEvery, stillValid);
         subscription.open();
@@ -302,6 +328,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
 
     private void onPreflight(ChannelHandlerContext ctx, CorsPolicy cors, String origin, boolean keepAlive) {
         if (origin == null || !cors.allows(origin)) {
+            services.counters.authFailure(AuthFailure.ORIGIN);
             answer(ctx, ApiError.of(HttpResponseStatus.FORBIDDEN, "origin_not_allowed",
                     "origin " + abbreviate(origin) + " may not read this stream"), cors, origin, keepAlive);
             return;
@@ -323,6 +350,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!bearerMatches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            services.counters.authFailure(AuthFailure.INGEST_TOKEN);
             Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unauthenticated",
                     "Authorization: Bearer <ingest token> is required"), CorsPolicy.NONE, null, keepAlive,
                     head -> head.header(HttpNames.WWW_AUTHENTICATE, "Bearer"));

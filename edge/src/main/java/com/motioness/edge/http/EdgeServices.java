@@ -5,6 +5,7 @@ import com.motioness.edge.auth.SessionAuthenticator;
 import com.motioness.edge.fanout.LoopFanout;
 import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.log.EventLog;
+import com.motioness.edge.metrics.RequestCounters;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,6 +27,10 @@ public final class EdgeServices {
     final Duration sessionRecheck;
     final Duration keyRecheck;
     final StreamLimits limits;
+    final RequestCounters counters;
+    final AccessLog accessLog;
+    /** Set once when the node starts draining; read by each new stream request. */
+    private volatile boolean draining;
     private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
 
     /**
@@ -40,6 +45,21 @@ public final class EdgeServices {
     public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
             List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
             Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits) {
+        this(projectKeys, sessions, log, fanouts, corsOrigins, ingestToken, maxIngestBytes, retry, requestTimeout,
+                sessionRecheck, keyRecheck, limits, RequestCounters.unregistered(), 0);
+    }
+
+    /**
+     * As above, with the counters of request outcomes and the access log.
+     *
+     * @param accessLogSample the fraction of closed streams written to the access log (0: none)
+     */
+    public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
+            List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
+            Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits,
+            RequestCounters counters, double accessLogSample) {
+        this.counters = counters;
+        this.accessLog = new AccessLog(accessLogSample);
         this.projectKeys = projectKeys;
         this.sessions = sessions;
         this.log = log;
@@ -54,6 +74,15 @@ public final class EdgeServices {
         for (LoopFanout fanout : fanouts) {
             fanoutByLoop.put(fanout.loop(), fanout);
         }
+    }
+
+    /** From now on new streams are refused (503, Retry-After): the node is draining. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
     }
 
     LoopFanout fanoutFor(EventLoop loop) {

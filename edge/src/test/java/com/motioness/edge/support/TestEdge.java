@@ -44,6 +44,8 @@ public final class TestEdge implements AutoCloseable {
                 .pingInterval(Duration.ofSeconds(30))
                 .maxStreamDuration(Duration.ofMinutes(5))
                 .ioThreads(2)
+                // Never a fixed port: several edges (and several builds) share the machine.
+                .adminPort(0)
                 // Load-shaped tests open thousands of streams from one address; limit tests set their own.
                 .maxStreamsPerKey(0)
                 .maxStreamsPerUser(0)
@@ -67,6 +69,16 @@ public final class TestEdge implements AutoCloseable {
 
     public EdgeServer server() {
         return server;
+    }
+
+    /** The admin port (metrics, health, readiness). */
+    public int adminPort() {
+        return server.adminPort();
+    }
+
+    /** One value of the admin port's /metrics, e.g. {@code motioness_pings_total}. */
+    public double metric(String series) throws java.io.IOException {
+        return Scrape.value(adminPort(), series);
     }
 
     /** Appends through the log, as ingest does; returns the ids. */

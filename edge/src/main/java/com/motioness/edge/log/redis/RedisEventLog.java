@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisEventLog implements EventLog {
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
+    /** The library name in redis/motioness.lua's shebang line. */
+    private static final String LIBRARY = "motioness";
 
     private final RedisBackend backend;
     private final RedisKeys keys;
@@ -212,6 +214,27 @@ public final class RedisEventLog implements EventLog {
             lag[i] = readers.get(i).lagMillis();
         }
         return lag;
+    }
+
+    /**
+     * What stops this node from serving, or null: Redis must answer, with the {@code motioness}
+     * function library loaded (a Redis restarted without persistence has lost it). One round trip,
+     * waited for at most a second; callers cache the answer.
+     */
+    public String unavailability() {
+        try {
+            List<java.util.Map<String, Object>> libraries = redis.functionList(LIBRARY)
+                    .get(1, java.util.concurrent.TimeUnit.SECONDS);
+            return libraries == null || libraries.isEmpty()
+                    ? "Redis answers but the " + LIBRARY + " function library is not loaded" : null;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "Redis did not answer within 1 s";
+        } catch (java.util.concurrent.ExecutionException e) {
+            return "Redis unavailable: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     @Override

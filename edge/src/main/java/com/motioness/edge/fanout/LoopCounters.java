@@ -1,0 +1,98 @@
+package com.motioness.edge.fanout;
+
+/**
+ * The monitoring counters of one event loop: plain {@code long} fields, written only by that loop
+ * (its subscriptions and its fan-out), so counting a delivery costs an add on a field the loop
+ * already has in cache: no atomic, no shared cache line, no allocation.
+ *
+ * <p>Other threads (a metrics scrape) read them without synchronisation. Such a read may miss
+ * the latest increments, and the fields of one read need not be from the same instant; every
+ * value only grows, so the next scrape sees them. On a 64-bit JVM a long read is never torn.
+ * That is the accepted price of a monitoring counter that the hot path does not pay for.
+ */
+public final class LoopCounters {
+    /**
+     * Upper bounds, in milliseconds, of the publish-to-write latency buckets (0.5 ms to 10 s);
+     * the last bucket, above them, is +Inf.
+     */
+    public static final double[] LATENCY_BOUNDS_MS = {
+        0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000
+    };
+    private static final int ROUTES = StreamRoute.all().length;
+    private static final int REASONS = CloseReason.all().length;
+
+    long eventFrames;
+    long bytes;
+    long pings;
+    long replays;
+    long replayedEvents;
+    final long[] opened = new long[ROUTES];
+    final long[] closed = new long[ROUTES * REASONS];
+    /** Not cumulative: each slot counts the observations of its bucket alone; the last is +Inf. */
+    final long[] latencyBuckets = new long[LATENCY_BOUNDS_MS.length + 1];
+    long latencySumMs;
+
+    LoopCounters() {
+    }
+
+    void countClosed(StreamRoute route, CloseReason reason) {
+        closed[route.ordinal() * REASONS + reason.ordinal()]++;
+    }
+
+    /** Once per event per loop that wrote it: now minus the event's publish time (its id's ms). */
+    void recordLatency(long millis) {
+        // A node whose clock runs behind the producer's (Redis assigns the ms) sees a negative age.
+        long ms = Math.max(0, millis);
+        int bucket = 0;
+        while (bucket < LATENCY_BOUNDS_MS.length && ms > LATENCY_BOUNDS_MS[bucket]) {
+            bucket++;
+        }
+        latencyBuckets[bucket]++;
+        latencySumMs += ms;
+    }
+
+    /** Event frames written to streams, live and replayed. */
+    public long eventFrames() {
+        return eventFrames;
+    }
+
+    /** SSE body bytes written to streams: event frames and pings, chunk framing included. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** {@code : ping} heartbeats written. */
+    public long pings() {
+        return pings;
+    }
+
+    /** Streams that replayed history from the log before going live. */
+    public long replays() {
+        return replays;
+    }
+
+    /** Event frames written from the log during replays. */
+    public long replayedEvents() {
+        return replayedEvents;
+    }
+
+    /** Streams opened (200 head written) on this route. */
+    public long opened(StreamRoute route) {
+        return opened[route.ordinal()];
+    }
+
+    /** Opened streams of this route that ended for this reason. */
+    public long closed(StreamRoute route, CloseReason reason) {
+        return closed[route.ordinal() * REASONS + reason.ordinal()];
+    }
+
+    /** Observations of latency bucket {@code i} alone (not cumulative); the last is +Inf. */
+    public long latencyBucket(int i) {
+        return latencyBuckets[i];
+    }
+
+    /** Sum of the observed latencies, in milliseconds. */
+    public long latencySumMs() {
+        return latencySumMs;
+    }
+}

@@ -1,0 +1,63 @@
+package com.motioness.edge.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The operations flags: admin port, drain window, access log; each refused by name when wrong. */
+class OpsFlagsTest {
+    private static final List<String> FLAGS = List.of("--admin-port", "--admin-bind", "--drain-window", "--access-log");
+
+    @Test
+    void defaultsKeepTheAdminPortOnLoopback() {
+        EdgeConfig config = EdgeCommandLine.parse();
+        assertEquals(9090, config.adminPort());
+        assertEquals("127.0.0.1", config.adminBind());
+        assertEquals(java.time.Duration.ofSeconds(20), config.drainWindow());
+        assertEquals(1.0, config.accessLogSample());
+    }
+
+    @Test
+    void flagsParse() {
+        EdgeConfig config = EdgeCommandLine.parse("--admin-port", "0", "--admin-bind", "0.0.0.0");
+        assertEquals(0, config.adminPort());
+        assertEquals("0.0.0.0", config.adminBind());
+        assertEquals(-1, EdgeCommandLine.parse("--admin-port", "-1").adminPort(), "-1 turns the admin port off");
+        assertEquals(java.time.Duration.ZERO, EdgeCommandLine.parse("--drain-window", "0s").drainWindow());
+        assertEquals(java.time.Duration.ofSeconds(45), EdgeCommandLine.parse("--drain-window", "45s").drainWindow());
+        assertEquals(0.0, EdgeCommandLine.parse("--access-log", "off").accessLogSample());
+        assertEquals(1.0, EdgeCommandLine.parse("--access-log", "on").accessLogSample());
+        assertEquals(0.25, EdgeCommandLine.parse("--access-log", "0.25").accessLogSample());
+    }
+
+    @Test
+    void badValuesNameTheirFlag() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse("--admin-port", "70000"))
+                .getMessage().contains("--admin-port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse("--admin-port", "-2"))
+                .getMessage().contains("--admin-port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse("--admin-bind", " "))
+                .getMessage().contains("--admin-bind"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse("--drain-window", "2h"))
+                .getMessage().contains("--drain-window"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse("--access-log", "1.5"))
+                .getMessage().contains("--access-log"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse("--access-log", "sometimes"))
+                .getMessage().contains("--access-log"));
+    }
+
+    @Test
+    void helpListsThem() {
+        StringWriter out = new StringWriter();
+        assertEquals(0, EdgeCommandLine.run(new String[] {"--help"}, java.util.Map.of(), config -> 1, new PrintWriter(out),
+                new PrintWriter(new StringWriter())));
+        for (String flag : FLAGS) {
+            assertTrue(out.toString().contains(flag), flag + " in --help");
+        }
+    }
+}
