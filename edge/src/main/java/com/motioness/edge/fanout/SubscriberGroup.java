@@ -30,11 +30,18 @@ final class SubscriberGroup {
         return size == 0;
     }
 
-    void deliver(SseFrame frame, long nowNanos, LoopFanout fanout) {
+    /** Delivers {@code frames[0..count)}, in order, to each member in turn. */
+    void deliver(SseFrame[] frames, int count, long nowNanos, LoopFanout fanout) {
         for (int i = size - 1; i >= 0; i--) {
             Subscription subscription = members[i];
-            if (subscription.onLive(frame, nowNanos)) {
-                fanout.markDirty(subscription);
+            for (int f = 0; f < count; f++) {
+                if (subscription.onLive(frames[f], nowNanos)) {
+                    fanout.markDirty(subscription);
+                }
+                if (subscription.groupIndex != i) {
+                    // It ended (terminal event, slow consumer) and left the group: nothing more for it.
+                    break;
+                }
             }
         }
     }

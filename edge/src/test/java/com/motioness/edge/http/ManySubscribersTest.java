@@ -1,11 +1,13 @@
 package com.motioness.edge.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.SseBlock;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
+import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventType;
 import java.time.Duration;
@@ -17,7 +19,10 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** One hot asset, a thousand concurrent streams: every stream gets every event, in order. */
+/**
+ * One hot asset, many concurrent streams: every stream gets every event, in order, whether the
+ * events come one by one or as a batch the fan-out delivers to each stream as one run of frames.
+ */
 class ManySubscribersTest {
     private static final int STREAMS = 1000;
     private static final int EVENTS = 50;
@@ -52,6 +57,39 @@ class ManySubscribersTest {
                 }
             } finally {
                 readers.shutdownNow();
+                for (SseClient client : clients) {
+                    client.close();
+                }
+            }
+            edge.awaitOpenStreams(0);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aBatchReachesEachStreamAsOneRunInOrderAndATerminalEventInItEndsTheStream() throws Exception {
+        try (TestEdge edge = TestEdge.start()) {
+            edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "batched"));
+            List<SseClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    clients.add(SseClient.open(edge.port(), TestEdge.assetPath("batched")));
+                }
+                edge.awaitOpenStreams(20);
+                // 150 events in one append: one ring batch, more than one run (runs hold 64 frames).
+                AssetEvent[] batch = new AssetEvent[150];
+                for (int i = 0; i < batch.length - 1; i++) {
+                    batch[i] = Events.of(EventType.STAGE_STARTED, TestEdge.PROJECT, "batched");
+                }
+                batch[batch.length - 1] = Events.of(EventType.READY, TestEdge.PROJECT, "batched");
+                List<String> expected = edge.append(batch).stream().map(EventId::toString).toList();
+                for (SseClient client : clients) {
+                    client.nextEvent(Duration.ofSeconds(10));
+                    assertEquals(expected, client.events(batch.length, Duration.ofSeconds(20)).stream()
+                            .map(SseBlock::id).toList());
+                    assertTrue(client.awaitEnd(Duration.ofSeconds(10)), "ready ends the stream");
+                }
+            } finally {
                 for (SseClient client : clients) {
                     client.close();
                 }
