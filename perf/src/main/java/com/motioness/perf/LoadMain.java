@@ -134,6 +134,8 @@ public final class LoadMain implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress lines on stderr.")
     boolean quiet;
 
+    private static final List<Long> SELF = List.of(ProcessHandle.current().pid());
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -252,6 +254,7 @@ public final class LoadMain implements Callable<Integer> {
         publishing.setPriority(Thread.MAX_PRIORITY);
         long start = System.nanoTime();
         ProcSample cpuStart = ProcSample.of(serverPids);
+        ProcSample clientStart = ProcSample.of(SELF);
         publishing.start();
         long warmupEnd = start + warmup.toNanos();
         long stormAt = stormAfter == null ? Long.MAX_VALUE : start + stormAfter.toNanos();
@@ -267,6 +270,7 @@ public final class LoadMain implements Callable<Integer> {
                 warm = true;
                 measuredStart = now;
                 cpuStart = ProcSample.of(serverPids);
+                clientStart = ProcSample.of(SELF);
                 continue;
             }
             if (now >= stormAt) {
@@ -300,6 +304,7 @@ public final class LoadMain implements Callable<Integer> {
         }
         report.measured.add(client.takeInterval(interval));
         report.cpuSeconds = ProcSample.of(serverPids).cpuSecondsSince(cpuStart);
+        report.clientCpuSeconds = ProcSample.of(SELF).cpuSecondsSince(clientStart);
         report.cpuDeliveries = delivered;
     }
 
@@ -387,6 +392,7 @@ public final class LoadMain implements Callable<Integer> {
         long stormStartNanos;
         long acknowledgedBefore;
         double cpuSeconds;
+        double clientCpuSeconds;
         long cpuDeliveries;
 
         String json(LoadMain run) throws IOException {
@@ -425,6 +431,10 @@ public final class LoadMain implements Callable<Integer> {
                     json.writeNumberField("measured_seconds", round(measuredSeconds));
                     json.writeNumberField("deliveries_per_s", measuredSeconds > 0
                             ? Math.round(measuredDeliveries / measuredSeconds) : 0);
+                    // What the load generator itself spent: near a core per core it has, it is the bottleneck.
+                    json.writeNumberField("client_cpu_seconds", round(clientCpuSeconds));
+                    json.writeNumberField("client_cpu_s_per_million_deliveries", cpuDeliveries > 0
+                            ? round(clientCpuSeconds * 1e6 / cpuDeliveries) : 0);
                     json.writeObjectFieldStart("latency_us");
                     json.writeNumberField("count", measured.getTotalCount());
                     json.writeNumberField("p50", measured.getValueAtPercentile(50));

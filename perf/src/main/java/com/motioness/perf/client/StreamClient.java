@@ -14,6 +14,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.unix.Errors;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.BindException;
@@ -48,6 +49,8 @@ public final class StreamClient implements AutoCloseable {
 
     /** Source ports tried in turn before a connection counts as failed, when each one is taken. */
     private static final int PORT_ATTEMPTS = 64;
+    /** Linux's errno for "Address already in use" (the epoll transport reports it negated). */
+    private static final int EADDRINUSE = 98;
 
     private final Settings settings;
     private final InetSocketAddress remote;
@@ -308,7 +311,7 @@ public final class StreamClient implements AutoCloseable {
         connect.addListener(done -> {
             if (done.isSuccess()) {
                 channel.writeAndFlush(request(channel, stream));
-            } else if (done.cause() instanceof BindException && attempt < PORT_ATTEMPTS) {
+            } else if (isAddressInUse(done.cause()) && attempt < PORT_ATTEMPTS) {
                 // That port is still held by a connection of this run or of someone else: next one.
                 connect(stream, attempt + 1);
             } else {
@@ -317,6 +320,13 @@ public final class StreamClient implements AutoCloseable {
                 stream.onConnectFailed(channel);
             }
         });
+    }
+
+    /** The JDK transport says BindException, the epoll one EADDRINUSE in a NativeIoException. */
+    private static boolean isAddressInUse(Throwable cause) {
+        return cause instanceof BindException
+                || (cause instanceof Errors.NativeIoException nativeError
+                        && nativeError.expectedErr() == -EADDRINUSE);
     }
 
     private int nextPort(int source) {
