@@ -26,6 +26,7 @@ public final class EdgeServices {
     final Duration sessionRecheck;
     final Duration keyRecheck;
     final StreamLimits limits;
+    final DashboardFiles dashboard;
     private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
 
     /**
@@ -36,10 +37,13 @@ public final class EdgeServices {
      * @param sessionRecheck how often an open session stream asks whether its session still lives
      * @param keyRecheck how often an open public stream asks whether its project key is still enabled
      * @param limits open and new streams per key, user and client address
+     * @param dashboardCookie {@code name=value} of a development session the dashboard page sets
+     *     (only the demo's, in {@code --demo} mode), or null for none
      */
     public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
             List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
-            Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits) {
+            Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits,
+            String dashboardCookie) {
         this.projectKeys = projectKeys;
         this.sessions = sessions;
         this.log = log;
@@ -51,6 +55,7 @@ public final class EdgeServices {
         this.sessionRecheck = sessionRecheck;
         this.keyRecheck = keyRecheck;
         this.limits = limits;
+        this.dashboard = DashboardFiles.load(dashboardCookie);
         for (LoopFanout fanout : fanouts) {
             fanoutByLoop.put(fanout.loop(), fanout);
         }

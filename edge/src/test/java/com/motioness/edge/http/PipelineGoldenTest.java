@@ -60,7 +60,7 @@ class PipelineGoldenTest {
         EdgeServices services = new EdgeServices(ProjectKeys.of(Map.of("key-0123456789", "p1")),
                 new DevSessionAuthenticator(Map.of()), log, List.of(fanout), Set.of(), "token-0123456789abcdef",
                 1024 * 1024, Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofMinutes(1),
-                Duration.ofMinutes(1), com.motioness.edge.limits.StreamLimits.none());
+                Duration.ofMinutes(1), com.motioness.edge.limits.StreamLimits.none(), null);
         channel.pipeline().addLast(new HttpRequestDecoder(), new EdgeRequestHandler(services));
     }
 
