@@ -38,7 +38,7 @@ final class DashboardFiles {
      * inline, so an event field that reached the DOM as markup could still not run.
      */
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; "
-            + "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+            + "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /** One file: its bytes, type and validator. */
     record File(String name, byte[] body, AsciiString contentType, String etag) {

@@ -222,7 +222,8 @@ function progress(card) {
   for (const id of ids) {
     const e = card.events.get(id);
     p.last = e;
-    p.attempt = Math.max(p.attempt, e.attempt || 1);
+    // The asset's attempt is its processing attempt; webhook deliveries count their own.
+    if (!e.type.startsWith('webhook_')) p.attempt = Math.max(p.attempt, e.attempt || 1);
     if (e.error_code) p.errors.push(`${e.type}: ${e.error_code} ${e.error_msg || ''}`.trim());
     switch (e.type) {
       case 'vision_started': p.state = 'running'; p.vision = { status: 'started' }; break;
