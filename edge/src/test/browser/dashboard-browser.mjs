@@ -168,6 +168,12 @@ async function specPhase(context) {
 
 let context;
 let proxy;
+// The test stops the script with SIGTERM when it has failed: close Chromium and clean up first.
+process.on('SIGTERM', async () => {
+  await context?.close().catch(() => {});
+  rmSync(scratch, { recursive: true, force: true });
+  process.exit(143);
+});
 const watchdog = setTimeout(() => {
   emit('FAIL timed out');
   process.exit(1);

@@ -138,7 +138,11 @@ class DashboardBrowserTest {
                 assertDemo(output, report);
                 assertSpecExample(output, demo, report);
             } finally {
-                browser.destroyForcibly();
+                // SIGTERM first: the script then closes Chromium and removes its profile.
+                browser.destroy();
+                if (!browser.waitFor(10, TimeUnit.SECONDS)) {
+                    browser.destroyForcibly();
+                }
             }
         }
     }
