@@ -79,6 +79,8 @@ public final class EdgeMain {
         String base = "http://localhost:" + port;
         out.println();
         out.println("Demo running: a new asset every 3 s on project '" + EdgeConfig.DEMO_PROJECT + "'.");
+        out.println("  The dashboard (signed in as the demo's user by the page itself):");
+        out.println("    " + base + "/dashboard/?project=" + EdgeConfig.DEMO_PROJECT);
         out.println("  One asset, replayed from the start, ends at its terminal event:");
         out.println("    curl -N " + base + "/v1/" + EdgeConfig.DEMO_KEY + "/events/" + DemoProducer.assetId(1));
         out.println("  The project's activity feed (live, every asset):");

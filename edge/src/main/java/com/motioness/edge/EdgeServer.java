@@ -125,7 +125,7 @@ public final class EdgeServer implements AutoCloseable {
                 config.headerTimeout(), config.sessionRecheck(), config.keyRecheck(),
                 new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(), config.maxStreamsPerAddress(),
                         config.newStreamsPerAddress(), config.trustedProxies()), metrics.requests(),
-                config.accessLogSample());
+                config.accessLogSample(), demoDashboardCookie(config));
 
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int high = config.writeBufferHigh();
@@ -218,6 +218,17 @@ public final class EdgeServer implements AutoCloseable {
         return new BetterAuthSessionAuthenticator(new SignedSessionCookie(config.authCookiePrefix(), secret), store,
                 new CachedProjectAccess(membership, config.membershipCache().toNanos(), 100_000, System::nanoTime),
                 Clock.systemUTC());
+    }
+
+    /**
+     * The session cookie the dashboard page sets so the demo's activity feed opens without a sign-in:
+     * only with {@code --demo}, and only while development sessions (which know the demo's) are in use.
+     */
+    private static String demoDashboardCookie(EdgeConfig config) {
+        if (!config.demo() || config.sessionStore() != null) {
+            return null;
+        }
+        return SessionAuthenticator.COOKIE + "=" + EdgeConfig.DEMO_SESSION;
     }
 
     /** Starts a server; returns once it listens. */

@@ -195,11 +195,15 @@ public final class LoadMain implements Callable<Integer> {
             }
             report.before = ProcSample.of(serverPids);
 
+            ProcSample serverBeforeOpen = ProcSample.of(serverPids);
+            ProcSample clientBeforeOpen = ProcSample.of(SELF);
             long connectStart = System.nanoTime();
             client.open(streams, i -> pathTemplate.replace("{asset}", assetIds.get(i % assets)),
                     i -> feed ? -1 : i % assets, assets, connectRate);
             boolean settled = client.awaitSettled(connectTimeout.toMillis());
             report.connectSeconds = (Math.max(client.lastOpenedNanos(), connectStart) - connectStart) / 1e9;
+            report.openServerCpu = ProcSample.of(serverPids).cpuSecondsSince(serverBeforeOpen);
+            report.openClientCpu = ProcSample.of(SELF).cpuSecondsSince(clientBeforeOpen);
             progress("opened %d of %d streams in %.2f s (%d failed, %d connect errors)%s", client.opened(), streams,
                     report.connectSeconds, client.failed(), client.connectErrors(), settled ? "" : " — TIMED OUT");
             if (!hold.isZero()) {
@@ -393,6 +397,8 @@ public final class LoadMain implements Callable<Integer> {
         long acknowledgedBefore;
         double cpuSeconds;
         double clientCpuSeconds;
+        double openServerCpu;
+        double openClientCpu;
         long cpuDeliveries;
 
         String json(LoadMain run) throws IOException {
@@ -412,6 +418,12 @@ public final class LoadMain implements Callable<Integer> {
                 json.writeNumberField("http_errors", totals.httpErrors);
                 json.writeNumberField("connect_seconds", round(connectSeconds));
                 json.writeNumberField("accepted_per_s", connectSeconds > 0 ? Math.round(opened / connectSeconds) : 0);
+                // CPU spent opening the streams, per stream: what bounds the accept rate on a shared box.
+                json.writeNumberField("open_client_cpu_us_per_stream", opened > 0 ? Math.round(openClientCpu * 1e6 / opened) : 0);
+                if (!run.serverPids.isEmpty()) {
+                    json.writeNumberField("open_server_cpu_us_per_stream", opened > 0
+                            ? Math.round(openServerCpu * 1e6 / opened) : 0);
+                }
                 json.writeObjectFieldStart("open_us");
                 json.writeNumberField("p50", openLatency.getValueAtPercentile(50));
                 json.writeNumberField("p99", openLatency.getValueAtPercentile(99));

@@ -138,6 +138,10 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             onIngestRequest(ctx, request, keepAlive);
             return;
         }
+        if (route.kind == Route.Kind.DASHBOARD || route.kind == Route.Kind.DASHBOARD_BASE) {
+            onDashboardRequest(ctx, request, route, keepAlive);
+            return;
+        }
         CorsPolicy cors = route.kind == Route.Kind.PUBLIC_ASSET ? CorsPolicy.PUBLIC : services.cookieCors;
         HttpMethod method = request.method();
         if (method.equals(HttpMethod.OPTIONS)) {
@@ -334,6 +338,37 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Responses.empty(ctx.channel(), HttpResponseStatus.NO_CONTENT, keepAlive, head -> cors.writePreflight(head, origin));
+        afterAnswer(ctx, keepAlive);
+    }
+
+    // ---- dashboard ----
+
+    private void onDashboardRequest(ChannelHandlerContext ctx, HttpRequest request, Route route, boolean keepAlive) {
+        HttpMethod method = request.method();
+        boolean head = method.equals(HttpMethod.HEAD);
+        if (!head && !method.equals(HttpMethod.GET)) {
+            answerMethodNotAllowed(ctx, CorsPolicy.NONE, null, keepAlive, "GET, HEAD");
+            return;
+        }
+        if (route.kind == Route.Kind.DASHBOARD_BASE) {
+            // The page's relative URLs resolve against /dashboard/; keep the query (project, key).
+            String target = request.uri();
+            int query = target.indexOf('?');
+            String location = Route.DASHBOARD_PREFIX + (query < 0 ? "" : target.substring(query));
+            Responses.empty(ctx.channel(), HttpResponseStatus.MOVED_PERMANENTLY, keepAlive,
+                    response -> response.header(HttpHeaderNames.LOCATION, location)
+                            .header(HttpNames.CONTENT_LENGTH, 0));
+            afterAnswer(ctx, keepAlive);
+            return;
+        }
+        DashboardFiles.File file = services.dashboard.find(route.id);
+        if (file == null) {
+            answer(ctx, ApiError.of(HttpResponseStatus.NOT_FOUND, "not_found",
+                    "no dashboard file " + abbreviate(route.id)), CorsPolicy.NONE, null, keepAlive);
+            return;
+        }
+        services.dashboard.write(ctx.channel(), file, request.headers().get(HttpHeaderNames.IF_NONE_MATCH), head,
+                keepAlive);
         afterAnswer(ctx, keepAlive);
     }
 

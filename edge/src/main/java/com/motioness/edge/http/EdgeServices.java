@@ -29,6 +29,7 @@ public final class EdgeServices {
     final StreamLimits limits;
     final RequestCounters counters;
     final AccessLog accessLog;
+    final DashboardFiles dashboard;
     /** Set once when the node starts draining; read by each new stream request. */
     private volatile boolean draining;
     private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
@@ -46,18 +47,20 @@ public final class EdgeServices {
             List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
             Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits) {
         this(projectKeys, sessions, log, fanouts, corsOrigins, ingestToken, maxIngestBytes, retry, requestTimeout,
-                sessionRecheck, keyRecheck, limits, RequestCounters.unregistered(), 0);
+                sessionRecheck, keyRecheck, limits, RequestCounters.unregistered(), 0, null);
     }
 
     /**
      * As above, with the counters of request outcomes and the access log.
      *
      * @param accessLogSample the fraction of closed streams written to the access log (0: none)
+     * @param dashboardCookie {@code name=value} of a development session the dashboard page sets
+     *     (only the demo's, in {@code --demo} mode), or null for none
      */
     public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
             List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
             Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits,
-            RequestCounters counters, double accessLogSample) {
+            RequestCounters counters, double accessLogSample, String dashboardCookie) {
         this.counters = counters;
         this.accessLog = new AccessLog(accessLogSample);
         this.projectKeys = projectKeys;
@@ -71,6 +74,7 @@ public final class EdgeServices {
         this.sessionRecheck = sessionRecheck;
         this.keyRecheck = keyRecheck;
         this.limits = limits;
+        this.dashboard = DashboardFiles.load(dashboardCookie);
         for (LoopFanout fanout : fanouts) {
             fanoutByLoop.put(fanout.loop(), fanout);
         }

@@ -44,7 +44,8 @@ final class Responses {
         finish(channel, head.end(), keepAlive);
     }
 
-    private static void finish(Channel channel, ByteBuf out, boolean keepAlive) {
+    /** Writes a complete answer; closes the connection after it unless {@code keepAlive}. */
+    static void finish(Channel channel, ByteBuf out, boolean keepAlive) {
         if (keepAlive) {
             channel.writeAndFlush(out, channel.voidPromise());
         } else {

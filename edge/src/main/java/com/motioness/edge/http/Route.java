@@ -5,6 +5,8 @@ package com.motioness.edge.http;
  * {@link com.motioness.protocol.AssetEvent#isValidId}, so nothing else reaches the log.
  */
 final class Route {
+    static final String DASHBOARD_PREFIX = "/dashboard/";
+
     enum Kind {
         /** {@code GET /v1/{projectKey}/events/{assetId}}: one asset, opened by a project key. */
         PUBLIC_ASSET,
@@ -13,13 +15,17 @@ final class Route {
         /** {@code GET /api/projects/{id}/activity}: every asset of a project, by session cookie. */
         PROJECT_ACTIVITY,
         /** {@code POST /internal/events}: producers append events. */
-        INGEST
+        INGEST,
+        /** {@code GET /dashboard/{file}}: the dashboard page's static files; {@code id} is the file name. */
+        DASHBOARD,
+        /** {@code GET /dashboard}: redirected to {@code /dashboard/}, the base its relative URLs need. */
+        DASHBOARD_BASE
     }
 
     final Kind kind;
     /** The project key of {@link Kind#PUBLIC_ASSET}, else null. */
     final String projectKey;
-    /** The asset or project id of the path, else null. */
+    /** The asset or project id of the path, the file name of {@link Kind#DASHBOARD}, else null. */
     final String id;
 
     private Route(Kind kind, String projectKey, String id) {
@@ -45,6 +51,13 @@ final class Route {
         }
         if (path.equals("/internal/events")) {
             return new Route(Kind.INGEST, null, null);
+        }
+        if (path.startsWith(DASHBOARD_PREFIX)) {
+            // The rest is looked up as is in a fixed list of names: "../x" or "a/b" simply match nothing.
+            return new Route(Kind.DASHBOARD, null, path.substring(DASHBOARD_PREFIX.length()));
+        }
+        if (path.equals("/dashboard")) {
+            return new Route(Kind.DASHBOARD_BASE, null, null);
         }
         return null;
     }
