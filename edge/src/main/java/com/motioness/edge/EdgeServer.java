@@ -94,7 +94,11 @@ public final class EdgeServer implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-        ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        // One loop per core by default, not Netty's two: a loop never blocks, and fewer loops batch
+        // more writes per wake-up (perf/scenarios/idle-hold.sh: 15,700 new streams/s with 2 loops on
+        // 2 cores, 11,700 with 4, the load generator on the same cores).
+        int loops = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+        ioGroup = new MultiThreadIoEventLoopGroup(loops, io);
         // Pooled, explicitly: a retained duplicate of a pooled buffer is a recycled object, which
         // is what keeps a delivery free of allocation.
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;

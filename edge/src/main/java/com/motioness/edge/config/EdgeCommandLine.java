@@ -121,7 +121,7 @@ public final class EdgeCommandLine {
     @Option(names = "--ring-size", paramLabel = "N", description = "Slots of the event ring, a power of two (default: ${DEFAULT-VALUE}).")
     int ringSize = 65_536;
 
-    @Option(names = "--io-threads", paramLabel = "N", description = "Event loops serving connections; 0 = 2 x cores (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--io-threads", paramLabel = "N", description = "Event loops serving connections; 0 = one per core (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
     @Option(names = "--reuse-port", description = "Bind with SO_REUSEPORT so several edge processes share one port"

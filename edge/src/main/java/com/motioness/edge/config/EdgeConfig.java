@@ -233,7 +233,7 @@ public final class EdgeConfig {
         return ringSize;
     }
 
-    /** {@code --io-threads}; 0 means Netty's default (2 × cores). */
+    /** {@code --io-threads}; 0 means one per core. */
     public int ioThreads() {
         return ioThreads;
     }
