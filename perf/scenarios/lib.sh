@@ -14,6 +14,7 @@ EDGE_JVM=${EDGE_JVM:--Xms512m -Xmx2g -XX:+UseG1GC}
 PERF_JVM=${PERF_JVM:--Xms512m -Xmx3g -XX:+UseG1GC}
 REDIS=${REDIS:-redis://127.0.0.1:6379}
 STARTED=()
+EDGES=0
 
 mkdir -p "$RESULTS"
 [[ -f $EDGE_JAR && -f $PERF_JAR ]] || { echo "build first: ./mvnw -q -B -DskipTests package" >&2; exit 2; }
@@ -27,6 +28,7 @@ stop_started() {
     while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   done
   STARTED=()
+EDGES=0
 }
 trap stop_started EXIT
 
@@ -44,14 +46,24 @@ wait_port() { # PORT
 # handful of loopback addresses); sets EDGE_PID.
 start_edge() {
   local port=$1; shift
+  local log="$RESULTS/edge-$port-$$-$((EDGES += 1)).log"
+  # The admin port is any free one: several edges share a machine in some scenarios.
   # shellcheck disable=SC2086
-  java $EDGE_JVM -jar "$EDGE_JAR" --port "$port" --bind 127.0.0.1 \
+  java $EDGE_JVM -jar "$EDGE_JAR" --port "$port" --bind 127.0.0.1 --admin-port 0 --access-log off \
     --project-key "$KEY=perf" --ingest-token "$TOKEN" --dev-session "$SESSION=perf-user:perf" \
     --max-streams-per-key 0 --max-streams-per-user 0 --max-streams-per-address 0 --new-streams-per-address 0 \
-    "$@" > "$RESULTS/edge-$port-$$.log" 2>&1 &
+    "$@" > "$log" 2>&1 &
   EDGE_PID=$!
   STARTED+=("$EDGE_PID")
-  wait_port "$port"
+  # Another edge may already listen on a shared port (--reuse-port): wait for this one's own line.
+  local i
+  for i in $(seq 1 300); do
+    grep -q "edge listening" "$log" && return 0
+    kill -0 "$EDGE_PID" 2>/dev/null || { echo "edge did not start:" >&2; cat "$log" >&2; return 1; }
+    sleep 0.05
+  done
+  echo "edge did not start in 15 s: $log" >&2
+  return 1
 }
 
 # start_nchan PORT [SUB_TIMEOUT_SECONDS]: Nginx + Nchan on 127.0.0.1:PORT (perf/nchan); sets

@@ -26,6 +26,7 @@ import com.motioness.edge.fanout.StreamSettings;
 import com.motioness.edge.http.EdgeChannelInitializer;
 import com.motioness.edge.http.EdgeServices;
 import com.motioness.edge.limits.StreamLimits;
+import com.motioness.edge.log.CoalescingReads;
 import com.motioness.edge.log.EventLog;
 import com.motioness.edge.log.embedded.EmbeddedEventLog;
 import com.motioness.edge.log.redis.RedisEventLog;
@@ -82,6 +83,7 @@ public final class EdgeServer implements AutoCloseable {
     private final FanoutDispatcher dispatcher;
     private final EventRing ring;
     private final EventLog log;
+    private final RedisEventLog redisLog;
     private final Channel serverChannel;
     private final EdgeMetrics metrics;
     private final AdminServer admin;
@@ -110,13 +112,18 @@ public final class EdgeServer implements AutoCloseable {
         }
         dispatcher = new FanoutDispatcher(alloc, fanouts);
         ring = new EventRing(config.ringSize(), dispatcher);
-        log = config.redis() == null
-                ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), Clock.systemUTC())
+        redisLog = config.redis() == null ? null
                 : new RedisEventLog(config.redis(), new RedisKeys(config.redisPrefix(), config.redisShards()), ring,
                         new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
                                 config.redisRunningTtl(), config.retentionAge()));
+        // Reads from Redis cost round trips: at most 16 on their way, and the same read asked for by
+        // many new streams while they wait (a node starting, a reconnect storm) goes once. Memory
+        // reads cost nothing to repeat.
+        log = redisLog == null
+                ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), Clock.systemUTC())
+                : new CoalescingReads(redisLog, 16);
         metrics = new EdgeMetrics(fanouts, dispatcher, ring::occupancy, ring.capacity(),
-                log instanceof RedisEventLog redisLog ? redisLog::readerLagMillis : null, this::isDraining);
+                redisLog != null ? redisLog::readerLagMillis : null, this::isDraining);
 
         ProjectKeys keys = config.redis() != null
                 ? new RedisProjectKeys(config.redis(), config.redisPrefix(), config.projectKeys())
@@ -174,7 +181,7 @@ public final class EdgeServer implements AutoCloseable {
      */
     private java.util.function.Supplier<Readiness> readiness() {
         java.util.function.Supplier<Readiness> ofLog = () -> Readiness.READY;
-        if (log instanceof RedisEventLog redisLog) {
+        if (redisLog != null) {
             ofLog = new CachedCheck(() -> {
                 String problem = redisLog.unavailability();
                 return problem == null ? Readiness.READY : Readiness.notReady(problem);
@@ -248,6 +255,11 @@ public final class EdgeServer implements AutoCloseable {
     /** The event log, for the demo producer and tests. */
     public EventLog log() {
         return log;
+    }
+
+    /** The Redis event log behind {@link #log()} in Redis mode (its reader lag, its health), else null. */
+    public RedisEventLog redisLog() {
+        return redisLog;
     }
 
     /** The configuration the server runs with. */

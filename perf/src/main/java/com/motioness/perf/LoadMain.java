@@ -416,6 +416,13 @@ public final class LoadMain implements Callable<Integer> {
                     json.writeStringField("first_connect_error", firstConnectError);
                 }
                 json.writeNumberField("http_errors", totals.httpErrors);
+                if (!totals.errorStatuses.isEmpty()) {
+                    json.writeObjectFieldStart("http_error_statuses");
+                    for (var status : totals.errorStatuses.entrySet()) {
+                        json.writeNumberField(Integer.toString(status.getKey()), status.getValue());
+                    }
+                    json.writeEndObject();
+                }
                 json.writeNumberField("connect_seconds", round(connectSeconds));
                 json.writeNumberField("accepted_per_s", connectSeconds > 0 ? Math.round(opened / connectSeconds) : 0);
                 // CPU spent opening the streams, per stream: what bounds the accept rate on a shared box.

@@ -190,6 +190,9 @@ final class SseStream {
         totals.connects += connects;
         totals.reconnects += reconnects;
         totals.httpErrors += httpErrors;
+        if (httpErrors > 0) {
+            totals.errorStatuses.merge(lastErrorStatus, 1L, Long::sum);
+        }
         totals.terminal += terminal;
         totals.foreign += foreign;
         if (resumeNanos >= 0) {

@@ -26,6 +26,8 @@ public final class StreamTotals {
     public long resumed;
     /** The slowest come-back after a drop, in nanoseconds. */
     public long maxResumeNanos;
+    /** Streams by the last error status they were answered with (429, 503…). */
+    public final java.util.TreeMap<Integer, Long> errorStatuses = new java.util.TreeMap<>();
 
     void add(StreamTotals other) {
         streams += other.streams;
@@ -40,5 +42,6 @@ public final class StreamTotals {
         lost += other.lost;
         resumed += other.resumed;
         maxResumeNanos = Math.max(maxResumeNanos, other.maxResumeNanos);
+        other.errorStatuses.forEach((status, count) -> errorStatuses.merge(status, count, Long::sum));
     }
 }

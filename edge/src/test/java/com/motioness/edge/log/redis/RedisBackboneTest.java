@@ -73,7 +73,7 @@ class RedisBackboneTest {
             String second = ingest(nodeB, EventType.VISION_STARTED, "a1");
             assertEquals(second, onA.nextEvent(WAIT).id(), "live through node A's firehose reader");
             assertEquals(second, onB.nextEvent(WAIT).id());
-            assertEquals(0L, ((RedisEventLog) nodeA.server().log()).readerLagMillis()[0], "caught up");
+            assertEquals(0L, nodeA.server().redisLog().readerLagMillis()[0], "caught up");
             assertEquals(0L, nodeA.server().ringBacklog());
         }
     }

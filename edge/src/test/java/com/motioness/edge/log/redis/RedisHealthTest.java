@@ -71,7 +71,7 @@ class RedisHealthTest {
         try (OwnRedis redis = OwnRedis.start(dir);
                 TestEdge edge = TestEdge.start(config -> config.redis(redis.url()).redisShards(3))) {
             Map<String, Double> samples = Scrape.all(edge.adminPort());
-            long[] lag = ((RedisEventLog) edge.server().log()).readerLagMillis();
+            long[] lag = edge.server().redisLog().readerLagMillis();
             assertEquals(3, lag.length);
             for (int shard = 0; shard < 3; shard++) {
                 Double value = samples.get("motioness_redis_reader_lag_milliseconds{shard=\"" + shard + "\"}");
