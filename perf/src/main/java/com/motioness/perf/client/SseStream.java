@@ -62,7 +62,8 @@ final class SseStream {
         opened = true;
         if (!everOpened) {
             everOpened = true;
-            stats.openLatency.recordValue(Math.max(1, (System.nanoTime() - connectStartNanos) / 1000));
+            long micros = (System.nanoTime() - connectStartNanos) / 1000;
+            stats.openLatency.recordValue(Math.max(1, Math.min(micros, 3_600_000_000L)));
             client.streamOpened(this);
         } else if (droppedAtNanos != 0) {
             resumeNanos = System.nanoTime() - droppedAtNanos;

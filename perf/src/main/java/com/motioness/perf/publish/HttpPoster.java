@@ -86,6 +86,14 @@ final class HttpPoster implements AutoCloseable {
             request.headers().set(HttpHeaderNames.AUTHORIZATION, authorization);
         }
         channel.eventLoop().execute(() -> {
+            if (!channel.isActive()) {
+                // Closed by the server: nothing will answer this one, so count it now.
+                request.release();
+                failed.addAndGet(events);
+                firstFailure.compareAndSet(null, "connection closed by the server");
+                unanswered.release();
+                return;
+            }
             channel.attr(AnswerHandler.PENDING).get().add(events);
             channel.writeAndFlush(request);
         });

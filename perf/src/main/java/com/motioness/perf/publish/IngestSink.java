@@ -12,7 +12,8 @@ public final class IngestSink implements EventSink {
     public IngestSink(String host, int port, String path, String token) throws InterruptedException {
         // One connection: a batch holds events of many assets, and each asset's events must reach the
         // log in order, so batches must not overtake each other.
-        this.poster = new HttpPoster(host, port, 1, 256, "Bearer " + token);
+        // At most 64 unanswered: the edge cuts a connection that pipelines more than 128 requests.
+        this.poster = new HttpPoster(host, port, 1, 64, "Bearer " + token);
         this.path = path;
     }
 

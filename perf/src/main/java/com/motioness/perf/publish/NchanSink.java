@@ -12,7 +12,7 @@ public final class NchanSink implements EventSink {
 
     /** @param pathPrefix the publisher location, e.g. {@code /pub} */
     public NchanSink(String host, int port, String pathPrefix) throws InterruptedException {
-        this.poster = new HttpPoster(host, port, 4, 1024, null);
+        this.poster = new HttpPoster(host, port, 4, 256, null);
         this.pathPrefix = pathPrefix;
     }
 
