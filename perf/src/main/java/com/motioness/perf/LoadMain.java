@@ -183,6 +183,8 @@ public final class LoadMain implements Callable<Integer> {
                 OpenLoopPublisher.createAssets(sink, assetIds, project, 30_000);
                 report.acknowledgedBefore = sink.acknowledged();
             }
+            // Before any stream, warm-up included: what a stream costs is what the process grew by.
+            report.before = ProcSample.of(serverPids);
             if (warmupStreams > 0) {
                 try (StreamClient warm = new StreamClient(settings)) {
                     warm.open(warmupStreams, i -> pathTemplate.replace("{asset}", assetIds.get(i % assets)),
@@ -193,8 +195,6 @@ public final class LoadMain implements Callable<Integer> {
                 // Let the server see the resets and release those streams before the baseline.
                 Thread.sleep(2000);
             }
-            report.before = ProcSample.of(serverPids);
-
             ProcSample serverBeforeOpen = ProcSample.of(serverPids);
             ProcSample clientBeforeOpen = ProcSample.of(SELF);
             long connectStart = System.nanoTime();

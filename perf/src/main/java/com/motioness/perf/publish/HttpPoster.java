@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class HttpPoster implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final List<Channel> channels = new ArrayList<>();
+    private final Bootstrap bootstrap;
     private final String host;
     private final String authorization;
     private final Semaphore unanswered;
@@ -51,20 +52,25 @@ final class HttpPoster implements AutoCloseable {
         this.authorization = authorization;
         this.maxUnanswered = maxUnanswered;
         this.unanswered = new Semaphore(maxUnanswered);
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true);
+        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .remoteAddress(host, port);
         for (int i = 0; i < connections; i++) {
-            ArrayDeque<Integer> pending = new ArrayDeque<>();
-            Channel channel = bootstrap.handler(new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
-                            new AnswerHandler(pending));
-                }
-            }).connect(host, port).sync().channel();
-            channel.attr(AnswerHandler.PENDING).set(pending);
-            channels.add(channel);
+            channels.add(connect());
         }
+    }
+
+    private Channel connect() throws InterruptedException {
+        ArrayDeque<Integer> pending = new ArrayDeque<>();
+        Channel channel = bootstrap.clone().handler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
+                        new AnswerHandler(pending));
+            }
+        }).connect().sync().channel();
+        channel.attr(AnswerHandler.PENDING).set(pending);
+        return channel;
     }
 
     /**
@@ -74,7 +80,12 @@ final class HttpPoster implements AutoCloseable {
      */
     void post(int lane, String path, String contentType, byte[] body, int events) throws InterruptedException {
         unanswered.acquire();
-        Channel channel = channels.get(Math.floorMod(lane, channels.size()));
+        int index = Math.floorMod(lane, channels.size());
+        if (!channels.get(index).isActive()) {
+            // Servers close keep-alive connections after so many requests (nginx: 1,000).
+            channels.set(index, connect());
+        }
+        Channel channel = channels.get(index);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
                 Unpooled.wrappedBuffer(body));
         request.headers()
