@@ -1,6 +1,8 @@
 package com.motioness.edge.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.motioness.edge.auth.DevSessionAuthenticator;
@@ -89,6 +91,17 @@ class PipelineGoldenTest {
     private static String frame(AssetEvent event, String id) {
         return "event: " + event.type().wireName() + "\nid: " + id + "\ndata: "
                 + new String(EventJson.encode(event), StandardCharsets.UTF_8) + "\n\n";
+    }
+
+    @Test
+    void aStreamDropsItsRequestDecoderAndIgnoresWhatTheClientSendsAfter() throws Exception {
+        log.append(List.of(Events.of(EventType.QUEUED, "p1", "a1"))).get();
+        String response = exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(response.startsWith(HEAD), response);
+        assertNull(channel.pipeline().get(HttpRequestDecoder.class), "a stream reads no more requests");
+        assertEquals("", exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\n\r\n"),
+                "bytes after the stream's request are dropped, not parsed");
+        assertTrue(channel.isActive());
     }
 
     @Test
