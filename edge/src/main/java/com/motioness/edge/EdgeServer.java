@@ -25,6 +25,7 @@ import com.motioness.edge.fanout.LoopFanout;
 import com.motioness.edge.fanout.StreamSettings;
 import com.motioness.edge.http.EdgeChannelInitializer;
 import com.motioness.edge.http.EdgeServices;
+import com.motioness.edge.limits.ConnectionLimit;
 import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.log.CoalescingReads;
 import com.motioness.edge.log.EventLog;
@@ -124,6 +125,8 @@ public final class EdgeServer implements AutoCloseable {
                 : new CoalescingReads(redisLog, 16);
         metrics = new EdgeMetrics(fanouts, dispatcher, ring::occupancy, ring.capacity(),
                 redisLog != null ? redisLog::readerLagMillis : null, this::isDraining);
+        ConnectionLimit connections = ConnectionLimit.of(config.maxConnections());
+        metrics.connections(connections);
 
         ProjectKeys keys = config.redis() != null
                 ? new RedisProjectKeys(config.redis(), config.redisPrefix(), config.projectKeys())
@@ -155,7 +158,8 @@ public final class EdgeServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
-                .childHandler(new EdgeChannelInitializer(services, config.maxRequestLine(), config.maxHeaderSize()))
+                .childHandler(new EdgeChannelInitializer(services, config.maxRequestLine(), config.maxHeaderSize(),
+                        connections))
                 .bind(new InetSocketAddress(config.bind(), config.port()))
                 .sync()
                 .channel();

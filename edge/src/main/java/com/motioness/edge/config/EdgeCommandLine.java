@@ -215,6 +215,11 @@ public final class EdgeCommandLine {
             description = "On SIGTERM, open streams are closed spread over this long, then the process exits; 0s: all at once (default: 20s).")
     Duration drainWindow = Duration.ofSeconds(20);
 
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Client connections open at once; one past it is reset (EventSource retries). 0: the open-file"
+                    + " limit less 500 (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
     @Option(names = "--access-log", paramLabel = "off|on|FRACTION", converter = SampleConverter.class,
             description = "One line per closed stream on logger motioness.access: off, on, or the fraction of streams logged (default: on).")
     double accessLogSample = 1.0;
@@ -411,6 +416,7 @@ public final class EdgeCommandLine {
                 .adminBind(adminBind)
                 .drainWindow(drainWindow)
                 .accessLogSample(accessLogSample)
+                .maxConnections(maxConnections)
                 .build();
     }
 

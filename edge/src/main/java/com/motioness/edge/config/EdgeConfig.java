@@ -78,6 +78,7 @@ public final class EdgeConfig {
     private final String adminBind;
     private final Duration drainWindow;
     private final double accessLogSample;
+    private final int maxConnections;
 
     private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions) {
         port = b.port;
@@ -126,6 +127,7 @@ public final class EdgeConfig {
         adminBind = b.adminBind;
         drainWindow = b.drainWindow;
         accessLogSample = b.accessLogSample;
+        maxConnections = b.maxConnections;
     }
 
     /** A builder with every default. */
@@ -363,6 +365,11 @@ public final class EdgeConfig {
         return accessLogSample;
     }
 
+    /** {@code --max-connections}; 0 means the open-file limit less 500. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
     /** Collects settings; {@link #build()} validates them. */
     public static final class Builder {
         private int port = 8080;
@@ -410,6 +417,7 @@ public final class EdgeConfig {
         private String adminBind = "127.0.0.1";
         private Duration drainWindow = Duration.ofSeconds(20);
         private double accessLogSample = 1.0;
+        private int maxConnections;
 
         private Builder() {
         }
@@ -678,6 +686,12 @@ public final class EdgeConfig {
             return this;
         }
 
+        /** @see EdgeConfig#maxConnections() */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
         /** @see EdgeConfig#accessLogSample() */
         public Builder accessLogSample(double accessLogSample) {
             this.accessLogSample = accessLogSample;
@@ -739,6 +753,7 @@ public final class EdgeConfig {
             range("--ring-size", ringSize, 1024, 16 * 1024 * 1024);
             check(Integer.bitCount(ringSize) == 1, "--ring-size must be a power of two, got " + ringSize);
             range("--io-threads", ioThreads, 0, 1024);
+            range("--max-connections", maxConnections, 0, 100_000_000);
             check(redis == null || redis.startsWith("redis://") || redis.startsWith("rediss://"),
                     "--redis must be a redis:// or rediss:// URI, got \"" + redis + "\"");
             check(redisPrefix != null && redisPrefix.matches("[A-Za-z0-9_.-]{1,32}"),

@@ -1,5 +1,8 @@
 package com.motioness.edge.http;
 
+import com.motioness.edge.limits.ConnectionLimit;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -13,13 +16,19 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 public final class EdgeChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final EdgeServices services;
     private final HttpDecoderConfig decoderConfig;
+    private final ConnectionLimit connections;
+    private final ChannelFutureListener release;
 
     /**
      * @param maxRequestLine longest request line accepted; longer ones get 431
      * @param maxHeaderSize largest header block accepted; larger ones get 431
+     * @param connections how many connections may be open; one past it is reset
      */
-    public EdgeChannelInitializer(EdgeServices services, int maxRequestLine, int maxHeaderSize) {
+    public EdgeChannelInitializer(EdgeServices services, int maxRequestLine, int maxHeaderSize,
+            ConnectionLimit connections) {
         this.services = services;
+        this.connections = connections;
+        this.release = closed -> connections.closed();
         this.decoderConfig = new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxRequestLine)
                 .setMaxHeaderSize(maxHeaderSize)
@@ -28,6 +37,14 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
 
     @Override
     protected void initChannel(SocketChannel channel) {
+        if (!connections.tryOpen()) {
+            // A reset, not an HTTP error: EventSource retries after a network error, but gives up
+            // for good on any status but 200 (and a 503 would cost more than the reset).
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+            return;
+        }
+        channel.closeFuture().addListener(release);
         channel.pipeline()
                 .addLast("http-decoder", new HttpRequestDecoder(decoderConfig))
                 .addLast("edge", new EdgeRequestHandler(services));

@@ -5,6 +5,7 @@ import com.motioness.edge.fanout.FanoutDispatcher;
 import com.motioness.edge.fanout.LoopCounters;
 import com.motioness.edge.fanout.LoopFanout;
 import com.motioness.edge.fanout.StreamRoute;
+import com.motioness.edge.limits.ConnectionLimit;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -118,6 +119,19 @@ public final class EdgeMetrics {
             total += field.applyAsLong(loop.counters());
         }
         return total;
+    }
+
+    /** Open and refused client connections against {@code limit}. */
+    public void connections(ConnectionLimit limit) {
+        GaugeWithCallback.builder().name("motioness_connections_open")
+                .help("Client connections open, streams and other requests")
+                .callback(callback -> callback.call(limit.open())).register(registry);
+        GaugeWithCallback.builder().name("motioness_connections_max")
+                .help("The most client connections this process keeps open (--max-connections)")
+                .callback(callback -> callback.call(limit.max())).register(registry);
+        CounterWithCallback.builder().name("motioness_connections_refused")
+                .help("Client connections reset at once because --max-connections were open")
+                .callback(callback -> callback.call(limit.refused())).register(registry);
     }
 
     /** The counters of the request handler. */
