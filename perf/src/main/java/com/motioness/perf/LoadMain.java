@@ -264,7 +264,6 @@ public final class LoadMain implements Callable<Integer> {
         long stormAt = stormAfter == null ? Long.MAX_VALUE : start + stormAfter.toNanos();
         boolean warm = warmup.isZero();
         long measuredStart = start;
-        long lastDelivered = 0;
         while (publishing.isAlive()) {
             long nextBoundary = Math.min(warm ? Long.MAX_VALUE : warmupEnd, stormAt);
             publishing.join(Math.max(1, Math.min(1000, (nextBoundary - System.nanoTime()) / 1_000_000)));
@@ -288,7 +287,7 @@ public final class LoadMain implements Callable<Integer> {
             if (warm) {
                 report.measured.add(client.takeInterval(interval));
             }
-            lastDelivered = progressLine(client, publisher, interval, lastDelivered);
+            progressLine(publisher, interval);
         }
         long publishEnd = System.nanoTime();
         if (warm) {
@@ -296,7 +295,6 @@ public final class LoadMain implements Callable<Integer> {
         }
         report.measuredSeconds = (publishEnd - measuredStart) / 1e9;
         report.measuredDeliveries = report.measured.getTotalCount();
-        report.publishSeconds = (publishEnd - start) / 1e9;
         // The tail: events published in the last moments still on their way.
         sink.awaitAnswered(drainTimeout.toMillis());
         long expected = expectedDeliveries(publisher);
@@ -324,13 +322,12 @@ public final class LoadMain implements Callable<Integer> {
         return sum;
     }
 
-    private long progressLine(StreamClient client, OpenLoopPublisher publisher, Histogram interval, long lastDelivered) {
+    private void progressLine(OpenLoopPublisher publisher, Histogram interval) {
         if (!quiet) {
             err.printf("[perf] sent %d events, interval: %d deliveries, latency p50 %d µs p99 %d µs max %d µs%n",
                     publisher.sent(), interval.getTotalCount(), interval.getValueAtPercentile(50),
                     interval.getValueAtPercentile(99), interval.getMaxValue());
         }
-        return lastDelivered + interval.getTotalCount();
     }
 
     private void progress(String format, Object... args) {
@@ -392,7 +389,6 @@ public final class LoadMain implements Callable<Integer> {
         final Histogram measured = new Histogram(3_600_000_000L, 3);
         double measuredSeconds;
         long measuredDeliveries;
-        double publishSeconds;
         long stormStartNanos;
         long acknowledgedBefore;
         double cpuSeconds;

@@ -126,23 +126,4 @@ public class FanoutBenchmark {
             ReferenceCountUtil.release(msg);
         }
     }
-
-    /** Streams here are opened with a head nobody reads. */
-    private static final class NoopResponder implements StreamResponder {
-        @Override
-        public void writeStreamHead(io.netty.channel.Channel channel, boolean chunked, String truncationNotice) {
-        }
-
-        @Override
-        public void writeNoContent(io.netty.channel.Channel channel) {
-        }
-
-        @Override
-        public void writeNotFound(io.netty.channel.Channel channel) {
-        }
-
-        @Override
-        public void writeUnavailable(io.netty.channel.Channel channel, String message) {
-        }
-    }
 }

@@ -86,6 +86,17 @@ public final class TestEdge implements AutoCloseable {
         return server.log().append(Arrays.asList(events)).get(5, TimeUnit.SECONDS);
     }
 
+    /**
+     * Appends one event over HTTP, as a producer does ({@code POST /internal/events}); fails the
+     * test unless it is answered 200. Returns the event's id.
+     */
+    public String ingest(com.motioness.protocol.EventType type, String asset) throws Exception {
+        RawResponse response = HttpWire.exchange(port(), HttpWire.request("POST", "/internal/events",
+                Events.json(type, PROJECT, asset), "Authorization: Bearer " + INGEST_TOKEN));
+        org.junit.jupiter.api.Assertions.assertEquals(200, response.status(), response.bodyText());
+        return response.bodyText().replaceAll("(?s).*\\[\"([0-9-]+)\"].*", "$1");
+    }
+
     /** The public stream path of an asset with the test key. */
     public static String assetPath(String assetId) {
         return "/v1/" + KEY + "/events/" + assetId;

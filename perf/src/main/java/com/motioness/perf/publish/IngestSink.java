@@ -4,16 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 
 /** The edge's own {@code POST /internal/events}: one JSON array per batch, all or nothing. */
-public final class IngestSink implements EventSink {
-    private final HttpPoster poster;
+public final class IngestSink extends PostingSink {
     private final String path;
 
     /** @param path the ingest path, e.g. {@code /internal/events} */
     public IngestSink(String host, int port, String path, String token) throws InterruptedException {
         // One connection: a batch holds events of many assets, and each asset's events must reach the
-        // log in order, so batches must not overtake each other.
-        // At most 64 unanswered: the edge cuts a connection that pipelines more than 128 requests.
-        this.poster = new HttpPoster(host, port, 1, 64, "Bearer " + token);
+        // log in order, so batches must not overtake each other. At most 64 unanswered: the edge
+        // cuts a connection that pipelines more than 128 requests.
+        super(new HttpPoster(host, port, 1, 64, "Bearer " + token));
         this.path = path;
     }
 
@@ -34,30 +33,5 @@ public final class IngestSink implements EventSink {
         }
         body.write(']');
         poster.post(0, path, "application/json", body.toByteArray(), events.size());
-    }
-
-    @Override
-    public long acknowledged() {
-        return poster.acknowledged();
-    }
-
-    @Override
-    public long failed() {
-        return poster.failed();
-    }
-
-    @Override
-    public String firstFailure() {
-        return poster.firstFailure();
-    }
-
-    @Override
-    public boolean awaitAnswered(long timeoutMillis) throws InterruptedException {
-        return poster.awaitAnswered(timeoutMillis);
-    }
-
-    @Override
-    public void close() {
-        poster.close();
     }
 }

@@ -6,13 +6,12 @@ import java.util.List;
  * Nchan's publisher location: one POST per message to {@code <path>/<asset id>}; the body is the
  * event's JSON, which Nchan sends to subscribers as the {@code data:} line unchanged.
  */
-public final class NchanSink implements EventSink {
-    private final HttpPoster poster;
+public final class NchanSink extends PostingSink {
     private final String pathPrefix;
 
     /** @param pathPrefix the publisher location, e.g. {@code /pub} */
     public NchanSink(String host, int port, String pathPrefix) throws InterruptedException {
-        this.poster = new HttpPoster(host, port, 4, 256, null);
+        super(new HttpPoster(host, port, 4, 256, null));
         this.pathPrefix = pathPrefix;
     }
 
@@ -27,30 +26,5 @@ public final class NchanSink implements EventSink {
             // One asset, one connection: its messages stay in order.
             poster.post(event.asset(), pathPrefix + "/" + event.assetId(), "application/json", event.json(), 1);
         }
-    }
-
-    @Override
-    public long acknowledged() {
-        return poster.acknowledged();
-    }
-
-    @Override
-    public long failed() {
-        return poster.failed();
-    }
-
-    @Override
-    public String firstFailure() {
-        return poster.firstFailure();
-    }
-
-    @Override
-    public boolean awaitAnswered(long timeoutMillis) throws InterruptedException {
-        return poster.awaitAnswered(timeoutMillis);
-    }
-
-    @Override
-    public void close() {
-        poster.close();
     }
 }

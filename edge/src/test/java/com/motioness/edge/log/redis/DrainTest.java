@@ -3,7 +3,6 @@ package com.motioness.edge.log.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.Poll;
 import com.motioness.edge.support.RawResponse;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
 class DrainTest {
     private static final String REDIS_URL = RedisBackboneTest.REDIS_URL;
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final String AUTH = "Authorization: Bearer " + TestEdge.INGEST_TOKEN;
     private static final int STREAMS = 8;
     private static final Duration WINDOW = Duration.ofMillis(2000);
 
@@ -50,13 +48,6 @@ class DrainTest {
         draining.close();
         other.close();
         RedisKeysUnder.delete(REDIS_URL, prefix + ":");
-    }
-
-    private String ingest(TestEdge node, EventType type, String asset) throws Exception {
-        RawResponse response = HttpWire.exchange(node.port(), HttpWire.request("POST", "/internal/events",
-                Events.json(type, TestEdge.PROJECT, asset), AUTH));
-        assertEquals(200, response.status(), response.bodyText());
-        return response.bodyText().replaceAll("(?s).*\\[\"([0-9-]+)\"].*", "$1");
     }
 
     private static List<String> eventIds(List<SseBlock> blocks) {
@@ -83,7 +74,7 @@ class DrainTest {
         List<List<String>> received = new ArrayList<>();
         List<SseClient> clients = new ArrayList<>();
         for (int i = 0; i < STREAMS; i++) {
-            sent.add(new ArrayList<>(List.of(ingest(other, EventType.QUEUED, "a" + i))));
+            sent.add(new ArrayList<>(List.of(other.ingest(EventType.QUEUED, "a" + i))));
             SseClient client = SseClient.open(draining.port(), TestEdge.assetPath("a" + i));
             clients.add(client);
             received.add(new ArrayList<>(List.of(client.nextEvent(WAIT).id())));
@@ -102,7 +93,7 @@ class DrainTest {
 
         // Events keep coming while the node drains: some reach their stream before it ends.
         for (int i = 0; i < STREAMS; i++) {
-            sent.get(i).add(ingest(other, EventType.STAGE_STARTED, "a" + i));
+            sent.get(i).add(other.ingest(EventType.STAGE_STARTED, "a" + i));
         }
         long[] endedAt = new long[STREAMS];
         Poll.until(() -> {
@@ -145,7 +136,7 @@ class DrainTest {
                 resumed.add(client);
             }
             for (int i = 0; i < STREAMS; i++) {
-                sent.get(i).add(ingest(other, EventType.READY, "a" + i));
+                sent.get(i).add(other.ingest(EventType.READY, "a" + i));
             }
             for (int i = 0; i < STREAMS; i++) {
                 SseClient client = resumed.get(i);
@@ -165,7 +156,7 @@ class DrainTest {
 
     @Test
     void aZeroWindowEndsEveryStreamAtOnce() throws Exception {
-        ingest(other, EventType.QUEUED, "a0");
+        other.ingest(EventType.QUEUED, "a0");
         try (SseClient one = SseClient.open(draining.port(), TestEdge.assetPath("a0"));
                 SseClient two = SseClient.open(draining.port(), TestEdge.assetPath("a0"))) {
             draining.awaitOpenStreams(2);

@@ -54,23 +54,16 @@ class RedisBackboneTest {
         RedisKeysUnder.delete(REDIS_URL, prefix + ":");
     }
 
-    private String ingest(TestEdge node, EventType type, String asset) throws Exception {
-        RawResponse response = HttpWire.exchange(node.port(), HttpWire.request("POST", "/internal/events",
-                Events.json(type, TestEdge.PROJECT, asset), AUTH));
-        assertEquals(200, response.status(), response.bodyText());
-        return response.bodyText().replaceAll(".*\\[\"([0-9-]+)\"].*\\s*", "$1");
-    }
-
     @Test
     void anEventPublishedThroughOneNodeReachesStreamsOnBoth() throws Exception {
-        String first = ingest(nodeA, EventType.QUEUED, "a1");
+        String first = nodeA.ingest(EventType.QUEUED, "a1");
         try (SseClient onA = SseClient.open(nodeA.port(), TestEdge.assetPath("a1"));
                 SseClient onB = SseClient.open(nodeB.port(), TestEdge.assetPath("a1"))) {
             assertEquals(first, onA.nextEvent(WAIT).id(), "replayed from Redis");
             assertEquals(first, onB.nextEvent(WAIT).id());
             nodeA.awaitOpenStreams(1);
             nodeB.awaitOpenStreams(1);
-            String second = ingest(nodeB, EventType.VISION_STARTED, "a1");
+            String second = nodeB.ingest(EventType.VISION_STARTED, "a1");
             assertEquals(second, onA.nextEvent(WAIT).id(), "live through node A's firehose reader");
             assertEquals(second, onB.nextEvent(WAIT).id());
             assertEquals(0L, nodeA.server().redisLog().readerLagMillis()[0], "caught up");
@@ -82,7 +75,7 @@ class RedisBackboneTest {
     void aClientMovesToTheOtherNodeWithItsCursorAndGetsExactlyWhatItMissed() throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add(ingest(nodeA, EventType.STAGE_STARTED, "a1"));
+            ids.add(nodeA.ingest(EventType.STAGE_STARTED, "a1"));
         }
         String cursor;
         try (SseClient onA = SseClient.open(nodeA.port(), TestEdge.assetPath("a1"))) {
@@ -90,14 +83,14 @@ class RedisBackboneTest {
             cursor = seen.get(2).id();
         }
         for (int i = 0; i < 3; i++) {
-            ids.add(ingest(nodeA, EventType.STAGE_STARTED, "a1"));
+            ids.add(nodeA.ingest(EventType.STAGE_STARTED, "a1"));
         }
         String ready;
         try (SseClient onB = SseClient.open(nodeB.port(), TestEdge.assetPath("a1"), "Last-Event-ID: " + cursor)) {
             List<String> resumed = onB.events(5, WAIT).stream().map(SseBlock::id).toList();
             assertEquals(ids.subList(3, 8), resumed);
             nodeB.awaitOpenStreams(1);
-            ready = ingest(nodeA, EventType.READY, "a1");
+            ready = nodeA.ingest(EventType.READY, "a1");
             assertEquals(ready, onB.nextEvent(WAIT).id());
             assertTrue(onB.awaitEnd(WAIT), "the asset ended at ready");
         }
@@ -108,14 +101,14 @@ class RedisBackboneTest {
 
     @Test
     void idsAreRedisStreamIds() throws Exception {
-        String id = ingest(nodeA, EventType.QUEUED, "a1");
+        String id = nodeA.ingest(EventType.QUEUED, "a1");
         EventId parsed = EventId.parse(id);
         assertTrue(parsed.ms() > 1_700_000_000_000L, id);
     }
 
     @Test
     void anAssetOfAnotherProjectIsRefusedAndNotRevealed() throws Exception {
-        ingest(nodeA, EventType.QUEUED, "a1");
+        nodeA.ingest(EventType.QUEUED, "a1");
         RawResponse moved = HttpWire.exchange(nodeA.port(), HttpWire.request("POST", "/internal/events",
                 Events.json(EventType.QUEUED, TestEdge.OTHER_PROJECT, "a1"), AUTH));
         assertEquals(400, moved.status());
@@ -161,7 +154,7 @@ class RedisBackboneTest {
 
     @Test
     void anUndecodableEntryIsSkippedAndCountedWithoutStoppingTheReader() throws Exception {
-        ingest(nodeA, EventType.QUEUED, "a1");
+        nodeA.ingest(EventType.QUEUED, "a1");
         try (SseClient stream = SseClient.open(nodeB.port(), TestEdge.assetPath("a1"))) {
             stream.nextEvent(WAIT);
             nodeB.awaitOpenStreams(1);
@@ -171,7 +164,7 @@ class RedisBackboneTest {
             } finally {
                 client.shutdown();
             }
-            String next = ingest(nodeA, EventType.VISION_STARTED, "a1");
+            String next = nodeA.ingest(EventType.VISION_STARTED, "a1");
             assertEquals(next, stream.nextEvent(WAIT).id(), "the reader went on past the bad entry");
             assertEquals(1, nodeB.server().dispatcher().undecodableCount());
         }
