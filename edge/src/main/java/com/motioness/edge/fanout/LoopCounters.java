@@ -26,6 +26,7 @@ public final class LoopCounters {
     long pings;
     long replays;
     long replayedEvents;
+    long cursorsAhead;
     final long[] opened = new long[ROUTES];
     final long[] closed = new long[ROUTES * REASONS];
     /** Not cumulative: each slot counts the observations of its bucket alone; the last is +Inf. */
@@ -74,6 +75,11 @@ public final class LoopCounters {
     /** Event frames written from the log during replays. */
     public long replayedEvents() {
         return replayedEvents;
+    }
+
+    /** Streams whose client sent a cursor past the stream's end, resumed from the end instead. */
+    public long cursorsAhead() {
+        return cursorsAhead;
     }
 
     /** Streams opened (200 head written) on this route. */

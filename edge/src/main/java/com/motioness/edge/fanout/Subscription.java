@@ -22,9 +22,26 @@ import java.util.function.Supplier;
  * <p>The seam: the subscription joins its {@link LoopFanout} before it reads the log, so any event
  * appended after the read arrives live; live frames that arrive while replaying are held back,
  * and every frame is written only if its id is greater than the last one written.
+ *
+ * <p>An asset the log does not hold yet (a page that subscribes before the asset's first event
+ * reached the log, or after the log lost it) gets a stream all the same: it waits, with pings and
+ * its cap, and the asset's first live event decides, once the caller is allowed to read that
+ * event's project, that the stream follows it. Since the read found nothing, every event of the
+ * asset arrives live. An asset of a project the caller may not read looks exactly the same from
+ * outside: a stream that stays open and never delivers.
  */
 public final class Subscription {
-    private enum State { REPLAYING, LIVE, CLOSED }
+    private enum State {
+        /** Reading the history; live frames are held back. */
+        REPLAYING,
+        /** Head written, asset unknown: its first live frame is held while the caller's access is checked. */
+        AWAITING,
+        /** Following the live frames. */
+        LIVE,
+        /** Head written, asset of a project the caller may not read: pings until the cap, nothing else. */
+        HIDDEN,
+        CLOSED
+    }
 
     private final Channel channel;
     private final LoopFanout fanout;
@@ -40,6 +57,9 @@ public final class Subscription {
     private boolean headWritten;
     private boolean awaitingWritability;
     private boolean authorized;
+    private boolean checkingOwner;
+    /** The feed without a cursor starts live: its one read only finds where the feed ends now. */
+    private final boolean startsLive;
     private Supplier<CompletableFuture<Boolean>> recheck;
     private long recheckIntervalNanos;
     private long nextRecheckNanos;
@@ -69,8 +89,8 @@ public final class Subscription {
     /**
      * @param cursor the client's Last-Event-ID, or null
      * @param mayReadProject whether the caller may see a project's events (asynchronous: it may
-     *     ask a membership store); checked against the
-     *     stream's owner before the first byte is written, so an asset of another project is a 404
+     *     ask a membership store); checked against the stream's owner before any event is
+     *     written, so an asset of another project looks like one the log does not hold
      * @param chunked false for an HTTP/1.0 client: the body is then delimited by closing
      */
     public Subscription(Channel channel, LoopFanout fanout, EventLog log, StreamRef stream, EventId cursor,
@@ -86,6 +106,7 @@ public final class Subscription {
         this.chunked = chunked;
         this.counters = fanout.counters();
         this.route = stream.isAsset() ? StreamRoute.PUBLIC_ASSET : StreamRoute.PROJECT_ACTIVITY;
+        this.startsLive = !stream.isAsset() && cursor == null;
         if (cursor != null) {
             lastMs = cursor.ms();
             lastSeq = cursor.seq();
@@ -125,14 +146,9 @@ public final class Subscription {
         deadlineNanos = settings.deadlineFrom(now);
         nextRecheckNanos = now + recheckIntervalNanos;
         fanout.add(this);
-        if (!stream.isAsset() && cursor == null) {
-            // The activity feed without a cursor starts live: there is nothing to replay.
-            ownerProjectId = stream.id();
-            writeHead(null, now);
-            goLive();
-            return;
-        }
-        readPage(cursor);
+        // The feed without a cursor replays nothing, but reads where it ends now, to hand the
+        // client that cursor at once: a reconnect before its first event then misses nothing.
+        readPage(cursor, startsLive ? 0 : StreamSettings.REPLAY_PAGE_SIZE);
     }
 
     StreamRef stream() {
@@ -153,7 +169,7 @@ public final class Subscription {
         return route;
     }
 
-    /** The HTTP status answered: 200 once the head is written, else 204, 404 or 503; 0 before. */
+    /** The HTTP status answered: 200 once the head is written, else 204 or 503; 0 before. */
     public int status() {
         return status;
     }
@@ -183,8 +199,8 @@ public final class Subscription {
         return (endedNanos != 0 ? endedNanos : System.nanoTime()) - openedNanos;
     }
 
-    private void readPage(EventId after) {
-        log.read(stream, after, StreamSettings.REPLAY_PAGE_SIZE).whenComplete((page, error) ->
+    private void readPage(EventId after, int limit) {
+        log.read(stream, after, limit).whenComplete((page, error) ->
                 // Always a fresh task: the embedded log completes inline, and a long replay must
                 // neither recurse nor hold the loop from its other channels.
                 channel.eventLoop().execute(() -> onPage(page, error)));
@@ -205,26 +221,68 @@ public final class Subscription {
             return;
         }
         if (!headWritten) {
-            if (!page.found()) {
-                reject(404);
-                responder.writeNotFound(channel);
-                return;
-            }
-            if (!authorized) {
-                mayReadProject.apply(page.ownerProjectId()).whenComplete((allowed, denied) ->
-                        channel.eventLoop().execute(() -> onAuthorized(page, allowed, denied)));
-                return;
-            }
-            ownerProjectId = page.ownerProjectId();
-            EventId terminal = page.terminalId();
-            if (cursor != null && terminal != null && cursor.compareTo(terminal) >= 0) {
-                reject(204);
-                responder.writeNoContent(channel);
-                return;
-            }
-            writeHead(page.truncatedFor(cursor) ? truncationNotice(page.trimmedThrough()) : null, now);
+            openWith(page, now);
+            return;
+        }
+        writePage(page, now);
+    }
+
+    /** Decides the answer from the first page: 204, a stream that waits, or the replay. */
+    private void openWith(ReplayPage page, long now) {
+        if (!page.found()) {
+            openEmpty(State.AWAITING, now);
+            return;
+        }
+        if (!authorized) {
+            askMayRead(page.ownerProjectId(), (allowed, error) -> onAuthorized(page, allowed, error));
+            return;
+        }
+        ownerProjectId = page.ownerProjectId();
+        EventId terminal = page.terminalId();
+        if (cursor != null && terminal != null && cursor.compareTo(terminal) >= 0) {
+            reject(204);
+            responder.writeNoContent(channel);
+            return;
+        }
+        EventId end = page.end();
+        EventId ahead = cursor != null && cursor.compareTo(end) > 0 ? cursor : null;
+        EventId startId = null;
+        if (ahead != null || startsLive) {
+            // A cursor past the end would drop every event below it, for good: resume from the end.
+            startId = end;
+            lastMs = end.ms();
+            lastSeq = end.seq();
+        }
+        String truncation = page.truncatedFor(cursor) ? truncationNotice(page.trimmedThrough()) : null;
+        writeHead(new StreamHead(truncation, ahead, startId), now);
+        if (!startsLive) {
             counters.replays++;
         }
+        writePage(page, now);
+    }
+
+    /**
+     * Answers 200 for an asset the log does not hold, or one the caller may not read; the two
+     * must not be told apart, so neither says more than an empty stream would.
+     */
+    private void openEmpty(State next, long now) {
+        EventId ahead = cursor != null && cursor.compareTo(EventId.ZERO) > 0 ? cursor : null;
+        if (ahead != null) {
+            lastMs = 0;
+            lastSeq = 0;
+        }
+        writeHead(ahead == null ? StreamHead.PLAIN : new StreamHead(null, ahead, EventId.ZERO), now);
+        channel.flush();
+        state = next;
+        if (next == State.HIDDEN) {
+            releaseHeldBack();
+        } else if (heldBack != null && !heldBack.isEmpty()) {
+            // The asset's first events came while the log was read: they decide now.
+            checkOwner(heldBack.peek().projectId);
+        }
+    }
+
+    private void writePage(ReplayPage page, long now) {
         for (LoggedEvent event : page.events()) {
             if (!event.isAfter(lastMs, lastSeq)) {
                 continue;
@@ -244,17 +302,17 @@ public final class Subscription {
             }
         }
         channel.flush();
-        if (!page.more()) {
+        if (!page.more() || startsLive) {
             goLive();
         } else if (channel.isWritable()) {
-            readPage(new EventId(lastMs, lastSeq));
+            readPage(new EventId(lastMs, lastSeq), StreamSettings.REPLAY_PAGE_SIZE);
         } else {
             // Replay at the client's pace: the next page is read when the socket drains.
             awaitingWritability = true;
         }
     }
 
-    /** The caller may or may not see the stream's project; someone else's asset is a 404. */
+    /** The caller may or may not see the stream's project; someone else's asset looks unknown. */
     private void onAuthorized(ReplayPage page, Boolean allowed, Throwable error) {
         if (state == State.CLOSED) {
             return;
@@ -263,11 +321,47 @@ public final class Subscription {
             reject(503);
             responder.writeUnavailable(channel, "access check unavailable");
         } else if (!allowed) {
-            reject(404);
-            responder.writeNotFound(channel);
+            openEmpty(State.HIDDEN, System.nanoTime());
         } else {
             authorized = true;
             onPage(page, null);
+        }
+    }
+
+    /**
+     * An unknown asset's first live event names its project: the stream follows the asset if the
+     * caller may read that project, and hides it otherwise. Frames wait meanwhile.
+     */
+    private void checkOwner(String projectId) {
+        checkingOwner = true;
+        askMayRead(projectId, (allowed, error) -> {
+            if (state != State.AWAITING) {
+                return;
+            }
+            checkingOwner = false;
+            if (error != null || allowed == null) {
+                // Undecided: end cleanly; the reconnect reads the log, which now holds the asset.
+                end(CloseReason.ERROR);
+            } else if (allowed) {
+                ownerProjectId = projectId;
+                goLive();
+            } else {
+                state = State.HIDDEN;
+                releaseHeldBack();
+            }
+        });
+    }
+
+    /**
+     * Asks whether the caller may read a project and answers on this loop: at once when the
+     * answer is known (the public route's key names its project), else when it arrives.
+     */
+    private void askMayRead(String projectId, java.util.function.BiConsumer<Boolean, Throwable> then) {
+        CompletableFuture<Boolean> answer = mayReadProject.apply(projectId);
+        if (answer.isDone() && !answer.isCompletedExceptionally()) {
+            then.accept(answer.join(), null);
+        } else {
+            answer.whenComplete((allowed, error) -> channel.eventLoop().execute(() -> then.accept(allowed, error)));
         }
     }
 
@@ -275,8 +369,11 @@ public final class Subscription {
         return "replay truncated: events up to " + trimmedThrough + " are no longer retained";
     }
 
-    private void writeHead(String truncationNotice, long now) {
-        responder.writeStreamHead(channel, chunked, truncationNotice);
+    private void writeHead(StreamHead head, long now) {
+        if (head.cursorAhead() != null) {
+            counters.cursorsAhead++;
+        }
+        responder.writeStreamHead(channel, chunked, head);
         headWritten = true;
         status = 200;
         counters.opened[route.ordinal()]++;
@@ -328,18 +425,32 @@ public final class Subscription {
             }
             return true;
         }
-        if (state == State.REPLAYING) {
-            if (heldBack == null) {
-                heldBack = new ArrayDeque<>();
+        String hint = stream.projectHint();
+        if (hint != null && !hint.equals(frame.projectId)) {
+            // The caller may read one project only: another's asset of the same id is not this one.
+            return false;
+        }
+        if (state == State.AWAITING) {
+            holdBack(frame);
+            if (!checkingOwner && state == State.AWAITING) {
+                checkOwner(frame.projectId);
             }
-            if (heldBack.size() >= StreamSettings.MAX_HELD_LIVE_FRAMES) {
-                close(CloseReason.SLOW_CONSUMER);
-                return false;
-            }
-            frame.retain();
-            heldBack.add(frame);
+        } else if (state == State.REPLAYING) {
+            holdBack(frame);
         }
         return false;
+    }
+
+    private void holdBack(SseFrame frame) {
+        if (heldBack == null) {
+            heldBack = new ArrayDeque<>();
+        }
+        if (heldBack.size() >= StreamSettings.MAX_HELD_LIVE_FRAMES) {
+            close(CloseReason.SLOW_CONSUMER);
+            return;
+        }
+        frame.retain();
+        heldBack.add(frame);
     }
 
     /**
@@ -414,7 +525,7 @@ public final class Subscription {
         unwritableSinceNanos = 0;
         if (awaitingWritability) {
             awaitingWritability = false;
-            readPage(new EventId(lastMs, lastSeq));
+            readPage(new EventId(lastMs, lastSeq), StreamSettings.REPLAY_PAGE_SIZE);
         }
     }
 
@@ -479,6 +590,10 @@ public final class Subscription {
             action.run();
         }
         fanout.remove(this);
+        releaseHeldBack();
+    }
+
+    private void releaseHeldBack() {
         if (heldBack != null) {
             SseFrame frame;
             while ((frame = heldBack.poll()) != null) {

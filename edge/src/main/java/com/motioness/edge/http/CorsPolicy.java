@@ -11,7 +11,7 @@ abstract class CorsPolicy {
     static final String ALLOW_METHODS = "GET, OPTIONS";
     /** EventSource sends Last-Event-ID; fetch-based clients may also send these. */
     static final String ALLOW_HEADERS = "Last-Event-ID, Cache-Control, Accept";
-    static final String EXPOSE_HEADERS = HttpNames.REPLAY_TRUNCATED.toString();
+    static final String EXPOSE_HEADERS = HttpNames.REPLAY_TRUNCATED + ", " + HttpNames.CURSOR_AHEAD;
     static final String MAX_AGE = "86400";
 
     /** Whether a request with this Origin (null: none, as from curl) may be served. */

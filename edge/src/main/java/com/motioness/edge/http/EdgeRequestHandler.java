@@ -202,7 +202,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                             "the project key in the path is not valid"), cors, origin, keepAlive);
                 } else {
                     // A key revoked while its stream is open ends the stream at the next check.
-                    openStream(ctx, request, StreamRef.asset(route.id), cursor,
+                    openStream(ctx, request, StreamRef.asset(route.id, project), cursor,
                             owner -> CompletableFuture.completedFuture(owner.equals(project)), cors, origin,
                             services.keyRecheck, () -> services.projectKeys.projectOf(route.projectKey)
                                     .thenApply(project::equals),

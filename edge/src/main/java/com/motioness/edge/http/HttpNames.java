@@ -23,6 +23,8 @@ final class HttpNames {
     static final AsciiString ACCESS_CONTROL_MAX_AGE = AsciiString.cached("Access-Control-Max-Age");
     /** Set on a stream whose replay misses events that retention dropped. */
     static final AsciiString REPLAY_TRUNCATED = AsciiString.cached("X-Motioness-Replay-Truncated");
+    /** Set on a stream whose client sent a cursor past the stream's end; the body says where it resumes. */
+    static final AsciiString CURSOR_AHEAD = AsciiString.cached("X-Motioness-Cursor-Ahead");
     static final AsciiString LAST_EVENT_ID = AsciiString.cached("Last-Event-ID");
 
     static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream; charset=utf-8");

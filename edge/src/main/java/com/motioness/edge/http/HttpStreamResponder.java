@@ -1,7 +1,9 @@
 package com.motioness.edge.http;
 
 import com.motioness.edge.fanout.StreamFrames;
+import com.motioness.edge.fanout.StreamHead;
 import com.motioness.edge.fanout.StreamResponder;
+import com.motioness.protocol.EventId;
 import com.motioness.protocol.sse.SseFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -20,7 +22,7 @@ final class HttpStreamResponder implements StreamResponder {
     }
 
     @Override
-    public void writeStreamHead(Channel channel, boolean chunked, String truncationNotice) {
+    public void writeStreamHead(Channel channel, boolean chunked, StreamHead stream) {
         ResponseHead head = ResponseHead.status(channel.alloc(), HttpResponseStatus.OK)
                 .header(HttpNames.CONTENT_TYPE, HttpNames.EVENT_STREAM)
                 .header(HttpNames.CACHE_CONTROL, HttpNames.NO_CACHE)
@@ -33,18 +35,32 @@ final class HttpStreamResponder implements StreamResponder {
             head.header(HttpNames.CONNECTION, "close");
         }
         cors.writeHeaders(head, origin);
+        String truncationNotice = stream.truncationNotice();
+        String cursorNotice = stream.cursorNotice();
+        EventId startId = stream.startId();
         if (truncationNotice != null) {
             head.header(HttpNames.REPLAY_TRUNCATED, "true");
         }
+        if (cursorNotice != null) {
+            head.header(HttpNames.CURSOR_AHEAD, "true");
+        }
         ByteBuf out = head.end();
         int length = SseFrames.retryLength(retryMillis)
-                + (truncationNotice == null ? 0 : SseFrames.commentLength(truncationNotice));
+                + (truncationNotice == null ? 0 : SseFrames.commentLength(truncationNotice))
+                + (cursorNotice == null ? 0 : SseFrames.commentLength(cursorNotice))
+                + (startId == null ? 0 : SseFrames.cursorLength(startId.ms(), startId.seq()));
         if (chunked) {
             StreamFrames.writeChunkHeader(out, length);
         }
         SseFrames.writeRetry(out, retryMillis);
         if (truncationNotice != null) {
             SseFrames.writeComment(out, truncationNotice);
+        }
+        if (cursorNotice != null) {
+            SseFrames.writeComment(out, cursorNotice);
+        }
+        if (startId != null) {
+            SseFrames.writeCursor(out, startId.ms(), startId.seq());
         }
         if (chunked) {
             StreamFrames.writeChunkTrailer(out);
@@ -55,12 +71,6 @@ final class HttpStreamResponder implements StreamResponder {
     @Override
     public void writeNoContent(Channel channel) {
         Responses.empty(channel, HttpResponseStatus.NO_CONTENT, false, head -> cors.writeHeaders(head, origin));
-    }
-
-    @Override
-    public void writeNotFound(Channel channel) {
-        Responses.error(channel, ApiError.of(HttpResponseStatus.NOT_FOUND, "not_found",
-                "no such asset, or not one this caller may read"), cors, origin, false, null);
     }
 
     @Override

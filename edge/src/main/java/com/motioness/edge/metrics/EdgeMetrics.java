@@ -86,6 +86,8 @@ public final class EdgeMetrics {
         counter("motioness_replays", "Streams that replayed history from the log", () -> sum(LoopCounters::replays));
         counter("motioness_replayed_events", "Event frames written from the log during replays",
                 () -> sum(LoopCounters::replayedEvents));
+        counter("motioness_cursors_ahead", "Streams whose cursor was past the stream's end (a clock step, another "
+                + "deployment), resumed from the end", () -> sum(LoopCounters::cursorsAhead));
         gauge("motioness_ring_occupancy", "Events in the ring not yet consumed by the dispatcher", ringOccupancy);
         gauge("motioness_ring_capacity", "Slots of the ring", () -> ringCapacity);
         gauge("motioness_draining", "1 while the node drains (SIGTERM), else 0", () -> draining.getAsBoolean() ? 1 : 0);

@@ -8,6 +8,7 @@ import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.Poll;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
+import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventType;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -84,10 +85,11 @@ class AccessLogTest {
     void oneLinePerStreamWithItsFields() throws Exception {
         edge = TestEdge.start(config -> config.accessLogSample(1));
         edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a1"));
+        EventId ended;
         try (SseClient asset = SseClient.open(edge.port(), TestEdge.assetPath("a1"))) {
             asset.nextEvent(WAIT);
             edge.awaitOpenStreams(1);
-            edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a1"));
+            ended = edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a1")).get(0);
             assertTrue(asset.awaitEnd(WAIT));
         }
         Poll.until(() -> accessLines().size() == 1, WAIT, "one access line");
@@ -106,17 +108,18 @@ class AccessLogTest {
         assertTrue(accessLines().get(1).matches("route=project_activity project=proj-a asset=- status=200 "
                 + "duration_ms=\\d+ events=0 bytes=0 reason=client client=127\\.0\\.0\\.1"), accessLines().get(1));
 
-        assertEquals(404, HttpWire.get(edge.port(), TestEdge.assetPath("nope")).status());
+        assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "Last-Event-ID: " + ended).status());
         Poll.until(() -> accessLines().size() == 3, WAIT, "a line for the refused stream");
-        assertTrue(accessLines().get(2).matches("route=public_asset project=- asset=nope status=404 duration_ms=\\d+ "
+        assertTrue(accessLines().get(2).matches("route=public_asset project=proj-a asset=a1 status=204 duration_ms=\\d+ "
                 + "events=0 bytes=0 reason=refused client=127\\.0\\.0\\.1"), accessLines().get(2));
     }
 
     @Test
     void offWritesNothing() throws Exception {
         edge = TestEdge.start(config -> config.accessLogSample(0));
+        String ended = "Last-Event-ID: " + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a0")).get(0);
         for (int i = 0; i < 5; i++) {
-            assertEquals(404, HttpWire.get(edge.port(), TestEdge.assetPath("nope")).status());
+            assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a0"), ended).status());
         }
         edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a1"));
         try (SseClient asset = SseClient.open(edge.port(), TestEdge.assetPath("a1"))) {
@@ -130,10 +133,11 @@ class AccessLogTest {
     void aFractionLogsSomeStreams() throws Exception {
         edge = TestEdge.start(config -> config.accessLogSample(0.5));
         int requests = 60;
+        String ended = "Last-Event-ID: " + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a0")).get(0);
         for (int i = 0; i < requests; i++) {
-            assertEquals(404, HttpWire.get(edge.port(), TestEdge.assetPath("nope")).status());
+            assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a0"), ended).status());
         }
-        // The line is written before the 404 is: all are in by now.
+        // The line is written before the 204 is: all are in by now.
         int logged = accessLines().size();
         assertTrue(logged > 0 && logged < requests, logged + " of " + requests + " logged at 0.5");
     }

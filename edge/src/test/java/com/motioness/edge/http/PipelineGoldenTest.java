@@ -45,7 +45,7 @@ class PipelineGoldenTest {
             + "X-Accel-Buffering: no\r\n"
             + "Transfer-Encoding: chunked\r\n"
             + "Access-Control-Allow-Origin: *\r\n"
-            + "Access-Control-Expose-Headers: X-Motioness-Replay-Truncated\r\n";
+            + "Access-Control-Expose-Headers: X-Motioness-Replay-Truncated, X-Motioness-Cursor-Ahead\r\n";
 
     private EventRing ring;
     private EmbeddedEventLog log;
@@ -154,23 +154,37 @@ class PipelineGoldenTest {
                 + "\r\n\r\n");
         assertEquals("HTTP/1.1 204 No Content\r\n"
                 + "Access-Control-Allow-Origin: *\r\n"
-                + "Access-Control-Expose-Headers: X-Motioness-Replay-Truncated\r\n"
+                + "Access-Control-Expose-Headers: X-Motioness-Replay-Truncated, X-Motioness-Cursor-Ahead\r\n"
                 + "Connection: close\r\n\r\n", response);
         assertFalse(channel.finishAndReleaseAll());
     }
 
     @Test
-    void notFoundIsJson() {
+    void anUnknownAssetGetsAStreamThatWaits() {
         String response = exchange("GET /v1/key-0123456789/events/missing HTTP/1.1\r\nHost: x\r\n\r\n");
-        String body = "{\"error\":\"not_found\",\"message\":\"no such asset, or not one this caller may read\"}\n";
-        assertEquals("HTTP/1.1 404 Not Found\r\n"
-                + "Content-Type: application/json; charset=utf-8\r\n"
-                + "Cache-Control: no-store\r\n"
-                + "Content-Length: " + body.length() + "\r\n"
-                + "Access-Control-Allow-Origin: *\r\n"
-                + "Access-Control-Expose-Headers: X-Motioness-Replay-Truncated\r\n"
-                + "Connection: close\r\n\r\n" + body, response);
-        assertFalse(channel.finishAndReleaseAll());
+        assertEquals(HEAD + "\r\n" + chunk("retry: 3000\n\n"), response);
+        assertTrue(channel.isActive(), "it waits for the asset's first event");
+    }
+
+    @Test
+    void aCursorAheadOfTheStreamResumesFromItsEnd() throws Exception {
+        log.append(List.of(Events.of(EventType.QUEUED, "p1", "a1"), Events.of(EventType.STAGE_STARTED, "p1", "a1"))).get();
+        String response = exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\n"
+                + "Last-Event-ID: 9999999999999\r\n\r\n");
+        assertEquals(HEAD + "X-Motioness-Cursor-Ahead: true\r\n\r\n"
+                + chunk("retry: 3000\n\n: cursor 9999999999999 is ahead of this stream, which ends at " + MS
+                        + "-1; resuming from there\n\nid: " + MS + "-1\n\n"), response);
+        assertTrue(channel.isActive());
+    }
+
+    @Test
+    void aCursorForAnUnknownAssetStartsItFromTheBeginning() {
+        String response = exchange("GET /v1/key-0123456789/events/missing HTTP/1.1\r\nHost: x\r\n"
+                + "Last-Event-ID: " + MS + "\r\n\r\n");
+        assertEquals(HEAD + "X-Motioness-Cursor-Ahead: true\r\n\r\n"
+                + chunk("retry: 3000\n\n: cursor " + MS + " is ahead of this stream, which ends at 0; resuming from"
+                        + " there\n\nid: 0\n\n"), response);
+        assertTrue(channel.isActive());
     }
 
     @Test

@@ -204,9 +204,11 @@ class StreamLifecycleTest {
     @Test
     void aClientThatLeavesIsForgotten() throws Exception {
         edge = TestEdge.start();
-        SseClient client = SseClient.open(edge.port(), TestEdge.assetPath("gone"));
-        assertEquals(404, client.status());
-        client.close();
+        SseClient waiting = SseClient.open(edge.port(), TestEdge.assetPath("gone"));
+        assertEquals(200, waiting.status());
+        edge.awaitOpenStreams(1);
+        waiting.close();
+        edge.awaitOpenStreams(0);
         edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "gone"));
         SseClient open = SseClient.open(edge.port(), TestEdge.assetPath("gone"));
         edge.awaitOpenStreams(1);

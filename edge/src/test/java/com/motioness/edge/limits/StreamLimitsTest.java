@@ -8,6 +8,7 @@ import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.RawResponse;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
+import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventType;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -39,13 +40,22 @@ class StreamLimitsTest {
                 }
             }
             edge.awaitOpenStreams(0);
-            assertEquals(404, HttpWire.get(edge.port(), TestEdge.assetPath("nope")).status(),
-                    "a refused 404 holds no place either");
+            EventId ended = edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a2")).get(0);
+            assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a2"), "Last-Event-ID: " + ended).status(),
+                    "a refused 204 holds no place");
+            edge.awaitOpenStreams(0);
+            try (SseClient waiting = SseClient.open(edge.port(), TestEdge.assetPath("not-yet"));
+                    SseClient a = SseClient.open(edge.port(), TestEdge.assetPath("a1"))) {
+                assertEquals(200, waiting.status(), "a stream that waits for its asset");
+                assertEquals(200, a.status());
+                // It holds a place like any stream.
+                assertTooMany(HttpWire.get(edge.port(), TestEdge.assetPath("a1")), "too_many_streams", "project key");
+            }
             edge.awaitOpenStreams(0);
             try (SseClient a = SseClient.open(edge.port(), TestEdge.assetPath("a1"));
                     SseClient b = SseClient.open(edge.port(), TestEdge.assetPath("a1"))) {
                 assertEquals(200, a.status());
-                assertEquals(200, b.status(), "all places free again after 404s and closes");
+                assertEquals(200, b.status(), "all places free again after 204s and closes");
             }
         }
     }
@@ -92,10 +102,13 @@ class StreamLimitsTest {
     @Test
     void newStreamsPerAddressAreRateLimited() throws Exception {
         try (TestEdge edge = TestEdge.start(config -> config.newStreamsPerAddress(2))) {
+            String ended = "Last-Event-ID: " + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a1")).get(0);
             for (int i = 0; i < 4; i++) {
-                assertEquals(404, HttpWire.get(edge.port(), TestEdge.assetPath("nope")).status(), "burst of twice the rate");
+                assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a1"), ended).status(),
+                        "burst of twice the rate");
             }
-            assertTooMany(HttpWire.get(edge.port(), TestEdge.assetPath("nope")), "too_many_new_streams", "127.0.0.1");
+            assertTooMany(HttpWire.get(edge.port(), TestEdge.assetPath("a1"), ended), "too_many_new_streams",
+                    "127.0.0.1");
         }
     }
 

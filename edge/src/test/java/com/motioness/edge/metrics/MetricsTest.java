@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
+import com.motioness.edge.support.LookAlike;
 import com.motioness.edge.support.Poll;
 import com.motioness.edge.support.RawResponse;
 import com.motioness.edge.support.Scrape;
@@ -109,8 +110,9 @@ class MetricsTest {
             awaitMetric(CLOSED.formatted("project_activity", "client"), 1);
             assertEquals(0, edge.metric("motioness_streams_open{route=\"project_activity\"}"));
         }
-        assertEquals(404, HttpWire.get(edge.port(), TestEdge.assetPath("nope")).status());
-        assertEquals(1, edge.metric(OPENED.formatted("public_asset")), "a 404 is not an opened stream");
+        String ended = "Last-Event-ID: " + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a1")).get(0);
+        assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a1"), ended).status());
+        assertEquals(1, edge.metric(OPENED.formatted("public_asset")), "a 204 is not an opened stream");
     }
 
     @Test

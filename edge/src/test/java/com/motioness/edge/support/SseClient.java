@@ -72,6 +72,11 @@ public final class SseClient implements AutoCloseable {
         return head.header(name);
     }
 
+    /** Every response header, names in lower case. */
+    public java.util.Map<String, String> headers() {
+        return head.headers();
+    }
+
     /** The next block, or fails after the timeout. */
     public SseBlock next(Duration timeout) throws InterruptedException {
         SseBlock block = blocks.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -23,6 +23,8 @@ public final class TestEdge implements AutoCloseable {
     public static final String OTHER_SESSION = "session-b";
     public static final String INGEST_TOKEN = "ingest-token-0123456789";
     public static final String ORIGIN = "https://app.motioness.test";
+    /** The shared Redis of the tests (each test keeps to a random key prefix and deletes it). */
+    public static final String REDIS_URL = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
 
     private final EdgeServer server;
 

@@ -24,6 +24,7 @@ public final class SseFrames {
     private static final byte[] EVENT = ascii("event: ");
     private static final byte[] ID = ascii("\nid: ");
     private static final byte[] DATA = ascii("\ndata: ");
+    private static final byte[] ID_ONLY = ascii("id: ");
     private static final byte[] RETRY = ascii("retry: ");
     private static final byte[] COMMENT = ascii(": ");
     /** Ends a frame: the line break after its last field plus the blank line that dispatches it. */
@@ -192,6 +193,32 @@ public final class SseFrames {
         checkRetry(millis);
         out.writeBytes(RETRY);
         EventId.writeAscii(out, millis, 0);
+        out.writeBytes(END);
+    }
+
+    /**
+     * Returns the exact length of the frame {@link #writeCursor} writes.
+     *
+     * @param ms the id's milliseconds part, {@code >= 0}
+     * @param seq the id's sequence part, {@code >= 0}
+     * @return the frame length in bytes
+     */
+    public static int cursorLength(final long ms, final long seq) {
+        return ID_ONLY.length + EventId.asciiLength(ms, seq) + END.length;
+    }
+
+    /**
+     * Writes a frame with an id and no data, {@code "id: <id>\n\n"}. The spec's dispatch step sets
+     * the client's last event ID from every block before it drops one without data, so this moves
+     * the cursor an {@code EventSource} sends on reconnect without dispatching an event.
+     *
+     * @param out the buffer to write to
+     * @param ms the id's milliseconds part, {@code >= 0}
+     * @param seq the id's sequence part, {@code >= 0}
+     */
+    public static void writeCursor(final ByteBuf out, final long ms, final long seq) {
+        out.writeBytes(ID_ONLY);
+        EventId.writeAscii(out, ms, seq);
         out.writeBytes(END);
     }
 

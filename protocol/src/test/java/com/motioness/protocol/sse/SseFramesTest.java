@@ -195,6 +195,15 @@ class SseFramesTest {
     }
 
     @Test
+    void cursorOnly() {
+        assertEquals("id: 1764300000123\n\n",
+            writeExactly(SseFrames.cursorLength(1764300000123L, 0), out -> SseFrames.writeCursor(out, 1764300000123L, 0)));
+        assertEquals("id: 1764300000123-7\n\n",
+            writeExactly(SseFrames.cursorLength(1764300000123L, 7), out -> SseFrames.writeCursor(out, 1764300000123L, 7)));
+        assertEquals("id: 0\n\n", writeExactly(SseFrames.cursorLength(0, 0), out -> SseFrames.writeCursor(out, 0, 0)));
+    }
+
+    @Test
     void ping() {
         assertEquals(8, SseFrames.PING_LENGTH);
         assertEquals(": ping\n\n", writeExactly(SseFrames.PING_LENGTH, SseFrames::writePing));

@@ -128,13 +128,13 @@ public final class EmbeddedEventLog implements EventLog {
             StreamWindow window = (stream.isAsset() ? assets : projects).get(stream.id());
             if (window == null) {
                 return CompletableFuture.completedFuture(stream.isAsset() ? ReplayPage.notFound()
-                        : new ReplayPage(List.of(), false, stream.id(), null, null));
+                        : new ReplayPage(List.of(), false, stream.id(), null, null, null));
             }
             List<LoggedEvent> page = window.readAfter(after, limit, more);
             // Only an asset ends; a project's feed goes on past any one asset's terminal event.
             EventId terminal = stream.isAsset() ? window.terminalId() : null;
             return CompletableFuture.completedFuture(new ReplayPage(page, more[0], window.ownerProjectId(),
-                    terminal, window.trimmedThrough()));
+                    terminal, window.trimmedThrough(), window.newestId()));
         }
     }
 

@@ -20,6 +20,7 @@ final class StreamWindow {
     private int size;
     private EventId trimmedThrough;
     private EventId terminalId;
+    private LoggedEvent newest;
 
     StreamWindow(String ownerProjectId, int maxCount) {
         this.ownerProjectId = ownerProjectId;
@@ -43,6 +44,11 @@ final class StreamWindow {
         return terminalId;
     }
 
+    /** The newest event the stream took, retained or trimmed since; null when it took none. */
+    EventId newestId() {
+        return newest == null ? null : newest.id();
+    }
+
     /** Appends an event with an id greater than every retained one, evicting the oldest if full. */
     void add(LoggedEvent event) {
         if (size == maxCount) {
@@ -52,6 +58,7 @@ final class StreamWindow {
         }
         events[(head + size) % events.length] = event;
         size++;
+        newest = event;
         // The first terminal event ends the stream; later events (if a producer sends any) do not
         // move the end, so a reconnect at the terminal cursor keeps getting 204.
         if (terminalId == null && event.type().isTerminal()) {

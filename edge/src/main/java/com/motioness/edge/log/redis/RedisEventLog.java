@@ -90,25 +90,38 @@ public final class RedisEventLog implements EventLog {
 
     @Override
     public CompletableFuture<ReplayPage> read(StreamRef stream, EventId after, int limit) {
-        if (stream.isAsset()) {
-            return ownerOf(stream.id()).thenCompose(owner -> owner == null
-                    ? CompletableFuture.completedFuture(ReplayPage.notFound())
-                    : readStream(keys.asset(keys.shardOf(owner), stream.id()), owner, true, after, limit));
+        if (!stream.isAsset()) {
+            return readStream(keys.project(keys.shardOf(stream.id()), stream.id()), stream.id(), false, after, limit);
         }
-        return readStream(keys.project(keys.shardOf(stream.id()), stream.id()), stream.id(), false, after, limit);
+        String hint = stream.projectHint();
+        CompletableFuture<String> owner;
+        if (hint != null) {
+            // The caller may read one project only: its shard is the one place to look, so a shard
+            // that does not answer (a Cluster master down) fails no other project's streams.
+            owner = ownerIn(keys.shardOf(hint), stream.id()).thenApply(found -> hint.equals(found) ? found : null);
+        } else {
+            owner = ownerInAnyShard(stream.id());
+        }
+        return owner.thenCompose(project -> project == null
+                ? CompletableFuture.completedFuture(ReplayPage.notFound())
+                : readStream(keys.asset(keys.shardOf(project), stream.id()), project, true, after, limit));
+    }
+
+    private CompletableFuture<String> ownerIn(int shard, String assetId) {
+        return redis.get(keys.owner(shard, assetId)).toCompletableFuture()
+                .thenApply(owner -> owner == null ? null : new String(owner, StandardCharsets.UTF_8));
     }
 
     /** The project owning an asset: its owner key lives in the project's shard, so look in each. */
-    private CompletableFuture<String> ownerOf(String assetId) {
-        List<CompletableFuture<byte[]>> lookups = new ArrayList<>(keys.shards());
+    private CompletableFuture<String> ownerInAnyShard(String assetId) {
+        List<CompletableFuture<String>> lookups = new ArrayList<>(keys.shards());
         for (int shard = 0; shard < keys.shards(); shard++) {
-            lookups.add(redis.get(keys.owner(shard, assetId)).toCompletableFuture());
+            lookups.add(ownerIn(shard, assetId));
         }
         return CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            for (CompletableFuture<byte[]> lookup : lookups) {
-                byte[] owner = lookup.join();
-                if (owner != null) {
-                    return new String(owner, StandardCharsets.UTF_8);
+            for (CompletableFuture<String> lookup : lookups) {
+                if (lookup.join() != null) {
+                    return lookup.join();
                 }
             }
             return null;
@@ -140,13 +153,16 @@ public final class RedisEventLog implements EventLog {
                 }
             }
             EventId terminal = null;
+            EventId newestId = asset ? null : lastGeneratedId(info.join());
             if (!newest.join().isEmpty()) {
                 LoggedEvent last = decode(newest.join().get(0));
+                newestId = EventId.parse(newest.join().get(0).getId());
                 if (last != null && last.type().isTerminal()) {
                     terminal = last.id();
                 }
             }
-            return new ReplayPage(events, entries.size() > limit, owner, terminal, trimmedThrough(info.join()));
+            return new ReplayPage(events, entries.size() > limit, owner, terminal, trimmedThrough(info.join()),
+                    newestId);
         });
     }
 
@@ -182,6 +198,17 @@ public final class RedisEventLog implements EventLog {
             trimmed = trimmed == null || deleted.compareTo(trimmed) > 0 ? deleted : trimmed;
         }
         return trimmed;
+    }
+
+    /** The id of the newest entry the stream ever took, from XINFO STREAM; null without a stream. */
+    static EventId lastGeneratedId(List<Object> info) {
+        for (int i = 0; i + 1 < info.size(); i += 2) {
+            if (text(info.get(i)).equals("last-generated-id")) {
+                EventId id = EventId.parse(text(info.get(i + 1)));
+                return id.equals(EventId.ZERO) ? null : id;
+            }
+        }
+        return null;
     }
 
     private static EventId before(EventId id) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
+import com.motioness.edge.support.LookAlike;
 import com.motioness.edge.support.RawResponse;
 import com.motioness.edge.support.RedisKeysUnder;
 import com.motioness.edge.support.SseBlock;
@@ -113,7 +114,10 @@ class RedisBackboneTest {
                 Events.json(EventType.QUEUED, TestEdge.OTHER_PROJECT, "a1"), AUTH));
         assertEquals(400, moved.status());
         assertTrue(moved.bodyText().contains("\"field\":\"asset_id\""), moved.bodyText());
-        assertEquals(404, HttpWire.get(nodeB.port(), "/v1/" + TestEdge.OTHER_KEY + "/events/a1").status());
+        try (SseClient theirs = SseClient.open(nodeB.port(), "/v1/" + TestEdge.OTHER_KEY + "/events/a1");
+                SseClient missing = SseClient.open(nodeB.port(), "/v1/" + TestEdge.OTHER_KEY + "/events/nope")) {
+            LookAlike.assertIndistinguishable(theirs, missing);
+        }
     }
 
     @Test

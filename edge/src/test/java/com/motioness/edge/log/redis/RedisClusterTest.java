@@ -52,10 +52,12 @@ class RedisClusterTest {
                 }
                 assertTrue(shards.size() >= 4, "projects land in several shards: " + shards);
                 assertEquals(3, masters.size(), "and the shards on every master");
-                // Each asset is unknown yet: 404 until its first event.
+                // Each asset is unknown yet: its stream waits for it, and its first event arrives live
+                // through its shard's reader, whichever master holds the shard.
                 for (SseClient stream : streams) {
-                    assertEquals(404, stream.status());
+                    assertEquals(200, stream.status());
                 }
+                nodeB.awaitOpenStreams(PROJECTS);
                 Map<String, String> firstIds = new HashMap<>();
                 for (int p = 0; p < PROJECTS; p++) {
                     RawResponse response = HttpWire.exchange(nodeA.port(), HttpWire.request("POST", "/internal/events",
@@ -63,6 +65,11 @@ class RedisClusterTest {
                     assertEquals(200, response.status(), response.bodyText());
                     firstIds.put("cp" + p, response.bodyText().replaceAll("(?s).*\\[\"([0-9-]+)\"].*", "$1"));
                 }
+                for (int p = 0; p < PROJECTS; p++) {
+                    assertEquals(firstIds.get("cp" + p), streams.get(p).nextEvent(WAIT).id(), "the waiting stream of cp" + p);
+                    streams.get(p).close();
+                }
+                nodeB.awaitOpenStreams(0);
                 for (int p = 0; p < PROJECTS; p++) {
                     try (SseClient live = SseClient.open(nodeB.port(), "/v1/cluster-key-" + String.format("%04d", p)
                             + "/events/asset-" + p)) {
