@@ -261,7 +261,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                 }
             }));
         } else {
-            openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin,
+            openStream(ctx, request, StreamRef.asset(route.id, project), cursor, user::mayRead, cors, origin,
                     services.sessionRecheck, user::stillSignedIn, client, StreamLimits.Kind.USER, user.userId(),
                     StreamRoute.SESSION_ASSET);
         }

@@ -83,6 +83,13 @@ public final class OwnRedisCluster implements AutoCloseable {
         throw new IllegalStateException("no owner for slot " + slot);
     }
 
+    /** Kills the master on {@code port} at once (SIGKILL), as a crashed or unreachable node. */
+    public void kill(int port) throws InterruptedException {
+        Process node = nodes.get(ports.indexOf(port));
+        node.destroyForcibly();
+        node.waitFor(10, TimeUnit.SECONDS);
+    }
+
     private static String cli(int port, String... args) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
         command.addAll(List.of(args));

@@ -29,12 +29,21 @@ class RedisClusterTest {
     private static final String AUTH = "Authorization: Bearer " + TestEdge.INGEST_TOKEN;
     private static final int PROJECTS = 12;
 
-    @Test
-    void projectsSpreadOverShardsAndMastersAndStreamFromBothNodes(@TempDir Path dir) throws Exception {
+    private static Map<String, String> projectKeys() {
         Map<String, String> keys = new HashMap<>();
         for (int p = 0; p < PROJECTS; p++) {
-            keys.put("cluster-key-" + String.format("%04d", p), "cp" + p);
+            keys.put(key(p), "cp" + p);
         }
+        return keys;
+    }
+
+    private static String key(int project) {
+        return "cluster-key-" + String.format("%04d", project);
+    }
+
+    @Test
+    void projectsSpreadOverShardsAndMastersAndStreamFromBothNodes(@TempDir Path dir) throws Exception {
+        Map<String, String> keys = projectKeys();
         try (OwnRedisCluster cluster = OwnRedisCluster.start(dir);
                 TestEdge nodeA = TestEdge.start(config -> config.redis(cluster.url()).redisShards(8).projectKeys(keys));
                 TestEdge nodeB = TestEdge.start(config -> config.redis(cluster.url()).redisShards(8).projectKeys(keys))) {
@@ -47,7 +56,7 @@ class RedisClusterTest {
                     String project = "cp" + p;
                     shards.add(layout.shardOf(project));
                     masters.add(cluster.portOf(layout.firehose(layout.shardOf(project))));
-                    streams.add(SseClient.open(nodeB.port(), "/v1/cluster-key-" + String.format("%04d", p)
+                    streams.add(SseClient.open(nodeB.port(), "/v1/" + key(p)
                             + "/events/asset-" + p));
                 }
                 assertTrue(shards.size() >= 4, "projects land in several shards: " + shards);
@@ -71,7 +80,7 @@ class RedisClusterTest {
                 }
                 nodeB.awaitOpenStreams(0);
                 for (int p = 0; p < PROJECTS; p++) {
-                    try (SseClient live = SseClient.open(nodeB.port(), "/v1/cluster-key-" + String.format("%04d", p)
+                    try (SseClient live = SseClient.open(nodeB.port(), "/v1/" + key(p)
                             + "/events/asset-" + p)) {
                         assertEquals(firstIds.get("cp" + p), live.nextEvent(WAIT).id(), "replayed from its shard");
                         nodeB.awaitOpenStreams(1);
@@ -89,6 +98,51 @@ class RedisClusterTest {
                     stream.close();
                 }
             }
+        }
+    }
+
+    /**
+     * The public route knows its project from its key and reads that project's shard alone: with one
+     * master down, new streams of projects on the other masters open at once, and only the dead
+     * master's projects are refused (before, every new asset stream asked every shard and got 503).
+     */
+    @Test
+    void aMasterDownRefusesOnlyTheNewStreamsOfItsOwnProjects(@TempDir Path dir) throws Exception {
+        try (OwnRedisCluster cluster = OwnRedisCluster.start(dir);
+                TestEdge edge = TestEdge.start(config -> config.redis(cluster.url()).redisShards(8)
+                        .projectKeys(projectKeys()))) {
+            RedisKeys layout = new RedisKeys("mx", 8);
+            Map<Integer, String> firstIds = new HashMap<>();
+            for (int p = 0; p < PROJECTS; p++) {
+                RawResponse response = HttpWire.exchange(edge.port(), HttpWire.request("POST", "/internal/events",
+                        Events.json(EventType.QUEUED, "cp" + p, "asset-" + p), AUTH));
+                assertEquals(200, response.status(), response.bodyText());
+                firstIds.put(p, response.bodyText().replaceAll("(?s).*\\[\"([0-9-]+)\"].*", "$1"));
+            }
+            Map<Integer, Integer> masterOf = new HashMap<>();
+            for (int p = 0; p < PROJECTS; p++) {
+                masterOf.put(p, cluster.portOf(layout.firehose(layout.shardOf("cp" + p))));
+            }
+            int dead = masterOf.get(0);
+            cluster.kill(dead);
+            int served = 0;
+            for (int p = 0; p < PROJECTS; p++) {
+                boolean onDeadMaster = masterOf.get(p) == dead;
+                long start = System.nanoTime();
+                try (SseClient stream = SseClient.open(edge.port(), "/v1/" + key(p) + "/events/asset-" + p)) {
+                    if (onDeadMaster) {
+                        assertEquals(503, stream.status(), "cp" + p + " lives on the dead master");
+                        continue;
+                    }
+                    assertEquals(200, stream.status(), "cp" + p + " is on a master that answers");
+                    assertEquals(firstIds.get(p), stream.nextEvent(WAIT).id());
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    assertTrue(millis < 1_000, "cp" + p + " replayed in " + millis + " ms, without waiting for "
+                            + "the dead master");
+                    served++;
+                }
+            }
+            assertTrue(served > 0 && served < PROJECTS, served + " of " + PROJECTS + " projects on live masters");
         }
     }
 }
