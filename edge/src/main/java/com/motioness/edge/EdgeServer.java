@@ -76,6 +76,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+    /**
+     * How long {@link #close()} waits for ingest appends already issued. An append ends within the
+     * log's command timeout (2 s on Redis), or twice that when Redis lost the function library and
+     * it is loaded again first; the rest is margin for the answer's hop to its loop.
+     */
+    private static final Duration APPENDS_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long {@link #close()} lets producer connections read their last answers and close their
+     * side before they are closed regardless.
+     */
+    private static final Duration INGEST_LINGER = Duration.ofSeconds(1);
 
     private final EdgeConfig config;
     private final EventLoopGroup bossGroup;
@@ -300,6 +311,32 @@ public final class EdgeServer implements AutoCloseable {
         return dispatcher;
     }
 
+    /**
+     * Waits for the appends in flight to be answered, then ends the producer connections: their
+     * answers flushed, their output shut, closed when the client closes its side or after
+     * {@link #INGEST_LINGER}.
+     */
+    private void closeIngest(CompletableFuture<Void> appendsAnswered) {
+        try {
+            appendsAnswered.get(APPENDS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // Their connections close unanswered below, before the log: never a 503 for events
+            // that may have been stored.
+            LOG.warn("{} ingest appends still unanswered after {} s: their connections are closed without an answer",
+                    services.appendsInFlight(), APPENDS_WAIT.toSeconds());
+        }
+        try {
+            services.closeIngestConnections().get(INGEST_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            services.abortIngestConnections();
+        }
+    }
+
+    /** Ingest appends issued to the event log and not yet answered. */
+    public int appendsInFlight() {
+        return services.appendsInFlight();
+    }
+
     /** True once {@link #drain} has begun. */
     public boolean isDraining() {
         return drained != null;
@@ -337,14 +374,24 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     /**
-     * Stops taking connections, ends every open stream (each client resumes from its cursor on
-     * another node or after a restart), then stops the ring, the log and the loops.
+     * Stops taking connections and work, ends every open stream (each client resumes from its
+     * cursor on another node or after a restart), answers every ingest request already read, then
+     * stops the ring, the log and the loops.
+     *
+     * <p>Ingest: from the first instant no append is issued (a request whose turn comes is answered
+     * 503 {@code draining}, nothing stored); appends already issued are waited for, at most
+     * {@link #APPENDS_WAIT}, and answered with their ids; then each producer connection has its
+     * answers flushed and is closed (a body still arriving is answered 503), and only then is the
+     * log closed.
      */
     @Override
     public void close() {
         if (admin != null) {
             admin.close();
         }
+        services.startDraining();
+        // Before the listening socket closes, so that a connection refused means appends are refused.
+        CompletableFuture<Void> appendsAnswered = services.refuseIngest();
         serverChannel.close().syncUninterruptibly();
         List<CompletableFuture<Void>> ended = new ArrayList<>();
         for (LoopFanout fanout : fanouts) {
@@ -355,6 +402,7 @@ public final class EdgeServer implements AutoCloseable {
             });
             ended.add(done);
         }
+        closeIngest(appendsAnswered);
         try {
             CompletableFuture.allOf(ended.toArray(new CompletableFuture<?>[0])).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {

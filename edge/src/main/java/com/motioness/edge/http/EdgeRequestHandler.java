@@ -16,6 +16,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -405,6 +406,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             answerTooLarge(ctx);
             return;
         }
+        services.ingestGate.track(ctx.channel());
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
         }
@@ -458,8 +460,12 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             answer(ctx, ApiError.invalidEvent(e.field(), e.index(), e.getMessage()), CorsPolicy.NONE, null, keepAlive);
             return;
         }
+        if (!services.ingestGate.tryStart()) {
+            refuseIngest(ctx, keepAlive);
+            return;
+        }
         awaitingAnswer = true;
-        services.log.append(events).whenComplete((ids, error) -> ctx.executor().execute(() -> {
+        services.log.append(events).whenComplete(services.ingestGate.answerOn(ctx.executor(), (ids, error) -> {
             awaitingAnswer = false;
             if (!ctx.channel().isActive()) {
                 releaseWaiting();
@@ -587,6 +593,74 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    // ---- server closing ----
+
+    /**
+     * The node is closing and issues no more appends: nothing of this request is stored, and the
+     * producer may send it again, to another node. Requests read behind it get their own answers;
+     * after the last the connection ends.
+     */
+    private void refuseIngest(ChannelHandlerContext ctx, boolean keepAlive) {
+        boolean more = keepAlive && waiting != null && !waiting.isEmpty();
+        Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining",
+                "this node is shutting down: nothing was stored; send the events again"), CorsPolicy.NONE, null,
+                true, head -> {
+                    head.header(HttpNames.RETRY_AFTER, "1");
+                    if (!more) {
+                        head.header(HttpNames.CONNECTION, "close");
+                    }
+                });
+        if (more) {
+            afterAnswer(ctx, true);
+        } else {
+            // Whatever the client sends after the last answer is not read.
+            streaming = true;
+            cancelRequestTimeout();
+            shutOutputWhenFlushed(ctx);
+        }
+    }
+
+    /**
+     * The server is closing this connection, after every append it issued has been answered.
+     * A body still arriving is answered 503 (nothing of it was stored). An answer still awaited
+     * belongs to an append that outlived the server's wait: its outcome is unknown, so the
+     * connection closes without an answer rather than with a 503 that may be false.
+     */
+    private void closeForShutdown(ChannelHandlerContext ctx) {
+        if (streaming) {
+            // A stream, which the server ends itself, or a connection already ending.
+            return;
+        }
+        streaming = true;
+        cancelRequestTimeout();
+        releaseWaiting();
+        if (awaitingAnswer) {
+            ctx.close();
+        } else if (ingestBody != null) {
+            ingestBody.release();
+            ingestBody = null;
+            refuseIngest(ctx, false);
+        } else {
+            shutOutputWhenFlushed(ctx);
+        }
+    }
+
+    /**
+     * Once everything written is flushed, shuts the output: the client reads its answers, then the
+     * end, and closes; the connection closes with it (or when the server stops waiting). Closing at
+     * once, with requests the client sent still unread, would reset the connection, which can
+     * discard answers not yet sent.
+     */
+    private static void shutOutputWhenFlushed(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
+            if (ctx.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
     // ---- channel events ----
 
     @Override
@@ -609,6 +683,15 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         }
         releaseWaiting();
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event == IngestGate.CLOSE_CONNECTION) {
+            closeForShutdown(ctx);
+        } else {
+            super.userEventTriggered(ctx, event);
+        }
     }
 
     @Override

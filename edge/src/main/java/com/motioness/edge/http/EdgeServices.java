@@ -13,6 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /** What the request handlers of one server share; immutable once the server starts. */
 public final class EdgeServices {
@@ -30,6 +31,7 @@ public final class EdgeServices {
     final RequestCounters counters;
     final AccessLog accessLog;
     final DashboardFiles dashboard;
+    final IngestGate ingestGate = new IngestGate();
     /** Set once when the node starts draining; read by each new stream request. */
     private volatile boolean draining;
     private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
@@ -87,6 +89,37 @@ public final class EdgeServices {
 
     boolean draining() {
         return draining;
+    }
+
+    /**
+     * From now on ingest issues no append: a request whose turn comes is answered 503
+     * {@code draining} with Retry-After, and nothing of it is stored.
+     *
+     * @return completes when every append issued before has been answered
+     */
+    public CompletableFuture<Void> refuseIngest() {
+        return ingestGate.close();
+    }
+
+    /** Ingest appends issued to the event log and not yet answered. */
+    public int appendsInFlight() {
+        return ingestGate.inFlight();
+    }
+
+    /**
+     * Ends every connection that sent ingest requests: the answers written to it are flushed, a
+     * request whose body is still arriving is answered 503 {@code draining}, then the connection
+     * closes. Call after {@link #refuseIngest()} completed.
+     *
+     * @return completes when all of them are closed
+     */
+    public CompletableFuture<Void> closeIngestConnections() {
+        return ingestGate.closeConnections();
+    }
+
+    /** Closes the ingest connections still open at once (their clients did not take their last answers). */
+    public void abortIngestConnections() {
+        ingestGate.abortConnections();
     }
 
     LoopFanout fanoutFor(EventLoop loop) {

@@ -15,12 +15,17 @@ public final class Events {
 
     /** A valid event of this type for the asset and project. */
     public static AssetEvent of(EventType type, String projectId, String assetId) {
+        return of(type, projectId, assetId, "req-" + REQUESTS.incrementAndGet());
+    }
+
+    /** A valid event of this type for the asset and project, with this request_id. */
+    public static AssetEvent of(EventType type, String projectId, String assetId, String requestId) {
         AssetEvent.Builder builder = AssetEvent.builder(type)
                 .assetId(assetId)
                 .projectId(projectId)
                 .ts(1_764_300_000_000L)
                 .attempt(1)
-                .requestId("req-" + REQUESTS.incrementAndGet());
+                .requestId(requestId);
         if (type.stage() == FieldRule.REQUIRED) {
             builder.stage("render");
         }

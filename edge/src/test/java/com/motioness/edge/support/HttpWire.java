@@ -25,6 +25,16 @@ public final class HttpWire {
         return socket;
     }
 
+    /** True when nothing listens on the port any more (a connection is refused). */
+    public static boolean refusesConnections(int port) {
+        try {
+            connect(port).close();
+            return false;
+        } catch (IOException refused) {
+            return true;
+        }
+    }
+
     /** Sends a raw request and reads one complete response. */
     public static RawResponse exchange(int port, String rawRequest) throws IOException {
         try (Socket socket = connect(port)) {

@@ -44,6 +44,23 @@ public final class OwnRedis implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Stops the server (SIGSTOP): connections stay open, commands wait unanswered until {@link #resume()}. */
+    public void pause() throws Exception {
+        signal("-STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT): it runs the commands that waited. */
+    public void resume() throws Exception {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     /** Starts the server again on the same port and folder; returns when it answers. */
     public void restart() throws Exception {
         process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
