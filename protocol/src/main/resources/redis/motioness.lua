@@ -5,17 +5,22 @@ shard's firehose, each event's project stream and its asset stream, under one id
 
 Keys of a shard share the hash tag {<shard>}, so one call touches one Cluster slot:
   <prefix>:{<shard>}:firehose            every event of the shard (what edge nodes XREAD)
+  <prefix>:{<shard>}:meta                a hash: shards (K, the shard count every caller must use)
   <prefix>:{<shard>}:project:<project>   the project's activity feed
   <prefix>:{<shard>}:asset:<asset>       one asset's history
   <prefix>:{<shard>}:owner:<asset>       the project that owns the asset (a string)
 
-FCALL motioness_publish <1 + 3n> <firehose> <project_1> <asset_1> <owner_1> ... <project_n> <asset_n> <owner_n>
-      <firehose_maxlen> <project_maxlen> <asset_maxlen> <running_ttl_s> <finished_ttl_s> <json_1> ... <json_n>
+FCALL motioness_publish <2 + 3n> <firehose> <meta> <project_1> <asset_1> <owner_1> ... <project_n> <asset_n> <owner_n>
+      <shards> <firehose_maxlen> <project_maxlen> <asset_maxlen> <running_ttl_s> <finished_ttl_s> <json_1> ... <json_n>
 returns the ids, one per event, in order. All events are checked before anything is written:
-an invalid one fails the whole call with "INVALID <index> <field>: <what>" and writes nothing.
+an invalid one fails the whole call with "INVALID <index> <field>: <what>" and writes nothing; a
+caller whose K differs from the one the shard's meta hash holds gets "SHARDS <stored> <given>: ...".
+
+FCALL motioness_init 2 <meta> <firehose> <shards>
+creates the shard's meta hash when it is missing and returns what it holds: {shards}.
 ]]
 
-local LIBRARY_VERSION = '1'
+local LIBRARY_VERSION = '2'
 
 -- type -> rules for stage, latency_ms, error (r: required, o: optional, f: forbidden), terminal
 local TYPES = {
@@ -155,13 +160,78 @@ local function check(json, index)
   return event
 end
 
+-- zlib's CRC-32 (Java's java.util.zip.CRC32, Python's zlib.crc32): a project's shard is
+-- crc32(project_id) mod K. The bit library works on signed 32-bit numbers; the result is made
+-- unsigned at the end. It is not there while the library loads, so the table is built on first use.
+local crc32_table
+
+local function crc32(s)
+  if not crc32_table then
+    crc32_table = {}
+    for i = 0, 255 do
+      local c = i
+      for _ = 1, 8 do
+        if bit.band(c, 1) == 1 then
+          c = bit.bxor(bit.rshift(c, 1), 0xEDB88320)
+        else
+          c = bit.rshift(c, 1)
+        end
+      end
+      crc32_table[i] = c
+    end
+  end
+  local c = 0xFFFFFFFF
+  for i = 1, #s do
+    c = bit.bxor(bit.rshift(c, 8), crc32_table[bit.band(bit.bxor(c, string.byte(s, i)), 0xFF)])
+  end
+  c = bit.bnot(c)
+  if c < 0 then
+    c = c + 4294967296
+  end
+  return c
+end
+
+local function usage(message)
+  error('ERR ' .. message, 0)
+end
+
+-- K as the caller gives it: a decimal 1..1024 (what the edge accepts for --redis-shards).
+local function shard_count(arg)
+  local k = tonumber(arg)
+  if not k or k ~= math.floor(k) or k < 1 or k > 1024 or tostring(k) ~= arg then
+    usage('shards must be an integer from 1 to 1024, got "' .. string.sub(tostring(arg), 1, 16) .. '"')
+  end
+  return k
+end
+
+-- The shard's meta hash, created with the caller's K when it is missing; returns the K it holds.
+local function meta(meta_key, shards_arg)
+  local stored = redis.call('HGET', meta_key, 'shards')
+  if not stored then
+    redis.call('HSET', meta_key, 'shards', shards_arg)
+    stored = shards_arg
+  end
+  return stored
+end
+
+-- A caller whose K is not the stored one would read and write other shards than everyone else.
+local function check_shards(meta_key, shards_arg)
+  local stored = redis.call('HGET', meta_key, 'shards')
+  if stored and stored ~= shards_arg then
+    error('SHARDS ' .. stored .. ' ' .. shards_arg .. ': this log has ' .. stored .. ' shards (' .. meta_key
+      .. ' shards), the caller ' .. shards_arg .. '; every edge and producer must use the same K', 0)
+  end
+end
+
 -- Checks every event of the call and returns them, or raises 'INVALID <index> <field>: <what>'.
-local function prepare(keys, args, n, base)
+local function prepare(keys, args, n, first_key, first_arg, base, shard, k)
   local events = {}
   local owners = {}
+  local shard_of = {}
   for i = 1, n do
-    local event = check(args[5 + i], i - 1)
-    local project_key, asset_key, owner_key = keys[3 * i - 1], keys[3 * i], keys[3 * i + 1]
+    local event = check(args[first_arg + i - 1], i - 1)
+    local key = first_key + 3 * (i - 1)
+    local project_key, asset_key, owner_key = keys[key], keys[key + 1], keys[key + 2]
     -- The keys must be the ones this event belongs to: nobody writes into another project.
     if project_key ~= base .. ':project:' .. event.project_id
         or asset_key ~= base .. ':asset:' .. event.asset_id
@@ -169,6 +239,13 @@ local function prepare(keys, args, n, base)
       invalid(i - 1, 'project_id', 'keys do not match the event (expected ' .. base .. ':project:'
         .. event.project_id .. ', ' .. base .. ':asset:' .. event.asset_id .. ', '
         .. base .. ':owner:' .. event.asset_id .. ')')
+    end
+    -- Readers look for a project in shard crc32(project_id) mod K only: anywhere else it is lost.
+    local wanted = shard_of[event.project_id] or crc32(event.project_id) % k
+    shard_of[event.project_id] = wanted
+    if wanted ~= shard then
+      invalid(i - 1, 'project_id', 'project ' .. event.project_id .. ' belongs to shard ' .. wanted
+        .. ' of ' .. k .. ' (crc32 mod K), the keys are of shard ' .. shard)
     end
     local owner = owners[owner_key] or redis.call('GET', owner_key)
     if owner and owner ~= event.project_id then
@@ -180,33 +257,58 @@ local function prepare(keys, args, n, base)
   return events
 end
 
-local function publish(keys, args)
-  local n = (#keys - 1) / 3
-  if n < 1 or n ~= math.floor(n) or #args ~= 5 + n then
-    return redis.error_reply('ERR usage: FCALL motioness_publish <1+3n> firehose (project asset owner)... '
-      .. 'firehose_maxlen project_maxlen asset_maxlen running_ttl_s finished_ttl_s json...')
+-- Runs fn, turning the refusals it raises ('INVALID ...', 'SHARDS ...', 'ERR ...') into error
+-- replies; anything else is a bug and stays a script error.
+local function refusing(fn, ...)
+  local ok, result = pcall(fn, ...)
+  if ok then
+    return result
   end
-  local firehose = keys[1]
+  if type(result) == 'string' and (string.find(result, '^INVALID ') or string.find(result, '^SHARDS ')
+      or string.find(result, '^ERR ')) then
+    return redis.error_reply(result)
+  end
+  error(result)
+end
+
+-- The shard's key base '<prefix>:{<shard>}' and shard number, from its firehose key.
+local function shard_of_firehose(firehose)
   local base = string.match(firehose, '^(.*):firehose$')
-  if not base then
-    return redis.error_reply('ERR the first key must be <prefix>:{<shard>}:firehose')
+  local shard = base and tonumber(string.match(base, '{(%d+)}$'))
+  if not shard then
+    usage('the first key must be <prefix>:{<shard>}:firehose')
   end
-  local firehose_maxlen, project_maxlen, asset_maxlen = args[1], args[2], args[3]
-  local running_ttl, finished_ttl = tonumber(args[4]), tonumber(args[5])
+  return base, shard
+end
+
+local function publish(keys, args)
+  local n = (#keys - 2) / 3
+  if n < 1 or n ~= math.floor(n) or #args ~= 6 + n then
+    usage('usage: FCALL motioness_publish <2+3n> firehose meta (project asset owner)... '
+      .. 'shards firehose_maxlen project_maxlen asset_maxlen running_ttl_s finished_ttl_s json...')
+  end
+  local firehose, meta_key = keys[1], keys[2]
+  local base, shard = shard_of_firehose(firehose)
+  if meta_key ~= base .. ':meta' then
+    usage('the second key must be ' .. base .. ':meta')
+  end
+  local k = shard_count(args[1])
+  if shard >= k then
+    usage('the keys are of shard ' .. shard .. ', which does not exist with ' .. k .. ' shards')
+  end
+  check_shards(meta_key, args[1])
+  local firehose_maxlen, project_maxlen, asset_maxlen = args[2], args[3], args[4]
+  local running_ttl, finished_ttl = tonumber(args[5]), tonumber(args[6])
 
   -- Check everything first: a batch is written whole or not at all.
-  local ok, events = pcall(prepare, keys, args, n, base)
-  if not ok then
-    if type(events) == 'string' and string.sub(events, 1, 8) == 'INVALID ' then
-      return redis.error_reply(events)
-    end
-    error(events)
-  end
+  local events = prepare(keys, args, n, 3, 7, base, shard, k)
+  meta(meta_key, args[1])
 
   local ids = {}
   for i = 1, n do
-    local event, json = events[i], args[5 + i]
-    local project_key, asset_key, owner_key = keys[3 * i - 1], keys[3 * i], keys[3 * i + 1]
+    local event, json = events[i], args[6 + i]
+    local key = 3 + 3 * (i - 1)
+    local project_key, asset_key, owner_key = keys[key], keys[key + 1], keys[key + 2]
     local id = redis.call('XADD', firehose, 'MAXLEN', '~', firehose_maxlen, '*', 'e', json)
     redis.call('XADD', project_key, 'MAXLEN', '~', project_maxlen, id, 'e', json)
     redis.call('XADD', asset_key, 'MAXLEN', '~', asset_maxlen, id, 'e', json)
@@ -219,7 +321,21 @@ local function publish(keys, args)
   return ids
 end
 
-redis.register_function('motioness_publish', publish)
+local function init(keys, args)
+  if #keys ~= 2 or #args ~= 1 then
+    usage('usage: FCALL motioness_init 2 meta firehose shards')
+  end
+  local meta_key, firehose = keys[1], keys[2]
+  local base = shard_of_firehose(firehose)
+  if meta_key ~= base .. ':meta' then
+    usage('the first key must be ' .. base .. ':meta')
+  end
+  shard_count(args[1])
+  return {meta(meta_key, args[1])}
+end
+
+redis.register_function('motioness_publish', function(keys, args) return refusing(publish, keys, args) end)
+redis.register_function('motioness_init', function(keys, args) return refusing(init, keys, args) end)
 redis.register_function{
   function_name = 'motioness_version',
   callback = function() return LIBRARY_VERSION end,

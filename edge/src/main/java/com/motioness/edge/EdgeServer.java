@@ -113,10 +113,18 @@ public final class EdgeServer implements AutoCloseable {
         }
         dispatcher = new FanoutDispatcher(alloc, fanouts);
         ring = new EventRing(config.ringSize(), dispatcher);
-        redisLog = config.redis() == null ? null
-                : new RedisEventLog(config.redis(), new RedisKeys(config.redisPrefix(), config.redisShards()), ring,
-                        new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
-                                config.redisRunningTtl(), config.retentionAge()));
+        try {
+            redisLog = config.redis() == null ? null
+                    : new RedisEventLog(config.redis(), new RedisKeys(config.redisPrefix(), config.redisShards()), ring,
+                            new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
+                                    config.redisRunningTtl(), config.retentionAge()));
+        } catch (RuntimeException e) {
+            // A node that cannot use its log (Redis away, another shard count) starts nothing.
+            ring.close();
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            throw e;
+        }
         // Reads from Redis cost round trips: at most 16 on their way, and the same read asked for by
         // many new streams while they wait (a node starting, a reconnect storm) goes once. Memory
         // reads cost nothing to repeat.

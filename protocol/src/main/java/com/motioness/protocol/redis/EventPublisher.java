@@ -47,10 +47,14 @@ public final class EventPublisher {
     public static final Duration DEFAULT_FINISHED_TTL = Duration.ofHours(1);
 
     private static final Pattern INVALID = Pattern.compile("INVALID (\\d+) ([^:]+): (.*)", Pattern.DOTALL);
+    private static final Pattern SHARDS = Pattern.compile("SHARDS (\\d+) (\\d+): (.*)", Pattern.DOTALL);
 
     private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final RedisKeys keys;
+    private final byte[] shards;
     private final byte[][] limits;
+    // Written racily by concurrent first publishes: each verifies, which is harmless.
+    private volatile CompletableFuture<Void> shardCountVerified;
 
     /** With the default lengths and lifetimes. */
     public EventPublisher(RedisClusterAsyncCommands<String, byte[]> redis, RedisKeys keys) {
@@ -67,8 +71,9 @@ public final class EventPublisher {
             int streamLength, Duration runningTtl, Duration finishedTtl) {
         this.redis = redis;
         this.keys = keys;
+        this.shards = ascii(keys.shards());
         this.limits = new byte[][] {
-            ascii(firehoseLength), ascii(streamLength), ascii(streamLength),
+            shards, ascii(firehoseLength), ascii(streamLength), ascii(streamLength),
             ascii(Math.max(1, runningTtl.toSeconds())), ascii(Math.max(1, finishedTtl.toSeconds())),
         };
     }
@@ -93,10 +98,42 @@ public final class EventPublisher {
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
+        CompletableFuture<Void> verified = shardCountVerified;
+        if (verified == null || verified.isCompletedExceptionally() && !isMismatch(verified)) {
+            verified = verifyShardCount();
+            shardCountVerified = verified;
+        }
+        return verified.thenCompose(ok -> call(events));
+    }
+
+    /**
+     * Redis refuses a publish whose K differs from its shard's meta hash, but a shard this
+     * publisher's K has and the log's has not (K too large) has no meta hash to compare with.
+     * Shard 0 exists for every K, and every edge creates its meta hash at start: asked once.
+     */
+    private CompletableFuture<Void> verifyShardCount() {
+        return initShard(0).thenAccept(stored -> {
+            if (stored != keys.shards()) {
+                throw ShardCountMismatchException.of(stored, keys.shards(), keys.meta(0));
+            }
+        });
+    }
+
+    private static boolean isMismatch(CompletableFuture<Void> verified) {
+        try {
+            verified.getNow(null);
+            return false;
+        } catch (CompletionException e) {
+            return e.getCause() instanceof ShardCountMismatchException;
+        }
+    }
+
+    private CompletableFuture<List<EventId>> call(List<AssetEvent> events) {
         int shard = keys.shardOf(events.get(0).projectId());
-        String[] callKeys = new String[1 + 3 * events.size()];
+        String[] callKeys = new String[2 + 3 * events.size()];
         byte[][] args = new byte[limits.length + events.size()][];
         callKeys[0] = keys.firehose(shard);
+        callKeys[1] = keys.meta(shard);
         System.arraycopy(limits, 0, args, 0, limits.length);
         for (int i = 0; i < events.size(); i++) {
             AssetEvent event = events.get(i);
@@ -105,9 +142,9 @@ public final class EventPublisher {
                 return CompletableFuture.failedFuture(new EventValidationException("project_id",
                         "a batch must not mix projects of different shards").atIndex(i));
             }
-            callKeys[1 + 3 * i] = keys.project(shard, event.projectId());
-            callKeys[2 + 3 * i] = keys.asset(shard, event.assetId());
-            callKeys[3 + 3 * i] = keys.owner(shard, event.assetId());
+            callKeys[2 + 3 * i] = keys.project(shard, event.projectId());
+            callKeys[3 + 3 * i] = keys.asset(shard, event.assetId());
+            callKeys[4 + 3 * i] = keys.owner(shard, event.assetId());
             args[limits.length + i] = EventJson.encode(event);
         }
         boolean batch = events.size() > 1;
@@ -125,6 +162,20 @@ public final class EventPublisher {
                 });
     }
 
+    /**
+     * Creates the shard's meta hash when it is missing (with this publisher's K) and answers the K
+     * it holds: an edge compares it with its own for every shard at start. {@link #publish} asks
+     * for shard 0 by itself, once.
+     *
+     * @return the shard count the log of this prefix was created with
+     */
+    public CompletableFuture<Integer> initShard(int shard) {
+        String[] callKeys = {keys.meta(shard), keys.firehose(shard)};
+        return redis.<List<Object>>fcall("motioness_init", ScriptOutputType.MULTI, callKeys, shards)
+                .toCompletableFuture()
+                .thenApply(reply -> Integer.parseInt(new String((byte[]) reply.get(0), StandardCharsets.US_ASCII)));
+    }
+
     private static Throwable translate(Throwable error, boolean batch) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof RedisCommandExecutionException && cause.getMessage() != null) {
@@ -132,6 +183,11 @@ public final class EventPublisher {
             if (invalid.matches()) {
                 return new EventValidationException(invalid.group(2), invalid.group(3))
                         .atIndex(batch ? Integer.parseInt(invalid.group(1)) : -1);
+            }
+            Matcher mismatch = SHARDS.matcher(cause.getMessage());
+            if (mismatch.matches()) {
+                return new ShardCountMismatchException(Integer.parseInt(mismatch.group(1)),
+                        Integer.parseInt(mismatch.group(2)), mismatch.group(3));
             }
         }
         return cause;

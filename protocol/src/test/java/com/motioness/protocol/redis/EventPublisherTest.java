@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
+import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventType;
 import com.motioness.protocol.EventValidationException;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.List;
 import java.util.UUID;
@@ -85,5 +88,56 @@ class EventPublisherTest {
         assertEquals(1, invalid.index());
         assertEquals("asset_id: belongs to another project", invalid.getMessage());
         assertEquals(0L, connection.sync().exists(keys.asset(keys.shardOf(sameShard), "a2")), "nothing of the batch");
+    }
+
+    @Test
+    void aProducerWithAnotherShardCountIsRefusedNamingBoth() throws Exception {
+        publisher.publish(List.of(event(EventType.QUEUED, "p1", "a1"))).get();
+        for (int k : new int[] {2, 8}) {
+            RedisKeys other = new RedisKeys(prefix, k);
+            EventPublisher misconfigured = new EventPublisher(connection.async(), other);
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> misconfigured.publish(List.of(event(EventType.QUEUED, "p1", "a2"))).get());
+            ShardCountMismatchException mismatch = (ShardCountMismatchException) refused.getCause();
+            assertEquals(4, mismatch.stored());
+            assertEquals(k, mismatch.given());
+            assertEquals("this log has 4 shards (" + prefix + ":{0}:meta shards), the caller " + k
+                    + "; every edge and producer must use the same K", mismatch.getMessage());
+            assertEquals(0L, connection.sync().exists(other.asset(other.shardOf("p1"), "a2")), "nothing written");
+        }
+    }
+
+    @Test
+    void redisItselfRefusesACallWithAnotherShardCount() throws Exception {
+        publisher.publish(List.of(event(EventType.QUEUED, "p1", "a1"))).get();
+        int shard = keys.shardOf("p1");
+        String[] callKeys = {keys.firehose(shard), keys.meta(shard), keys.project(shard, "p1"), keys.asset(shard, "a1"),
+            keys.owner(shard, "a1")};
+        RedisCommandExecutionException refused = assertThrows(RedisCommandExecutionException.class,
+                () -> connection.sync().fcall("motioness_publish", ScriptOutputType.MULTI, callKeys, ascii("8"),
+                        ascii("1000"), ascii("1000"), ascii("1000"), ascii("86400"), ascii("3600"),
+                        EventJson.encode(event(EventType.QUEUED, "p1", "a1"))));
+        assertEquals("SHARDS 4 8: this log has 4 shards (" + keys.meta(shard) + " shards), the caller 8; every edge and"
+                + " producer must use the same K", refused.getMessage());
+        assertEquals(1L, connection.sync().xlen(keys.asset(shard, "a1")), "nothing written");
+    }
+
+    @Test
+    void eventsInKeysOfTheWrongShardAreRefused() throws Exception {
+        int shard = keys.shardOf("p1");
+        int wrong = (shard + 1) % keys.shards();
+        String[] callKeys = {keys.firehose(wrong), keys.meta(wrong), keys.project(wrong, "p1"), keys.asset(wrong, "a1"),
+            keys.owner(wrong, "a1")};
+        RedisCommandExecutionException refused = assertThrows(RedisCommandExecutionException.class,
+                () -> connection.sync().fcall("motioness_publish", ScriptOutputType.MULTI, callKeys, ascii("4"),
+                        ascii("1000"), ascii("1000"), ascii("1000"), ascii("86400"), ascii("3600"),
+                        EventJson.encode(event(EventType.QUEUED, "p1", "a1"))));
+        assertEquals("INVALID 0 project_id: project p1 belongs to shard " + shard + " of 4 (crc32 mod K), the keys are"
+                + " of shard " + wrong, refused.getMessage());
+        assertEquals(0L, connection.sync().exists(keys.firehose(wrong)));
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 }

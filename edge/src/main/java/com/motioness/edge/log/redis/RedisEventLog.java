@@ -13,6 +13,7 @@ import com.motioness.protocol.EventValidationException;
 import com.motioness.protocol.redis.EventPublisher;
 import com.motioness.protocol.redis.RedisFunctionLibrary;
 import com.motioness.protocol.redis.RedisKeys;
+import com.motioness.protocol.redis.ShardCountMismatchException;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
@@ -22,6 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,7 @@ public final class RedisEventLog implements EventLog {
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
     /** The library name in redis/motioness.lua's shebang line. */
     private static final String LIBRARY = "motioness";
+    private static final long STARTUP_TIMEOUT_SECONDS = 5;
 
     private final RedisBackend backend;
     private final RedisKeys keys;
@@ -44,7 +49,10 @@ public final class RedisEventLog implements EventLog {
 
     /**
      * Connects to a Redis or a Redis Cluster (found out at connect), loads the function library
-     * (on every master), and starts one firehose reader per shard.
+     * (on every master), checks that the log has this node's shard count, and starts one firehose
+     * reader per shard.
+     *
+     * @throws ShardCountMismatchException when the log was created with another K
      *
      * @param uri {@code redis://host:port} of the server, or of any node of a Cluster
      * @param retention stream lengths and asset lifetimes
@@ -58,6 +66,12 @@ public final class RedisEventLog implements EventLog {
                 backend.isCluster() ? "Cluster" : "single Redis", keys.shards());
         this.publisher = new EventPublisher(redis, keys, retention.firehoseLength(), retention.streamLength(),
                 retention.runningTtl(), retention.finishedTtl());
+        try {
+            checkShardCount(uri);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
         for (int shard = 0; shard < keys.shards(); shard++) {
             FirehoseReader reader = new FirehoseReader(backend, keys.firehose(shard), ring, shard);
             reader.start();
@@ -65,6 +79,34 @@ public final class RedisEventLog implements EventLog {
         }
     }
 
+
+    /**
+     * Every shard's meta hash holds the K of the prefix (created with ours when missing); a node
+     * with another K would answer empty replays from the wrong shards, so it must not start.
+     * Shard 0 exists for every K and is asked first.
+     */
+    private void checkShardCount(String uri) {
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            int stored;
+            try {
+                stored = publisher.initShard(shard).get(STARTUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("reading " + keys.meta(shard) + " on " + uri + ": "
+                        + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("Redis at " + uri + " did not answer within "
+                        + STARTUP_TIMEOUT_SECONDS + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            if (stored != keys.shards()) {
+                throw new ShardCountMismatchException(stored, keys.shards(), "--redis-shards is " + keys.shards()
+                        + " but the log on " + uri + " has " + stored + " shards (" + keys.meta(shard)
+                        + " field shards); every edge and producer of a prefix must use the same K");
+            }
+        }
+    }
 
     @Override
     public CompletableFuture<List<EventId>> append(List<AssetEvent> events) {

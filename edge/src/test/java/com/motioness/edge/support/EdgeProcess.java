@@ -1,0 +1,130 @@
+package com.motioness.edge.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real {@code EdgeMain} in a JVM of its own, on the test classpath: for what only a process
+ * shows (its exit status, a kill -9). Its output is collected line by line; it is stopped through
+ * its own process handle, or signalled by its own pid.
+ */
+public final class EdgeProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("edge listening on /[0-9.]+:(\\d+)");
+    private static final Pattern ADMIN = Pattern.compile("admin listening on /[0-9.]+:(\\d+)");
+
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+
+    private EdgeProcess(Process process) {
+        this.process = process;
+        Thread reader = new Thread(this::collect, "edge-process-output-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts {@code java -cp <test classpath> com.motioness.edge.EdgeMain args...}. */
+    public static EdgeProcess start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "com.motioness.edge.EdgeMain"));
+        command.addAll(List.of(args));
+        return new EdgeProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    private void collect() {
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = output.readLine(); line != null; line = output.readLine()) {
+                synchronized (lines) {
+                    lines.add(line);
+                }
+            }
+        } catch (IOException | UncheckedIOException closed) {
+            // The process ended and its output with it.
+        }
+    }
+
+    /** Every line written so far, stdout and stderr. */
+    public List<String> output() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    /** The lines written so far that contain {@code text}. */
+    public List<String> linesWith(String text) {
+        return output().stream().filter(line -> line.contains(text)).toList();
+    }
+
+    /** The port it listens on, once it has said so. */
+    public int port() throws InterruptedException {
+        return printed(LISTENING);
+    }
+
+    /** The admin port, once it has said so. */
+    public int adminPort() throws InterruptedException {
+        return printed(ADMIN);
+    }
+
+    private int printed(Pattern pattern) throws InterruptedException {
+        int[] port = {-1};
+        Poll.until(() -> {
+            for (String line : output()) {
+                Matcher matcher = pattern.matcher(line);
+                if (matcher.find()) {
+                    port[0] = Integer.parseInt(matcher.group(1));
+                    return true;
+                }
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("the edge exited with " + process.exitValue() + ":\n"
+                        + String.join("\n", output()));
+            }
+            return false;
+        }, Duration.ofSeconds(30), "the edge to print " + pattern.pattern());
+        return port[0];
+    }
+
+    /** Waits for the process to end; returns its exit status. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the edge did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL, as a crashed machine or the OOM killer would end it; returns once it is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Sends {@code SIGSTOP} (true) or {@code SIGCONT} (false) to this process alone, by its pid. */
+    public void pause(boolean stop) throws IOException, InterruptedException {
+        Signals.send(process, stop ? "STOP" : "CONT");
+    }
+
+    /** True while the process runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
