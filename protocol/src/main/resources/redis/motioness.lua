@@ -13,8 +13,10 @@ Keys of a shard share the hash tag {<shard>}, so one call touches one Cluster sl
 FCALL motioness_publish <2 + 3n> <firehose> <meta> <project_1> <asset_1> <owner_1> ... <project_n> <asset_n> <owner_n>
       <shards> <firehose_maxlen> <project_maxlen> <asset_maxlen> <running_ttl_s> <finished_ttl_s> <json_1> ... <json_n>
 returns the ids, one per event, in order. All events are checked before anything is written:
-an invalid one fails the whole call with "INVALID <index> <field>: <what>" and writes nothing; a
-caller whose K differs from the one the shard's meta hash holds gets "SHARDS <stored> <given>: ...".
+an invalid one fails the whole call with "INVALID <index> <field>: <what>" and writes nothing; so
+does an event for an asset whose stream already ended ("ENDED <index> <terminal id>: ..."), except
+webhook_* events, which go to the firehose and the project's feed only; a caller whose K differs
+from the one the shard's meta hash holds gets "SHARDS <stored> <given>: ...".
 
 FCALL motioness_init 2 <meta> <firehose> <shards>
 creates the shard's meta hash when it is missing and returns what it holds: {shards}.
@@ -223,11 +225,35 @@ local function check_shards(meta_key, shards_arg)
   end
 end
 
--- Checks every event of the call and returns them, or raises 'INVALID <index> <field>: <what>'.
+-- The id of the asset's terminal event when its stream already ended, else nil. A stream ends at
+-- its terminal event, so only its newest entry needs a look.
+local function stored_terminal(asset_key)
+  local newest = redis.call('XREVRANGE', asset_key, '+', '-', 'COUNT', 1)[1]
+  if not newest then
+    return nil
+  end
+  local ok, event = pcall(cjson.decode, newest[2][2])
+  if ok and type(event) == 'table' and TYPES[event.type] and TYPES[event.type][4] then
+    -- As clients see it: a sequence of 0 is not written.
+    return (string.gsub(newest[1], '%-0$', ''))
+  end
+  return nil
+end
+
+local function ended(index, asset_id, terminal_id, where)
+  error('ENDED ' .. index .. ' ' .. terminal_id .. ': asset ' .. asset_id .. ' ended ' .. where
+    .. '; only webhook_* events may follow its terminal event', 0)
+end
+
+-- Checks every event of the call and returns them, or raises 'INVALID <index> <field>: <what>'
+-- or 'ENDED <index> <terminal id, or - when it is in this call>: <what>'. An event that may follow
+-- its asset's terminal event (webhook_*) is marked after_end: it goes to the firehose and the
+-- project's feed only, so the asset's stream still ends at its terminal event.
 local function prepare(keys, args, n, first_key, first_arg, base, shard, k)
   local events = {}
   local owners = {}
   local shard_of = {}
+  local terminals = {}
   for i = 1, n do
     local event = check(args[first_arg + i - 1], i - 1)
     local key = first_key + 3 * (i - 1)
@@ -252,20 +278,34 @@ local function prepare(keys, args, n, first_key, first_arg, base, shard, k)
       invalid(i - 1, 'asset_id', 'belongs to another project')
     end
     owners[owner_key] = event.project_id
+    local terminal = terminals[asset_key]
+    if terminal == nil then
+      local id = stored_terminal(asset_key)
+      terminal = id and {id = id, where = 'at ' .. id} or false
+    end
+    if terminal then
+      if string.sub(event.type, 1, 8) ~= 'webhook_' then
+        ended(i - 1, event.asset_id, terminal.id, terminal.where)
+      end
+      event.after_end = true
+    elseif event.terminal then
+      terminal = {id = '-', where = 'at index ' .. (i - 1) .. ' of this batch'}
+    end
+    terminals[asset_key] = terminal
     events[i] = event
   end
   return events
 end
 
--- Runs fn, turning the refusals it raises ('INVALID ...', 'SHARDS ...', 'ERR ...') into error
+-- Runs fn, turning the refusals it raises ('INVALID ...', 'ENDED ...', 'SHARDS ...', 'ERR ...') into error
 -- replies; anything else is a bug and stays a script error.
 local function refusing(fn, ...)
   local ok, result = pcall(fn, ...)
   if ok then
     return result
   end
-  if type(result) == 'string' and (string.find(result, '^INVALID ') or string.find(result, '^SHARDS ')
-      or string.find(result, '^ERR ')) then
+  if type(result) == 'string' and (string.find(result, '^INVALID ') or string.find(result, '^ENDED ')
+      or string.find(result, '^SHARDS ') or string.find(result, '^ERR ')) then
     return redis.error_reply(result)
   end
   error(result)
@@ -311,11 +351,14 @@ local function publish(keys, args)
     local project_key, asset_key, owner_key = keys[key], keys[key + 1], keys[key + 2]
     local id = redis.call('XADD', firehose, 'MAXLEN', '~', firehose_maxlen, '*', 'e', json)
     redis.call('XADD', project_key, 'MAXLEN', '~', project_maxlen, id, 'e', json)
-    redis.call('XADD', asset_key, 'MAXLEN', '~', asset_maxlen, id, 'e', json)
-    -- A running asset lives as long as it keeps emitting; a finished one for the finished TTL.
-    local ttl = event.terminal and finished_ttl or running_ttl
-    redis.call('SET', owner_key, event.project_id, 'EX', ttl)
-    redis.call('EXPIRE', asset_key, ttl)
+    -- After the terminal event the asset's stream and lifetime stay as they are.
+    if not event.after_end then
+      redis.call('XADD', asset_key, 'MAXLEN', '~', asset_maxlen, id, 'e', json)
+      -- A running asset lives as long as it keeps emitting; a finished one for the finished TTL.
+      local ttl = event.terminal and finished_ttl or running_ttl
+      redis.call('SET', owner_key, event.project_id, 'EX', ttl)
+      redis.call('EXPIRE', asset_key, ttl)
+    end
     ids[i] = id
   end
   return ids

@@ -8,6 +8,7 @@ import com.motioness.edge.log.LogUnavailableException;
 import com.motioness.edge.log.StreamRef;
 import com.motioness.edge.metrics.RequestCounters.AuthFailure;
 import com.motioness.edge.metrics.RequestCounters.Limit;
+import com.motioness.protocol.AssetEndedException;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
@@ -480,6 +481,9 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         if (error instanceof EventValidationException invalid) {
             answer(ctx, ApiError.invalidEvent(invalid.field(), invalid.index(), invalid.getMessage()), CorsPolicy.NONE,
                     null, keepAlive);
+        } else if (error instanceof AssetEndedException ended) {
+            answer(ctx, ApiError.assetEnded(ended.terminalId() == null ? null : ended.terminalId().toString(),
+                    ended.index(), ended.getMessage()), CorsPolicy.NONE, null, keepAlive);
         } else if (error instanceof LogUnavailableException) {
             Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
                     error.getMessage()), CorsPolicy.NONE, null, keepAlive, head -> head.header(HttpNames.RETRY_AFTER, "1"));

@@ -27,10 +27,15 @@ public interface EventLog extends AutoCloseable {
     /**
      * Appends events atomically and in order: either all are written or none is.
      *
+     * <p>After an asset's terminal event only {@code webhook_*} events are accepted for it, event
+     * by event within a batch; they reach the live feed and the project's stream but not the
+     * asset's stream, which ends at its terminal event, and they do not extend the asset's lifetime.
+     *
      * @return the assigned ids, in the order of {@code events}. Fails with
      *     {@link com.motioness.protocol.EventValidationException} when an event conflicts with the
-     *     log (an asset that belongs to another project), or {@link LogUnavailableException} when the
-     *     log cannot take events now.
+     *     log (an asset that belongs to another project), {@link com.motioness.protocol.AssetEndedException}
+     *     for any other event after its asset's terminal event, or {@link LogUnavailableException}
+     *     when the log cannot take events now.
      */
     CompletableFuture<List<EventId>> append(List<AssetEvent> events);
 

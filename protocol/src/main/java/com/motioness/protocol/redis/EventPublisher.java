@@ -1,5 +1,6 @@
 package com.motioness.protocol.redis;
 
+import com.motioness.protocol.AssetEndedException;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
@@ -47,6 +48,7 @@ public final class EventPublisher {
     public static final Duration DEFAULT_FINISHED_TTL = Duration.ofHours(1);
 
     private static final Pattern INVALID = Pattern.compile("INVALID (\\d+) ([^:]+): (.*)", Pattern.DOTALL);
+    private static final Pattern ENDED = Pattern.compile("ENDED (\\d+) (\\S+): (.*)", Pattern.DOTALL);
     private static final Pattern SHARDS = Pattern.compile("SHARDS (\\d+) (\\d+): (.*)", Pattern.DOTALL);
 
     private final RedisClusterAsyncCommands<String, byte[]> redis;
@@ -92,7 +94,9 @@ public final class EventPublisher {
      * one shard, the default, any batch does).
      *
      * @return their ids; fails with {@link EventValidationException} when Redis refuses an event
-     *     (index set for batches of more than one), or with the Redis error as it came
+     *     (index set for batches of more than one), {@link AssetEndedException} for an event other
+     *     than {@code webhook_*} after its asset's terminal event, {@link ShardCountMismatchException}
+     *     when the log has another K than this publisher, or with the Redis error as it came
      */
     public CompletableFuture<List<EventId>> publish(List<AssetEvent> events) {
         if (events.isEmpty()) {
@@ -183,6 +187,11 @@ public final class EventPublisher {
             if (invalid.matches()) {
                 return new EventValidationException(invalid.group(2), invalid.group(3))
                         .atIndex(batch ? Integer.parseInt(invalid.group(1)) : -1);
+            }
+            Matcher ended = ENDED.matcher(cause.getMessage());
+            if (ended.matches()) {
+                return new AssetEndedException(ended.group(2).equals("-") ? null : EventId.parse(ended.group(2)),
+                        batch ? Integer.parseInt(ended.group(1)) : -1, ended.group(3));
             }
             Matcher mismatch = SHARDS.matcher(cause.getMessage());
             if (mismatch.matches()) {

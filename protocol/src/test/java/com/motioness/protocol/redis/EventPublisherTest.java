@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.motioness.protocol.AssetEndedException;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
@@ -135,6 +136,25 @@ class EventPublisherTest {
         assertEquals("INVALID 0 project_id: project p1 belongs to shard " + shard + " of 4 (crc32 mod K), the keys are"
                 + " of shard " + wrong, refused.getMessage());
         assertEquals(0L, connection.sync().exists(keys.firehose(wrong)));
+    }
+
+    @Test
+    void afterItsTerminalEventAnAssetTakesOnlyWebhookEventsAndOnlyOnTheProjectFeed() throws Exception {
+        List<EventId> ids = publisher.publish(List.of(event(EventType.QUEUED, "p1", "a1"),
+                event(EventType.READY, "p1", "a1"))).get();
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> publisher.publish(List.of(event(EventType.CANCELLED, "p1", "a1"))).get());
+        AssetEndedException ended = (AssetEndedException) refused.getCause();
+        assertEquals(ids.get(1), ended.terminalId());
+        assertEquals(-1, ended.index());
+        assertEquals("asset a1 ended at " + ids.get(1) + "; only webhook_* events may follow its terminal event",
+                ended.getMessage());
+        publisher.publish(List.of(event(EventType.WEBHOOK_DELIVERED, "p1", "a1"))).get();
+        int shard = keys.shardOf("p1");
+        assertEquals(2L, connection.sync().xlen(keys.asset(shard, "a1")), "the asset's stream ends at ready");
+        assertEquals(3L, connection.sync().xlen(keys.project(shard, "p1")));
+        assertEquals(3L, connection.sync().xlen(keys.firehose(shard)));
+        assertTrue(connection.sync().ttl(keys.owner(shard, "a1")) <= 3600, "no running TTL again");
     }
 
     private static byte[] ascii(String text) {

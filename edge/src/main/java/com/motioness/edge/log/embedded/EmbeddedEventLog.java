@@ -6,6 +6,7 @@ import com.motioness.edge.log.LoggedEvent;
 import com.motioness.edge.log.ReplayPage;
 import com.motioness.edge.log.StreamRef;
 import com.motioness.edge.ring.EventRing;
+import com.motioness.protocol.AssetEndedException;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
@@ -72,8 +73,9 @@ public final class EmbeddedEventLog implements EventLog {
             json[i] = EventJson.encode(events.get(i));
         }
         LoggedEvent[] logged = new LoggedEvent[events.size()];
+        boolean[] afterEnd = new boolean[events.size()];
         synchronized (lock) {
-            EventValidationException conflict = ownershipConflict(events);
+            Exception conflict = conflict(events, afterEnd);
             if (conflict != null) {
                 return CompletableFuture.failedFuture(conflict);
             }
@@ -87,8 +89,11 @@ public final class EmbeddedEventLog implements EventLog {
             for (int i = 0; i < logged.length; i++, seq++) {
                 AssetEvent event = events.get(i);
                 logged[i] = new LoggedEvent(ms, seq, event.type(), event.projectId(), event.assetId(), json[i]);
-                assets.computeIfAbsent(event.assetId(), id -> new StreamWindow(event.projectId(), retentionCount))
-                        .add(logged[i]);
+                // After the terminal event the asset's stream stays as it is: it ends there.
+                if (!afterEnd[i]) {
+                    assets.computeIfAbsent(event.assetId(), id -> new StreamWindow(event.projectId(), retentionCount))
+                            .add(logged[i]);
+                }
                 projects.computeIfAbsent(event.projectId(), id -> new StreamWindow(id, retentionCount))
                         .add(logged[i]);
             }
@@ -105,17 +110,36 @@ public final class EmbeddedEventLog implements EventLog {
         return CompletableFuture.completedFuture(ids);
     }
 
-    /** An asset belongs to the project of its first event; a later event may not move it. */
-    private EventValidationException ownershipConflict(List<AssetEvent> events) {
+    /**
+     * What the log refuses of a batch, event by event in order (as the Redis function does), or
+     * null. An asset belongs to the project of its first event; a later event may not move it.
+     * After an asset's terminal event only webhook_* events are taken, and only for its project's
+     * feed: {@code afterEnd} marks them.
+     */
+    private Exception conflict(List<AssetEvent> events, boolean[] afterEnd) {
         Map<String, String> ownersInBatch = events.size() > 1 ? new HashMap<>() : null;
+        Map<String, Integer> endedInBatch = null;
         for (int i = 0; i < events.size(); i++) {
             AssetEvent event = events.get(i);
-            StreamWindow existing = assets.get(event.assetId());
-            String owner = existing != null ? existing.ownerProjectId()
+            int index = events.size() > 1 ? i : -1;
+            StreamWindow window = assets.get(event.assetId());
+            String owner = window != null ? window.ownerProjectId()
                     : ownersInBatch != null ? ownersInBatch.putIfAbsent(event.assetId(), event.projectId()) : null;
             if (owner != null && !owner.equals(event.projectId())) {
-                return new EventValidationException("asset_id", "belongs to another project")
-                        .atIndex(events.size() > 1 ? i : -1);
+                return new EventValidationException("asset_id", "belongs to another project").atIndex(index);
+            }
+            EventId stored = window != null ? window.terminalId() : null;
+            Integer inBatch = endedInBatch != null ? endedInBatch.get(event.assetId()) : null;
+            if (stored != null || inBatch != null) {
+                if (!event.type().mayFollowTerminal()) {
+                    return AssetEndedException.of(event.assetId(), stored, inBatch == null ? -1 : inBatch, index);
+                }
+                afterEnd[i] = true;
+            } else if (event.type().isTerminal()) {
+                if (endedInBatch == null) {
+                    endedInBatch = new HashMap<>();
+                }
+                endedInBatch.put(event.assetId(), i);
             }
         }
         return null;

@@ -6,6 +6,7 @@ import com.motioness.edge.log.LoggedEvent;
 import com.motioness.edge.log.ReplayPage;
 import com.motioness.edge.log.StreamRef;
 import com.motioness.edge.ring.EventRing;
+import com.motioness.protocol.AssetEndedException;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
@@ -121,7 +122,9 @@ public final class RedisEventLog implements EventLog {
             return CompletableFuture.failedFuture(error);
         }).exceptionallyCompose(error -> {
             Throwable cause = rootCause(error);
-            return CompletableFuture.failedFuture(cause instanceof EventValidationException ? cause
+            // Refusals of the input reach the producer as they are; anything else is the log's trouble.
+            return CompletableFuture.failedFuture(
+                    cause instanceof EventValidationException || cause instanceof AssetEndedException ? cause
                     : new LogUnavailableException("event log unavailable: " + cause.getMessage()));
         });
     }
