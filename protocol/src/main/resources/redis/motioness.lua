@@ -9,14 +9,19 @@ Keys of a shard share the hash tag {<shard>}, so one call touches one Cluster sl
   <prefix>:{<shard>}:project:<project>   the project's activity feed
   <prefix>:{<shard>}:asset:<asset>       one asset's history
   <prefix>:{<shard>}:owner:<asset>       the project that owns the asset (a string)
+  <prefix>:{<shard>}:idempotency:<key>   a stored batch's digest and ids, for the idempotency window
 
-FCALL motioness_publish <2 + 3n> <firehose> <meta> <project_1> <asset_1> <owner_1> ... <project_n> <asset_n> <owner_n>
-      <shards> <firehose_maxlen> <project_maxlen> <asset_maxlen> <running_ttl_s> <finished_ttl_s> <json_1> ... <json_n>
+FCALL motioness_publish <2+3n | 3+3n> <firehose> <meta> [<idempotency>] <project_1> <asset_1> <owner_1> ...
+      <shards> <firehose_maxlen> <project_maxlen> <asset_maxlen> <running_ttl_s> <finished_ttl_s>
+      <idempotency_ttl_s> <json_1> ... <json_n>
 returns the ids, one per event, in order. All events are checked before anything is written:
 an invalid one fails the whole call with "INVALID <index> <field>: <what>" and writes nothing; so
 does an event for an asset whose stream already ended ("ENDED <index> <terminal id>: ..."), except
 webhook_* events, which go to the firehose and the project's feed only; a caller whose K differs
 from the one the shard's meta hash holds gets "SHARDS <stored> <given>: ...".
+With an idempotency key (3+3n keys), a call that repeats an earlier one with the same events within
+idempotency_ttl_s writes nothing and returns the earlier ids followed by 'replayed'; the same key
+with other events gets "REUSED: ...". The check and the write are this one atomic call.
 
 FCALL motioness_init 2 <meta> <firehose> <shards>
 creates the shard's meta hash when it is missing and returns what it holds: {shards}.
@@ -249,13 +254,13 @@ end
 -- or 'ENDED <index> <terminal id, or - when it is in this call>: <what>'. An event that may follow
 -- its asset's terminal event (webhook_*) is marked after_end: it goes to the firehose and the
 -- project's feed only, so the asset's stream still ends at its terminal event.
-local function prepare(keys, args, n, first_key, first_arg, base, shard, k)
+local function prepare(keys, jsons, first_key, base, shard, k)
   local events = {}
   local owners = {}
   local shard_of = {}
   local terminals = {}
-  for i = 1, n do
-    local event = check(args[first_arg + i - 1], i - 1)
+  for i = 1, #jsons do
+    local event = check(jsons[i], i - 1)
     local key = first_key + 3 * (i - 1)
     local project_key, asset_key, owner_key = keys[key], keys[key + 1], keys[key + 2]
     -- The keys must be the ones this event belongs to: nobody writes into another project.
@@ -297,7 +302,7 @@ local function prepare(keys, args, n, first_key, first_arg, base, shard, k)
   return events
 end
 
--- Runs fn, turning the refusals it raises ('INVALID ...', 'ENDED ...', 'SHARDS ...', 'ERR ...') into error
+-- Runs fn, turning the refusals it raises (INVALID, ENDED, REUSED, SHARDS, ERR) into error
 -- replies; anything else is a bug and stays a script error.
 local function refusing(fn, ...)
   local ok, result = pcall(fn, ...)
@@ -305,7 +310,7 @@ local function refusing(fn, ...)
     return result
   end
   if type(result) == 'string' and (string.find(result, '^INVALID ') or string.find(result, '^ENDED ')
-      or string.find(result, '^SHARDS ') or string.find(result, '^ERR ')) then
+      or string.find(result, '^REUSED:') or string.find(result, '^SHARDS ') or string.find(result, '^ERR ')) then
     return redis.error_reply(result)
   end
   error(result)
@@ -321,11 +326,31 @@ local function shard_of_firehose(firehose)
   return base, shard
 end
 
+-- The earlier answer to a call with this idempotency key and the same events (its ids, then
+-- 'replayed'), or nil when the key is free; the same key with other events is refused.
+local function replay(idempotency_key, digest, key_name)
+  local stored = redis.call('GET', idempotency_key)
+  if not stored then
+    return nil
+  end
+  if string.sub(stored, 1, 40) ~= digest then
+    error('REUSED: Idempotency-Key ' .. key_name .. ' was used for a different batch within the idempotency window', 0)
+  end
+  local ids = {}
+  for id in string.gmatch(string.sub(stored, 42), '%S+') do
+    ids[#ids + 1] = id
+  end
+  ids[#ids + 1] = 'replayed'
+  return ids
+end
+
 local function publish(keys, args)
-  local n = (#keys - 2) / 3
-  if n < 1 or n ~= math.floor(n) or #args ~= 6 + n then
-    usage('usage: FCALL motioness_publish <2+3n> firehose meta (project asset owner)... '
-      .. 'shards firehose_maxlen project_maxlen asset_maxlen running_ttl_s finished_ttl_s json...')
+  -- 2 + 3n keys, or 3 + 3n with an idempotency key third: the two counts never meet (mod 3).
+  local first = #keys % 3 == 0 and 4 or 3
+  local n = (#keys - first + 1) / 3
+  if n < 1 or n ~= math.floor(n) or #args ~= 7 + n then
+    usage('usage: FCALL motioness_publish <2+3n or 3+3n> firehose meta [idempotency] (project asset owner)... '
+      .. 'shards firehose_maxlen project_maxlen asset_maxlen running_ttl_s finished_ttl_s idempotency_ttl_s json...')
   end
   local firehose, meta_key = keys[1], keys[2]
   local base, shard = shard_of_firehose(firehose)
@@ -339,15 +364,41 @@ local function publish(keys, args)
   check_shards(meta_key, args[1])
   local firehose_maxlen, project_maxlen, asset_maxlen = args[2], args[3], args[4]
   local running_ttl, finished_ttl = tonumber(args[5]), tonumber(args[6])
+  local idempotency_ttl = tonumber(args[7])
+  local jsons = {}
+  for i = 1, n do
+    jsons[i] = args[7 + i]
+  end
+
+  local idempotency_key, digest
+  if first == 4 then
+    idempotency_key = keys[3]
+    local prefix = base .. ':idempotency:'
+    local name = string.sub(idempotency_key, #prefix + 1)
+    if string.sub(idempotency_key, 1, #prefix) ~= prefix or #name < 1 or #name > 255
+        or not string.find(name, '^[!-~]+$') then
+      usage('the third key must be ' .. prefix .. '<key>, the key 1..255 printable ASCII characters')
+    end
+    if not idempotency_ttl or idempotency_ttl < 1 or idempotency_ttl ~= math.floor(idempotency_ttl) then
+      usage('idempotency_ttl_s must be a whole number of seconds, at least 1')
+    end
+    -- The events as stored: a retry of the same batch has the same digest, whatever key order or
+    -- spacing the producer's JSON library chose the first time is what it chooses again.
+    digest = redis.sha1hex(table.concat(jsons, '\n'))
+    local earlier = replay(idempotency_key, digest, name)
+    if earlier then
+      return earlier
+    end
+  end
 
   -- Check everything first: a batch is written whole or not at all.
-  local events = prepare(keys, args, n, 3, 7, base, shard, k)
+  local events = prepare(keys, jsons, first, base, shard, k)
   meta(meta_key, args[1])
 
   local ids = {}
   for i = 1, n do
-    local event, json = events[i], args[6 + i]
-    local key = 3 + 3 * (i - 1)
+    local event, json = events[i], jsons[i]
+    local key = first + 3 * (i - 1)
     local project_key, asset_key, owner_key = keys[key], keys[key + 1], keys[key + 2]
     local id = redis.call('XADD', firehose, 'MAXLEN', '~', firehose_maxlen, '*', 'e', json)
     redis.call('XADD', project_key, 'MAXLEN', '~', project_maxlen, id, 'e', json)
@@ -360,6 +411,9 @@ local function publish(keys, args)
       redis.call('EXPIRE', asset_key, ttl)
     end
     ids[i] = id
+  end
+  if idempotency_key then
+    redis.call('SET', idempotency_key, digest .. ' ' .. table.concat(ids, ' '), 'EX', idempotency_ttl)
   end
   return ids
 end

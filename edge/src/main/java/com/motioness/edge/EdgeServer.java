@@ -117,7 +117,7 @@ public final class EdgeServer implements AutoCloseable {
             redisLog = config.redis() == null ? null
                     : new RedisEventLog(config.redis(), new RedisKeys(config.redisPrefix(), config.redisShards()), ring,
                             new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
-                                    config.redisRunningTtl(), config.retentionAge()));
+                                    config.redisRunningTtl(), config.retentionAge(), config.idempotencyWindow()));
         } catch (RuntimeException e) {
             // A node that cannot use its log (Redis away, another shard count) starts nothing.
             ring.close();
@@ -129,7 +129,8 @@ public final class EdgeServer implements AutoCloseable {
         // many new streams while they wait (a node starting, a reconnect storm) goes once. Memory
         // reads cost nothing to repeat.
         log = redisLog == null
-                ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), Clock.systemUTC())
+                ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), config.idempotencyWindow(),
+                        Clock.systemUTC())
                 : new CoalescingReads(redisLog, 16);
         metrics = new EdgeMetrics(fanouts, dispatcher, ring::occupancy, ring.capacity(),
                 redisLog != null ? redisLog::readerLagMillis : null, this::isDraining);

@@ -64,6 +64,14 @@ public final class RedisKeys {
         return base(shard) + ":asset:" + assetId;
     }
 
+    /**
+     * The record of a batch stored with an idempotency key: its digest and ids, kept for the
+     * idempotency window.
+     */
+    public String idempotency(int shard, String key) {
+        return base(shard) + ":idempotency:" + key;
+    }
+
     /** The string naming the project that owns an asset. */
     public String owner(int shard, String assetId) {
         return base(shard) + ":owner:" + assetId;

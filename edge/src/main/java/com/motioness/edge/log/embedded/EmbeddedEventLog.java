@@ -11,6 +11,9 @@ import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventValidationException;
+import com.motioness.protocol.IdempotencyKey;
+import com.motioness.protocol.IdempotencyKeyReusedException;
+import com.motioness.protocol.StoredBatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +37,9 @@ import java.util.concurrent.TimeUnit;
  * and the retention sweep do.
  */
 public final class EmbeddedEventLog implements EventLog {
+    /** Idempotency keys remembered at most; past it the oldest is forgotten before its window ends. */
+    public static final int MAX_IDEMPOTENCY_KEYS = 100_000;
+
     private final EventRing ring;
     private final int retentionCount;
     private final long retentionAgeMs;
@@ -43,20 +49,29 @@ public final class EmbeddedEventLog implements EventLog {
     private final Object lock = new Object();
     private final Map<String, StreamWindow> assets = new HashMap<>();
     private final Map<String, StreamWindow> projects = new HashMap<>();
+    private final IdempotencyRecords idempotency;
     private long lastMs = -1;
     private long lastSeq;
+
+    /** With the default idempotency window ({@link IdempotencyKey#DEFAULT_WINDOW}). */
+    public EmbeddedEventLog(EventRing ring, int retentionCount, Duration retentionAge, Clock clock) {
+        this(ring, retentionCount, retentionAge, IdempotencyKey.DEFAULT_WINDOW, clock);
+    }
 
     /**
      * @param ring the live feed every appended event is published to
      * @param retentionCount events kept per stream
      * @param retentionAge how long an event is kept
+     * @param idempotencyWindow how long a batch's idempotency key is remembered
      * @param clock the source of id milliseconds (tests pass a fixed clock to force shared ms)
      */
-    public EmbeddedEventLog(EventRing ring, int retentionCount, Duration retentionAge, Clock clock) {
+    public EmbeddedEventLog(EventRing ring, int retentionCount, Duration retentionAge, Duration idempotencyWindow,
+            Clock clock) {
         this.ring = ring;
         this.retentionCount = retentionCount;
         this.retentionAgeMs = retentionAge.toMillis();
         this.clock = clock;
+        this.idempotency = new IdempotencyRecords(idempotencyWindow.toMillis(), MAX_IDEMPOTENCY_KEYS);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "motioness-retention");
             thread.setDaemon(true);
@@ -67,14 +82,25 @@ public final class EmbeddedEventLog implements EventLog {
     }
 
     @Override
-    public CompletableFuture<List<EventId>> append(List<AssetEvent> events) {
+    public CompletableFuture<StoredBatch> append(List<AssetEvent> events, IdempotencyKey key) {
         byte[][] json = new byte[events.size()][];
         for (int i = 0; i < json.length; i++) {
             json[i] = EventJson.encode(events.get(i));
         }
+        byte[] digest = key == null ? null : IdempotencyRecords.digest(json);
         LoggedEvent[] logged = new LoggedEvent[events.size()];
         boolean[] afterEnd = new boolean[events.size()];
         synchronized (lock) {
+            if (key != null) {
+                // Before anything else: a retry of a stored batch is answered, not checked again
+                // (its asset may have ended with it).
+                IdempotencyRecords.Stored stored = idempotency.find(key, clock.millis());
+                if (stored != null) {
+                    return stored.sameBatch(digest)
+                            ? CompletableFuture.completedFuture(new StoredBatch(stored.ids(), true))
+                            : CompletableFuture.failedFuture(IdempotencyKeyReusedException.of(key));
+                }
+            }
             Exception conflict = conflict(events, afterEnd);
             if (conflict != null) {
                 return CompletableFuture.failedFuture(conflict);
@@ -102,12 +128,15 @@ public final class EmbeddedEventLog implements EventLog {
             if (!ring.tryPublish(logged)) {
                 throw new IllegalStateException("ring refused a batch it had room for");
             }
+            if (key != null) {
+                idempotency.add(key, digest, ms, logged[0].seq(), logged.length, clock.millis());
+            }
         }
         List<EventId> ids = new ArrayList<>(logged.length);
         for (LoggedEvent event : logged) {
             ids.add(event.id());
         }
-        return CompletableFuture.completedFuture(ids);
+        return CompletableFuture.completedFuture(new StoredBatch(ids, false));
     }
 
     /**
@@ -162,10 +191,15 @@ public final class EmbeddedEventLog implements EventLog {
         }
     }
 
-    /** Drops events older than the retention age; an asset whose last event expired is forgotten. */
+    /**
+     * Drops events older than the retention age (an asset whose last event expired is forgotten)
+     * and idempotency keys older than their window.
+     */
     void sweep() {
-        long cutoff = clock.millis() - retentionAgeMs;
+        long now = clock.millis();
+        long cutoff = now - retentionAgeMs;
         synchronized (lock) {
+            idempotency.expire(now);
             for (Iterator<StreamWindow> it = assets.values().iterator(); it.hasNext(); ) {
                 StreamWindow window = it.next();
                 window.trimOlderThan(cutoff);

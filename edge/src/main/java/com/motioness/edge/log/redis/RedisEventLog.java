@@ -11,6 +11,9 @@ import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventValidationException;
+import com.motioness.protocol.IdempotencyKey;
+import com.motioness.protocol.IdempotencyKeyReusedException;
+import com.motioness.protocol.StoredBatch;
 import com.motioness.protocol.redis.EventPublisher;
 import com.motioness.protocol.redis.RedisFunctionLibrary;
 import com.motioness.protocol.redis.RedisKeys;
@@ -66,7 +69,7 @@ public final class RedisEventLog implements EventLog {
         LOG.info("loaded Redis function library motioness version {} ({}, {} shards)", RedisFunctionLibrary.VERSION,
                 backend.isCluster() ? "Cluster" : "single Redis", keys.shards());
         this.publisher = new EventPublisher(redis, keys, retention.firehoseLength(), retention.streamLength(),
-                retention.runningTtl(), retention.finishedTtl());
+                retention.runningTtl(), retention.finishedTtl(), retention.idempotencyWindow());
         try {
             checkShardCount(uri);
         } catch (RuntimeException e) {
@@ -110,21 +113,21 @@ public final class RedisEventLog implements EventLog {
     }
 
     @Override
-    public CompletableFuture<List<EventId>> append(List<AssetEvent> events) {
-        return publisher.publish(events).exceptionallyCompose(error -> {
+    public CompletableFuture<StoredBatch> append(List<AssetEvent> events, IdempotencyKey key) {
+        return publisher.publish(events, key).exceptionallyCompose(error -> {
             // A Redis that lost its functions (a restart without persistence, a FLUSHALL) gets
             // the library again, once, and the call is repeated. Loading waits on every master;
             // never on a Lettuce I/O thread.
             if (String.valueOf(rootCause(error).getMessage()).contains("Function not found")) {
                 return CompletableFuture.runAsync(() -> backend.loadFunctions(RedisFunctionLibrary.source()))
-                        .thenCompose(loaded -> publisher.publish(events));
+                        .thenCompose(loaded -> publisher.publish(events, key));
             }
             return CompletableFuture.failedFuture(error);
         }).exceptionallyCompose(error -> {
             Throwable cause = rootCause(error);
             // Refusals of the input reach the producer as they are; anything else is the log's trouble.
-            return CompletableFuture.failedFuture(
-                    cause instanceof EventValidationException || cause instanceof AssetEndedException ? cause
+            return CompletableFuture.failedFuture(cause instanceof EventValidationException
+                    || cause instanceof AssetEndedException || cause instanceof IdempotencyKeyReusedException ? cause
                     : new LogUnavailableException("event log unavailable: " + cause.getMessage()));
         });
     }
