@@ -9,26 +9,38 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A redis-server of a test's own, on a free loopback port, persisting to an append-only file in
- * a temporary folder so a restart keeps its streams and functions. Stopped by its own process
- * handle: only what the test started is ever killed.
+ * a temporary folder so a restart keeps its streams and functions, or persisting nothing so a
+ * restart comes back empty. Stopped by its own process handle: only what the test started is ever
+ * killed.
  */
 public final class OwnRedis implements AutoCloseable {
     private final Path dir;
     private final int port;
+    private final boolean persistent;
     private Process process;
 
-    private OwnRedis(Path dir, int port) {
+    private OwnRedis(Path dir, int port, boolean persistent) {
         this.dir = dir;
         this.port = port;
+        this.persistent = persistent;
     }
 
-    /** Starts one in {@code dir}. */
+    /** Starts one in {@code dir} that persists to an append-only file. */
     public static OwnRedis start(Path dir) throws Exception {
+        return start(dir, true);
+    }
+
+    /** Starts one that persists nothing: a restart comes back empty, without streams or functions. */
+    public static OwnRedis startWithoutPersistence(Path dir) throws Exception {
+        return start(dir, false);
+    }
+
+    private static OwnRedis start(Path dir, boolean persistent) throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        OwnRedis redis = new OwnRedis(dir, port);
+        OwnRedis redis = new OwnRedis(dir, port, persistent);
         redis.restart();
         return redis;
     }
@@ -44,10 +56,18 @@ public final class OwnRedis implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Freezes the server (SIGSTOP, true) or lets it go on (SIGCONT, false): a stalled Redis, which
+     * still takes connections and commands and runs them all when it goes on.
+     */
+    public void pause(boolean stop) throws IOException, InterruptedException {
+        Signals.send(process, stop ? "STOP" : "CONT");
+    }
+
     /** Starts the server again on the same port and folder; returns when it answers. */
     public void restart() throws Exception {
         process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--appendonly", "yes", "--save", "", "--daemonize", "no")
+                "--dir", dir.toString(), "--appendonly", persistent ? "yes" : "no", "--save", "", "--daemonize", "no")
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
