@@ -5,7 +5,8 @@ shard's firehose, each event's project stream and its asset stream, under one id
 
 Keys of a shard share the hash tag {<shard>}, so one call touches one Cluster slot:
   <prefix>:{<shard>}:firehose            every event of the shard (what edge nodes XREAD)
-  <prefix>:{<shard>}:meta                a hash: shards (K, the shard count every caller must use)
+  <prefix>:{<shard>}:meta                a hash: shards (K, the shard count every caller must use) and
+                                         epoch (Redis time in ms at which the shard's history began)
   <prefix>:{<shard>}:project:<project>   the project's activity feed
   <prefix>:{<shard>}:asset:<asset>       one asset's history
   <prefix>:{<shard>}:owner:<asset>       the project that owns the asset (a string)
@@ -24,7 +25,7 @@ idempotency_ttl_s writes nothing and returns the earlier ids followed by 'replay
 with other events gets "REUSED: ...". The check and the write are this one atomic call.
 
 FCALL motioness_init 2 <meta> <firehose> <shards>
-creates the shard's meta hash when it is missing and returns what it holds: {shards}.
+creates the shard's meta hash when it is missing and returns what it holds: {shards, epoch}.
 ]]
 
 local LIBRARY_VERSION = '2'
@@ -211,14 +212,28 @@ local function shard_count(arg)
   return k
 end
 
--- The shard's meta hash, created with the caller's K when it is missing; returns the K it holds.
-local function meta(meta_key, shards_arg)
-  local stored = redis.call('HGET', meta_key, 'shards')
-  if not stored then
-    redis.call('HSET', meta_key, 'shards', shards_arg)
-    stored = shards_arg
+-- Redis's clock in milliseconds, as decimal text.
+local function now_ms()
+  local time = redis.call('TIME')
+  return time[1] .. string.format('%03d', math.floor(tonumber(time[2]) / 1000))
+end
+
+-- The shard's meta hash, its fields created when missing: shards, the caller's K; epoch, the Redis
+-- time at which this shard's history began, or 0 when its firehose is already there (a log older
+-- than its meta hash, history intact). A Redis that lost its data lost this hash too, so the next
+-- caller writes a new epoch, and edges learn that the history before it is gone.
+local function meta(meta_key, firehose, shards_arg)
+  local stored = redis.call('HMGET', meta_key, 'shards', 'epoch')
+  local shards, epoch = stored[1], stored[2]
+  if not shards then
+    shards = shards_arg
+    redis.call('HSET', meta_key, 'shards', shards)
   end
-  return stored
+  if not epoch then
+    epoch = redis.call('EXISTS', firehose) == 1 and '0' or now_ms()
+    redis.call('HSET', meta_key, 'epoch', epoch)
+  end
+  return shards, epoch
 end
 
 -- A caller whose K is not the stored one would read and write other shards than everyone else.
@@ -393,7 +408,7 @@ local function publish(keys, args)
 
   -- Check everything first: a batch is written whole or not at all.
   local events = prepare(keys, jsons, first, base, shard, k)
-  meta(meta_key, args[1])
+  meta(meta_key, firehose, args[1])
 
   local ids = {}
   for i = 1, n do
@@ -428,7 +443,8 @@ local function init(keys, args)
     usage('the first key must be ' .. base .. ':meta')
   end
   shard_count(args[1])
-  return {meta(meta_key, args[1])}
+  local shards, epoch = meta(meta_key, firehose, args[1])
+  return {shards, epoch}
 end
 
 redis.register_function('motioness_publish', function(keys, args) return refusing(publish, keys, args) end)

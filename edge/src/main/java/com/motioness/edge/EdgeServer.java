@@ -136,6 +136,7 @@ public final class EdgeServer implements AutoCloseable {
                 redisLog != null ? redisLog::readerLagMillis : null, this::isDraining);
         ConnectionLimit connections = ConnectionLimit.of(config.maxConnections());
         metrics.connections(connections);
+        metrics.historyLost(redisLog != null ? redisLog::historyLosses : () -> 0);
 
         ProjectKeys keys = config.redis() != null
                 ? new RedisProjectKeys(config.redis(), config.redisPrefix(), config.projectKeys())

@@ -222,7 +222,7 @@ public final class Subscription {
                 responder.writeNoContent(channel);
                 return;
             }
-            writeHead(page.truncatedFor(cursor) ? truncationNotice(page.trimmedThrough()) : null, now);
+            writeHead(page.truncatedFor(cursor) ? truncationNotice(page.missedThrough(cursor)) : null, now);
             counters.replays++;
         }
         for (LoggedEvent event : page.events()) {

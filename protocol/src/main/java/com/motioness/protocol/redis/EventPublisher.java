@@ -162,9 +162,9 @@ public final class EventPublisher {
      * Shard 0 exists for every K, and every edge creates its meta hash at start: asked once.
      */
     private CompletableFuture<Void> verifyShardCount() {
-        return initShard(0).thenAccept(stored -> {
-            if (stored != keys.shards()) {
-                throw ShardCountMismatchException.of(stored, keys.shards(), keys.meta(0));
+        return initShard(0).thenAccept(meta -> {
+            if (meta.shards() != keys.shards()) {
+                throw ShardCountMismatchException.of(meta.shards(), keys.shards(), keys.meta(0));
             }
         });
     }
@@ -217,28 +217,32 @@ public final class EventPublisher {
         List<EventId> ids = new ArrayList<>(reply.size());
         boolean replayed = false;
         for (Object element : reply) {
-            String text = new String((byte[]) element, StandardCharsets.US_ASCII);
-            if (text.equals(REPLAYED)) {
+            String id = text(element);
+            if (id.equals(REPLAYED)) {
                 replayed = true;
             } else {
-                ids.add(EventId.parse(text));
+                ids.add(EventId.parse(id));
             }
         }
         return new StoredBatch(ids, replayed);
     }
 
     /**
-     * Creates the shard's meta hash when it is missing (with this publisher's K) and answers the K
-     * it holds: an edge compares it with its own for every shard at start. {@link #publish} asks
-     * for shard 0 by itself, once.
+     * Creates the shard's meta hash when it is missing (with this publisher's K and a new epoch)
+     * and answers what it holds: an edge compares K with its own for every shard at start, and
+     * watches the epoch. {@link #publish} asks for shard 0 by itself, once.
      *
-     * @return the shard count the log of this prefix was created with
+     * @return the shard count the log of this prefix was created with, and the shard's epoch
      */
-    public CompletableFuture<Integer> initShard(int shard) {
+    public CompletableFuture<ShardMeta> initShard(int shard) {
         String[] callKeys = {keys.meta(shard), keys.firehose(shard)};
         return redis.<List<Object>>fcall("motioness_init", ScriptOutputType.MULTI, callKeys, shards)
                 .toCompletableFuture()
-                .thenApply(reply -> Integer.parseInt(new String((byte[]) reply.get(0), StandardCharsets.US_ASCII)));
+                .thenApply(reply -> new ShardMeta(Integer.parseInt(text(reply.get(0))), Long.parseLong(text(reply.get(1)))));
+    }
+
+    private static String text(Object bulk) {
+        return new String((byte[]) bulk, StandardCharsets.US_ASCII);
     }
 
     private static Throwable translate(Throwable error, boolean batch) {

@@ -50,6 +50,8 @@ public final class EmbeddedEventLog implements EventLog {
     private final Map<String, StreamWindow> assets = new HashMap<>();
     private final Map<String, StreamWindow> projects = new HashMap<>();
     private final IdempotencyRecords idempotency;
+    /** Memory only: a restart loses every event, so the history begins when this log is made. */
+    private final EventId historyStart;
     private long lastMs = -1;
     private long lastSeq;
 
@@ -71,6 +73,7 @@ public final class EmbeddedEventLog implements EventLog {
         this.retentionCount = retentionCount;
         this.retentionAgeMs = retentionAge.toMillis();
         this.clock = clock;
+        this.historyStart = new EventId(clock.millis(), 0);
         this.idempotency = new IdempotencyRecords(idempotencyWindow.toMillis(), MAX_IDEMPOTENCY_KEYS);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "motioness-retention");
@@ -181,13 +184,13 @@ public final class EmbeddedEventLog implements EventLog {
             StreamWindow window = (stream.isAsset() ? assets : projects).get(stream.id());
             if (window == null) {
                 return CompletableFuture.completedFuture(stream.isAsset() ? ReplayPage.notFound()
-                        : new ReplayPage(List.of(), false, stream.id(), null, null));
+                        : new ReplayPage(List.of(), false, stream.id(), null, null, historyStart));
             }
             List<LoggedEvent> page = window.readAfter(after, limit, more);
             // Only an asset ends; a project's feed goes on past any one asset's terminal event.
             EventId terminal = stream.isAsset() ? window.terminalId() : null;
             return CompletableFuture.completedFuture(new ReplayPage(page, more[0], window.ownerProjectId(),
-                    terminal, window.trimmedThrough()));
+                    terminal, window.trimmedThrough(), historyStart));
         }
     }
 

@@ -18,11 +18,13 @@ import com.motioness.protocol.redis.EventPublisher;
 import com.motioness.protocol.redis.RedisFunctionLibrary;
 import com.motioness.protocol.redis.RedisKeys;
 import com.motioness.protocol.redis.ShardCountMismatchException;
+import com.motioness.protocol.redis.ShardMeta;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +32,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +47,14 @@ public final class RedisEventLog implements EventLog {
     /** The library name in redis/motioness.lua's shebang line. */
     private static final String LIBRARY = "motioness";
     private static final long STARTUP_TIMEOUT_SECONDS = 5;
+    private static final Duration HISTORY_CHECK_PERIOD = Duration.ofSeconds(1);
 
     private final RedisBackend backend;
     private final RedisKeys keys;
     private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final List<FirehoseReader> readers = new ArrayList<>();
     private final EventPublisher publisher;
+    private final HistoryWatch historyWatch;
 
     /**
      * Connects to a Redis or a Redis Cluster (found out at connect), loads the function library
@@ -70,8 +75,9 @@ public final class RedisEventLog implements EventLog {
                 backend.isCluster() ? "Cluster" : "single Redis", keys.shards());
         this.publisher = new EventPublisher(redis, keys, retention.firehoseLength(), retention.streamLength(),
                 retention.runningTtl(), retention.finishedTtl(), retention.idempotencyWindow());
+        long[] epochs;
         try {
-            checkShardCount(uri);
+            epochs = initShards(uri);
         } catch (RuntimeException e) {
             backend.close();
             throw e;
@@ -81,19 +87,23 @@ public final class RedisEventLog implements EventLog {
             reader.start();
             readers.add(reader);
         }
+        this.historyWatch = new HistoryWatch(redis, keys, shard -> withLibrary(() -> publisher.initShard(shard)),
+                readers, epochs, HISTORY_CHECK_PERIOD);
     }
-
 
     /**
      * Every shard's meta hash holds the K of the prefix (created with ours when missing); a node
      * with another K would answer empty replays from the wrong shards, so it must not start.
      * Shard 0 exists for every K and is asked first.
+     *
+     * @return each shard's epoch, where its current history began
      */
-    private void checkShardCount(String uri) {
+    private long[] initShards(String uri) {
+        long[] epochs = new long[keys.shards()];
         for (int shard = 0; shard < keys.shards(); shard++) {
-            int stored;
+            ShardMeta meta;
             try {
-                stored = publisher.initShard(shard).get(STARTUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                meta = publisher.initShard(shard).get(STARTUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 throw new IllegalStateException("reading " + keys.meta(shard) + " on " + uri + ": "
                         + e.getCause().getMessage(), e.getCause());
@@ -104,31 +114,39 @@ public final class RedisEventLog implements EventLog {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
-            if (stored != keys.shards()) {
-                throw new ShardCountMismatchException(stored, keys.shards(), "--redis-shards is " + keys.shards()
-                        + " but the log on " + uri + " has " + stored + " shards (" + keys.meta(shard)
+            if (meta.shards() != keys.shards()) {
+                throw new ShardCountMismatchException(meta.shards(), keys.shards(), "--redis-shards is " + keys.shards()
+                        + " but the log on " + uri + " has " + meta.shards() + " shards (" + keys.meta(shard)
                         + " field shards); every edge and producer of a prefix must use the same K");
             }
+            epochs[shard] = meta.epochMillis();
         }
+        return epochs;
     }
 
     @Override
     public CompletableFuture<StoredBatch> append(List<AssetEvent> events, IdempotencyKey key) {
-        return publisher.publish(events, key).exceptionallyCompose(error -> {
-            // A Redis that lost its functions (a restart without persistence, a FLUSHALL) gets
-            // the library again, once, and the call is repeated. Loading waits on every master;
-            // never on a Lettuce I/O thread.
-            if (String.valueOf(rootCause(error).getMessage()).contains("Function not found")) {
-                return CompletableFuture.runAsync(() -> backend.loadFunctions(RedisFunctionLibrary.source()))
-                        .thenCompose(loaded -> publisher.publish(events, key));
-            }
-            return CompletableFuture.failedFuture(error);
-        }).exceptionallyCompose(error -> {
+        return withLibrary(() -> publisher.publish(events, key)).exceptionallyCompose(error -> {
             Throwable cause = rootCause(error);
             // Refusals of the input reach the producer as they are; anything else is the log's trouble.
             return CompletableFuture.failedFuture(cause instanceof EventValidationException
                     || cause instanceof AssetEndedException || cause instanceof IdempotencyKeyReusedException ? cause
                     : new LogUnavailableException("event log unavailable: " + cause.getMessage()));
+        });
+    }
+
+    /**
+     * Runs a function call; a Redis that lost its functions (a restart without persistence, a
+     * FUNCTION FLUSH) gets the library again, once, and the call is repeated. Loading waits on
+     * every master: never on a Lettuce I/O thread.
+     */
+    private <T> CompletableFuture<T> withLibrary(Supplier<CompletableFuture<T>> call) {
+        return call.get().exceptionallyCompose(error -> {
+            if (String.valueOf(rootCause(error).getMessage()).contains("Function not found")) {
+                return CompletableFuture.runAsync(() -> backend.loadFunctions(RedisFunctionLibrary.source()))
+                        .thenCompose(loaded -> call.get());
+            }
+            return CompletableFuture.failedFuture(error);
         });
     }
 
@@ -174,7 +192,10 @@ public final class RedisEventLog implements EventLog {
                 : CompletableFuture.completedFuture(List.of());
         CompletableFuture<List<Object>> info = redis.xinfoStream(key).toCompletableFuture()
                 .exceptionally(noSuchStream -> List.of());
-        return CompletableFuture.allOf(page, newest, info).handle((done, error) -> {
+        // Read with every page, in the same pipelined batch: right after Redis lost its data, when
+        // every client reconnects at once, is exactly when a remembered epoch would be wrong.
+        CompletableFuture<byte[]> epoch = redis.hget(keys.meta(keys.shardOf(owner)), "epoch").toCompletableFuture();
+        return CompletableFuture.allOf(page, newest, info, epoch).handle((done, error) -> {
             if (error != null) {
                 throw new CompletionException(new LogUnavailableException("event log unavailable: "
                         + (error.getCause() != null ? error.getCause().getMessage() : error.getMessage())));
@@ -194,8 +215,19 @@ public final class RedisEventLog implements EventLog {
                     terminal = last.id();
                 }
             }
-            return new ReplayPage(events, entries.size() > limit, owner, terminal, trimmedThrough(info.join()));
+            return new ReplayPage(events, entries.size() > limit, owner, terminal, trimmedThrough(info.join()),
+                    historyStart(epoch.join()));
         });
+    }
+
+    /**
+     * Where the shard's history begins, from its meta hash's epoch. Without one (Redis lost its
+     * data and nothing has written since) the start is unknown: taken as now, so every earlier
+     * cursor is told its replay may be incomplete.
+     */
+    static EventId historyStart(byte[] epoch) {
+        long ms = epoch == null ? System.currentTimeMillis() : Long.parseLong(new String(epoch, StandardCharsets.US_ASCII));
+        return ms == 0 ? EventId.ZERO : new EventId(ms, 0);
     }
 
     /**
@@ -223,17 +255,13 @@ public final class RedisEventLog implements EventLog {
         }
         EventId trimmed = null;
         if (added > length) {
-            trimmed = first != null ? before(EventId.parse(first)) : last != null ? EventId.parse(last) : null;
+            trimmed = first != null ? EventId.parse(first).previous() : last != null ? EventId.parse(last) : null;
         }
         if (maxDeleted != null && !maxDeleted.equals("0-0")) {
             EventId deleted = EventId.parse(maxDeleted);
             trimmed = trimmed == null || deleted.compareTo(trimmed) > 0 ? deleted : trimmed;
         }
         return trimmed;
-    }
-
-    private static EventId before(EventId id) {
-        return id.seq() > 0 ? new EventId(id.ms(), id.seq() - 1) : new EventId(id.ms() - 1, Long.MAX_VALUE);
     }
 
     private static String text(Object value) {
@@ -285,8 +313,14 @@ public final class RedisEventLog implements EventLog {
         }
     }
 
+    /** How many times a shard's history was found lost (a new epoch) since this node started. */
+    public long historyLosses() {
+        return historyWatch.losses();
+    }
+
     @Override
     public void close() {
+        historyWatch.close();
         for (FirehoseReader reader : readers) {
             reader.stop();
         }
