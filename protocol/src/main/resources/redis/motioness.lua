@@ -300,7 +300,8 @@ local function prepare(keys, jsons, first_key, base, shard, k)
     owners[owner_key] = event.project_id
     local terminal = terminals[asset_key]
     if terminal == nil then
-      local id = stored_terminal(asset_key)
+      -- The owner key and the asset's stream live and expire together: no owner, no stream.
+      local id = owner and stored_terminal(asset_key)
       terminal = id and {id = id, where = 'at ' .. id} or false
     end
     if terminal then

@@ -8,14 +8,13 @@ import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.Poll;
 import com.motioness.edge.support.RawResponse;
-import com.motioness.edge.support.RedisKeysUnder;
+import com.motioness.edge.support.EdgeOnLog;
 import com.motioness.edge.support.SseBlock;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
 import com.motioness.protocol.EventType;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,26 +25,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  * events stores nothing and answers the first ids; the same key with other events is 422.
  */
 class IdempotentIngestTest {
-    private static final String REDIS_URL = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String AUTH = "Authorization: Bearer " + TestEdge.INGEST_TOKEN;
 
-    private final String prefix = "mxidem-" + UUID.randomUUID().toString().substring(0, 8);
+    private EdgeOnLog onLog;
     private TestEdge edge;
-    private boolean redis;
 
     private void start(String log, UnaryOperator<com.motioness.edge.config.EdgeConfig.Builder> tweak) throws Exception {
-        redis = log.equals("redis");
-        edge = TestEdge.start(config -> tweak.apply(redis ? config.redis(REDIS_URL).redisPrefix(prefix) : config));
+        onLog = EdgeOnLog.start(log, tweak);
+        edge = onLog.edge();
     }
 
     @AfterEach
     void stop() {
-        if (edge != null) {
-            edge.close();
-        }
-        if (redis) {
-            RedisKeysUnder.delete(REDIS_URL, prefix + ":");
+        if (onLog != null) {
+            onLog.close();
         }
     }
 

@@ -8,7 +8,7 @@ import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.Poll;
 import com.motioness.edge.support.RawResponse;
-import com.motioness.edge.support.RedisKeysUnder;
+import com.motioness.edge.support.EdgeOnLog;
 import com.motioness.edge.support.SseBlock;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
@@ -18,7 +18,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -32,28 +32,23 @@ import org.junit.jupiter.params.provider.ValueSource;
  * stream, which still ends at its terminal event.
  */
 class AfterTerminalTest {
-    private static final String REDIS_URL = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String AUTH = "Authorization: Bearer " + TestEdge.INGEST_TOKEN;
     private static final String FEED = "/api/projects/" + TestEdge.PROJECT + "/activity";
     private static final Pattern ID = Pattern.compile("\"([0-9-]+)\"");
 
-    private final String prefix = "mxend-" + UUID.randomUUID().toString().substring(0, 8);
+    private EdgeOnLog onLog;
     private TestEdge edge;
-    private boolean redis;
 
     private void start(String log) throws Exception {
-        redis = log.equals("redis");
-        edge = TestEdge.start(config -> redis ? config.redis(REDIS_URL).redisPrefix(prefix) : config);
+        onLog = EdgeOnLog.start(log, UnaryOperator.identity());
+        edge = onLog.edge();
     }
 
     @AfterEach
     void stop() {
-        if (edge != null) {
-            edge.close();
-        }
-        if (redis) {
-            RedisKeysUnder.delete(REDIS_URL, prefix + ":");
+        if (onLog != null) {
+            onLog.close();
         }
     }
 
@@ -90,8 +85,9 @@ class AfterTerminalTest {
     @ValueSource(strings = {"embedded", "redis"})
     void anEventAfterTheTerminalOneIs409NamingIt(String log) throws Exception {
         start(log);
-        String queued = ids(post(EventType.QUEUED)).get(0);
-        String ready = ids(post(EventType.READY)).get(0);
+        List<String> ids = ids(post(EventType.QUEUED, EventType.READY));
+        String queued = ids.get(0);
+        String ready = ids.get(1);
         RawResponse late = post(EventType.CANCELLED);
         assertEquals(409, late.status());
         assertEquals("{\"error\":\"asset_ended\",\"message\":\"asset a1 ended at " + ready + "; only webhook_* events"
@@ -127,8 +123,8 @@ class AfterTerminalTest {
         start("redis");
         ids(post(EventType.QUEUED, EventType.READY));
         ids(post(EventType.WEBHOOK_DELIVERED));
-        RedisKeys keys = new RedisKeys(prefix, 1);
-        RedisClient client = RedisClient.create(REDIS_URL);
+        RedisKeys keys = new RedisKeys(onLog.prefix(), 1);
+        RedisClient client = RedisClient.create(EdgeOnLog.REDIS_URL);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             long owner = connection.sync().ttl(keys.owner(0, "a1"));
             long asset = connection.sync().ttl(keys.asset(0, "a1"));
@@ -142,7 +138,8 @@ class AfterTerminalTest {
 
     @Test
     void aWebhookEventDoesNotExtendAFinishedAssetsLifetimeInTheEmbeddedLog() throws Exception {
-        edge = TestEdge.start(config -> config.retentionAge(Duration.ofSeconds(2)));
+        onLog = EdgeOnLog.start(EdgeOnLog.EMBEDDED, config -> config.retentionAge(Duration.ofSeconds(2)));
+        edge = onLog.edge();
         ids(post(EventType.QUEUED, EventType.READY));
         // Events age by their id's milliseconds: the webhook event must be clearly younger.
         Thread.sleep(1000);

@@ -103,9 +103,8 @@ public final class EdgeProcess implements AutoCloseable {
     }
 
     /** SIGKILL, as a crashed machine or the OOM killer would end it; returns once it is gone. */
-    public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+    public void kill() {
+        Signals.kill(process);
     }
 
     /** Sends {@code SIGSTOP} (true) or {@code SIGCONT} (false) to this process alone, by its pid. */
@@ -120,11 +119,6 @@ public final class EdgeProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        kill();
     }
 }

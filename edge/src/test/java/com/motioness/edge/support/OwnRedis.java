@@ -5,7 +5,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A redis-server of a test's own, on a free loopback port, persisting to an append-only file in
@@ -52,8 +51,7 @@ public final class OwnRedis implements AutoCloseable {
 
     /** Kills the server at once (SIGKILL), as a crash would. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        Signals.kill(process);
     }
 
     /**
@@ -87,11 +85,6 @@ public final class OwnRedis implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Signals.kill(process);
     }
 }

@@ -3,7 +3,7 @@ package com.motioness.edge.support;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
-/** Signals a process the test started, by its own pid (never by name). */
+/** Signals and stops a process the test started, by its own handle or pid (never by name). */
 final class Signals {
     private Signals() {
     }
@@ -13,6 +13,16 @@ final class Signals {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+        }
+    }
+
+    /** SIGKILL, as a crash would end it; returns once it is gone (or after 10 s). */
+    static void kill(Process process) {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -121,9 +121,7 @@ class EventPublisherTest {
         String[] callKeys = {keys.firehose(shard), keys.meta(shard), keys.project(shard, "p1"), keys.asset(shard, "a1"),
             keys.owner(shard, "a1")};
         RedisCommandExecutionException refused = assertThrows(RedisCommandExecutionException.class,
-                () -> connection.sync().fcall("motioness_publish", ScriptOutputType.MULTI, callKeys, ascii("8"),
-                        ascii("1000"), ascii("1000"), ascii("1000"), ascii("86400"), ascii("3600"), ascii("86400"),
-                        EventJson.encode(event(EventType.QUEUED, "p1", "a1"))));
+                () -> fcall(callKeys, 8, event(EventType.QUEUED, "p1", "a1")));
         assertEquals("SHARDS 4 8: this log has 4 shards (" + keys.meta(shard) + " shards), the caller 8; every edge and"
                 + " producer must use the same K", refused.getMessage());
         assertEquals(1L, connection.sync().xlen(keys.asset(shard, "a1")), "nothing written");
@@ -136,9 +134,7 @@ class EventPublisherTest {
         String[] callKeys = {keys.firehose(wrong), keys.meta(wrong), keys.project(wrong, "p1"), keys.asset(wrong, "a1"),
             keys.owner(wrong, "a1")};
         RedisCommandExecutionException refused = assertThrows(RedisCommandExecutionException.class,
-                () -> connection.sync().fcall("motioness_publish", ScriptOutputType.MULTI, callKeys, ascii("4"),
-                        ascii("1000"), ascii("1000"), ascii("1000"), ascii("86400"), ascii("3600"), ascii("86400"),
-                        EventJson.encode(event(EventType.QUEUED, "p1", "a1"))));
+                () -> fcall(callKeys, 4, event(EventType.QUEUED, "p1", "a1")));
         assertEquals("INVALID 0 project_id: project p1 belongs to shard " + shard + " of 4 (crc32 mod K), the keys are"
                 + " of shard " + wrong, refused.getMessage());
         assertEquals(0L, connection.sync().exists(keys.firehose(wrong)));
@@ -234,7 +230,13 @@ class EventPublisherTest {
         assertNotEquals(first.ids(), again.ids());
     }
 
-    private static byte[] ascii(String text) {
-        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** A producer's own call of the function, with K = {@code shards} and the default limits. */
+    private List<Object> fcall(String[] callKeys, int shards, AssetEvent event) {
+        return connection.sync().fcall("motioness_publish", ScriptOutputType.MULTI, callKeys, ascii(shards),
+                ascii(1000), ascii(1000), ascii(1000), ascii(86400), ascii(3600), ascii(86400), EventJson.encode(event));
+    }
+
+    private static byte[] ascii(long value) {
+        return Long.toString(value).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 }
