@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,22 +70,24 @@ final class HistoryWatch implements AutoCloseable {
     }
 
     private void check() {
-        try {
-            List<CompletableFuture<List<KeyValue<String, byte[]>>>> reads = new ArrayList<>(epochs.length);
-            for (int shard = 0; shard < epochs.length; shard++) {
-                reads.add(redis.hmget(keys.meta(shard), "shards", "epoch").toCompletableFuture());
-            }
-            for (int shard = 0; shard < epochs.length; shard++) {
+        List<CompletableFuture<List<KeyValue<String, byte[]>>>> reads = new ArrayList<>(epochs.length);
+        for (int shard = 0; shard < epochs.length; shard++) {
+            reads.add(redis.hmget(keys.meta(shard), "shards", "epoch").toCompletableFuture());
+        }
+        for (int shard = 0; shard < epochs.length; shard++) {
+            try {
                 List<KeyValue<String, byte[]>> fields = reads.get(shard).get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
                 ShardMeta meta = fields.get(0).hasValue() && fields.get(1).hasValue()
                         ? new ShardMeta(Integer.parseInt(text(fields.get(0))), Long.parseLong(text(fields.get(1))))
                         : init.apply(shard).get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
                 compare(shard, meta);
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                // A master that does not answer is looked at again next time; its readers report it.
+                LOG.debug("history check of shard {} skipped: {}", shard, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
-            LOG.debug("history check skipped: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

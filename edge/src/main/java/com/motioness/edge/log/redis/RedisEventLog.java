@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * The event log on Redis Streams, shared by every edge node. Appends go through one FCALL of the
  * {@code motioness} library (validated and written atomically in Redis); replay reads the asset or
  * project stream with XRANGE from an exclusive start; one {@link FirehoseReader} per shard feeds
- * the node's ring. Keys: see {@link RedisKeys}.
+ * the node's ring; a {@link HistoryWatch} notices when Redis lost a shard's history. Keys: see
+ * {@link RedisKeys}.
  */
 public final class RedisEventLog implements EventLog {
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
@@ -59,12 +60,11 @@ public final class RedisEventLog implements EventLog {
     /**
      * Connects to a Redis or a Redis Cluster (found out at connect), loads the function library
      * (on every master), checks that the log has this node's shard count, and starts one firehose
-     * reader per shard.
-     *
-     * @throws ShardCountMismatchException when the log was created with another K
+     * reader per shard and the history watch.
      *
      * @param uri {@code redis://host:port} of the server, or of any node of a Cluster
-     * @param retention stream lengths and asset lifetimes
+     * @param retention stream lengths, asset lifetimes, the idempotency window
+     * @throws ShardCountMismatchException when the log was created with another K
      */
     public RedisEventLog(String uri, RedisKeys keys, EventRing ring, RedisRetention retention) {
         this.backend = RedisBackend.connect(uri);
