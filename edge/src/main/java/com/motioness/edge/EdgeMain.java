@@ -3,6 +3,7 @@ package com.motioness.edge;
 import com.motioness.edge.config.EdgeCommandLine;
 import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.demo.DemoProducer;
+import com.motioness.protocol.redis.ShardCountMismatchException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,15 +26,20 @@ public final class EdgeMain {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        int code = EdgeCommandLine.run(args, System.getenv(), config -> serve(config, out), out, err);
+        int code = EdgeCommandLine.run(args, System.getenv(), config -> serve(config, out, err), out, err);
         // Signals are handled, not left to the JVM, so after a drain nothing else ends the process.
         System.exit(code);
     }
 
-    private static int serve(EdgeConfig config, PrintWriter out) {
+    private static int serve(EdgeConfig config, PrintWriter out, PrintWriter err) {
         EdgeServer server;
         try {
             server = EdgeServer.start(config);
+        } catch (ShardCountMismatchException e) {
+            // A setting that disagrees with the shared log is a configuration error, like a bad flag.
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 2;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;

@@ -124,20 +124,30 @@ public final class EdgeServer implements AutoCloseable {
         }
         dispatcher = new FanoutDispatcher(alloc, fanouts);
         ring = new EventRing(config.ringSize(), dispatcher);
-        redisLog = config.redis() == null ? null
-                : new RedisEventLog(config.redis(), new RedisKeys(config.redisPrefix(), config.redisShards()), ring,
-                        new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
-                                config.redisRunningTtl(), config.retentionAge()));
+        try {
+            redisLog = config.redis() == null ? null
+                    : new RedisEventLog(config.redis(), new RedisKeys(config.redisPrefix(), config.redisShards()), ring,
+                            new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
+                                    config.redisRunningTtl(), config.retentionAge(), config.idempotencyWindow()));
+        } catch (RuntimeException e) {
+            // A node that cannot use its log (Redis away, another shard count) starts nothing.
+            ring.close();
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            throw e;
+        }
         // Reads from Redis cost round trips: at most 16 on their way, and the same read asked for by
         // many new streams while they wait (a node starting, a reconnect storm) goes once. Memory
         // reads cost nothing to repeat.
         log = redisLog == null
-                ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), Clock.systemUTC())
+                ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), config.idempotencyWindow(),
+                        Clock.systemUTC())
                 : new CoalescingReads(redisLog, 16);
         metrics = new EdgeMetrics(fanouts, dispatcher, ring::occupancy, ring.capacity(),
                 redisLog != null ? redisLog::readerLagMillis : null, this::isDraining);
         ConnectionLimit connections = ConnectionLimit.of(config.maxConnections());
         metrics.connections(connections);
+        metrics.historyLost(redisLog != null ? redisLog::historyLosses : () -> 0);
 
         ProjectKeys keys = config.redis() != null
                 ? new RedisProjectKeys(config.redis(), config.redisPrefix(), config.projectKeys())

@@ -29,7 +29,8 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermEndsStreamsCleanlyAndExits() throws Exception {
-        try (EdgeProcess edge = EdgeProcess.start("--drain-window", "1s", "--demo")) {
+        try (EdgeProcess edge = EdgeProcess.start("--port", "0", "--bind", "127.0.0.1", "--admin-port", "0",
+                "--drain-window", "1s", "--demo")) {
             try (SseClient feed = SseClient.open(edge.port(), FEED, COOKIE)) {
                 assertEquals(200, feed.status());
                 feed.nextEvent(Duration.ofSeconds(10));
@@ -43,12 +44,14 @@ class GracefulShutdownTest {
 
     @Test
     void aSecondSignalExitsAtOnce() throws Exception {
-        try (EdgeProcess edge = EdgeProcess.start("--drain-window", "1m", "--demo");
+        try (EdgeProcess edge = EdgeProcess.start("--port", "0", "--bind", "127.0.0.1", "--admin-port", "0",
+                "--drain-window", "1m", "--demo");
                 SseClient feed = SseClient.open(edge.port(), FEED, COOKIE)) {
             assertEquals(200, feed.status());
-            assertEquals(200, readyz(edge.adminPort()));
+            int admin = edge.adminPort();
+            assertEquals(200, readyz(admin));
             edge.terminate();
-            Poll.until(() -> readyz(edge.adminPort()) == 503, Duration.ofSeconds(10), "not ready while draining");
+            Poll.until(() -> readyz(admin) == 503, Duration.ofSeconds(10), "not ready while draining");
             assertTrue(edge.process().isAlive(), "a one-minute drain is under way");
             edge.terminate();
             assertEquals(128 + 15, edge.awaitExit(Duration.ofSeconds(5)), "the second SIGTERM ends it at once");

@@ -221,6 +221,17 @@ public final class EventId implements Comparable<EventId> {
     }
 
     /**
+     * Returns the greatest id before this one: the same millisecond with the sequence before, or
+     * the millisecond before with the largest sequence.
+     *
+     * @return the id just before this one
+     * @throws IllegalArgumentException for {@link #ZERO}, which has none
+     */
+    public EventId previous() {
+        return seq > 0 ? new EventId(ms, seq - 1) : new EventId(ms - 1, Long.MAX_VALUE);
+    }
+
+    /**
      * Orders ids by milliseconds, then by sequence.
      *
      * @param other the id to compare with

@@ -126,6 +126,18 @@ public enum EventType {
     }
 
     /**
+     * Tells whether an event of this type is accepted for an asset after its terminal event:
+     * webhook deliveries follow the outcome they report. Such an event goes to the project's
+     * feed only; the asset's stream still ends at its terminal event.
+     *
+     * @return true for the {@code webhook_*} types
+     */
+    public boolean mayFollowTerminal() {
+        return this == WEBHOOK_DISPATCHED || this == WEBHOOK_DELIVERED || this == WEBHOOK_FAILED
+                || this == WEBHOOK_DEAD_LETTER;
+    }
+
+    /**
      * Returns whether this type requires, allows or forbids the {@code stage} field.
      *
      * @return the rule for {@code stage}

@@ -39,6 +39,14 @@ class EventIdTest {
     }
 
     @Test
+    void previousIsTheGreatestIdBefore() {
+        assertEquals(new EventId(5, 2), new EventId(5, 3).previous());
+        assertEquals(new EventId(4, Long.MAX_VALUE), new EventId(5, 0).previous());
+        assertTrue(new EventId(4, Long.MAX_VALUE).compareTo(new EventId(5, 0)) < 0);
+        assertThrows(IllegalArgumentException.class, EventId.ZERO::previous);
+    }
+
+    @Test
     void shortAndLongFormsAreTheSameId() {
         final EventId shortForm = EventId.parse("1700");
         final EventId longForm = EventId.parse("1700-0");

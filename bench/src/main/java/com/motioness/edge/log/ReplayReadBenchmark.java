@@ -62,7 +62,7 @@ public class ReplayReadBenchmark {
         String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
         eventLog = log.equals("redis")
                 ? new RedisEventLog(url, new RedisKeys(prefix, 1), ring,
-                        new RedisRetention(100_000, 1000, Duration.ofHours(1), Duration.ofHours(1)))
+                        new RedisRetention(100_000, 1000, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(24)))
                 : new EmbeddedEventLog(ring, 1000, Duration.ofHours(1), Clock.systemUTC());
         List<EventId> ids = new ArrayList<>();
         for (int i = 0; i < 500; i++) {

@@ -96,6 +96,11 @@ public final class EdgeCommandLine {
             description = "How long events are kept (default: 1h).")
     Duration retentionAge = Duration.ofHours(1);
 
+    @Option(names = "--idempotency-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long an ingest batch's Idempotency-Key is remembered: a retry within it stores nothing "
+                    + "(default: 24h).")
+    Duration idempotencyWindow = Duration.ofHours(24);
+
     @Option(names = "--header-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Time a client has to send a complete request (default: 10s).")
     Duration headerTimeout = Duration.ofSeconds(10);
@@ -383,6 +388,7 @@ public final class EdgeCommandLine {
                 .retry(retry)
                 .retentionCount(retentionCount)
                 .retentionAge(retentionAge)
+                .idempotencyWindow(idempotencyWindow)
                 .headerTimeout(headerTimeout)
                 .maxRequestLine(maxRequestLine)
                 .maxHeaderSize(maxHeaderSize)

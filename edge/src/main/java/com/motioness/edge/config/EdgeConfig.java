@@ -45,6 +45,7 @@ public final class EdgeConfig {
     private final Duration retry;
     private final int retentionCount;
     private final Duration retentionAge;
+    private final Duration idempotencyWindow;
     private final Duration headerTimeout;
     private final int maxRequestLine;
     private final int maxHeaderSize;
@@ -94,6 +95,7 @@ public final class EdgeConfig {
         retry = b.retry;
         retentionCount = b.retentionCount;
         retentionAge = b.retentionAge;
+        idempotencyWindow = b.idempotencyWindow;
         headerTimeout = b.headerTimeout;
         maxRequestLine = b.maxRequestLine;
         maxHeaderSize = b.maxHeaderSize;
@@ -198,6 +200,11 @@ public final class EdgeConfig {
     /** {@code --retention-age}. */
     public Duration retentionAge() {
         return retentionAge;
+    }
+
+    /** {@code --idempotency-window}: how long an ingest batch's idempotency key is remembered. */
+    public Duration idempotencyWindow() {
+        return idempotencyWindow;
     }
 
     /** {@code --header-timeout}. */
@@ -384,6 +391,7 @@ public final class EdgeConfig {
         private Duration retry = Duration.ofSeconds(3);
         private int retentionCount = 1000;
         private Duration retentionAge = Duration.ofHours(1);
+        private Duration idempotencyWindow = Duration.ofHours(24);
         private Duration headerTimeout = Duration.ofSeconds(10);
         private int maxRequestLine = 4096;
         private int maxHeaderSize = 8192;
@@ -491,6 +499,12 @@ public final class EdgeConfig {
         /** @see EdgeConfig#retentionAge() */
         public Builder retentionAge(Duration retentionAge) {
             this.retentionAge = retentionAge;
+            return this;
+        }
+
+        /** @see EdgeConfig#idempotencyWindow() */
+        public Builder idempotencyWindow(Duration idempotencyWindow) {
+            this.idempotencyWindow = idempotencyWindow;
             return this;
         }
 
@@ -744,6 +758,11 @@ public final class EdgeConfig {
                     "--retry must be between 0 and 1h, got " + Durations.format(retry));
             range("--retention-count", retentionCount, 1, 1_000_000);
             positive("--retention-age", retentionAge);
+            // Whole seconds: Redis keeps a key for EX seconds.
+            check(idempotencyWindow != null && idempotencyWindow.compareTo(Duration.ofSeconds(1)) >= 0
+                    && idempotencyWindow.compareTo(Duration.ofDays(30)) <= 0 && idempotencyWindow.toMillis() % 1000 == 0,
+                    "--idempotency-window must be whole seconds between 1s and 720h, got "
+                            + (idempotencyWindow == null ? "nothing" : Durations.format(idempotencyWindow)));
             positive("--header-timeout", headerTimeout);
             range("--max-request-line", maxRequestLine, 256, 65_536);
             range("--max-header-size", maxHeaderSize, 1024, 1024 * 1024);

@@ -14,9 +14,6 @@ import com.motioness.protocol.EventId;
  *     {@code Last-Event-ID} without dispatching an event; null for none
  */
 public record StreamHead(String truncationNotice, EventId cursorAhead, EventId startId) {
-    /** A head that says nothing more. */
-    static final StreamHead PLAIN = new StreamHead(null, null, null);
-
     /** The comment that explains a cursor ahead of the stream, or null when it was not. */
     public String cursorNotice() {
         return cursorAhead == null ? null

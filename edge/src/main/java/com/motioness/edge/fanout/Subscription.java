@@ -230,7 +230,7 @@ public final class Subscription {
     /** Decides the answer from the first page: 204, a stream that waits, or the replay. */
     private void openWith(ReplayPage page, long now) {
         if (!page.found()) {
-            openEmpty(State.AWAITING, now);
+            openEmpty(State.AWAITING, page, now);
             return;
         }
         if (!authorized) {
@@ -253,7 +253,7 @@ public final class Subscription {
             lastMs = end.ms();
             lastSeq = end.seq();
         }
-        String truncation = page.truncatedFor(cursor) ? truncationNotice(page.trimmedThrough()) : null;
+        String truncation = truncationNotice(page, cursor);
         writeHead(new StreamHead(truncation, ahead, startId), now);
         if (!startsLive) {
             counters.replays++;
@@ -263,15 +263,18 @@ public final class Subscription {
 
     /**
      * Answers 200 for an asset the log does not hold, or one the caller may not read; the two
-     * must not be told apart, so neither says more than an empty stream would.
+     * must not be told apart, so neither says more than an empty stream would (a cursor from
+     * before the log lost its history is told so: that is the log's, not the asset's).
+     *
+     * @param empty the page of a stream the log does not hold
      */
-    private void openEmpty(State next, long now) {
+    private void openEmpty(State next, ReplayPage empty, long now) {
         EventId ahead = cursor != null && cursor.compareTo(EventId.ZERO) > 0 ? cursor : null;
         if (ahead != null) {
             lastMs = 0;
             lastSeq = 0;
         }
-        writeHead(ahead == null ? StreamHead.PLAIN : new StreamHead(null, ahead, EventId.ZERO), now);
+        writeHead(new StreamHead(truncationNotice(empty, cursor), ahead, ahead == null ? null : EventId.ZERO), now);
         channel.flush();
         state = next;
         if (next == State.HIDDEN) {
@@ -321,7 +324,7 @@ public final class Subscription {
             reject(503);
             responder.writeUnavailable(channel, "access check unavailable");
         } else if (!allowed) {
-            openEmpty(State.HIDDEN, System.nanoTime());
+            openEmpty(State.HIDDEN, page.asNotFound(), System.nanoTime());
         } else {
             authorized = true;
             onPage(page, null);
@@ -365,8 +368,10 @@ public final class Subscription {
         }
     }
 
-    private static String truncationNotice(EventId trimmedThrough) {
-        return "replay truncated: events up to " + trimmedThrough + " are no longer retained";
+    /** The comment for a replay that misses events the client has not seen, or null. */
+    private static String truncationNotice(ReplayPage page, EventId cursor) {
+        EventId missed = page.missedThrough(cursor);
+        return missed == null ? null : "replay truncated: events up to " + missed + " are no longer retained";
     }
 
     private void writeHead(StreamHead head, long now) {

@@ -8,10 +8,13 @@ import com.motioness.edge.log.LogUnavailableException;
 import com.motioness.edge.log.StreamRef;
 import com.motioness.edge.metrics.RequestCounters.AuthFailure;
 import com.motioness.edge.metrics.RequestCounters.Limit;
+import com.motioness.protocol.AssetEndedException;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventValidationException;
+import com.motioness.protocol.IdempotencyKey;
+import com.motioness.protocol.IdempotencyKeyReusedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -71,6 +74,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
     private boolean awaitingAnswer;
     private ArrayDeque<Object> waiting;
     private ByteBuf ingestBody;
+    private IdempotencyKey ingestKey;
     private boolean ingestKeepAlive;
 
     EdgeRequestHandler(EdgeServices services) {
@@ -262,7 +266,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                 }
             }));
         } else {
-            openStream(ctx, request, StreamRef.asset(route.id, project), cursor, user::mayRead, cors, origin,
+            openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin,
                     services.sessionRecheck, user::stillSignedIn, client, StreamLimits.Kind.USER, user.userId(),
                     StreamRoute.SESSION_ASSET);
         }
@@ -401,6 +405,13 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             afterAnswer(ctx, keepAlive);
             return;
         }
+        List<String> keys = request.headers().getAll(HttpNames.IDEMPOTENCY_KEY);
+        if (keys.size() > 1 || keys.size() == 1 && !IdempotencyKey.isValid(keys.get(0))) {
+            answer(ctx, ApiError.of(HttpResponseStatus.BAD_REQUEST, "invalid_idempotency_key", "Idempotency-Key must be "
+                    + "one header of 1 to " + IdempotencyKey.MAX_LENGTH + " printable ASCII characters (0x21-0x7E)"),
+                    CorsPolicy.NONE, null, keepAlive);
+            return;
+        }
         long declared = HttpUtil.getContentLength(request, -1L);
         if (declared > services.maxIngestBytes) {
             answerTooLarge(ctx);
@@ -410,6 +421,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
         }
+        ingestKey = keys.isEmpty() ? null : IdempotencyKey.of(keys.get(0));
         ingestKeepAlive = keepAlive;
         ingestBody = ctx.alloc().buffer((int) Math.max(0, Math.min(declared, services.maxIngestBytes)));
     }
@@ -465,15 +477,15 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         awaitingAnswer = true;
-        services.log.append(events).whenComplete(services.ingestGate.answerOn(ctx.executor(), (ids, error) -> {
+        services.log.append(events, ingestKey).whenComplete(services.ingestGate.answerOn(ctx.executor(), (stored, error) -> {
             awaitingAnswer = false;
             if (!ctx.channel().isActive()) {
                 releaseWaiting();
                 return;
             }
             if (error == null) {
-                Responses.json(ctx.channel(), HttpResponseStatus.OK, idsJson(ids), CorsPolicy.NONE, null, keepAlive,
-                        null);
+                Responses.json(ctx.channel(), HttpResponseStatus.OK, idsJson(stored.ids()), CorsPolicy.NONE, null,
+                        keepAlive, stored.replayed() ? head -> head.header(HttpNames.IDEMPOTENT_REPLAYED, "true") : null);
                 afterAnswer(ctx, keepAlive);
             } else {
                 answerAppendFailure(ctx, error instanceof CompletionException ? error.getCause() : error, keepAlive);
@@ -486,6 +498,12 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         if (error instanceof EventValidationException invalid) {
             answer(ctx, ApiError.invalidEvent(invalid.field(), invalid.index(), invalid.getMessage()), CorsPolicy.NONE,
                     null, keepAlive);
+        } else if (error instanceof IdempotencyKeyReusedException reused) {
+            answer(ctx, ApiError.of(HttpResponseStatus.UNPROCESSABLE_ENTITY, "idempotency_key_reused", reused.getMessage()),
+                    CorsPolicy.NONE, null, keepAlive);
+        } else if (error instanceof AssetEndedException ended) {
+            answer(ctx, ApiError.assetEnded(ended.terminalId() == null ? null : ended.terminalId().toString(),
+                    ended.index(), ended.getMessage()), CorsPolicy.NONE, null, keepAlive);
         } else if (error instanceof LogUnavailableException) {
             Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
                     error.getMessage()), CorsPolicy.NONE, null, keepAlive, head -> head.header(HttpNames.RETRY_AFTER, "1"));

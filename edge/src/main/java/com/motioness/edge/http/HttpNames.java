@@ -26,6 +26,10 @@ final class HttpNames {
     /** Set on a stream whose client sent a cursor past the stream's end; the body says where it resumes. */
     static final AsciiString CURSOR_AHEAD = AsciiString.cached("X-Motioness-Cursor-Ahead");
     static final AsciiString LAST_EVENT_ID = AsciiString.cached("Last-Event-ID");
+    /** A producer's name for an ingest batch: a retry with it stores nothing (IETF draft-ietf-httpapi-idempotency-key-header). */
+    static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("Idempotency-Key");
+    /** On an ingest answer that repeats an earlier one: nothing was stored this time. */
+    static final AsciiString IDEMPOTENT_REPLAYED = AsciiString.cached("Idempotent-Replayed");
 
     static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream; charset=utf-8");
     static final AsciiString JSON = AsciiString.cached("application/json; charset=utf-8");

@@ -1,6 +1,5 @@
 package com.motioness.edge.http;
 
-import com.motioness.protocol.EventId;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -68,10 +67,10 @@ final class IngestGate {
      * {@code loop}, and only then is the append counted out, so that when {@link #close()}
      * completes every answer has been written.
      */
-    BiConsumer<List<EventId>, Throwable> answerOn(Executor loop, BiConsumer<List<EventId>, Throwable> answer) {
-        return (ids, error) -> loop.execute(() -> {
+    <T> BiConsumer<T, Throwable> answerOn(Executor loop, BiConsumer<T, Throwable> answer) {
+        return (result, error) -> loop.execute(() -> {
             try {
-                answer.accept(ids, error);
+                answer.accept(result, error);
             } finally {
                 finished();
             }

@@ -2,6 +2,8 @@ package com.motioness.edge.log;
 
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
+import com.motioness.protocol.IdempotencyKey;
+import com.motioness.protocol.StoredBatch;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +41,8 @@ public final class CoalescingReads implements EventLog {
     }
 
     @Override
-    public CompletableFuture<List<EventId>> append(List<AssetEvent> events) {
-        return log.append(events);
+    public CompletableFuture<StoredBatch> append(List<AssetEvent> events, IdempotencyKey key) {
+        return log.append(events, key);
     }
 
     @Override

@@ -2,6 +2,8 @@ package com.motioness.edge.log;
 
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
+import com.motioness.protocol.IdempotencyKey;
+import com.motioness.protocol.StoredBatch;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -27,12 +29,30 @@ public interface EventLog extends AutoCloseable {
     /**
      * Appends events atomically and in order: either all are written or none is.
      *
+     * <p>With an idempotency key, a call that repeats an earlier success with the same key and the
+     * same events (their stored JSON) within the log's idempotency window stores nothing and
+     * answers the earlier ids, {@linkplain StoredBatch#replayed() replayed}; the same key with other
+     * events is refused. Checking the key and writing are one atomic step, so racing callers store
+     * a batch once.
+     *
+     * <p>After an asset's terminal event only {@code webhook_*} events are accepted for it, event
+     * by event within a batch; they reach the live feed and the project's stream but not the
+     * asset's stream, which ends at its terminal event, and they do not extend the asset's lifetime.
+     *
+     * @param key the batch's idempotency key, or null
      * @return the assigned ids, in the order of {@code events}. Fails with
      *     {@link com.motioness.protocol.EventValidationException} when an event conflicts with the
-     *     log (an asset that belongs to another project), or {@link LogUnavailableException} when the
-     *     log cannot take events now.
+     *     log (an asset that belongs to another project), {@link com.motioness.protocol.AssetEndedException}
+     *     for any other event after its asset's terminal event,
+     *     {@link com.motioness.protocol.IdempotencyKeyReusedException} for a key used with other
+     *     events, or {@link LogUnavailableException} when the log cannot take events now.
      */
-    CompletableFuture<List<EventId>> append(List<AssetEvent> events);
+    CompletableFuture<StoredBatch> append(List<AssetEvent> events, IdempotencyKey key);
+
+    /** {@link #append(List, IdempotencyKey)} without an idempotency key; answers the ids. */
+    default CompletableFuture<List<EventId>> append(List<AssetEvent> events) {
+        return append(events, null).thenApply(StoredBatch::ids);
+    }
 
     /**
      * Reads at most {@code limit} events of {@code stream} with ids strictly greater than

@@ -6,10 +6,11 @@ import java.util.List;
 /**
  * One page of a stream's retained history, read after a cursor, with what a subscriber needs to
  * decide its answer before it writes a byte: whether the stream exists and who owns it, whether
- * the asset already ended, where it ends now, and whether older events were trimmed away.
+ * the asset already ended, where it ends now, and whether older events were trimmed away or lost
+ * with the log's history.
  */
 public final class ReplayPage {
-    private static final ReplayPage NOT_FOUND = new ReplayPage(List.of(), false, null, null, null, null);
+    private static final ReplayPage NOT_FOUND = notFound(EventId.ZERO);
 
     private final List<LoggedEvent> events;
     private final boolean more;
@@ -17,6 +18,7 @@ public final class ReplayPage {
     private final EventId terminalId;
     private final EventId trimmedThrough;
     private final EventId newestId;
+    private final EventId historyStart;
 
     /**
      * @param events events strictly after the cursor, in id order
@@ -26,20 +28,37 @@ public final class ReplayPage {
      * @param trimmedThrough the newest id retention dropped from this stream, or null if none
      * @param newestId the id of the newest event the stream ever took (retained or not), or null
      *     when it never took one
+     * @param historyStart where the log's current history begins: everything before it was lost
+     *     (a restart of the embedded log, a Redis emptied or replaced); {@link EventId#ZERO} when
+     *     nothing was lost
      */
     public ReplayPage(List<LoggedEvent> events, boolean more, String ownerProjectId, EventId terminalId,
-            EventId trimmedThrough, EventId newestId) {
+            EventId trimmedThrough, EventId newestId, EventId historyStart) {
         this.events = events;
         this.more = more;
         this.ownerProjectId = ownerProjectId;
         this.terminalId = terminalId;
         this.trimmedThrough = trimmedThrough;
         this.newestId = newestId;
+        this.historyStart = historyStart;
     }
 
-    /** The answer for a stream the log does not hold. */
+    /** The answer for a stream the log does not hold, in a log whose history lost nothing. */
     public static ReplayPage notFound() {
         return NOT_FOUND;
+    }
+
+    /** The answer for a stream the log does not hold, in a history that began at {@code historyStart}. */
+    public static ReplayPage notFound(EventId historyStart) {
+        return new ReplayPage(List.of(), false, null, null, null, null, historyStart);
+    }
+
+    /**
+     * What a caller who may not read this stream is told: the same as for a stream the log does not
+     * hold, the log's history start included, and nothing of the stream itself.
+     */
+    public ReplayPage asNotFound() {
+        return notFound(historyStart);
     }
 
     /** Events strictly after the cursor, oldest first. */
@@ -83,10 +102,34 @@ public final class ReplayPage {
     }
 
     /**
-     * True when a reader starting after {@code cursor} (null: from the beginning) missed events
-     * that retention dropped.
+     * Where the log's current history begins: events before this id were lost with an earlier
+     * history (the log restarted empty), not trimmed; {@link EventId#ZERO} when nothing was lost.
+     */
+    public EventId historyStart() {
+        return historyStart;
+    }
+
+    /**
+     * True when a reader starting after {@code cursor} (null: from the beginning) missed events:
+     * retention dropped some it had not seen, or its cursor is older than the log's history, which
+     * lost what came after that cursor. A null cursor and {@link EventId#ZERO} ask for the history
+     * from its beginning, so the loss of an older history is nothing they missed.
      */
     public boolean truncatedFor(EventId cursor) {
-        return trimmedThrough != null && (cursor == null || cursor.compareTo(trimmedThrough) < 0);
+        return missedThrough(cursor) != null;
+    }
+
+    /**
+     * The newest id a reader starting after {@code cursor} missed and cannot get, or null when it
+     * missed nothing: the later of what retention dropped and the end of a lost history.
+     */
+    public EventId missedThrough(EventId cursor) {
+        EventId missed = trimmedThrough != null && (cursor == null || cursor.compareTo(trimmedThrough) < 0)
+                ? trimmedThrough : null;
+        if (cursor != null && cursor.compareTo(historyStart) < 0 && !cursor.equals(EventId.ZERO)) {
+            EventId lostThrough = historyStart.previous();
+            missed = missed == null || lostThrough.compareTo(missed) > 0 ? lostThrough : missed;
+        }
+        return missed;
     }
 }

@@ -136,6 +136,12 @@ public final class EdgeMetrics {
                 .callback(callback -> callback.call(limit.refused())).register(registry);
     }
 
+    /** How many times the log's history was found lost (Redis restarted empty or replaced). */
+    public void historyLost(LongSupplier losses) {
+        counter("motioness_log_history_lost", "Times the log's history was found lost (Redis restarted without"
+                + " persistence, emptied or replaced): replays from older cursors are marked truncated", losses);
+    }
+
     /** The counters of the request handler. */
     public RequestCounters requests() {
         return requests;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
+import com.motioness.protocol.IdempotencyKey;
+import com.motioness.protocol.StoredBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +25,7 @@ class CoalescingReadsTest {
         final List<CompletableFuture<ReplayPage>> answers = new ArrayList<>();
 
         @Override
-        public CompletableFuture<List<EventId>> append(List<AssetEvent> events) {
+        public CompletableFuture<StoredBatch> append(List<AssetEvent> events, IdempotencyKey key) {
             throw new UnsupportedOperationException();
         }
 
@@ -96,7 +98,7 @@ class CoalescingReadsTest {
     void aLogThatAnswersAtOnceDoesNotRecurse() throws Exception {
         EventLog immediate = new EventLog() {
             @Override
-            public CompletableFuture<List<EventId>> append(List<AssetEvent> events) {
+            public CompletableFuture<StoredBatch> append(List<AssetEvent> events, IdempotencyKey key) {
                 throw new UnsupportedOperationException();
             }
 

@@ -14,89 +14,105 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The real main ({@code com.motioness.edge.EdgeMain}) in a JVM of its own, on the test class path:
- * the ports it printed, and every line it wrote (stdout and stderr). Stopped by its own process
- * handle only.
+ * The real {@code EdgeMain} in a JVM of its own, on the test classpath: for what only a process
+ * shows (its exit status, a kill -9). Its output is collected line by line; it is stopped through
+ * its own process handle, or signalled by its own pid.
  */
 public final class EdgeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("edge listening on /[0-9.]+:(\\d+)");
     private static final Pattern ADMIN = Pattern.compile("admin listening on /[0-9.]+:(\\d+)");
 
     private final Process process;
-    private final int port;
-    private final int adminPort;
-    private final List<String> output;
+    private final List<String> lines = new ArrayList<>();
     private final Thread reader;
 
-    private EdgeProcess(Process process, int port, int adminPort, List<String> output, Thread reader) {
+    private EdgeProcess(Process process) {
         this.process = process;
-        this.port = port;
-        this.adminPort = adminPort;
-        this.output = output;
-        this.reader = reader;
-    }
-
-    /**
-     * Starts the edge with these flags ({@code --port 0 --bind 127.0.0.1 --admin-port 0} come first)
-     * and returns once it printed both ports.
-     */
-    public static EdgeProcess start(String... flags) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "com.motioness.edge.EdgeMain", "--port", "0", "--bind", "127.0.0.1", "--admin-port", "0"));
-        command.addAll(List.of(flags));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        List<String> output = new ArrayList<>();
-        int port = -1;
-        int adminPort = -1;
-        while (port < 0 || adminPort < 0) {
-            // Not a for loop that reads in its update: after the second port no line may follow.
-            String line = lines.readLine();
-            if (line == null) {
-                break;
-            }
-            output.add(line);
-            Matcher matcher = LISTENING.matcher(line);
-            if (matcher.find()) {
-                port = Integer.parseInt(matcher.group(1));
-            }
-            matcher = ADMIN.matcher(line);
-            if (matcher.find()) {
-                adminPort = Integer.parseInt(matcher.group(1));
-            }
-        }
-        if (port < 0 || adminPort < 0) {
-            process.destroyForcibly();
-            throw new AssertionError("the edge did not print its ports:\n" + String.join("\n", output));
-        }
-        // Read on, so the process never blocks on a full pipe, and keep every line for assertions.
-        Thread reader = new Thread(() -> {
-            try {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    synchronized (output) {
-                        output.add(line);
-                    }
-                }
-            } catch (IOException | UncheckedIOException closed) {
-                // The process ended and its output with it.
-            }
-        }, "edge-process-output");
+        this.reader = new Thread(this::collect, "edge-process-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
-        return new EdgeProcess(process, port, adminPort, output, reader);
     }
 
+    /** Starts {@code java -cp <test classpath> com.motioness.edge.EdgeMain args...}. */
+    public static EdgeProcess start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "com.motioness.edge.EdgeMain"));
+        command.addAll(List.of(args));
+        return new EdgeProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    private void collect() {
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = output.readLine(); line != null; line = output.readLine()) {
+                synchronized (lines) {
+                    lines.add(line);
+                }
+            }
+        } catch (IOException | UncheckedIOException closed) {
+            // The process ended and its output with it.
+        }
+    }
+
+    /** Every line written so far, stdout and stderr; once the process has exited, all of them. */
+    public List<String> output() {
+        if (!process.isAlive()) {
+            try {
+                reader.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    /** The lines written so far that contain {@code text}. */
+    public List<String> linesWith(String text) {
+        return output().stream().filter(line -> line.contains(text)).toList();
+    }
+
+    /** The port it listens on, once it has said so. */
+    public int port() throws InterruptedException {
+        return printed(LISTENING);
+    }
+
+    /** The admin port, once it has said so. */
+    public int adminPort() throws InterruptedException {
+        return printed(ADMIN);
+    }
+
+    private int printed(Pattern pattern) throws InterruptedException {
+        int[] port = {-1};
+        Poll.until(() -> {
+            for (String line : output()) {
+                Matcher matcher = pattern.matcher(line);
+                if (matcher.find()) {
+                    port[0] = Integer.parseInt(matcher.group(1));
+                    return true;
+                }
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("the edge exited with " + process.exitValue() + ":\n"
+                        + String.join("\n", output()));
+            }
+            return false;
+        }, Duration.ofSeconds(30), "the edge to print " + pattern.pattern());
+        return port[0];
+    }
+
+    /** Waits for the process to end; returns its exit status. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the edge did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    /** The process, for what this class does not wrap. */
     public Process process() {
         return process;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    public int adminPort() {
-        return adminPort;
     }
 
     /** SIGTERM, as an orchestrator sends it. */
@@ -105,26 +121,23 @@ public final class EdgeProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
-    /** Waits for the process to exit; returns its exit code, or fails after {@code timeout}. */
-    public int awaitExit(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("the edge did not exit within " + timeout);
-        }
-        return process.exitValue();
+    /** SIGKILL, as a crashed machine or the OOM killer would end it; returns once it is gone. */
+    public void kill() {
+        Signals.kill(process);
     }
 
-    /** Every line the process wrote; after {@link #awaitExit}, all of them. */
-    public List<String> output() throws InterruptedException {
-        if (!process.isAlive()) {
-            reader.join(TimeUnit.SECONDS.toMillis(5));
-        }
-        synchronized (output) {
-            return List.copyOf(output);
-        }
+    /** Freezes the process (SIGSTOP), as a long GC pause or a hung VM would. */
+    public void pause() throws IOException, InterruptedException {
+        Signals.send(process, "STOP");
+    }
+
+    /** True while the process runs. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override
     public void close() {
-        process.destroyForcibly();
+        kill();
     }
 }

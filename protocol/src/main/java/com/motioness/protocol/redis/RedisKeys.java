@@ -46,6 +46,14 @@ public final class RedisKeys {
         return base(shard) + ":firehose";
     }
 
+    /**
+     * The shard's meta hash: {@code shards}, the K every edge and producer of this prefix must use,
+     * stored by the first of them and checked by every publish.
+     */
+    public String meta(int shard) {
+        return base(shard) + ":meta";
+    }
+
     /** A project's activity stream. */
     public String project(int shard, String projectId) {
         return base(shard) + ":project:" + projectId;
@@ -54,6 +62,14 @@ public final class RedisKeys {
     /** An asset's stream. */
     public String asset(int shard, String assetId) {
         return base(shard) + ":asset:" + assetId;
+    }
+
+    /**
+     * The record of a batch stored with an idempotency key: its digest and ids, kept for the
+     * idempotency window.
+     */
+    public String idempotency(int shard, String key) {
+        return base(shard) + ":idempotency:" + key;
     }
 
     /** The string naming the project that owns an asset. */

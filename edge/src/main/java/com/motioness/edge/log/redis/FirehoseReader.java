@@ -10,6 +10,7 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ final class FirehoseReader implements Runnable {
     private volatile String lastId;
     private volatile long lagMillis;
     private volatile StatefulConnection<String, byte[]> connection;
+    private final AtomicReference<String> restartAt = new AtomicReference<>();
 
     FirehoseReader(RedisBackend backend, String firehose, EventRing ring, int shard) {
         this.backend = backend;
@@ -62,6 +64,10 @@ final class FirehoseReader implements Runnable {
                     connection = current;
                 }
                 RedisClusterCommands<String, byte[]> redis = RedisBackend.sync(current);
+                String restart = restartAt.getAndSet(null);
+                if (restart != null) {
+                    lastId = restart;
+                }
                 List<StreamMessage<String, byte[]>> entries = readAfter(redis, lastId);
                 for (StreamMessage<String, byte[]> entry : entries) {
                     byte[] json = entry.getBody().get("e");
@@ -105,6 +111,16 @@ final class FirehoseReader implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Reads on from {@code id} instead of the last id taken, from the next read on. After Redis
+     * lost its data the firehose is a new one, whose ids may be below the last id taken (a
+     * replacement whose clock is behind): reading it from its start re-reads at most what was
+     * already taken (subscribers drop ids they already wrote), where going on would skip.
+     */
+    void restartFrom(EventId id) {
+        restartAt.set(id.toRedisId());
     }
 
     /** Milliseconds behind the head of the firehose; 0 when caught up. */

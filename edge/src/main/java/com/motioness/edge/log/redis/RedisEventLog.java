@@ -6,22 +6,33 @@ import com.motioness.edge.log.LoggedEvent;
 import com.motioness.edge.log.ReplayPage;
 import com.motioness.edge.log.StreamRef;
 import com.motioness.edge.ring.EventRing;
+import com.motioness.protocol.AssetEndedException;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventValidationException;
+import com.motioness.protocol.IdempotencyKey;
+import com.motioness.protocol.IdempotencyKeyReusedException;
+import com.motioness.protocol.StoredBatch;
 import com.motioness.protocol.redis.EventPublisher;
 import com.motioness.protocol.redis.RedisFunctionLibrary;
 import com.motioness.protocol.redis.RedisKeys;
+import com.motioness.protocol.redis.ShardCountMismatchException;
+import com.motioness.protocol.redis.ShardMeta;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,58 +40,116 @@ import org.slf4j.LoggerFactory;
  * The event log on Redis Streams, shared by every edge node. Appends go through one FCALL of the
  * {@code motioness} library (validated and written atomically in Redis); replay reads the asset or
  * project stream with XRANGE from an exclusive start; one {@link FirehoseReader} per shard feeds
- * the node's ring. Keys: see {@link RedisKeys}.
+ * the node's ring; a {@link HistoryWatch} notices when Redis lost a shard's history. Keys: see
+ * {@link RedisKeys}.
  */
 public final class RedisEventLog implements EventLog {
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
     /** The library name in redis/motioness.lua's shebang line. */
     private static final String LIBRARY = "motioness";
+    private static final long STARTUP_TIMEOUT_SECONDS = 5;
+    private static final Duration HISTORY_CHECK_PERIOD = Duration.ofSeconds(1);
 
     private final RedisBackend backend;
     private final RedisKeys keys;
     private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final List<FirehoseReader> readers = new ArrayList<>();
     private final EventPublisher publisher;
+    private final HistoryWatch historyWatch;
+    /** 0 … K-1: where a caller that may read several projects looks for an asset. */
+    private final List<Integer> allShards;
 
     /**
      * Connects to a Redis or a Redis Cluster (found out at connect), loads the function library
-     * (on every master), and starts one firehose reader per shard.
+     * (on every master), checks that the log has this node's shard count, and starts one firehose
+     * reader per shard and the history watch.
      *
      * @param uri {@code redis://host:port} of the server, or of any node of a Cluster
-     * @param retention stream lengths and asset lifetimes
+     * @param retention stream lengths, asset lifetimes, the idempotency window
+     * @throws ShardCountMismatchException when the log was created with another K
      */
     public RedisEventLog(String uri, RedisKeys keys, EventRing ring, RedisRetention retention) {
         this.backend = RedisBackend.connect(uri);
         this.keys = keys;
         this.redis = backend.async();
+        this.allShards = java.util.stream.IntStream.range(0, keys.shards()).boxed().toList();
         backend.loadFunctions(RedisFunctionLibrary.source());
         LOG.info("loaded Redis function library motioness version {} ({}, {} shards)", RedisFunctionLibrary.VERSION,
                 backend.isCluster() ? "Cluster" : "single Redis", keys.shards());
         this.publisher = new EventPublisher(redis, keys, retention.firehoseLength(), retention.streamLength(),
-                retention.runningTtl(), retention.finishedTtl());
+                retention.runningTtl(), retention.finishedTtl(), retention.idempotencyWindow());
+        long[] epochs;
+        try {
+            epochs = initShards(uri);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
         for (int shard = 0; shard < keys.shards(); shard++) {
             FirehoseReader reader = new FirehoseReader(backend, keys.firehose(shard), ring, shard);
             reader.start();
             readers.add(reader);
         }
+        this.historyWatch = new HistoryWatch(redis, keys, shard -> withLibrary(() -> publisher.initShard(shard)),
+                readers, epochs, HISTORY_CHECK_PERIOD);
     }
 
+    /**
+     * Every shard's meta hash holds the K of the prefix (created with ours when missing); a node
+     * with another K would answer empty replays from the wrong shards, so it must not start.
+     * Shard 0 exists for every K and is asked first.
+     *
+     * @return each shard's epoch, where its current history began
+     */
+    private long[] initShards(String uri) {
+        long[] epochs = new long[keys.shards()];
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            ShardMeta meta;
+            try {
+                meta = publisher.initShard(shard).get(STARTUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("reading " + keys.meta(shard) + " on " + uri + ": "
+                        + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("Redis at " + uri + " did not answer within "
+                        + STARTUP_TIMEOUT_SECONDS + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            if (meta.shards() != keys.shards()) {
+                throw new ShardCountMismatchException(meta.shards(), keys.shards(), "--redis-shards is " + keys.shards()
+                        + " but the log on " + uri + " has " + meta.shards() + " shards (" + keys.meta(shard)
+                        + " field shards); every edge and producer of a prefix must use the same K");
+            }
+            epochs[shard] = meta.epochMillis();
+        }
+        return epochs;
+    }
 
     @Override
-    public CompletableFuture<List<EventId>> append(List<AssetEvent> events) {
-        return publisher.publish(events).exceptionallyCompose(error -> {
-            // A Redis that lost its functions (a restart without persistence, a FLUSHALL) gets
-            // the library again, once, and the call is repeated. Loading waits on every master;
-            // never on a Lettuce I/O thread.
+    public CompletableFuture<StoredBatch> append(List<AssetEvent> events, IdempotencyKey key) {
+        return withLibrary(() -> publisher.publish(events, key)).exceptionallyCompose(error -> {
+            Throwable cause = rootCause(error);
+            // Refusals of the input reach the producer as they are; anything else is the log's trouble.
+            return CompletableFuture.failedFuture(cause instanceof EventValidationException
+                    || cause instanceof AssetEndedException || cause instanceof IdempotencyKeyReusedException ? cause
+                    : new LogUnavailableException("event log unavailable: " + cause.getMessage()));
+        });
+    }
+
+    /**
+     * Runs a function call; a Redis that lost its functions (a restart without persistence, a
+     * FUNCTION FLUSH) gets the library again, once, and the call is repeated. Loading waits on
+     * every master: never on a Lettuce I/O thread.
+     */
+    private <T> CompletableFuture<T> withLibrary(Supplier<CompletableFuture<T>> call) {
+        return call.get().exceptionallyCompose(error -> {
             if (String.valueOf(rootCause(error).getMessage()).contains("Function not found")) {
                 return CompletableFuture.runAsync(() -> backend.loadFunctions(RedisFunctionLibrary.source()))
-                        .thenCompose(loaded -> publisher.publish(events));
+                        .thenCompose(loaded -> call.get());
             }
             return CompletableFuture.failedFuture(error);
-        }).exceptionallyCompose(error -> {
-            Throwable cause = rootCause(error);
-            return CompletableFuture.failedFuture(cause instanceof EventValidationException ? cause
-                    : new LogUnavailableException("event log unavailable: " + cause.getMessage()));
         });
     }
 
@@ -94,37 +163,48 @@ public final class RedisEventLog implements EventLog {
             return readStream(keys.project(keys.shardOf(stream.id()), stream.id()), stream.id(), false, after, limit);
         }
         String hint = stream.projectHint();
-        CompletableFuture<String> owner;
-        if (hint != null) {
-            // The caller may read one project only: its shard is the one place to look, so a shard
-            // that does not answer (a Cluster master down) fails no other project's streams.
-            owner = ownerIn(keys.shardOf(hint), stream.id()).thenApply(found -> hint.equals(found) ? found : null);
-        } else {
-            owner = ownerInAnyShard(stream.id());
-        }
+        List<Integer> shards = hint != null ? List.of(keys.shardOf(hint)) : allShards;
+        // The caller may read one project only: its shard is the one place to look, so a shard
+        // that does not answer (a Cluster master down) fails no other project's streams.
+        CompletableFuture<String> owner = ownerIn(shards, stream.id())
+                .thenApply(found -> hint == null || hint.equals(found) ? found : null);
         return owner.thenCompose(project -> project == null
-                ? CompletableFuture.completedFuture(ReplayPage.notFound())
+                ? historyStartOf(shards).thenApply(ReplayPage::notFound)
                 : readStream(keys.asset(keys.shardOf(project), stream.id()), project, true, after, limit));
     }
 
-    private CompletableFuture<String> ownerIn(int shard, String assetId) {
-        return redis.get(keys.owner(shard, assetId)).toCompletableFuture()
-                .thenApply(owner -> owner == null ? null : new String(owner, StandardCharsets.UTF_8));
-    }
-
-    /** The project owning an asset: its owner key lives in the project's shard, so look in each. */
-    private CompletableFuture<String> ownerInAnyShard(String assetId) {
-        List<CompletableFuture<String>> lookups = new ArrayList<>(keys.shards());
-        for (int shard = 0; shard < keys.shards(); shard++) {
-            lookups.add(ownerIn(shard, assetId));
+    /** The project owning an asset: its owner key lives in the project's shard, so look in each given. */
+    private CompletableFuture<String> ownerIn(List<Integer> shards, String assetId) {
+        List<CompletableFuture<byte[]>> lookups = new ArrayList<>(shards.size());
+        for (int shard : shards) {
+            lookups.add(redis.get(keys.owner(shard, assetId)).toCompletableFuture());
         }
         return CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            for (CompletableFuture<String> lookup : lookups) {
+            for (CompletableFuture<byte[]> lookup : lookups) {
                 if (lookup.join() != null) {
-                    return lookup.join();
+                    return new String(lookup.join(), StandardCharsets.UTF_8);
                 }
             }
             return null;
+        });
+    }
+
+    /**
+     * Where the history of an asset the log does not hold begins: the latest start of the shards
+     * it could be in, so a cursor from before any of their losses is told what it missed.
+     */
+    private CompletableFuture<EventId> historyStartOf(List<Integer> shards) {
+        List<CompletableFuture<byte[]>> epochs = new ArrayList<>(shards.size());
+        for (int shard : shards) {
+            epochs.add(redis.hget(keys.meta(shard), "epoch").toCompletableFuture());
+        }
+        return CompletableFuture.allOf(epochs.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+            EventId latest = EventId.ZERO;
+            for (CompletableFuture<byte[]> epoch : epochs) {
+                EventId start = historyStart(epoch.join());
+                latest = start.compareTo(latest) > 0 ? start : latest;
+            }
+            return latest;
         });
     }
 
@@ -139,7 +219,10 @@ public final class RedisEventLog implements EventLog {
                 : CompletableFuture.completedFuture(List.of());
         CompletableFuture<List<Object>> info = redis.xinfoStream(key).toCompletableFuture()
                 .exceptionally(noSuchStream -> List.of());
-        return CompletableFuture.allOf(page, newest, info).handle((done, error) -> {
+        // Read with every page, in the same pipelined batch: right after Redis lost its data, when
+        // every client reconnects at once, is exactly when a remembered epoch would be wrong.
+        CompletableFuture<byte[]> epoch = redis.hget(keys.meta(keys.shardOf(owner)), "epoch").toCompletableFuture();
+        return CompletableFuture.allOf(page, newest, info, epoch).handle((done, error) -> {
             if (error != null) {
                 throw new CompletionException(new LogUnavailableException("event log unavailable: "
                         + (error.getCause() != null ? error.getCause().getMessage() : error.getMessage())));
@@ -162,8 +245,18 @@ public final class RedisEventLog implements EventLog {
                 }
             }
             return new ReplayPage(events, entries.size() > limit, owner, terminal, trimmedThrough(info.join()),
-                    newestId);
+                    newestId, historyStart(epoch.join()));
         });
+    }
+
+    /**
+     * Where the shard's history begins, from its meta hash's epoch. Without one (Redis lost its
+     * data and nothing has written since) the start is unknown: taken as now, so every earlier
+     * cursor is told its replay may be incomplete.
+     */
+    static EventId historyStart(byte[] epoch) {
+        long ms = epoch == null ? System.currentTimeMillis() : Long.parseLong(new String(epoch, StandardCharsets.US_ASCII));
+        return ms == 0 ? EventId.ZERO : new EventId(ms, 0);
     }
 
     /**
@@ -191,7 +284,7 @@ public final class RedisEventLog implements EventLog {
         }
         EventId trimmed = null;
         if (added > length) {
-            trimmed = first != null ? before(EventId.parse(first)) : last != null ? EventId.parse(last) : null;
+            trimmed = first != null ? EventId.parse(first).previous() : last != null ? EventId.parse(last) : null;
         }
         if (maxDeleted != null && !maxDeleted.equals("0-0")) {
             EventId deleted = EventId.parse(maxDeleted);
@@ -209,10 +302,6 @@ public final class RedisEventLog implements EventLog {
             }
         }
         return null;
-    }
-
-    private static EventId before(EventId id) {
-        return id.seq() > 0 ? new EventId(id.ms(), id.seq() - 1) : new EventId(id.ms() - 1, Long.MAX_VALUE);
     }
 
     private static String text(Object value) {
@@ -264,8 +353,14 @@ public final class RedisEventLog implements EventLog {
         }
     }
 
+    /** How many times a shard's history was found lost (a new epoch) since this node started. */
+    public long historyLosses() {
+        return historyWatch.losses();
+    }
+
     @Override
     public void close() {
+        historyWatch.close();
         for (FirehoseReader reader : readers) {
             reader.stop();
         }

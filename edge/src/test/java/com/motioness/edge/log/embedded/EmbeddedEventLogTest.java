@@ -124,12 +124,15 @@ class EmbeddedEventLogTest {
     }
 
     @Test
-    void theTerminalIdOutlivesTrimming() throws Exception {
+    void theTerminalEventStaysTheAssetsLastWhileWebhookEventsFollowIt() throws Exception {
         EventId ready = log.append(List.of(Events.of(EventType.READY, "p", "a"))).get().get(0);
         for (int i = 0; i < 6; i++) {
-            append("p", "a");
+            log.append(List.of(Events.of(EventType.WEBHOOK_FAILED, "p", "a"))).get();
         }
-        assertEquals(ready, log.read(StreamRef.asset("a"), null, 10).get().terminalId());
+        ReplayPage asset = log.read(StreamRef.asset("a"), null, 10).get();
+        assertEquals(ready, asset.terminalId());
+        assertEquals(List.of(ready), asset.events().stream().map(LoggedEvent::id).toList(),
+                "later webhook events are not in the asset's stream, so retention cannot trim its end away");
         assertNull(log.read(StreamRef.project("p"), null, 10).get().terminalId());
     }
 

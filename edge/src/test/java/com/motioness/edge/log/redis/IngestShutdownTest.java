@@ -78,7 +78,8 @@ class IngestShutdownTest {
     @Test
     void sigtermMidStreamAnswersEveryIngestRequestReadAndStoresOnlyThoseAnswered200() throws Exception {
         List<PipeliningProducer> producers = new ArrayList<>();
-        try (EdgeProcess edge = EdgeProcess.start("--redis", REDIS_URL, "--redis-prefix", prefix,
+        try (EdgeProcess edge = EdgeProcess.start("--port", "0", "--bind", "127.0.0.1", "--admin-port", "0", "--redis", REDIS_URL,
+                "--redis-prefix", prefix,
                 "--ingest-token", TestEdge.INGEST_TOKEN, "--project-key", TestEdge.KEY + "=" + TestEdge.PROJECT,
                 "--drain-window", "1s", "--retention-count", "1000000")) {
             for (int i = 0; i < PRODUCERS; i++) {

@@ -125,11 +125,12 @@ class RedisBackboneTest {
         RedisKeys keys = new RedisKeys(prefix, 1);
         RedisClient client = RedisClient.create(REDIS_URL);
         try (StatefulRedisConnection<String, String> redis = client.connect()) {
-            String[] eventKeys = {keys.firehose(0), keys.project(0, "p1"), keys.asset(0, "a1"), keys.owner(0, "a1")};
+            String[] eventKeys = {keys.firehose(0), keys.meta(0), keys.project(0, "p1"), keys.asset(0, "a1"),
+                keys.owner(0, "a1")};
             String valid = new String(EventJson.encode(Events.of(EventType.QUEUED, "p1", "a1")),
                     java.nio.charset.StandardCharsets.UTF_8);
             List<Object> ids = redis.sync().fcall("motioness_publish", ScriptOutputType.MULTI, eventKeys,
-                    "1000", "1000", "1000", "86400", "3600", valid);
+                    "1", "1000", "1000", "1000", "86400", "3600", "86400", valid);
             assertEquals(1, ids.size());
             String[][] cases = {
                 {valid.replace("\"queued\"", "\"exploded\""), "INVALID 0 type: unknown event type \"exploded\""},
@@ -142,13 +143,14 @@ class RedisBackboneTest {
             for (String[] bad : cases) {
                 RedisCommandExecutionException e = assertThrows(RedisCommandExecutionException.class,
                         () -> redis.sync().fcall("motioness_publish", ScriptOutputType.MULTI, eventKeys,
-                                "1000", "1000", "1000", "86400", "3600", bad[0]), bad[0]);
+                                "1", "1000", "1000", "1000", "86400", "3600", "86400", bad[0]), bad[0]);
                 assertEquals(bad[1], e.getMessage());
             }
-            String[] wrongKeys = {keys.firehose(0), keys.project(0, "p2"), keys.asset(0, "a1"), keys.owner(0, "a1")};
+            String[] wrongKeys = {keys.firehose(0), keys.meta(0), keys.project(0, "p2"), keys.asset(0, "a1"),
+                keys.owner(0, "a1")};
             RedisCommandExecutionException e = assertThrows(RedisCommandExecutionException.class,
                     () -> redis.sync().fcall("motioness_publish", ScriptOutputType.MULTI, wrongKeys,
-                            "1000", "1000", "1000", "86400", "3600", valid));
+                            "1", "1000", "1000", "1000", "86400", "3600", "86400", valid));
             assertTrue(e.getMessage().startsWith("INVALID 0 project_id: keys do not match the event"), e.getMessage());
             assertEquals(1L, redis.sync().xlen(keys.asset(0, "a1")), "nothing written by the refused calls");
         } finally {
