@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * it: better-auth's own Redis record, or a row of its PostgreSQL session table.
  */
 class BetterAuthFixtureTest {
-    private static final String REDIS_URL = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    private static final String REDIS_URL = TestEdge.REDIS_URL;
     private static final String PG_URL = System.getenv().getOrDefault("PG_URL",
             "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
 

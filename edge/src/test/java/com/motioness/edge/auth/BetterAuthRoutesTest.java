@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * storage, membership from PostgreSQL (a schema of the test's own), on a started edge.
  */
 class BetterAuthRoutesTest {
-    private static final String REDIS_URL = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    private static final String REDIS_URL = TestEdge.REDIS_URL;
     private static final String PG_URL = System.getenv().getOrDefault("PG_URL",
             "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
     private static final String SECRET = "my-32-char-secret-for-unit-tests!";

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Project keys enabled and revoked while the edge runs: revocation ends open streams in seconds. */
 class KeyRevocationTest {
-    private static final String REDIS_URL = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    private static final String REDIS_URL = TestEdge.REDIS_URL;
     private static final String KEY = "rotating-key-0001";
     private static final Duration WAIT = Duration.ofSeconds(10);
 

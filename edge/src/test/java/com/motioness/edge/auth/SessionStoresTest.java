@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.motioness.edge.support.TestEdge;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.sql.Connection;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres, in a schema of the test's own).
  */
 class SessionStoresTest {
-    private static final String REDIS_URL = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    private static final String REDIS_URL = TestEdge.REDIS_URL;
     private static final String PG_URL = System.getenv().getOrDefault("PG_URL",
             "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
 

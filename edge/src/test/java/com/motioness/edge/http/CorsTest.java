@@ -35,7 +35,8 @@ class CorsTest {
             assertEquals(200, client.status());
             assertEquals("*", client.header("access-control-allow-origin"));
             assertNull(client.header("access-control-allow-credentials"));
-            assertEquals("X-Motioness-Replay-Truncated", client.header("access-control-expose-headers"));
+            assertEquals("X-Motioness-Replay-Truncated, X-Motioness-Cursor-Ahead",
+                    client.header("access-control-expose-headers"));
         }
     }
 

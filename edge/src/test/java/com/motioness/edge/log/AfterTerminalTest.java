@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.motioness.edge.log.StreamRef;
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.Poll;
@@ -171,6 +172,6 @@ class AfterTerminalTest {
         assertEquals(409, refused.status());
         assertEquals("{\"error\":\"asset_ended\",\"message\":\"asset a3 ended at index 1 of this batch; only webhook_*"
                 + " events may follow its terminal event\",\"index\":3}\n", refused.bodyText());
-        assertEquals(404, HttpWire.get(edge.port(), TestEdge.assetPath("a3")).status(), "nothing of the batch");
+        assertFalse(edge.server().log().read(StreamRef.asset("a3"), null, 1).get().found(), "nothing of the batch");
     }
 }

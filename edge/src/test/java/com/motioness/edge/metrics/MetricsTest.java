@@ -110,8 +110,8 @@ class MetricsTest {
             awaitMetric(CLOSED.formatted("project_activity", "client"), 1);
             assertEquals(0, edge.metric("motioness_streams_open{route=\"project_activity\"}"));
         }
-        String ended = "Last-Event-ID: " + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a1")).get(0);
-        assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a1"), ended).status());
+        String ended = "Last-Event-ID: " + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a9")).get(0);
+        assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a9"), ended).status());
         assertEquals(1, edge.metric(OPENED.formatted("public_asset")), "a 204 is not an opened stream");
     }
 

@@ -10,7 +10,7 @@ import java.util.function.UnaryOperator;
  */
 public final class EdgeOnLog implements AutoCloseable {
     /** The shared Redis of the tests. */
-    public static final String REDIS_URL = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    public static final String REDIS_URL = TestEdge.REDIS_URL;
     /** The names a parameterized test runs over: {@code embedded} and {@code redis}. */
     public static final String EMBEDDED = "embedded";
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * cursor. Each test has its own key prefix, so runs never see each other's events.
  */
 class RedisBackboneTest {
-    static final String REDIS_URL = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    static final String REDIS_URL = TestEdge.REDIS_URL;
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String AUTH = "Authorization: Bearer " + TestEdge.INGEST_TOKEN;
 
