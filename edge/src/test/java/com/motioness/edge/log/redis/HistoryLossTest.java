@@ -108,6 +108,21 @@ class HistoryLossTest {
                     assertEquals(after, resumed.events(2, WAIT).stream().map(SseBlock::id).toList(),
                             "what the new history holds");
                 }
+
+                // The asset the client followed is gone with the history: its stream waits (a 404
+                // would stop an EventSource for good), says what was lost, and carries the asset
+                // again from the event that brings it back.
+                try (SseClient asset = SseClient.open(port, "/v1/key-a-0123456789/events/a1",
+                        "Last-Event-ID: " + cursor)) {
+                    assertEquals(200, asset.status());
+                    assertEquals("true", asset.header("x-motioness-replay-truncated"));
+                    assertEquals("true", asset.header("x-motioness-cursor-ahead"), "its cursor names no event now");
+                    assertEquals("0", asset.until(block -> block.id() != null, WAIT).id(), "from the asset's start");
+                    Poll.until(() -> metric(admin, "motioness_streams_open{route=\"public_asset\"}") == 1, WAIT,
+                            "the asset stream to be open");
+                    String back = idOf(ingest(port, EventType.STAGE_STARTED, "a1"));
+                    assertEquals(back, asset.nextEvent(WAIT).id());
+                }
             }
             try (SseClient fromTheStart = SseClient.open(port, FEED, COOKIE, "Last-Event-ID: 0")) {
                 assertNull(fromTheStart.header("x-motioness-replay-truncated"), "0 asks for the history from its start");
