@@ -83,6 +83,15 @@ public final class TestEdge implements AutoCloseable {
         return Scrape.value(adminPort(), series);
     }
 
+    /** A counter of /metrics, 0 while it is not exposed yet; polls on it need no try. */
+    public double counter(String series) {
+        try {
+            return Scrape.all(adminPort()).getOrDefault(series, 0.0);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Appends through the log, as ingest does; returns the ids. */
     public List<EventId> append(AssetEvent... events) throws Exception {
         return server.log().append(Arrays.asList(events)).get(5, TimeUnit.SECONDS);
