@@ -213,7 +213,7 @@ class DashboardBrowserTest {
         assertEquals(expected, browser.prefixed("SPEC_CONSOLE "), report);
         List<String> requests = browser.prefixed("SPEC_REQUEST ");
         String url = "https://motioness.com/v1/" + EdgeConfig.DEMO_KEY + "/events/" + DemoProducer.assetId(1);
-        assertEquals(List.of("200 " + url), requests, "one stream, closed by the example at ready: " + report);
+        assertEquals(List.of("200 - " + url), requests, "one stream, closed by the example at ready: " + report);
         assertEquals(List.of(String.valueOf(requests.size())), browser.prefixed("SPEC_REQUESTS_AT_END "), report);
     }
 

@@ -11,7 +11,6 @@ import com.motioness.edge.support.Poll;
 import com.motioness.edge.support.RealClients;
 import com.motioness.edge.support.TestEdge;
 import com.motioness.protocol.AssetEvent;
-import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,20 +71,6 @@ class EventSourceClientTest {
         }
     }
 
-    /** Appends the events one by one, {@code pause} apart; returns "id type" of each, in order. */
-    private static List<String> publish(TestEdge edge, List<AssetEvent> events, Duration pause) throws Exception {
-        List<String> published = new ArrayList<>();
-        for (AssetEvent event : events) {
-            if (!published.isEmpty()) {
-                Thread.sleep(pause.toMillis());
-            }
-            for (EventId id : edge.append(event)) {
-                published.add(id + " " + event.type().wireName());
-            }
-        }
-        return published;
-    }
-
     @Test
     void aRealEventSourceResumesAcrossCapClosesLosingNothingAndStopsAtReady() throws Exception {
         RealClients.requireEventSource();
@@ -93,7 +78,7 @@ class EventSourceClientTest {
                 .retry(Duration.ofMillis(50)))) {
             List<AssetEvent> events = new ArrayList<>();
             events.add(Events.of(EventType.QUEUED, TestEdge.PROJECT, "es-1"));
-            List<String> expected = publish(edge, events, Duration.ZERO);
+            List<String> expected = edge.publish(events, Duration.ZERO);
             try (NodeScript client = follow(edge, "es-1")) {
                 // Node can take a second or two to start on a busy machine: the 2.4 s of events
                 // below must all come while it is connected, or the cap has nothing to cut.
@@ -103,7 +88,7 @@ class EventSourceClientTest {
                     events.add(Events.of(EventType.STAGE_STARTED, TestEdge.PROJECT, "es-1"));
                 }
                 events.add(Events.of(EventType.READY, TestEdge.PROJECT, "es-1"));
-                expected.addAll(publish(edge, events, Duration.ofMillis(60)));
+                expected.addAll(edge.publish(events, Duration.ofMillis(60)));
                 Report report = Report.of(client);
                 assertEquals(expected, report.seen(), "every event once, in order, across reconnects");
                 assertTrue(report.closed(), "204 after ready ends it for good: " + report.raw());
@@ -120,7 +105,7 @@ class EventSourceClientTest {
                 awaitOpens(edge, client, 1);
                 // Issue 10's scenario: the page opens its stream, the asset's first event comes 0.5 s later.
                 Thread.sleep(500);
-                List<String> expected = publish(edge, Lifecycle.of(TestEdge.PROJECT, "early-es-1"), Duration.ofMillis(25));
+                List<String> expected = edge.publish(Lifecycle.of(TestEdge.PROJECT, "early-es-1"), Duration.ofMillis(25));
                 Report report = Report.of(client);
                 assertEquals(expected, report.seen(), "every event once, in order, from queued");
                 assertTrue(report.closed(), "204 after ready ends it for good: " + report.raw());
@@ -138,7 +123,7 @@ class EventSourceClientTest {
                 // Two cap closes of a stream that only waited, each followed by a reconnect.
                 awaitOpens(edge, client, 3);
                 // 18 pauses of 60 ms outlast the 300 ms cap: it cuts the lifecycle at least once too.
-                List<String> expected = publish(edge, Lifecycle.of(TestEdge.PROJECT, "early-es-2"), Duration.ofMillis(60));
+                List<String> expected = edge.publish(Lifecycle.of(TestEdge.PROJECT, "early-es-2"), Duration.ofMillis(60));
                 Report report = Report.of(client);
                 assertEquals(expected, report.seen(), "every event once, in order, from queued");
                 assertTrue(report.closed(), "204 after ready ends it for good: " + report.raw());

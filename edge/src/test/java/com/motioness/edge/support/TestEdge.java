@@ -98,6 +98,23 @@ public final class TestEdge implements AutoCloseable {
     }
 
     /**
+     * Appends the events one by one, {@code pause} apart, as a producer does while an asset moves
+     * on; returns "id type" of each, in order, as clients report what they dispatched.
+     */
+    public List<String> publish(List<AssetEvent> events, Duration pause) throws Exception {
+        List<String> published = new java.util.ArrayList<>();
+        for (AssetEvent event : events) {
+            if (!published.isEmpty() && !pause.isZero()) {
+                Thread.sleep(pause.toMillis());
+            }
+            for (EventId id : append(event)) {
+                published.add(id + " " + event.type().wireName());
+            }
+        }
+        return published;
+    }
+
+    /**
      * Appends one event over HTTP, as a producer does ({@code POST /internal/events}); fails the
      * test unless it is answered 200. Returns the event's id.
      */
