@@ -57,8 +57,10 @@ async function awayPhase(context) {
   }, { streams: options.streams, types: TYPES });
   const state = () => page.evaluate(() => window.streams);
   const awayBy = Date.now() + options.timeoutMs;
-  while (!Object.values(await state()).every((s) => s.away)) {
-    if (Date.now() > awayBy || Object.values(await state()).some((s) => s.closed)) throw new Error(`not every stream was cut before its first event: ${JSON.stringify(await state())}`);
+  for (let seen = await state(); !Object.values(seen).every((s) => s.away); seen = await state()) {
+    if (Date.now() > awayBy || Object.values(seen).some((s) => s.closed)) {
+      throw new Error(`not every stream was cut before its first event: ${JSON.stringify(seen)}`);
+    }
     await page.waitForTimeout(20);
   }
   emit('AWAY');

@@ -42,8 +42,8 @@ class EventSourceClientTest {
             while (matcher.find()) {
                 seen.add(matcher.group(1) + " " + matcher.group(2));
             }
-            return new Report(seen, count(raw, "opens"), count(raw, "opensBeforeFirst"), raw.contains("\"closed\":true"),
-                    raw);
+            return new Report(seen, count(raw, "opens"), count(raw, "opensBeforeFirst"),
+                    raw.contains("\"closed\":true"), raw);
         }
 
         private static int count(String raw, String name) {
@@ -64,7 +64,7 @@ class EventSourceClientTest {
      * stopped first (as it did when an asset unknown yet was a 404).
      */
     private static void awaitOpens(TestEdge edge, NodeScript client, int opens) throws InterruptedException {
-        Poll.until(() -> !client.isAlive() || edge.counter(OPENED) >= opens, Duration.ofSeconds(10),
+        Poll.until(() -> !client.isAlive() || edge.counter(OPENED) >= opens, Duration.ofSeconds(30),
                 opens + " streams opened");
         if (!client.isAlive()) {
             fail("the client stopped before " + opens + " streams opened: " + Report.of(client).raw());
@@ -105,7 +105,8 @@ class EventSourceClientTest {
                 awaitOpens(edge, client, 1);
                 // Issue 10's scenario: the page opens its stream, the asset's first event comes 0.5 s later.
                 Thread.sleep(500);
-                List<String> expected = edge.publish(Lifecycle.of(TestEdge.PROJECT, "early-es-1"), Duration.ofMillis(25));
+                List<String> expected = edge.publish(Lifecycle.of(TestEdge.PROJECT, "early-es-1"),
+                        Duration.ofMillis(25));
                 Report report = Report.of(client);
                 assertEquals(expected, report.seen(), "every event once, in order, from queued");
                 assertTrue(report.closed(), "204 after ready ends it for good: " + report.raw());
@@ -123,7 +124,8 @@ class EventSourceClientTest {
                 // Two cap closes of a stream that only waited, each followed by a reconnect.
                 awaitOpens(edge, client, 3);
                 // 18 pauses of 60 ms outlast the 300 ms cap: it cuts the lifecycle at least once too.
-                List<String> expected = edge.publish(Lifecycle.of(TestEdge.PROJECT, "early-es-2"), Duration.ofMillis(60));
+                List<String> expected = edge.publish(Lifecycle.of(TestEdge.PROJECT, "early-es-2"),
+                        Duration.ofMillis(60));
                 Report report = Report.of(client);
                 assertEquals(expected, report.seen(), "every event once, in order, from queued");
                 assertTrue(report.closed(), "204 after ready ends it for good: " + report.raw());
