@@ -12,85 +12,12 @@
 // streams are open (the test then publishes), waits for `ready` in the asset's list and in the feed,
 // waits quietMs more, then prints TIMELINE / FEED / CARD / REQUEST / STATUS lines.
 // Phase 2, against the demo behind a local TLS terminator that Chromium reaches as motioness.com
-// (--host-resolver-rules): the dashboard at https://motioness.com/dashboard/?project=demo with no
-// sign-in (DEMO_CARD, DEMO_FOLLOW lines), then the spec's "Subscribe" example, unchanged, in a
-// customer's page on another origin (SPEC_CONSOLE, SPEC_REQUEST lines). Ends with DONE, or FAIL <why> and exit code 1.
-import { chromium } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// (harness.mjs): the dashboard at https://motioness.com/dashboard/?project=demo with no sign-in
+// (DEMO_CARD, DEMO_FOLLOW lines), then the spec's "Subscribe" example, unchanged, in a customer's
+// page on another origin (SPEC_CONSOLE, SPEC_REQUEST lines). Ends with DONE, or FAIL <why> and exit code 1.
+import { emit, printRequests, recordStreams, runInChromium, specExample } from './harness.mjs';
 
 const options = JSON.parse(process.argv[2]);
-const emit = (line) => console.log(line);
-const scratch = mkdtempSync(join(tmpdir(), 'motioness-browser-'));
-const CUSTOMER = 'app.customer.test';
-
-/** A self-signed certificate for motioness.com, made now (nothing secret is kept in the repository). */
-function certificate() {
-  const key = join(scratch, 'key.pem');
-  const cert = join(scratch, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
-    '-days', '1', '-subj', '/CN=motioness.com', '-addext', `subjectAltName=DNS:motioness.com,DNS:${CUSTOMER}`],
-  { stdio: 'ignore' });
-  return { key: readFileSync(key), cert: readFileSync(cert) };
-}
-
-/**
- * HTTPS on a free loopback port for two names: motioness.com, passed through to the demo edge as it
- * streams, and a customer's site, an empty page where the spec's example runs. The example needs a
- * secure context: Chromium's Private Network Access blocks a non-secure page (about:blank) from
- * reaching a loopback address, which motioness.com is here.
- */
-function tlsTerminator(edgePort) {
-  const server = https.createServer(certificate(), (req, res) => {
-    if (req.headers.host?.startsWith(CUSTOMER)) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end('<!doctype html><title>A customer of Motioness</title>');
-      return;
-    }
-    const upstream = http.request({ host: '127.0.0.1', port: edgePort, method: req.method, path: req.url,
-      headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', () => res.destroy());
-    res.on('close', () => upstream.destroy());
-    req.pipe(upstream);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-/**
- * Records every EventSource request of a page: URL, Last-Event-ID sent, status answered, and
- * whether it was made after `entries.late` was set.
- */
-function recordStreams(page) {
-  const entries = [];
-  entries.late = false;
-  const byRequest = new Map();
-  page.on('request', (request) => {
-    if (request.resourceType() !== 'eventsource') return;
-    const entry = { url: request.url(), lastEventId: null, status: 0, late: entries.late };
-    entries.push(entry);
-    byRequest.set(request, entry);
-    request.allHeaders().then((headers) => { entry.lastEventId = headers['last-event-id'] ?? null; }, () => {});
-  });
-  page.on('response', (response) => {
-    const entry = byRequest.get(response.request());
-    if (entry) entry.status = response.status();
-  });
-  return entries;
-}
-
-function printRequests(prefix, entries, withLate) {
-  for (const e of entries) {
-    const late = withLate ? ` ${e.late ? 1 : 0}` : '';
-    emit(`${prefix} ${e.status} ${e.lastEventId ?? '-'}${late} ${new URL(e.url).pathname}`);
-  }
-}
 
 async function dashboardPhase(context) {
   const page = await context.newPage();
@@ -143,62 +70,10 @@ async function demoPhase(context) {
   await page.close();
 }
 
-async function specPhase(context) {
-  const page = await context.newPage();
-  const requests = recordStreams(page);
-  const output = [];
-  page.on('console', (message) => output.push(`${message.type()} ${message.text()}`));
-  page.on('pageerror', (error) => output.push(`pageerror ${error.message}`));
-  await page.goto(`https://${CUSTOMER}/`);
-  // The example leaves PK and ASSET_ID to the reader; defining them is all that is added.
-  const example = readFileSync(new URL('./spec-subscribe-example.js', import.meta.url), 'utf8');
-  await page.addScriptTag({ content: `const PK = ${JSON.stringify(options.demoKey)};\n`
-    + `const ASSET_ID = ${JSON.stringify(options.demoAsset)};\n${example}` });
-  const deadline = Date.now() + options.timeoutMs;
-  while (!output.some((line) => line === 'log mp4 hot' || line.startsWith('error ')) && Date.now() < deadline) {
-    await page.waitForTimeout(50);
-  }
-  const atEnd = requests.length;
-  await page.waitForTimeout(options.quietMs);
-  emit(`SPEC_REQUESTS_AT_END ${atEnd}`);
-  for (const line of output) emit(`SPEC_CONSOLE ${line}`);
-  for (const e of requests) emit(`SPEC_REQUEST ${e.status} ${e.url}`);
-  await page.close();
-}
-
-let context;
-let proxy;
-// The test stops the script with SIGTERM when it has failed: close Chromium and clean up first.
-process.on('SIGTERM', async () => {
-  await context?.close().catch(() => {});
-  rmSync(scratch, { recursive: true, force: true });
-  process.exit(143);
-});
-const watchdog = setTimeout(() => {
-  emit('FAIL timed out');
-  process.exit(1);
-}, options.timeoutMs * 3);
-try {
-  proxy = await tlsTerminator(options.demoPort);
-  context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
-    executablePath: options.chromium,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--host-resolver-rules=MAP motioness.com 127.0.0.1:${proxy.address().port},`
-        + `MAP ${CUSTOMER} 127.0.0.1:${proxy.address().port}`, '--ignore-certificate-errors'],
+await runInChromium({ chromium: options.chromium, motionessPort: options.demoPort, timeoutMs: options.timeoutMs },
+  async (context) => {
+    await dashboardPhase(context);
+    await demoPhase(context);
+    await specExample(context, { pk: options.demoKey, assetId: options.demoAsset, timeoutMs: options.timeoutMs,
+      quietMs: options.quietMs });
   });
-  await dashboardPhase(context);
-  await demoPhase(context);
-  await specPhase(context);
-  emit('DONE');
-} catch (error) {
-  emit(`FAIL ${String(error.stack || error).replace(/\n/g, ' | ')}`);
-  process.exitCode = 1;
-} finally {
-  clearTimeout(watchdog);
-  await context?.close().catch(() => {});
-  proxy?.closeAllConnections();
-  proxy?.close();
-  rmSync(scratch, { recursive: true, force: true });
-}

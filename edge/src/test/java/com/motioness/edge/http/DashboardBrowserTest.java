@@ -3,34 +3,28 @@ package com.motioness.edge.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.demo.DemoProducer;
 import com.motioness.edge.log.LoggedEvent;
 import com.motioness.edge.log.ReplayPage;
 import com.motioness.edge.log.StreamRef;
+import com.motioness.edge.support.Lifecycle;
+import com.motioness.edge.support.NodeScript;
+import com.motioness.edge.support.RealClients;
 import com.motioness.edge.support.TestEdge;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventType;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,23 +43,20 @@ import org.junit.jupiter.api.Test;
  * </ul>
  *
  * <p>Needs node, {@code npm ci --prefix edge/src/test/browser} and {@code /usr/bin/chromium}
- * ({@code .ci/run} installs them). Skipped without them, or when {@code MOTIONESS_SKIP_BROWSER_TEST}
- * is set; under {@code CI} (set by CI services and by {@code .ci/run}) a missing piece fails
- * instead, so CI never skips it silently.
+ * ({@code .ci/run} installs them); skipped or failed without them as {@link RealClients} says.
  */
 class DashboardBrowserTest {
-    private static final Path SCRIPT_DIR = Path.of("src/test/browser");
     /** The spec's page, beside the repository as the README says; the example must match it exactly. */
     private static final Path SPEC = Path.of("../../shared/spec/README.md");
     private static final String ASSET = "dash-1";
+    private static final Duration AWAIT = Duration.ofSeconds(60);
     private static final Pattern REQUEST =
             Pattern.compile("REQUEST (\\d+) (\\S+) ([01]) (\\S+)");
 
     @Test
     void theDashboardAndTheSpecExampleWorkInHeadlessChromium() throws Exception {
-        String chromium = System.getenv().getOrDefault("MOTIONESS_CHROMIUM", "/usr/bin/chromium");
-        requireBrowser(chromium);
-        String example = Files.readString(SCRIPT_DIR.resolve("spec-subscribe-example.js"));
+        String chromium = RealClients.requireChromium();
+        String example = Files.readString(RealClients.BROWSER_DIR.resolve("spec-subscribe-example.js"));
         if (Files.isRegularFile(SPEC)) {
             assertEquals(subscribeExample(Files.readString(SPEC)), example,
                     "spec-subscribe-example.js must be the spec's Subscribe example, unchanged");
@@ -78,55 +69,45 @@ class DashboardBrowserTest {
                 DemoProducer producer = new DemoProducer(demo.server().log(), EdgeConfig.DEMO_PROJECT,
                         Duration.ofSeconds(1), Duration.ofMillis(40))) {
             assertTrue(producer != null);
+            List<AssetEvent> lifecycle = Lifecycle.of(EdgeConfig.DEMO_PROJECT, ASSET);
             List<String> timeline = new ArrayList<>();
-            timeline.add(publish(edge, event(EventType.QUEUED, 1, null, -1, null)));
+            timeline.add(publish(edge, lifecycle.get(0)));
             String options = "{\"chromium\":\"" + chromium + "\","
                     + "\"dashboardUrl\":\"http://127.0.0.1:" + edge.port() + "/dashboard/?project="
                     + EdgeConfig.DEMO_PROJECT + "&key=" + EdgeConfig.DEMO_KEY + "&asset=" + ASSET + "\","
                     + "\"asset\":\"" + ASSET + "\",\"demoPort\":" + demo.port() + ","
                     + "\"demoKey\":\"" + EdgeConfig.DEMO_KEY + "\",\"demoAsset\":\"" + DemoProducer.assetId(1) + "\","
                     + "\"quietMs\":1500,\"timeoutMs\":30000}";
-            Process browser;
-            try {
-                browser = new ProcessBuilder("node", "dashboard-browser.mjs", options)
-                        .directory(SCRIPT_DIR.toFile())
-                        .redirectError(ProcessBuilder.Redirect.INHERIT)
-                        .start();
-            } catch (IOException e) {
-                requireInCi(false, "node is not installed: " + e.getMessage());
-                Assumptions.abort("node is not installed: " + e.getMessage());
-                return;
-            }
-            try {
-                BlockingQueue<String> lines = readLines(browser);
-                List<String> output = new ArrayList<>();
-                await(lines, output, "WATCHING"::equals);
+            try (NodeScript browser = NodeScript.start(RealClients.BROWSER_DIR, "dashboard-browser.mjs", options)) {
+                browser.await("WATCHING"::equals, AWAIT);
 
                 // The lifecycle of one asset, paced so that both streams cross at least two 2 s caps.
                 List<String> feed = new ArrayList<>();
-                for (AssetEvent event : lifecycle()) {
+                for (AssetEvent event : lifecycle.subList(1, lifecycle.size())) {
                     String published = publish(edge, event);
                     timeline.add(published);
                     feed.add(published);
                     Thread.sleep(300);
                 }
-                await(lines, output, "DONE"::equals);
-                assertTrue(browser.waitFor(30, TimeUnit.SECONDS), "the script ends");
-                assertEquals(0, browser.exitValue(), String.join("\n", output));
-                String report = String.join("\n", output);
+                browser.await("DONE"::equals, AWAIT);
+                assertTrue(browser.awaitExit(Duration.ofSeconds(30)), "the script ends");
+                List<String> output = browser.output();
+                String report = browser.report();
+                assertEquals(0, browser.exitValue(), report);
                 assertTrue(output.stream().noneMatch(line -> line.startsWith("PAGE_ERROR")), report);
 
-                assertEquals(timeline, prefixed(output, "TIMELINE "),
+                assertEquals(timeline, browser.prefixed("TIMELINE "),
                         "the asset's list: every event once, in order, across cap closes");
-                assertEquals(feed, prefixed(output, "FEED "),
+                assertEquals(feed, browser.prefixed("FEED "),
                         "the activity feed: every event once, in order, across cap closes");
                 assertEquals(List.of("state=ready retries=1 errors=2 steps=vision:completed:300,"
                         + "storyboard:completed:410,render:completed:1520,upscale:completed:630,"
                         + "encode:completed:740,storage:written:120,webhook:delivered:"),
-                        prefixed(output, "CARD "), report);
+                        browser.prefixed("CARD "), report);
                 assertTrue(output.contains("STATUS asset-status ended " + count(output, "/events/" + ASSET)), report);
                 // The feed goes on after the asset's end (it may be between a cap close and its reconnect).
-                assertTrue(prefixed(output, "STATUS activity-status ").get(0).matches("(open|reconnecting) \\d+"), report);
+                assertTrue(browser.prefixed("STATUS activity-status ").get(0).matches("(open|reconnecting) \\d+"),
+                        report);
 
                 List<String> assetCursors = resumedWith(output, "/v1/" + EdgeConfig.DEMO_KEY + "/events/" + ASSET,
                         timeline, report);
@@ -135,38 +116,9 @@ class DashboardBrowserTest {
                         timeline, report);
                 assertTrue(feedCursors.size() >= 2, "the cap closed the feed at least twice: " + report);
 
-                assertDemo(output, report);
-                assertSpecExample(output, demo, report);
-            } finally {
-                // SIGTERM first: the script then closes Chromium and removes its profile.
-                browser.destroy();
-                if (!browser.waitFor(10, TimeUnit.SECONDS)) {
-                    browser.destroyForcibly();
-                }
+                assertDemo(browser, report);
+                assertSpecExample(browser, demo, report);
             }
-        }
-    }
-
-    /** Skips without a browser, node modules or chromium; fails instead in CI. */
-    private static void requireBrowser(String chromium) {
-        if (System.getenv("MOTIONESS_SKIP_BROWSER_TEST") != null) {
-            Assumptions.abort("MOTIONESS_SKIP_BROWSER_TEST is set");
-        }
-        List<String> missing = new ArrayList<>();
-        if (!Files.isDirectory(SCRIPT_DIR.resolve("node_modules/playwright-core"))) {
-            missing.add("playwright-core (npm ci --prefix edge/src/test/browser)");
-        }
-        if (!Files.isExecutable(Path.of(chromium))) {
-            missing.add(chromium + " (apt-get install -y chromium)");
-        }
-        requireInCi(missing.isEmpty(), "the browser test needs " + missing);
-        Assumptions.assumeTrue(missing.isEmpty(), "the browser test needs " + missing);
-    }
-
-    private static void requireInCi(boolean present, String message) {
-        String ci = System.getenv("CI");
-        if (ci != null && !ci.isEmpty() && !ci.equals("false") && !ci.equals("0")) {
-            assertTrue(present, message + "; CI must not skip it (set MOTIONESS_SKIP_BROWSER_TEST to skip on purpose)");
         }
     }
 
@@ -175,50 +127,6 @@ class DashboardBrowserTest {
         Matcher block = Pattern.compile("### Subscribe\\s+```ts\\n(.*?)```", Pattern.DOTALL).matcher(spec);
         assertTrue(block.find(), "the spec has a Subscribe example");
         return block.group(1);
-    }
-
-    private static AssetEvent event(EventType type, int attempt, String stage, long latencyMs, String error) {
-        AssetEvent.Builder builder = AssetEvent.builder(type).assetId(ASSET).projectId(EdgeConfig.DEMO_PROJECT)
-                .ts(System.currentTimeMillis()).attempt(attempt).requestId("req-" + type.wireName() + "-" + attempt);
-        if (stage != null) {
-            builder.stage(stage);
-        }
-        if (latencyMs >= 0) {
-            builder.latencyMs(latencyMs);
-        }
-        if (error != null) {
-            builder.error(error, "the " + error + " error");
-        }
-        try {
-            return builder.build();
-        } catch (com.motioness.protocol.EventValidationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** After {@code queued}: vision, four stages (render fails once and is retried), storage, a webhook retry, ready. */
-    private static List<AssetEvent> lifecycle() {
-        List<AssetEvent> events = new ArrayList<>();
-        events.add(event(EventType.VISION_STARTED, 1, null, -1, null));
-        events.add(event(EventType.VISION_COMPLETED, 1, null, 300, null));
-        String[] stages = {"storyboard", "render", "upscale", "encode"};
-        for (int i = 0; i < stages.length; i++) {
-            events.add(event(EventType.STAGE_STARTED, 1, stages[i], -1, null));
-            if (stages[i].equals("render")) {
-                events.add(event(EventType.STAGE_FAILED, 1, "render", -1, "GPU_OOM"));
-                events.add(event(EventType.RETRY_SCHEDULED, 2, "render", -1, null));
-                events.add(event(EventType.STAGE_STARTED, 2, "render", -1, null));
-                events.add(event(EventType.STAGE_COMPLETED, 2, "render", 1520, null));
-            } else {
-                events.add(event(EventType.STAGE_COMPLETED, 1, stages[i], 300 + 110 * (i + 1), null));
-            }
-        }
-        events.add(event(EventType.R2_WRITE_COMPLETED, 1, null, 120, null));
-        events.add(event(EventType.WEBHOOK_DISPATCHED, 1, null, -1, null));
-        events.add(event(EventType.WEBHOOK_FAILED, 1, null, -1, "HTTP_502"));
-        events.add(event(EventType.WEBHOOK_DELIVERED, 2, null, -1, null));
-        events.add(event(EventType.READY, 2, null, -1, null));
-        return events;
     }
 
     /** Appends one event; returns "id type", as the page's lists show it. */
@@ -275,9 +183,10 @@ class DashboardBrowserTest {
         return -1;
     }
 
-    private static void assertDemo(List<String> output, String report) {
-        assertFalse(prefixed(output, "DEMO_CARD ").isEmpty(), report);
-        List<String> follow = prefixed(output, "DEMO_FOLLOW ");
+    private static void assertDemo(NodeScript browser, String report) {
+        List<String> output = browser.output();
+        assertFalse(browser.prefixed("DEMO_CARD ").isEmpty(), report);
+        List<String> follow = browser.prefixed("DEMO_FOLLOW ");
         assertEquals(1, follow.size(), report);
         String[] parts = follow.get(0).split(" ");
         assertTrue(parts[1].startsWith("queued,") && parts[1].endsWith(",ready"),
@@ -289,7 +198,7 @@ class DashboardBrowserTest {
     }
 
     /** The example's console output is exactly what the demo asset's events say, then "mp4 hot". */
-    private static void assertSpecExample(List<String> output, TestEdge demo, String report) throws Exception {
+    private static void assertSpecExample(NodeScript browser, TestEdge demo, String report) throws Exception {
         ReplayPage page = demo.server().log().read(StreamRef.asset(DemoProducer.assetId(1)), null, 1000)
                 .get(5, TimeUnit.SECONDS);
         List<String> expected = new ArrayList<>();
@@ -301,59 +210,14 @@ class DashboardBrowserTest {
         }
         expected.add("log mp4 hot");
         assertEquals(5, expected.size(), "demo-asset-1 renders four stages, then is ready: " + expected);
-        assertEquals(expected, prefixed(output, "SPEC_CONSOLE "), report);
-        List<String> requests = prefixed(output, "SPEC_REQUEST ");
+        assertEquals(expected, browser.prefixed("SPEC_CONSOLE "), report);
+        List<String> requests = browser.prefixed("SPEC_REQUEST ");
         String url = "https://motioness.com/v1/" + EdgeConfig.DEMO_KEY + "/events/" + DemoProducer.assetId(1);
-        assertEquals(List.of("200 " + url), requests, "one stream, closed by the example at ready: " + report);
-        assertEquals(List.of(String.valueOf(requests.size())), prefixed(output, "SPEC_REQUESTS_AT_END "), report);
+        assertEquals(List.of("200 - " + url), requests, "one stream, closed by the example at ready: " + report);
+        assertEquals(List.of(String.valueOf(requests.size())), browser.prefixed("SPEC_REQUESTS_AT_END "), report);
     }
 
     private static long count(List<String> output, String pathPart) {
         return output.stream().filter(line -> line.startsWith("REQUEST ") && line.contains(pathPart)).count();
-    }
-
-    private static List<String> prefixed(List<String> output, String prefix) {
-        List<String> found = new ArrayList<>();
-        for (String line : output) {
-            if (line.startsWith(prefix)) {
-                found.add(line.substring(prefix.length()));
-            }
-        }
-        return found;
-    }
-
-    private static BlockingQueue<String> readLines(Process process) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("FAIL reading the script's output: " + e);
-            }
-            lines.add("EOF");
-        }, "browser-output");
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
-
-    /** Collects the script's lines until one matches; fails on FAIL, the end of output or a minute. */
-    private static void await(BlockingQueue<String> lines, List<String> output, Predicate<String> until)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (line == null || line.equals("EOF") || line.startsWith("FAIL")) {
-                fail("the browser script stopped: " + line + "\n" + String.join("\n", output));
-            }
-            output.add(line);
-            if (until.test(line)) {
-                return;
-            }
-        }
     }
 }

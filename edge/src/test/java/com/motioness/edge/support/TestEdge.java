@@ -83,9 +83,35 @@ public final class TestEdge implements AutoCloseable {
         return Scrape.value(adminPort(), series);
     }
 
+    /** A counter of /metrics, 0 while it is not exposed yet; polls on it need no try. */
+    public double counter(String series) {
+        try {
+            return Scrape.all(adminPort()).getOrDefault(series, 0.0);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Appends through the log, as ingest does; returns the ids. */
     public List<EventId> append(AssetEvent... events) throws Exception {
         return server.log().append(Arrays.asList(events)).get(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Appends the events one by one, {@code pause} apart, as a producer does while an asset moves
+     * on; returns "id type" of each, in order, as clients report what they dispatched.
+     */
+    public List<String> publish(List<AssetEvent> events, Duration pause) throws Exception {
+        List<String> published = new java.util.ArrayList<>();
+        for (AssetEvent event : events) {
+            if (!published.isEmpty() && !pause.isZero()) {
+                Thread.sleep(pause.toMillis());
+            }
+            for (EventId id : append(event)) {
+                published.add(id + " " + event.type().wireName());
+            }
+        }
+        return published;
     }
 
     /**
