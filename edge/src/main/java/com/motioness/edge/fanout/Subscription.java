@@ -6,11 +6,13 @@ import com.motioness.edge.log.ReplayPage;
 import com.motioness.edge.log.StreamRef;
 import com.motioness.protocol.EventId;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -426,7 +428,10 @@ public final class Subscription {
         }
     }
 
-    /** Ends the stream cleanly: finishes the body so the client knows to reconnect, then closes. */
+    /**
+     * Ends the stream cleanly: finishes the body so the client knows to reconnect, then closes. A
+     * client that stopped reading gets the slow-consumer timeout to take the end, then is cut.
+     */
     void end(CloseReason reason) {
         if (state == State.CLOSED) {
             return;
@@ -434,7 +439,15 @@ public final class Subscription {
         closeReason = reason;
         leave();
         if (headWritten && chunked) {
-            channel.writeAndFlush(StreamFrames.LAST_CHUNK.duplicate()).addListener(ChannelFutureListener.CLOSE);
+            ChannelFuture last = channel.writeAndFlush(StreamFrames.LAST_CHUNK.duplicate());
+            last.addListener(ChannelFutureListener.CLOSE);
+            if (!last.isDone()) {
+                // The last chunk waits behind a full kernel buffer. The stream has left the fan-out,
+                // so no tick would ever cut it: without this the connection, its queued bytes and its
+                // place would stay until the client went away.
+                channel.eventLoop().schedule((Runnable) channel::close, settings.slowConsumerTimeoutNanos,
+                        TimeUnit.NANOSECONDS);
+            }
         } else {
             channel.flush();
             channel.close();

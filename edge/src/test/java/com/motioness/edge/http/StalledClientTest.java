@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.KernelSockets;
+import com.motioness.edge.support.Poll;
 import com.motioness.edge.support.SseBlock;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
@@ -107,6 +108,53 @@ class StalledClientTest {
             }
             assertEquals(published, received, "the reading client got every event, in order");
             assertTrue(reader.awaitEnd(WAIT) && reader.endedCleanly(), "and its stream ended at the terminal event");
+        }
+    }
+
+    @Test
+    void aStreamThatEndsWhileItsClientIsStalledClosesItsConnectionWithinTheTimeout() throws Exception {
+        assumeTrue(KernelSockets.available(), "reads the edge's send queue from /proc/net/tcp (Linux)");
+        // A high-water mark above what is published: the channel stays writable, so nothing but the
+        // cap ends the stream, and its last chunk waits behind a full kernel buffer.
+        edge = TestEdge.start(config -> config.slowConsumerTimeout(TIMEOUT).writeBufferHigh(512 * 1024)
+                .sendBuffer(SEND_BUFFER).maxStreamDuration(Duration.ofSeconds(2)));
+        edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, ASSET));
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", edge.port()));
+            stalled.getOutputStream().write(("GET " + TestEdge.assetPath(ASSET) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            edge.awaitOpenStreams(1);
+            String message = "x".repeat(900);
+            for (int i = 0; i < 30; i++) {
+                AssetEvent[] batch = new AssetEvent[10];
+                for (int j = 0; j < batch.length; j++) {
+                    batch[j] = AssetEvent.builder(EventType.STAGE_FAILED).assetId(ASSET).projectId(TestEdge.PROJECT)
+                            .ts(1).attempt(1).stage("render").error("E", message).requestId("r").build();
+                }
+                edge.append(batch);
+            }
+            Poll.until(() -> {
+                KernelSockets.Row row = KernelSockets.find(edge.port(), stalled.getLocalPort());
+                // Small segments cost the kernel more than their bytes: it is full before 2 x SO_SNDBUF.
+                return row != null && row.sendQueue() >= SEND_BUFFER;
+            }, WAIT, "the edge's kernel send buffer full");
+
+            edge.awaitOpenStreams(0);
+            long ended = System.nanoTime();
+            Poll.until(() -> connectionsOpen() == 0, WAIT, "the stalled connection closed");
+            double seconds = (System.nanoTime() - ended) / 1e9;
+            assertTrue(seconds <= TIMEOUT.toMillis() / 1e3 + 0.5, String.format(
+                    "the connection closed %.2f s after its stream ended at the cap, more than the %d ms timeout",
+                    seconds, TIMEOUT.toMillis()));
+        }
+    }
+
+    private double connectionsOpen() {
+        try {
+            return edge.metric("motioness_connections_open");
+        } catch (java.io.IOException e) {
+            return -1;
         }
     }
 
