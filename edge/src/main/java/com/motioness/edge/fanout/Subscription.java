@@ -445,7 +445,7 @@ public final class Subscription {
                 // The last chunk waits behind a full kernel buffer. The stream has left the fan-out,
                 // so no tick would ever cut it: without this the connection, its queued bytes and its
                 // place would stay until the client went away.
-                channel.eventLoop().schedule((Runnable) channel::close, settings.slowConsumerTimeoutNanos,
+                channel.eventLoop().schedule(() -> StalledClose.close(channel), settings.slowConsumerTimeoutNanos,
                         TimeUnit.NANOSECONDS);
             }
         } else {
@@ -454,14 +454,17 @@ public final class Subscription {
         }
     }
 
-    /** Cuts the stream at once, dropping what it has not written. */
+    /**
+     * Cuts the stream at once, dropping what it has not written; a client that stopped reading is
+     * reset, so the kernel frees what it queued for it (see {@link StalledClose}).
+     */
     void close(CloseReason reason) {
         if (state == State.CLOSED) {
             return;
         }
         closeReason = reason;
         leave();
-        channel.close();
+        StalledClose.close(channel);
     }
 
     /** Leaves the fan-out before any answer but 200; the responder then writes that answer. */

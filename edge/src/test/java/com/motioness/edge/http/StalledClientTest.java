@@ -1,6 +1,7 @@
 package com.motioness.edge.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,6 +17,7 @@ import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventType;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,6 +101,7 @@ class StalledClientTest {
                     seconds, publisher.bytesAtCut, bytesPerSecond, bound));
             assertTrue(maxSendQueue <= KERNEL_BOUND, "the edge's kernel send queue for the stalled client peaked at "
                     + maxSendQueue + " bytes, over " + KERNEL_BOUND);
+            assertFreedByAReset(stalled);
 
             published.addAll(publisher.ids);
             published.add(edge.append(Events.of(EventType.READY, TestEdge.PROJECT, ASSET)).get(0).toString());
@@ -147,7 +150,21 @@ class StalledClientTest {
             assertTrue(seconds <= TIMEOUT.toMillis() / 1e3 + 0.5, String.format(
                     "the connection closed %.2f s after its stream ended at the cap, more than the %d ms timeout",
                     seconds, TIMEOUT.toMillis()));
+            assertFreedByAReset(stalled);
         }
+    }
+
+    /**
+     * The edge's socket for a client that acknowledged everything but its closed window is gone from
+     * the kernel at once: reset, not left an orphan in FIN-WAIT-1 holding its send queue for minutes;
+     * the client reads what reached it, then the reset.
+     */
+    private void assertFreedByAReset(Socket stalled) throws Exception {
+        Poll.until(() -> KernelSockets.find(edge.port(), stalled.getLocalPort()) == null, Duration.ofSeconds(2),
+                "the edge's socket freed by the kernel (now " + KernelSockets.find(edge.port(), stalled.getLocalPort())
+                        + ")");
+        stalled.setSoTimeout(5_000);
+        assertThrows(SocketException.class, () -> stalled.getInputStream().readAllBytes(), "the client is reset");
     }
 
     private double connectionsOpen() {
