@@ -7,7 +7,6 @@ import com.motioness.edge.log.StreamRef;
 import com.motioness.protocol.EventId;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -430,7 +429,8 @@ public final class Subscription {
 
     /**
      * Ends the stream cleanly: finishes the body so the client knows to reconnect, then closes. A
-     * client that stopped reading gets the slow-consumer timeout to take the end, then is cut.
+     * client that stopped reading gets the slow-consumer timeout to take the end, then is cut; its
+     * connection is reset rather than closed (see {@link StalledClose}).
      */
     void end(CloseReason reason) {
         if (state == State.CLOSED) {
@@ -440,7 +440,7 @@ public final class Subscription {
         leave();
         if (headWritten && chunked) {
             ChannelFuture last = channel.writeAndFlush(StreamFrames.LAST_CHUNK.duplicate());
-            last.addListener(ChannelFutureListener.CLOSE);
+            last.addListener(StalledClose.AFTER_WRITE);
             if (!last.isDone()) {
                 // The last chunk waits behind a full kernel buffer. The stream has left the fan-out,
                 // so no tick would ever cut it: without this the connection, its queued bytes and its
@@ -450,7 +450,7 @@ public final class Subscription {
             }
         } else {
             channel.flush();
-            channel.close();
+            StalledClose.close(channel);
         }
     }
 

@@ -154,6 +154,36 @@ class StalledClientTest {
         }
     }
 
+    @Test
+    void aStalledClientWhoseStreamEndsBeforeItsKernelBufferFillsIsResetToo() throws Exception {
+        assumeTrue(KernelSockets.available(), "reads the edge's send queue from /proc/net/tcp (Linux)");
+        edge = TestEdge.start(config -> config.slowConsumerTimeout(TIMEOUT).sendBuffer(SEND_BUFFER)
+                .maxStreamDuration(Duration.ofSeconds(2)));
+        edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, ASSET));
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", edge.port()));
+            stalled.getOutputStream().write(("GET " + TestEdge.assetPath(ASSET) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            edge.awaitOpenStreams(1);
+            // About 20 KB: more than the client's window, far less than the kernel's buffer, so the
+            // last chunk is taken at once and an ordinary close would leave it queued behind the rest.
+            AssetEvent[] batch = new AssetEvent[20];
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = AssetEvent.builder(EventType.STAGE_FAILED).assetId(ASSET).projectId(TestEdge.PROJECT)
+                        .ts(1).attempt(1).stage("render").error("E", "x".repeat(900)).requestId("r").build();
+            }
+            edge.append(batch);
+            Poll.until(() -> {
+                KernelSockets.Row row = KernelSockets.find(edge.port(), stalled.getLocalPort());
+                return row != null && row.sendQueue() > 0;
+            }, WAIT, "bytes queued behind the client's closed window");
+
+            edge.awaitOpenStreams(0);
+            assertFreedByAReset(stalled);
+        }
+    }
+
     /**
      * The edge's socket for a client that acknowledged everything but its closed window is gone from
      * the kernel at once: reset, not left an orphan in FIN-WAIT-1 holding its send queue for minutes;
