@@ -15,6 +15,7 @@ import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventType;
+import com.motioness.protocol.EventValidationException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -29,7 +30,9 @@ import org.junit.jupiter.api.Test;
  * A client that stops reading, on real sockets: the edge's kernel send buffer is bounded by
  * {@code --send-buffer}, so the channel turns unwritable soon and the stream is cut as a slow
  * consumer within the timeout plus the time the bounded buffers take to fill, while the kernel
- * holds little for it. With the kernel's autotuning the buffer grows to megabytes first.
+ * holds little for it (with the kernel's autotuning the buffer grows to megabytes first). However
+ * its stream ends, its connection closes within the timeout and is reset, so the kernel frees what
+ * it queued instead of keeping an orphan socket for minutes.
  */
 class StalledClientTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -64,13 +67,7 @@ class StalledClientTest {
         edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, ASSET)).forEach(id -> published.add(id.toString()));
 
         try (SseClient reader = SseClient.open(edge.port(), TestEdge.assetPath(ASSET));
-                Socket stalled = new Socket()) {
-            // A small receive buffer keeps the client's share of the bytes in flight small, so what
-            // queues is the edge's; the request is sent and nothing is ever read.
-            stalled.setReceiveBufferSize(4096);
-            stalled.connect(new InetSocketAddress("127.0.0.1", edge.port()));
-            stalled.getOutputStream().write(("GET " + TestEdge.assetPath(ASSET) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+                Socket stalled = stalledClient()) {
             edge.awaitOpenStreams(2);
 
             Publisher publisher = new Publisher();
@@ -122,26 +119,11 @@ class StalledClientTest {
         edge = TestEdge.start(config -> config.slowConsumerTimeout(TIMEOUT).writeBufferHigh(512 * 1024)
                 .sendBuffer(SEND_BUFFER).maxStreamDuration(Duration.ofSeconds(2)));
         edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, ASSET));
-        try (Socket stalled = new Socket()) {
-            stalled.setReceiveBufferSize(4096);
-            stalled.connect(new InetSocketAddress("127.0.0.1", edge.port()));
-            stalled.getOutputStream().write(("GET " + TestEdge.assetPath(ASSET) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+        try (Socket stalled = stalledClient()) {
             edge.awaitOpenStreams(1);
-            String message = "x".repeat(900);
-            for (int i = 0; i < 30; i++) {
-                AssetEvent[] batch = new AssetEvent[10];
-                for (int j = 0; j < batch.length; j++) {
-                    batch[j] = AssetEvent.builder(EventType.STAGE_FAILED).assetId(ASSET).projectId(TestEdge.PROJECT)
-                            .ts(1).attempt(1).stage("render").error("E", message).requestId("r").build();
-                }
-                edge.append(batch);
-            }
-            Poll.until(() -> {
-                KernelSockets.Row row = KernelSockets.find(edge.port(), stalled.getLocalPort());
-                // Small segments cost the kernel more than their bytes: it is full before 2 x SO_SNDBUF.
-                return row != null && row.sendQueue() >= SEND_BUFFER;
-            }, WAIT, "the edge's kernel send buffer full");
+            edge.append(kilobyteEvents(300));
+            // Small segments cost the kernel more than their bytes: it is full before 2 x SO_SNDBUF.
+            awaitQueued(stalled, SEND_BUFFER, "the edge's kernel send buffer full");
 
             edge.awaitOpenStreams(0);
             long ended = System.nanoTime();
@@ -160,28 +142,47 @@ class StalledClientTest {
         edge = TestEdge.start(config -> config.slowConsumerTimeout(TIMEOUT).sendBuffer(SEND_BUFFER)
                 .maxStreamDuration(Duration.ofSeconds(2)));
         edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, ASSET));
-        try (Socket stalled = new Socket()) {
-            stalled.setReceiveBufferSize(4096);
-            stalled.connect(new InetSocketAddress("127.0.0.1", edge.port()));
-            stalled.getOutputStream().write(("GET " + TestEdge.assetPath(ASSET) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+        try (Socket stalled = stalledClient()) {
             edge.awaitOpenStreams(1);
             // About 20 KB: more than the client's window, far less than the kernel's buffer, so the
             // last chunk is taken at once and an ordinary close would leave it queued behind the rest.
-            AssetEvent[] batch = new AssetEvent[20];
-            for (int i = 0; i < batch.length; i++) {
-                batch[i] = AssetEvent.builder(EventType.STAGE_FAILED).assetId(ASSET).projectId(TestEdge.PROJECT)
-                        .ts(1).attempt(1).stage("render").error("E", "x".repeat(900)).requestId("r").build();
-            }
-            edge.append(batch);
-            Poll.until(() -> {
-                KernelSockets.Row row = KernelSockets.find(edge.port(), stalled.getLocalPort());
-                return row != null && row.sendQueue() > 0;
-            }, WAIT, "bytes queued behind the client's closed window");
+            edge.append(kilobyteEvents(20));
+            awaitQueued(stalled, 1, "bytes queued behind the client's closed window");
 
             edge.awaitOpenStreams(0);
             assertFreedByAReset(stalled);
         }
+    }
+
+    /**
+     * A client of the asset's stream that sends its request and never reads. Its small receive
+     * buffer keeps the client's share of the bytes in flight small, so what queues is the edge's.
+     */
+    private Socket stalledClient() throws java.io.IOException {
+        Socket stalled = new Socket();
+        stalled.setReceiveBufferSize(4096);
+        stalled.connect(new InetSocketAddress("127.0.0.1", edge.port()));
+        stalled.getOutputStream().write(("GET " + TestEdge.assetPath(ASSET) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        return stalled;
+    }
+
+    /** Waits until the edge's kernel holds at least {@code bytes} for the client. */
+    private void awaitQueued(Socket stalled, long bytes, String what) throws InterruptedException {
+        Poll.until(() -> {
+            KernelSockets.Row row = KernelSockets.find(edge.port(), stalled.getLocalPort());
+            return row != null && row.sendQueue() >= bytes;
+        }, WAIT, what);
+    }
+
+    /** Events of the asset of about 1 KB each (a long error message). */
+    private static AssetEvent[] kilobyteEvents(int count) throws EventValidationException {
+        AssetEvent[] events = new AssetEvent[count];
+        for (int i = 0; i < count; i++) {
+            events[i] = AssetEvent.builder(EventType.STAGE_FAILED).assetId(ASSET).projectId(TestEdge.PROJECT)
+                    .ts(1).attempt(1).stage("render").error("E", "x".repeat(900)).requestId("r").build();
+        }
+        return events;
     }
 
     /**
@@ -224,17 +225,14 @@ class StalledClientTest {
 
         @Override
         public void run() {
-            String message = "x".repeat(900);
             long started = System.nanoTime();
             long bytes = 0;
             long next = started;
             try {
                 while (!done && System.nanoTime() - started < LIMIT.toNanos()) {
-                    AssetEvent[] batch = new AssetEvent[2];
-                    for (int i = 0; i < batch.length; i++) {
-                        batch[i] = AssetEvent.builder(EventType.STAGE_FAILED).assetId(ASSET).projectId(TestEdge.PROJECT)
-                                .ts(1).attempt(1).stage("render").error("E", message).requestId("r").build();
-                        bytes += EventJson.encode(batch[i]).length;
+                    AssetEvent[] batch = kilobyteEvents(2);
+                    for (AssetEvent event : batch) {
+                        bytes += EventJson.encode(event).length;
                     }
                     for (EventId id : edge.append(batch)) {
                         ids.add(id.toString());

@@ -12,13 +12,9 @@ import java.util.List;
  * sockets are IPv6 (mapped IPv4 addresses) under epoll, IPv4 under NIO; both files are read.
  */
 public final class KernelSockets {
-    /** TCP states as {@code include/net/tcp_states.h} numbers them. */
-    public static final int ESTABLISHED = 0x01;
-    public static final int FIN_WAIT1 = 0x04;
-
     private static final List<Path> TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
 
-    /** One row of the table: its state and queues in bytes. */
+    /** One row of the table: its state (as {@code include/net/tcp_states.h} numbers them) and queues in bytes. */
     public record Row(int state, long sendQueue, long receiveQueue) {
     }
 
