@@ -44,14 +44,11 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -162,9 +159,9 @@ public final class EdgeServer implements AutoCloseable {
                         config.newStreamsPerAddress(), config.trustedProxies()), metrics.requests(),
                 config.accessLogSample(), demoDashboardCookie(config));
 
-        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int high = config.writeBufferHigh();
         ServerBootstrap bootstrap = new ServerBootstrap();
+        SendBuffer.configure(bootstrap, epoll, config.sendBuffer());
         if (config.reusePort()) {
             if (!epoll) {
                 throw new IllegalStateException("--reuse-port needs the epoll transport, which is not available here");
@@ -173,7 +170,6 @@ public final class EdgeServer implements AutoCloseable {
         }
         serverChannel = bootstrap
                 .group(bossGroup, ioGroup)
-                .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOCATOR, alloc)

@@ -123,6 +123,11 @@ public final class EdgeCommandLine {
             description = "How long a stream may stay unwritable before it is cut; the client resumes (default: 5s).")
     Duration slowConsumerTimeout = Duration.ofSeconds(5);
 
+    @Option(names = "--send-buffer", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "SO_SNDBUF of client connections (the kernel keeps twice it), so a stalled client holds at most "
+                    + "that much kernel memory; 0: the kernel's autotuning (default: 64k).")
+    int sendBuffer = EdgeConfig.DEFAULT_SEND_BUFFER;
+
     @Option(names = "--ring-size", paramLabel = "N", description = "Slots of the event ring, a power of two (default: ${DEFAULT-VALUE}).")
     int ringSize = 65_536;
 
@@ -395,6 +400,7 @@ public final class EdgeCommandLine {
                 .maxIngestBytes(maxIngestBytes)
                 .writeBufferHigh(writeBufferHigh)
                 .slowConsumerTimeout(slowConsumerTimeout)
+                .sendBuffer(sendBuffer)
                 .ringSize(ringSize)
                 .ioThreads(ioThreads)
                 .reusePort(reusePort)

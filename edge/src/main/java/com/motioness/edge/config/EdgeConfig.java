@@ -19,6 +19,11 @@ public final class EdgeConfig {
     public static final String DEMO_KEY = "demo-key-0123456789";
     /** The demo's development session cookie value. */
     public static final String DEMO_SESSION = "demo-session";
+    /**
+     * {@code --send-buffer}'s default: Linux keeps twice it, 128 KiB a connection, which carries about
+     * 10 Mbit/s at a 100 ms round trip, ample for event streams (docs/architecture.md, Backpressure).
+     */
+    public static final int DEFAULT_SEND_BUFFER = 64 * 1024;
 
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{8,128}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:~-]{1,128}");
@@ -52,6 +57,7 @@ public final class EdgeConfig {
     private final int maxIngestBytes;
     private final int writeBufferHigh;
     private final Duration slowConsumerTimeout;
+    private final int sendBuffer;
     private final int ringSize;
     private final int ioThreads;
     private final boolean reusePort;
@@ -102,6 +108,7 @@ public final class EdgeConfig {
         maxIngestBytes = b.maxIngestBytes;
         writeBufferHigh = b.writeBufferHigh;
         slowConsumerTimeout = b.slowConsumerTimeout;
+        sendBuffer = b.sendBuffer;
         ringSize = b.ringSize;
         ioThreads = b.ioThreads;
         reusePort = b.reusePort;
@@ -235,6 +242,14 @@ public final class EdgeConfig {
     /** {@code --slow-consumer-timeout}. */
     public Duration slowConsumerTimeout() {
         return slowConsumerTimeout;
+    }
+
+    /**
+     * {@code --send-buffer}: SO_SNDBUF of client connections in bytes (Linux keeps twice it); 0 leaves
+     * the kernel's autotuning.
+     */
+    public int sendBuffer() {
+        return sendBuffer;
     }
 
     /** {@code --ring-size}. */
@@ -398,6 +413,7 @@ public final class EdgeConfig {
         private int maxIngestBytes = 1024 * 1024;
         private int writeBufferHigh = 128 * 1024;
         private Duration slowConsumerTimeout = Duration.ofSeconds(5);
+        private int sendBuffer = DEFAULT_SEND_BUFFER;
         private int ringSize = 65_536;
         private int ioThreads;
         private boolean demo;
@@ -535,6 +551,12 @@ public final class EdgeConfig {
         /** @see EdgeConfig#writeBufferHigh() */
         public Builder writeBufferHigh(int writeBufferHigh) {
             this.writeBufferHigh = writeBufferHigh;
+            return this;
+        }
+
+        /** @see EdgeConfig#sendBuffer() */
+        public Builder sendBuffer(int sendBuffer) {
+            this.sendBuffer = sendBuffer;
             return this;
         }
 
@@ -769,6 +791,8 @@ public final class EdgeConfig {
             range("--max-ingest-bytes", maxIngestBytes, 1024, 64 * 1024 * 1024);
             range("--write-buffer-high", writeBufferHigh, 4 * 1024, 16 * 1024 * 1024);
             positive("--slow-consumer-timeout", slowConsumerTimeout);
+            check(sendBuffer == 0 || sendBuffer >= 4 * 1024 && sendBuffer <= 64 * 1024 * 1024,
+                    "--send-buffer must be 0 (the kernel's autotuning) or between 4k and 64m, got " + sendBuffer);
             range("--ring-size", ringSize, 1024, 16 * 1024 * 1024);
             check(Integer.bitCount(ringSize) == 1, "--ring-size must be a power of two, got " + ringSize);
             range("--io-threads", ioThreads, 0, 1024);

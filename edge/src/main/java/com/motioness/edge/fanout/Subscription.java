@@ -6,11 +6,12 @@ import com.motioness.edge.log.ReplayPage;
 import com.motioness.edge.log.StreamRef;
 import com.motioness.protocol.EventId;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -542,7 +543,11 @@ public final class Subscription {
         }
     }
 
-    /** Ends the stream cleanly: finishes the body so the client knows to reconnect, then closes. */
+    /**
+     * Ends the stream cleanly: finishes the body so the client knows to reconnect, then closes. A
+     * client that stopped reading gets the slow-consumer timeout to take the end, then is cut; its
+     * connection is reset rather than closed (see {@link StalledClose}).
+     */
     void end(CloseReason reason) {
         if (state == State.CLOSED) {
             return;
@@ -550,21 +555,32 @@ public final class Subscription {
         closeReason = reason;
         leave();
         if (headWritten && chunked) {
-            channel.writeAndFlush(StreamFrames.LAST_CHUNK.duplicate()).addListener(ChannelFutureListener.CLOSE);
+            ChannelFuture last = channel.writeAndFlush(StreamFrames.LAST_CHUNK.duplicate());
+            last.addListener(StalledClose.AFTER_WRITE);
+            if (!last.isDone()) {
+                // The last chunk waits behind a full kernel buffer. The stream has left the fan-out,
+                // so no tick would ever cut it: without this the connection, its queued bytes and its
+                // place would stay until the client went away.
+                channel.eventLoop().schedule(() -> StalledClose.close(channel), settings.slowConsumerTimeoutNanos,
+                        TimeUnit.NANOSECONDS);
+            }
         } else {
             channel.flush();
-            channel.close();
+            StalledClose.close(channel);
         }
     }
 
-    /** Cuts the stream at once, dropping what it has not written. */
+    /**
+     * Cuts the stream at once, dropping what it has not written; a client that stopped reading is
+     * reset, so the kernel frees what it queued for it (see {@link StalledClose}).
+     */
     void close(CloseReason reason) {
         if (state == State.CLOSED) {
             return;
         }
         closeReason = reason;
         leave();
-        channel.close();
+        StalledClose.close(channel);
     }
 
     /** Leaves the fan-out before any answer but 200; the responder then writes that answer. */

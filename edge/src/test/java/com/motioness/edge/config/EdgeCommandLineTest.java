@@ -21,7 +21,8 @@ class EdgeCommandLineTest {
     private static final List<String> FLAGS = List.of("--port", "--bind", "--project-key", "--keys-file",
             "--dev-session", "--cors-origin", "--ingest-token", "--ping-interval", "--max-stream-duration", "--retry",
             "--retention-count", "--retention-age", "--header-timeout", "--max-request-line", "--max-header-size",
-            "--max-ingest-bytes", "--write-buffer-high", "--slow-consumer-timeout", "--ring-size", "--io-threads",
+            "--max-ingest-bytes", "--write-buffer-high", "--slow-consumer-timeout", "--send-buffer", "--ring-size",
+            "--io-threads",
             "--redis", "--redis-prefix", "--redis-shards", "--redis-firehose-length", "--redis-running-ttl",
             "--session-store", "--session-key-prefix", "--auth-secret", "--auth-cookie-prefix", "--membership",
             "--membership-query", "--membership-cache", "--session-recheck", "--max-streams-per-key",
@@ -39,6 +40,7 @@ class EdgeCommandLineTest {
         assertEquals(1000, config.retentionCount());
         assertEquals(Duration.ofHours(1), config.retentionAge());
         assertEquals(131072, config.writeBufferHigh());
+        assertEquals(65536, config.sendBuffer());
         assertEquals(1048576, config.maxIngestBytes());
         assertNull(config.ingestToken());
         assertTrue(config.projectKeys().isEmpty());
@@ -55,7 +57,7 @@ class EdgeCommandLineTest {
                 "--ping-interval", "500ms", "--max-stream-duration", "2m", "--retry", "1s", "--retention-count", "50",
                 "--retention-age", "2h", "--header-timeout", "3s", "--max-request-line", "2048",
                 "--max-header-size", "4096", "--max-ingest-bytes", "2m", "--write-buffer-high", "64KiB",
-                "--slow-consumer-timeout", "250ms", "--ring-size", "4096", "--io-threads", "3");
+                "--slow-consumer-timeout", "250ms", "--send-buffer", "256k", "--ring-size", "4096", "--io-threads", "3");
         assertEquals(9090, config.port());
         assertEquals("127.0.0.1", config.bind());
         assertEquals(Map.of("key-one-00000001", "p1", "key-two-00000002", "p2", "key-from-file-01", "p3"),
@@ -74,6 +76,8 @@ class EdgeCommandLineTest {
         assertEquals(2 * 1024 * 1024, config.maxIngestBytes());
         assertEquals(64 * 1024, config.writeBufferHigh());
         assertEquals(Duration.ofMillis(250), config.slowConsumerTimeout());
+        assertEquals(256 * 1024, config.sendBuffer());
+        assertEquals(0, EdgeCommandLine.parse("--send-buffer", "0").sendBuffer(), "0: the kernel's autotuning");
         assertEquals(4096, config.ringSize());
         assertEquals(3, config.ioThreads());
     }
@@ -84,7 +88,8 @@ class EdgeCommandLineTest {
             {"--port", "70000"}, {"--ping-interval", "0s"}, {"--ping-interval", "5x"}, {"--max-stream-duration", "0ms"},
             {"--retry", "2h"}, {"--retention-count", "0"}, {"--retention-age", "0h"}, {"--header-timeout", "0s"},
             {"--max-request-line", "10"}, {"--max-header-size", "10"}, {"--max-ingest-bytes", "10"},
-            {"--write-buffer-high", "1k"}, {"--slow-consumer-timeout", "0s"}, {"--ring-size", "1000"},
+            {"--write-buffer-high", "1k"}, {"--slow-consumer-timeout", "0s"}, {"--send-buffer", "1k"},
+            {"--send-buffer", "128m"}, {"--send-buffer", "64x"}, {"--ring-size", "1000"},
             {"--io-threads", "-1"}, {"--ingest-token", "short"}, {"--project-key", "nokey"},
             {"--project-key", "short=p1"}, {"--project-key", "key-00000000001=bad/project"},
             {"--dev-session", "tok=no-projects"}, {"--cors-origin", "https://app.example.com/path"},

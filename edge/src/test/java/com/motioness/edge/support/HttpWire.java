@@ -114,6 +114,24 @@ public final class HttpWire {
         }
     }
 
+    /**
+     * Reads to the end of the stream or to a reset, whichever comes: what arrived before a reset
+     * (which the edge sends to a client it cut for not reading) is kept, unlike {@code readAllBytes}.
+     */
+    public static byte[] readUntilClosed(InputStream in) throws IOException {
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                read.write(buffer, 0, n);
+            }
+        } catch (java.net.SocketException reset) {
+            // The end, as far as this client is concerned.
+        }
+        return read.toByteArray();
+    }
+
     /** Reads one CRLF-terminated line as ISO-8859-1, or null at end of stream. */
     public static String readLine(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
