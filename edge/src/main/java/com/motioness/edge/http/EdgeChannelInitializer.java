@@ -6,11 +6,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 
 /**
  * The pipeline of every client connection, built by hand for this job: Netty's request decoder
- * (bounded request line and headers) and the edge's handler. There is no response encoder and no
+ * (bounded request line and headers, strict about the version and what comes before a request
+ * line) and the edge's handler. There is no response encoder and no
  * aggregator: the edge writes response heads itself and streams pre-framed chunks to the socket.
  */
 public final class EdgeChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -46,7 +46,7 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
         }
         channel.closeFuture().addListener(release);
         channel.pipeline()
-                .addLast("http-decoder", new HttpRequestDecoder(decoderConfig))
+                .addLast("http-decoder", new StrictRequestDecoder(decoderConfig))
                 .addLast("edge", new EdgeRequestHandler(services));
     }
 }

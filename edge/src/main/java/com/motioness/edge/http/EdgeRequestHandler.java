@@ -43,6 +43,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -55,6 +56,10 @@ import org.slf4j.LoggerFactory;
  * <p>A connection that opens a stream belongs to that stream until it ends; anything the client
  * sends after it is discarded. Requests that arrive while an asynchronous answer is pending
  * (pipelining) wait their turn, so answers keep the order of requests.
+ *
+ * <p>One request, one answer: a request answered before its body was read (a body on a route
+ * that takes none, an ingest request refused on its head) ends the connection with that answer,
+ * since what follows cannot be read as the next request without reading the body first.
  */
 final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRequestHandler.class);
@@ -69,9 +74,15 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
 
     private final EdgeServices services;
     private ScheduledFuture<?> requestTimeout;
-    private boolean streaming;
+    /**
+     * No more requests are read: the connection belongs to a stream, or it ends after the answer
+     * written last. What the client still sends is dropped.
+     */
+    private boolean noMoreRequests;
     private Subscription subscription;
     private boolean awaitingAnswer;
+    /** The request being answered is a HEAD: its answers carry every header and no body. */
+    private boolean answeringHead;
     private ArrayDeque<Object> waiting;
     private ByteBuf ingestBody;
     private IdempotencyKey ingestKey;
@@ -89,7 +100,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (streaming) {
+        if (noMoreRequests) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -109,7 +120,8 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             if (msg instanceof HttpRequest request) {
                 onRequest(ctx, request);
             }
-            if (msg instanceof HttpContent content) {
+            // A malformed request comes as one message that is both head and content: answered once.
+            if (msg instanceof HttpContent content && !noMoreRequests) {
                 onContent(ctx, content);
             }
         } finally {
@@ -118,13 +130,22 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
+        HttpMethod method = request.method();
+        answeringHead = method.equals(HttpMethod.HEAD);
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             onMalformedRequest(ctx, result.cause());
             return;
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !hasBody;
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        String hostProblem = HostHeader.problem(request);
+        if (hostProblem != null) {
+            answer(ctx, ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request", hostProblem), CorsPolicy.NONE,
+                    origin, false);
+            return;
+        }
         QueryStringDecoder uri;
         try {
             uri = new QueryStringDecoder(request.uri());
@@ -140,6 +161,21 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                     CorsPolicy.NONE, origin, keepAlive);
             return;
         }
+        CorsPolicy cors = route.kind == Route.Kind.PUBLIC_ASSET ? CorsPolicy.PUBLIC
+                : route.kind.isStream() ? services.cookieCors : CorsPolicy.NONE;
+        if (!route.kind.allows(method)) {
+            answer(ctx, ApiError.of(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                    "this route accepts " + route.kind.allow), cors, origin, keepAlive,
+                    head -> head.header(HttpNames.ALLOW, route.kind.allow));
+            return;
+        }
+        if (hasBody && !route.kind.takesBody()) {
+            // RFC 9110 section 9.3.1: a body on GET has no meaning, and a server may refuse it. Reading it
+            // only to drop it would keep the connection for nothing and is a classic smuggling vector.
+            answer(ctx, ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    method + " " + abbreviate(uri.path()) + " takes no request body"), cors, origin, false);
+            return;
+        }
         if (route.kind == Route.Kind.INGEST) {
             onIngestRequest(ctx, request, keepAlive);
             return;
@@ -148,14 +184,8 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             onDashboardRequest(ctx, request, route, keepAlive);
             return;
         }
-        CorsPolicy cors = route.kind == Route.Kind.PUBLIC_ASSET ? CorsPolicy.PUBLIC : services.cookieCors;
-        HttpMethod method = request.method();
         if (method.equals(HttpMethod.OPTIONS)) {
             onPreflight(ctx, cors, origin, keepAlive);
-            return;
-        }
-        if (!method.equals(HttpMethod.GET)) {
-            answerMethodNotAllowed(ctx, cors, origin, keepAlive, "GET, OPTIONS");
             return;
         }
         if (!cors.allows(origin)) {
@@ -169,10 +199,9 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         long wait = services.limits.newStreamWait(client);
         if (wait > 0) {
             services.counters.limitRejected(Limit.NEW_STREAMS);
-            Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_new_streams",
+            answer(ctx, ApiError.of(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_new_streams",
                     "too many new streams from " + client + "; retry after " + wait + " s"), cors, origin, keepAlive,
                     head -> head.header(HttpNames.RETRY_AFTER, wait));
-            afterAnswer(ctx, keepAlive);
             return;
         }
         if (!AssetEvent.isValidId(route.id)) {
@@ -258,12 +287,13 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                     services.counters.authFailure(AuthFailure.NOT_MEMBER);
                     answer(ctx, ApiError.of(HttpResponseStatus.FORBIDDEN, "forbidden",
                             "this user may not read project " + route.id), cors, origin, keepAlive);
-                    resumeWaiting(ctx);
                 } else {
                     openStream(ctx, request, StreamRef.project(route.id), cursor, ALLOWED, cors, origin,
                             services.sessionRecheck, user::stillSignedIn, client, StreamLimits.Kind.USER, user.userId(),
                             StreamRoute.PROJECT_ACTIVITY);
                 }
+                // A HEAD or an error answered on a kept-alive connection: the requests behind it go on.
+                resumeWaiting(ctx);
             }));
         } else {
             openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin,
@@ -279,26 +309,38 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         if (services.draining()) {
             // Checked here, on the loop, after every asynchronous lookup: a request that was in
             // flight when the drain began must not open a stream the drain has already counted out.
-            Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining",
+            answer(ctx, ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining",
                     "this node is shutting down; reconnect to resume from your cursor"), cors, origin, false,
                     head -> head.header(HttpNames.RETRY_AFTER, "1"));
-            afterAnswer(ctx, false);
             return;
         }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
         StreamLimits.Kind refused = services.limits.tryOpen(client, identityKind, identity);
         if (refused != null) {
             services.counters.limitRejected(refused == StreamLimits.Kind.KEY ? Limit.KEY
                     : refused == StreamLimits.Kind.USER ? Limit.USER : Limit.ADDRESS);
             String who = refused == StreamLimits.Kind.KEY ? "this project key"
                     : refused == StreamLimits.Kind.USER ? "this user" : "address " + client;
-            Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_streams",
-                    "too many open streams for " + who), cors, origin, HttpUtil.isKeepAlive(request),
+            answer(ctx, ApiError.of(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_streams",
+                    "too many open streams for " + who), cors, origin, keepAlive,
                     head -> head.header(HttpNames.RETRY_AFTER, "1"));
-            afterAnswer(ctx, HttpUtil.isKeepAlive(request));
+            return;
+        }
+        boolean chunked = !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        HttpStreamResponder responder = new HttpStreamResponder(cors, origin, services.retryMillis);
+        if (answeringHead) {
+            // HEAD gets the head a stream opens with and holds no stream: the place is given back at
+            // once, and the log is not read. What only its read tells (204 after the asset's end, the
+            // truncation and cursor-ahead headers) is left out, as RFC 9110 section 9.3.2 allows for
+            // what is determined while generating the content.
+            services.limits.release(client, identityKind, identity);
+            boolean open = chunked && keepAlive;
+            responder.writeHeadOnly(ctx.channel(), chunked, open);
+            afterAnswer(ctx, open);
             return;
         }
         cancelRequestTimeout();
-        streaming = true;
+        noMoreRequests = true;
         releaseWaiting();
         // A stream reads no more requests: its decoder's parsers and buffers (about 0.7 KB of heap
         // per connection, with tens of thousands of streams held) go; what the client still sends
@@ -307,9 +349,8 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         if (decoder != null) {
             ctx.pipeline().remove(decoder);
         }
-        boolean chunked = !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         subscription = new Subscription(ctx.channel(), services.fanoutFor(ctx.channel().eventLoop()), services.log, stream,
-                cursor, mayRead, new HttpStreamResponder(cors, origin, services.retryMillis), chunked);
+                cursor, mayRead, responder, chunked);
         subscription.route(streamRoute);
         Subscription opened = subscription;
         subscription.onEnd(() -> {
@@ -357,12 +398,6 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
     // ---- dashboard ----
 
     private void onDashboardRequest(ChannelHandlerContext ctx, HttpRequest request, Route route, boolean keepAlive) {
-        HttpMethod method = request.method();
-        boolean head = method.equals(HttpMethod.HEAD);
-        if (!head && !method.equals(HttpMethod.GET)) {
-            answerMethodNotAllowed(ctx, CorsPolicy.NONE, null, keepAlive, "GET, HEAD");
-            return;
-        }
         if (route.kind == Route.Kind.DASHBOARD_BASE) {
             // The page's relative URLs resolve against /dashboard/; keep the query (project, key).
             String target = request.uri();
@@ -380,18 +415,15 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                     "no dashboard file " + abbreviate(route.id)), CorsPolicy.NONE, null, keepAlive);
             return;
         }
-        services.dashboard.write(ctx.channel(), file, request.headers().get(HttpHeaderNames.IF_NONE_MATCH), head,
-                keepAlive);
+        services.dashboard.write(ctx.channel(), file, request.headers().get(HttpHeaderNames.IF_NONE_MATCH),
+                answeringHead, keepAlive);
         afterAnswer(ctx, keepAlive);
     }
 
     // ---- ingest ----
 
+    /** @param keepAlive whether an answer given before the body is read may keep the connection */
     private void onIngestRequest(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive) {
-        if (!request.method().equals(HttpMethod.POST)) {
-            answerMethodNotAllowed(ctx, CorsPolicy.NONE, null, keepAlive, "POST");
-            return;
-        }
         if (services.ingestToken == null) {
             answer(ctx, ApiError.of(HttpResponseStatus.FORBIDDEN, "ingest_disabled",
                     "ingest is disabled: start the edge with --ingest-token"), CorsPolicy.NONE, null, keepAlive);
@@ -399,10 +431,9 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         }
         if (!bearerMatches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             services.counters.authFailure(AuthFailure.INGEST_TOKEN);
-            Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unauthenticated",
+            answer(ctx, ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unauthenticated",
                     "Authorization: Bearer <ingest token> is required"), CorsPolicy.NONE, null, keepAlive,
                     head -> head.header(HttpNames.WWW_AUTHENTICATE, "Bearer"));
-            afterAnswer(ctx, keepAlive);
             return;
         }
         List<String> keys = request.headers().getAll(HttpNames.IDEMPOTENCY_KEY);
@@ -422,7 +453,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
         }
         ingestKey = keys.isEmpty() ? null : IdempotencyKey.of(keys.get(0));
-        ingestKeepAlive = keepAlive;
+        ingestKeepAlive = HttpUtil.isKeepAlive(request);
         ingestBody = ctx.alloc().buffer((int) Math.max(0, Math.min(declared, services.maxIngestBytes)));
     }
 
@@ -441,7 +472,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (ingestBody == null) {
-            // The body of a request already answered (or a GET's empty end): nothing to keep.
+            // The empty end of a request without a body: nothing to keep.
             return;
         }
         if (ingestBody.readableBytes() + content.content().readableBytes() > services.maxIngestBytes) {
@@ -505,9 +536,8 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             answer(ctx, ApiError.assetEnded(ended.terminalId() == null ? null : ended.terminalId().toString(),
                     ended.index(), ended.getMessage()), CorsPolicy.NONE, null, keepAlive);
         } else if (error instanceof LogUnavailableException) {
-            Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
-                    error.getMessage()), CorsPolicy.NONE, null, keepAlive, head -> head.header(HttpNames.RETRY_AFTER, "1"));
-            afterAnswer(ctx, keepAlive);
+            answer(ctx, ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", error.getMessage()),
+                    CorsPolicy.NONE, null, keepAlive, head -> head.header(HttpNames.RETRY_AFTER, "1"));
         } else {
             LOG.error("append failed", error);
             answer(ctx, ApiError.of(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "append failed"),
@@ -533,8 +563,12 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof TooLongHttpHeaderException) {
             error = ApiError.of(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large",
                     "the request headers are larger than the server accepts");
+        } else if (cause instanceof StrictRequestDecoder.UnsupportedVersionException unsupported) {
+            error = ApiError.of(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "http_version_not_supported",
+                    "this server speaks HTTP/1.1 and HTTP/1.0, not " + unsupported.version());
         } else {
-            error = ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed HTTP request");
+            error = ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    "malformed HTTP request: " + abbreviate(cause.getMessage()));
         }
         if (ingestBody != null) {
             ingestBody.release();
@@ -542,25 +576,22 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         }
         // The parser cannot find the next request after garbage: answer, then close.
         answer(ctx, error, CorsPolicy.NONE, null, false);
-        streaming = true;
     }
 
     private void answerTooLarge(ChannelHandlerContext ctx) {
+        // Closing: reading the rest of an oversized body is work for nothing.
         answer(ctx, ApiError.of(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large",
                 "the request body is larger than " + services.maxIngestBytes + " bytes"), CorsPolicy.NONE, null, false);
-        // Closing: reading the rest of an oversized body is work for nothing.
-        streaming = true;
-    }
-
-    private void answerMethodNotAllowed(ChannelHandlerContext ctx, CorsPolicy cors, String origin, boolean keepAlive,
-            String allow) {
-        Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
-                "this route accepts " + allow), cors, origin, keepAlive, head -> head.header(HttpNames.ALLOW, allow));
-        afterAnswer(ctx, keepAlive);
     }
 
     private void answer(ChannelHandlerContext ctx, ApiError error, CorsPolicy cors, String origin, boolean keepAlive) {
-        Responses.error(ctx.channel(), error, cors, origin, keepAlive, null);
+        answer(ctx, error, cors, origin, keepAlive, null);
+    }
+
+    /** Writes an error answer (without its body to a HEAD); unless {@code keepAlive}, the connection ends with it. */
+    private void answer(ChannelHandlerContext ctx, ApiError error, CorsPolicy cors, String origin, boolean keepAlive,
+            Consumer<ResponseHead> extraHeaders) {
+        Responses.error(ctx.channel(), error, cors, origin, keepAlive, extraHeaders, answeringHead);
         afterAnswer(ctx, keepAlive);
     }
 
@@ -568,6 +599,8 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         if (keepAlive) {
             armRequestTimeout(ctx);
         } else {
+            // The connection closes once this answer is out: nothing the client sent after it is answered.
+            noMoreRequests = true;
             cancelRequestTimeout();
         }
     }
@@ -579,10 +612,10 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         cancelRequestTimeout();
         requestTimeout = ctx.executor().schedule(() -> {
             requestTimeout = null;
-            if (!streaming && !awaitingAnswer && ctx.channel().isActive()) {
-                streaming = true;
-                Responses.error(ctx.channel(), ApiError.of(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
-                        "the request was not received in time"), CorsPolicy.NONE, null, false, null);
+            if (!noMoreRequests && !awaitingAnswer && ctx.channel().isActive()) {
+                answeringHead = false;
+                answer(ctx, ApiError.of(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
+                        "the request was not received in time"), CorsPolicy.NONE, null, false);
             }
         }, services.requestTimeoutNanos, TimeUnit.NANOSECONDS);
     }
@@ -632,7 +665,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             afterAnswer(ctx, true);
         } else {
             // Whatever the client sends after the last answer is not read.
-            streaming = true;
+            noMoreRequests = true;
             cancelRequestTimeout();
             shutOutputWhenFlushed(ctx);
         }
@@ -645,11 +678,11 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
      * connection closes without an answer rather than with a 503 that may be false.
      */
     private void closeForShutdown(ChannelHandlerContext ctx) {
-        if (streaming) {
+        if (noMoreRequests) {
             // A stream, which the server ends itself, or a connection already ending.
             return;
         }
-        streaming = true;
+        noMoreRequests = true;
         cancelRequestTimeout();
         releaseWaiting();
         if (awaitingAnswer) {

@@ -23,18 +23,7 @@ final class HttpStreamResponder implements StreamResponder {
 
     @Override
     public void writeStreamHead(Channel channel, boolean chunked, StreamHead stream) {
-        ResponseHead head = ResponseHead.status(channel.alloc(), HttpResponseStatus.OK)
-                .header(HttpNames.CONTENT_TYPE, HttpNames.EVENT_STREAM)
-                .header(HttpNames.CACHE_CONTROL, HttpNames.NO_CACHE)
-                // nginx buffers proxied responses unless told not to; a buffered stream is dead.
-                .header(HttpNames.X_ACCEL_BUFFERING, "no");
-        if (chunked) {
-            head.header(HttpNames.TRANSFER_ENCODING, "chunked");
-        } else {
-            // HTTP/1.0 has no chunks: the body ends when the connection does.
-            head.header(HttpNames.CONNECTION, "close");
-        }
-        cors.writeHeaders(head, origin);
+        ResponseHead head = streamHead(channel, chunked);
         String truncationNotice = stream.truncationNotice();
         String cursorNotice = stream.cursorNotice();
         EventId startId = stream.startId();
@@ -66,6 +55,37 @@ final class HttpStreamResponder implements StreamResponder {
             StreamFrames.writeChunkTrailer(out);
         }
         channel.write(out, channel.voidPromise());
+    }
+
+    /**
+     * Answers a HEAD: the head a stream opens with, before the log is read, and no body.
+     *
+     * @param keepAlive false: the connection ends after it (HTTP/1.0, whose stream head says so, or
+     *     a client that asked to close)
+     */
+    void writeHeadOnly(Channel channel, boolean chunked, boolean keepAlive) {
+        ResponseHead head = streamHead(channel, chunked);
+        if (chunked && !keepAlive) {
+            head.header(HttpNames.CONNECTION, "close");
+        }
+        Responses.finish(channel, head.end(), keepAlive);
+    }
+
+    /** The headers every stream's 200 starts with. */
+    private ResponseHead streamHead(Channel channel, boolean chunked) {
+        ResponseHead head = ResponseHead.status(channel.alloc(), HttpResponseStatus.OK)
+                .header(HttpNames.CONTENT_TYPE, HttpNames.EVENT_STREAM)
+                .header(HttpNames.CACHE_CONTROL, HttpNames.NO_CACHE)
+                // nginx buffers proxied responses unless told not to; a buffered stream is dead.
+                .header(HttpNames.X_ACCEL_BUFFERING, "no");
+        if (chunked) {
+            head.header(HttpNames.TRANSFER_ENCODING, "chunked");
+        } else {
+            // HTTP/1.0 has no chunks: the body ends when the connection does.
+            head.header(HttpNames.CONNECTION, "close");
+        }
+        cors.writeHeaders(head, origin);
+        return head;
     }
 
     @Override

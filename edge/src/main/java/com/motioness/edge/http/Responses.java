@@ -14,6 +14,15 @@ final class Responses {
     /** Writes a JSON answer; closes the connection after it unless {@code keepAlive}. */
     static void json(Channel channel, HttpResponseStatus status, byte[] body, CorsPolicy cors, String origin,
             boolean keepAlive, Consumer<ResponseHead> extraHeaders) {
+        json(channel, status, body, cors, origin, keepAlive, extraHeaders, false);
+    }
+
+    /**
+     * Writes a JSON answer, or, to a HEAD ({@code headOnly}), the same head with its Content-Length
+     * and no body; closes the connection after it unless {@code keepAlive}.
+     */
+    static void json(Channel channel, HttpResponseStatus status, byte[] body, CorsPolicy cors, String origin,
+            boolean keepAlive, Consumer<ResponseHead> extraHeaders, boolean headOnly) {
         ResponseHead head = ResponseHead.status(channel.alloc(), status)
                 .header(HttpNames.CONTENT_TYPE, HttpNames.JSON)
                 .header(HttpNames.CACHE_CONTROL, HttpNames.NO_STORE)
@@ -25,13 +34,22 @@ final class Responses {
         if (!keepAlive) {
             head.header(HttpNames.CONNECTION, "close");
         }
-        ByteBuf out = head.end().writeBytes(body);
+        ByteBuf out = head.end();
+        if (!headOnly) {
+            out.writeBytes(body);
+        }
         finish(channel, out, keepAlive);
     }
 
     static void error(Channel channel, ApiError error, CorsPolicy cors, String origin, boolean keepAlive,
             Consumer<ResponseHead> extraHeaders) {
-        json(channel, error.status, error.body(), cors, origin, keepAlive, extraHeaders);
+        error(channel, error, cors, origin, keepAlive, extraHeaders, false);
+    }
+
+    /** Writes an error answer; {@code headOnly}: to a HEAD, without its body. */
+    static void error(Channel channel, ApiError error, CorsPolicy cors, String origin, boolean keepAlive,
+            Consumer<ResponseHead> extraHeaders, boolean headOnly) {
+        json(channel, error.status, error.body(), cors, origin, keepAlive, extraHeaders, headOnly);
     }
 
     /** Writes a body-less answer (204) with the given headers. */

@@ -1,25 +1,53 @@
 package com.motioness.edge.http;
 
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
+
 /**
  * The routes of the edge, matched on the decoded path. Path ids are then checked with
  * {@link com.motioness.protocol.AssetEvent#isValidId}, so nothing else reaches the log.
  */
 final class Route {
     static final String DASHBOARD_PREFIX = "/dashboard/";
+    /** HEAD wherever GET is: RFC 9110 section 9.1 asks it of every general-purpose server. */
+    private static final String STREAM_METHODS = "GET, HEAD, OPTIONS";
+    private static final String FILE_METHODS = "GET, HEAD";
 
     enum Kind {
         /** {@code GET /v1/{projectKey}/events/{assetId}}: one asset, opened by a project key. */
-        PUBLIC_ASSET,
+        PUBLIC_ASSET(STREAM_METHODS),
         /** {@code GET /api/assets/{id}/events}: one asset, opened by a session cookie. */
-        SESSION_ASSET,
+        SESSION_ASSET(STREAM_METHODS),
         /** {@code GET /api/projects/{id}/activity}: every asset of a project, by session cookie. */
-        PROJECT_ACTIVITY,
-        /** {@code POST /internal/events}: producers append events. */
-        INGEST,
+        PROJECT_ACTIVITY(STREAM_METHODS),
+        /** {@code POST /internal/events}: producers append events; the one route that reads a body. */
+        INGEST("POST"),
         /** {@code GET /dashboard/{file}}: the dashboard page's static files; {@code id} is the file name. */
-        DASHBOARD,
+        DASHBOARD(FILE_METHODS),
         /** {@code GET /dashboard}: redirected to {@code /dashboard/}, the base its relative URLs need. */
-        DASHBOARD_BASE
+        DASHBOARD_BASE(FILE_METHODS);
+
+        /** The methods the route answers, as a 405's {@code Allow} lists them. */
+        final String allow;
+        private final List<String> methods;
+
+        Kind(String allow) {
+            this.allow = allow;
+            this.methods = List.of(allow.split(", "));
+        }
+
+        boolean allows(HttpMethod method) {
+            return methods.contains(method.name());
+        }
+
+        /** Only ingest reads a request body; a body sent anywhere else is refused. */
+        boolean takesBody() {
+            return this == INGEST;
+        }
+
+        boolean isStream() {
+            return this == PUBLIC_ASSET || this == SESSION_ASSET || this == PROJECT_ACTIVITY;
+        }
     }
 
     final Kind kind;

@@ -87,7 +87,7 @@ class BadRequestTest {
         assertError(HttpWire.get(edge.port(), "/v1/" + TestEdge.KEY + "/events/a1/extra"), 404, "not_found");
         RawResponse post = HttpWire.exchange(edge.port(), HttpWire.request("POST", TestEdge.assetPath("a1"), "{}"));
         assertError(post, 405, "method_not_allowed");
-        assertEquals("GET, OPTIONS", post.header("allow"));
+        assertEquals("GET, HEAD, OPTIONS", post.header("allow"));
         RawResponse getIngest = HttpWire.get(edge.port(), "/internal/events");
         assertError(getIngest, 405, "method_not_allowed");
         assertEquals("POST", getIngest.header("allow"));

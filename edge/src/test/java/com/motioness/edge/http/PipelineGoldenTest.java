@@ -19,6 +19,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -63,7 +64,7 @@ class PipelineGoldenTest {
                 new DevSessionAuthenticator(Map.of()), log, List.of(fanout), Set.of(), "token-0123456789abcdef",
                 1024 * 1024, Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofMinutes(1),
                 Duration.ofMinutes(1), com.motioness.edge.limits.StreamLimits.none());
-        channel.pipeline().addLast(new HttpRequestDecoder(), new EdgeRequestHandler(services));
+        channel.pipeline().addLast(new StrictRequestDecoder(new HttpDecoderConfig()), new EdgeRequestHandler(services));
     }
 
     @AfterEach

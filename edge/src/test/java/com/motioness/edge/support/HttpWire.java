@@ -44,6 +44,30 @@ public final class HttpWire {
         }
     }
 
+    /**
+     * Sends raw bytes on a new connection and reads the one answer they get; fails if anything but
+     * the end of the connection follows it (one request, one response). The server may close before
+     * it has read everything: what could not be sent is not an error.
+     */
+    public static RawResponse exchangeThenClosed(int port, String rawRequest) throws IOException {
+        try (Socket socket = connect(port)) {
+            try {
+                socket.getOutputStream().write(rawRequest.getBytes(StandardCharsets.UTF_8));
+                socket.getOutputStream().flush();
+            } catch (IOException closedEarly) {
+                // Answered and closed before the rest arrived: the answer is still readable.
+            }
+            InputStream in = socket.getInputStream();
+            RawResponse answer = readResponse(in);
+            byte[] more = readUntilClosed(in);
+            if (more.length > 0) {
+                throw new AssertionError("after the " + answer.status() + " answer, more came before the close: "
+                        + new String(more, StandardCharsets.ISO_8859_1));
+            }
+            return answer;
+        }
+    }
+
     /** A GET with the given extra header lines ("Name: value"). */
     public static RawResponse get(int port, String path, String... headerLines) throws IOException {
         return exchange(port, request("GET", path, null, headerLines));
