@@ -17,6 +17,7 @@ import com.motioness.protocol.IdempotencyKey;
 import com.motioness.protocol.IdempotencyKeyReusedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
@@ -55,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A connection that opens a stream belongs to that stream until it ends; anything the client
  * sends after it is discarded. Requests that arrive while an asynchronous answer is pending
- * (pipelining) wait their turn, so answers keep the order of requests.
+ * (pipelining) wait their turn, so answers keep the order of requests; past a bound, the
+ * connection is not read until answers go out.
  *
  * <p>One request, one answer: a request answered before its body was read (a body on a route
  * that takes none, an ingest request refused on its head) ends the connection with that answer,
@@ -69,8 +71,13 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
     private static final CompletableFuture<Boolean> YES = CompletableFuture.completedFuture(true);
     /** The project already checked: the activity stream is the project itself. */
     private static final Function<String, CompletableFuture<Boolean>> ALLOWED = project -> YES;
-    /** Request parts (heads and body chunks) held while an answer is pending. */
-    private static final int MAX_WAITING_MESSAGES = 256;
+    /**
+     * Requests held while an earlier one awaits its answer: past this many, or past
+     * {@link #MAX_WAITING_BYTES} of their bodies, the connection is not read until half have been
+     * answered. One socket read (at most 64 KiB) may still add what it holds.
+     */
+    private static final int MAX_WAITING_REQUESTS = 128;
+    private static final int MAX_WAITING_BYTES = 64 * 1024;
 
     private final EdgeServices services;
     private ScheduledFuture<?> requestTimeout;
@@ -84,6 +91,8 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
     /** The request being answered is a HEAD: its answers carry every header and no body. */
     private boolean answeringHead;
     private ArrayDeque<Object> waiting;
+    private int waitingRequests;
+    private long waitingBytes;
     private ByteBuf ingestBody;
     private IdempotencyKey ingestKey;
     private boolean ingestKeepAlive;
@@ -105,15 +114,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (awaitingAnswer) {
-            if (waiting == null) {
-                waiting = new ArrayDeque<>();
-            }
-            waiting.add(msg);
-            if (waiting.size() > MAX_WAITING_MESSAGES) {
-                // A client that pipelines without end gets cut, not buffered without bound.
-                releaseWaiting();
-                ctx.close();
-            }
+            hold(ctx, msg);
             return;
         }
         try {
@@ -342,6 +343,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         cancelRequestTimeout();
         noMoreRequests = true;
         releaseWaiting();
+        updateReading(ctx);
         // A stream reads no more requests: its decoder's parsers and buffers (about 0.7 KB of heap
         // per connection, with tens of thousands of streams held) go; what the client still sends
         // reaches channelRead as bytes and is dropped.
@@ -602,6 +604,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             // The connection closes once this answer is out: nothing the client sent after it is answered.
             noMoreRequests = true;
             cancelRequestTimeout();
+            updateReading(ctx);
         }
     }
 
@@ -629,9 +632,31 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
 
     // ---- pipelined requests ----
 
+    /** Holds a request part read while an earlier request awaits its answer. */
+    private void hold(ChannelHandlerContext ctx, Object msg) {
+        if (waiting == null) {
+            waiting = new ArrayDeque<>();
+        }
+        waiting.add(msg);
+        counted(msg, 1);
+        updateReading(ctx);
+    }
+
     private void resumeWaiting(ChannelHandlerContext ctx) {
         while (waiting != null && !waiting.isEmpty() && !awaitingAnswer) {
-            channelRead(ctx, waiting.poll());
+            Object msg = waiting.poll();
+            counted(msg, -1);
+            channelRead(ctx, msg);
+        }
+        updateReading(ctx);
+    }
+
+    private void counted(Object msg, int sign) {
+        if (msg instanceof HttpRequest) {
+            waitingRequests += sign;
+        }
+        if (msg instanceof HttpContent content) {
+            waitingBytes += sign * content.content().readableBytes();
         }
     }
 
@@ -641,6 +666,34 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             while ((msg = waiting.poll()) != null) {
                 ReferenceCountUtil.release(msg);
             }
+        }
+        waitingRequests = 0;
+        waitingBytes = 0;
+    }
+
+    /**
+     * Back-pressure instead of a cut: the connection is not read while it holds too many requests
+     * unanswered, or while its answers do not go out (its write buffer is over the high-water mark,
+     * as with a client that pipelines without reading); it is read again once half of those
+     * requests have been answered and the answers drain. What the client sends meanwhile waits in
+     * the kernel's buffers, then in its own, which slows it down. A connection that takes no more
+     * requests is read on, so its client's close is seen.
+     */
+    private void updateReading(ChannelHandlerContext ctx) {
+        ChannelConfig config = ctx.channel().config();
+        boolean reading = config.isAutoRead();
+        boolean read;
+        if (noMoreRequests) {
+            read = true;
+        } else if (!ctx.channel().isWritable()) {
+            read = false;
+        } else if (reading) {
+            read = waitingRequests < MAX_WAITING_REQUESTS && waitingBytes < MAX_WAITING_BYTES;
+        } else {
+            read = waitingRequests <= MAX_WAITING_REQUESTS / 2 && waitingBytes <= MAX_WAITING_BYTES / 2;
+        }
+        if (read != reading) {
+            config.setAutoRead(read);
         }
     }
 
@@ -667,6 +720,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
             // Whatever the client sends after the last answer is not read.
             noMoreRequests = true;
             cancelRequestTimeout();
+            updateReading(ctx);
             shutOutputWhenFlushed(ctx);
         }
     }
@@ -685,6 +739,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         noMoreRequests = true;
         cancelRequestTimeout();
         releaseWaiting();
+        updateReading(ctx);
         if (awaitingAnswer) {
             ctx.close();
         } else if (ingestBody != null) {
@@ -718,6 +773,8 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
         if (subscription != null) {
             subscription.onWritabilityChanged();
+        } else {
+            updateReading(ctx);
         }
         super.channelWritabilityChanged(ctx);
     }
