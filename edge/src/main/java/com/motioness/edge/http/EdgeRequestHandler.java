@@ -214,6 +214,10 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         EventId cursor;
         try {
             cursor = cursorOf(request, uri);
+        } catch (ConflictingCursorException e) {
+            answer(ctx, ApiError.of(HttpResponseStatus.BAD_REQUEST, "conflicting_cursor", e.getMessage()),
+                    cors, origin, keepAlive);
+            return;
         } catch (IllegalArgumentException e) {
             answer(ctx, ApiError.of(HttpResponseStatus.BAD_REQUEST, "malformed_cursor", e.getMessage()),
                     cors, origin, keepAlive);
@@ -364,25 +368,52 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         subscription.open();
     }
 
-    /** The cursor from Last-Event-ID, else from ?lastEventId= (for clients that cannot set headers). */
+    /**
+     * The cursor from Last-Event-ID, else from ?lastEventId= (for clients that cannot set headers).
+     * The header wins: an EventSource opened with ?lastEventId= (a page resuming after a reload)
+     * keeps that URL and sends its newer Last-Event-ID on every reconnect.
+     *
+     * @throws ConflictingCursorException when the header, or the parameter, is given twice with different values
+     */
     private static EventId cursorOf(HttpRequest request, QueryStringDecoder uri) {
-        String source = "Last-Event-ID";
-        String raw = request.headers().get(HttpNames.LAST_EVENT_ID);
-        if (raw == null) {
-            List<String> fromQuery = uri.parameters().get("lastEventId");
-            if (fromQuery != null && !fromQuery.isEmpty()) {
-                source = "lastEventId";
-                raw = fromQuery.get(0);
+        List<String> headers = request.headers().getAll(HttpNames.LAST_EVENT_ID);
+        if (!headers.isEmpty()) {
+            return oneCursor("Last-Event-ID", headers);
+        }
+        List<String> fromQuery = uri.parameters().get("lastEventId");
+        return fromQuery == null || fromQuery.isEmpty() ? null : oneCursor("lastEventId", fromQuery);
+    }
+
+    /** The one cursor every value names; "1700" and "1700-0" are one id. */
+    private static EventId oneCursor(String source, List<String> values) {
+        EventId cursor = parseCursor(source, values.get(0));
+        for (int i = 1; i < values.size(); i++) {
+            if (!java.util.Objects.equals(cursor, parseCursor(source, values.get(i)))) {
+                throw new ConflictingCursorException(source + " is given " + values.size()
+                        + " times with different values; send one cursor");
             }
         }
+        return cursor;
+    }
+
+    private static EventId parseCursor(String source, String raw) {
         // EventSource sends no header until it has seen an id; an empty one means the same.
-        if (raw == null || raw.isEmpty()) {
+        if (raw.isEmpty()) {
             return null;
         }
         try {
             return EventId.parse(raw);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Two values of one cursor that name different events: which one the client means is unknown. */
+    private static final class ConflictingCursorException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        ConflictingCursorException(String message) {
+            super(message);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
+import com.motioness.edge.support.RawResponse;
 import com.motioness.edge.support.SseBlock;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
@@ -148,6 +149,55 @@ class CursorTest {
             assertNull(feed.header("x-motioness-replay-truncated"));
             assertEquals(missed.get(0).toString(), feed.nextEvent(WAIT).id());
             assertEquals(missed.get(1).toString(), feed.nextEvent(WAIT).id());
+        }
+    }
+
+    private static void assertConflict(RawResponse response, String what) {
+        assertEquals(400, response.status(), what + ": " + response.bodyText());
+        assertTrue(response.bodyText().startsWith("{\"error\":\"conflicting_cursor\",\"message\":\""),
+                what + ": " + response.bodyText());
+    }
+
+    @Test
+    void aCursorGivenTwiceWithDifferentValuesIs400ConflictingCursor() throws Exception {
+        EventId first = append(EventType.QUEUED, "a1");
+        EventId second = append(EventType.STAGE_STARTED, "a1");
+        String path = TestEdge.assetPath("a1");
+        assertConflict(HttpWire.get(edge.port(), path, "Last-Event-ID: " + first, "Last-Event-ID: " + second),
+                "two Last-Event-ID headers");
+        assertConflict(HttpWire.get(edge.port(), path + "?lastEventId=" + first + "&lastEventId=" + second),
+                "two lastEventId parameters");
+        assertConflict(HttpWire.get(edge.port(), FEED + "?lastEventId=" + first + "&lastEventId=" + second,
+                TestEdge.cookie(TestEdge.SESSION)), "two lastEventId parameters on the feed");
+        assertConflict(HttpWire.get(edge.port(), path, "Last-Event-ID: " + first, "Last-Event-ID: "),
+                "a cursor and an empty one (none)");
+    }
+
+    @Test
+    void theSameCursorGivenTwiceIsThatCursor() throws Exception {
+        EventId first = new EventId(append(EventType.QUEUED, "a1").ms(), 0);
+        EventId second = append(EventType.STAGE_STARTED, "a1");
+        String path = TestEdge.assetPath("a1");
+        // "<ms>" and "<ms>-0" are one id.
+        try (SseClient client = SseClient.open(edge.port(), path + "?lastEventId=" + first.ms() + "-0&lastEventId="
+                + first.ms(), "Last-Event-ID: " + first.ms(), "Last-Event-ID: " + first.ms() + "-0")) {
+            assertEquals(200, client.status());
+            assertEquals(second.toString(), client.nextEvent(WAIT).id());
+        }
+    }
+
+    @Test
+    void onReconnectTheHeaderAnEventSourceSendsWinsOverTheCursorInItsUrl() throws Exception {
+        // An EventSource opened with ?lastEventId= (a page resuming after a reload) keeps that URL
+        // and sends the newer Last-Event-ID on every reconnect: the two differ by design, and a 400
+        // would end it for good.
+        EventId first = append(EventType.QUEUED, "a1");
+        EventId second = append(EventType.STAGE_STARTED, "a1");
+        EventId third = append(EventType.STAGE_COMPLETED, "a1");
+        try (SseClient client = SseClient.open(edge.port(), TestEdge.assetPath("a1") + "?lastEventId=" + first,
+                "Last-Event-ID: " + second)) {
+            assertEquals(200, client.status());
+            assertEquals(third.toString(), client.nextEvent(WAIT).id());
         }
     }
 }

@@ -55,8 +55,13 @@ class EventSourceClientTest {
 
     /** Starts es-client.mjs on an asset's public stream. */
     private static NodeScript follow(TestEdge edge, String asset) {
+        return follow(edge, asset, "");
+    }
+
+    /** Starts es-client.mjs on an asset's public stream, with {@code query} after its path. */
+    private static NodeScript follow(TestEdge edge, String asset, String query) {
         return NodeScript.start(RealClients.EVENTSOURCE_DIR, "es-client.mjs",
-                "http://127.0.0.1:" + edge.port() + TestEdge.assetPath(asset), "20000");
+                "http://127.0.0.1:" + edge.port() + TestEdge.assetPath(asset) + query, "20000");
     }
 
     /**
@@ -132,6 +137,34 @@ class EventSourceClientTest {
                 assertTrue(report.opensBeforeFirst() >= 3, "it reconnected while the stream waited: " + report.raw());
                 assertTrue(report.opens() > report.opensBeforeFirst(),
                         "and resumed with Last-Event-ID after a cap close within the lifecycle: " + report.raw());
+            }
+        }
+    }
+
+    @Test
+    void anEventSourceWhoseUrlCarriesACursorResumesWithItsLastEventIdAcrossCapCloses() throws Exception {
+        RealClients.requireEventSource();
+        // A page that resumes after a reload puts its saved id in the URL; the EventSource keeps that
+        // URL and adds the newer Last-Event-ID on each reconnect, so the two differ from the first
+        // reconnect on: the header must win, a conflicting_cursor 400 would end the client for good.
+        try (TestEdge edge = TestEdge.start(config -> config.maxStreamDuration(Duration.ofMillis(600))
+                .retry(Duration.ofMillis(50)))) {
+            List<String> before = edge.publish(List.of(Events.of(EventType.QUEUED, TestEdge.PROJECT, "es-url-1"),
+                    Events.of(EventType.VISION_STARTED, TestEdge.PROJECT, "es-url-1")), Duration.ZERO);
+            String saved = before.get(0).split(" ")[0];
+            try (NodeScript client = follow(edge, "es-url-1", "?lastEventId=" + saved)) {
+                awaitOpens(edge, client, 1);
+                List<AssetEvent> events = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    events.add(Events.of(EventType.STAGE_STARTED, TestEdge.PROJECT, "es-url-1"));
+                }
+                events.add(Events.of(EventType.READY, TestEdge.PROJECT, "es-url-1"));
+                List<String> expected = new ArrayList<>(before.subList(1, 2));
+                expected.addAll(edge.publish(events, Duration.ofMillis(60)));
+                Report report = Report.of(client);
+                assertEquals(expected, report.seen(), "every event after the saved id once, in order, across reconnects");
+                assertTrue(report.closed(), "204 after ready ends it for good: " + report.raw());
+                assertTrue(report.opens() >= 3, "the cap forced several reconnects: " + report.raw());
             }
         }
     }
