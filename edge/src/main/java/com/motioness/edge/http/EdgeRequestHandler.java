@@ -601,7 +601,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                     "this server speaks HTTP/1.1 and HTTP/1.0, not " + unsupported.version());
         } else {
             error = ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request",
-                    "malformed HTTP request: " + abbreviate(cause.getMessage()));
+                    "malformed HTTP request: " + abbreviate(cause.getMessage(), 120));
         }
         if (ingestBody != null) {
             ingestBody.release();
@@ -845,9 +845,13 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static String abbreviate(String text) {
+        return abbreviate(text, 64);
+    }
+
+    private static String abbreviate(String text, int max) {
         if (text == null) {
             return "(none)";
         }
-        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+        return text.length() <= max ? text : text.substring(0, max) + "...";
     }
 }

@@ -53,7 +53,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             boolean wellFormed = version.length() == 8 && version.startsWith("HTTP/") && isDigit(version.charAt(5))
                     && version.charAt(6) == '.' && isDigit(version.charAt(7));
             throw wellFormed ? new UnsupportedVersionException(version)
-                    : new IllegalArgumentException("malformed HTTP version");
+                    : new IllegalArgumentException("the version must be written HTTP/1.1 or HTTP/1.0, got " + version);
         }
         return super.createMessage(initialLine);
     }
@@ -69,8 +69,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             buffer.skipBytes(buffer.readableBytes());
             HttpMessage invalid = createInvalidMessage();
             invalid.setDecoderResult(DecoderResult.failure(
-                    new IllegalArgumentException("the request line must begin with its method; only empty lines may"
-                            + " come before it")));
+                    new IllegalArgumentException("only empty lines may come before a request line")));
             out.add(invalid);
             return;
         }

@@ -59,8 +59,10 @@ class HttpVersionTest {
     void aVersionNotWrittenExactlyIs400() throws Exception {
         for (String version : new String[] {"http/1.1", "Http/1.1", "HTTP/1.01", "HTTP/1", "HTTP/1.1.1", "HTTP/11.1",
                 "HTTP/2"}) {
-            assertError(HttpWire.exchangeThenClosed(edge.port(),
-                    "GET /dashboard/ " + version + "\r\nHost: 127.0.0.1\r\n\r\n"), 400, "bad_request", version);
+            RawResponse response = HttpWire.exchangeThenClosed(edge.port(),
+                    "GET /dashboard/ " + version + "\r\nHost: 127.0.0.1\r\n\r\n");
+            assertError(response, 400, "bad_request", version);
+            assertTrue(response.bodyText().contains("got " + version), response.bodyText());
         }
     }
 
@@ -70,6 +72,8 @@ class HttpVersionTest {
             RawResponse response = HttpWire.exchangeThenClosed(edge.port(),
                     before + "GET /dashboard/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             assertError(response, 400, "bad_request", "'" + before + "'");
+            assertTrue(response.bodyText().contains("only empty lines may come before a request line"),
+                    response.bodyText());
         }
     }
 
