@@ -1,5 +1,6 @@
 package com.motioness.edge.http;
 
+import static com.motioness.edge.support.ErrorAnswers.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -153,9 +154,7 @@ class CursorTest {
     }
 
     private static void assertConflict(RawResponse response, String what) {
-        assertEquals(400, response.status(), what + ": " + response.bodyText());
-        assertTrue(response.bodyText().startsWith("{\"error\":\"conflicting_cursor\",\"message\":\""),
-                what + ": " + response.bodyText());
+        assertError(response, 400, "conflicting_cursor", what);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package com.motioness.edge.http;
 
+import static com.motioness.edge.support.ErrorAnswers.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,13 +30,6 @@ class HttpVersionTest {
     @AfterAll
     static void stop() {
         edge.close();
-    }
-
-    private static void assertError(RawResponse response, int status, String code, String what) {
-        assertEquals(status, response.status(), what + ": " + response.bodyText());
-        assertEquals("application/json; charset=utf-8", response.header("content-type"), what);
-        assertTrue(response.bodyText().startsWith("{\"error\":\"" + code + "\",\"message\":\""),
-                what + ": " + response.bodyText());
     }
 
     @Test

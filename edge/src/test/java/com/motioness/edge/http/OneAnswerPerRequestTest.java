@@ -3,6 +3,7 @@ package com.motioness.edge.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.motioness.edge.support.ErrorAnswers;
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.RawResponse;
@@ -48,8 +49,7 @@ class OneAnswerPerRequestTest {
     }
 
     private static void assertError(RawResponse response, int status, String code) {
-        assertEquals(status, response.status(), response.bodyText());
-        assertTrue(response.bodyText().startsWith("{\"error\":\"" + code + "\",\"message\":\""), response.bodyText());
+        ErrorAnswers.assertError(response, status, code, "the answer");
     }
 
     @Test
