@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
  */
 class ListenerBindTest {
     /**
-     * A JVM's start is most of the time measured (0.7 s on an idle two-core machine, up to 3.7 s when
-     * other builds load it); a hung JVM never exits at all.
+     * From the JVM's start: most of it is the JVM starting (about 1 s on an idle two-core machine, up
+     * to 3.5 s measured while other builds loaded it). A hung JVM never exits at all. The failure
+     * itself, from the bind to released, is timed in-process below: under a second.
      */
-    private static final Duration EXIT_WITHIN = Duration.ofSeconds(5);
+    private static final Duration EXIT_WITHIN = Duration.ofSeconds(10);
 
     /** Another process's listener on a free loopback port, as a demo or a second edge would hold it. */
     private static ServerSocket taken() throws Exception {
@@ -67,15 +68,18 @@ class ListenerBindTest {
         Set<Thread> before = nonDaemonThreads();
         try (ServerSocket taken = taken()) {
             int port = taken.getLocalPort();
-            long started = System.nanoTime();
             ListenerBindException e = assertThrows(ListenerBindException.class,
-                    () -> TestEdge.start(config -> config.port(port)));
+                    () -> TestEdge.start(config -> config.adminPort(port)));
+            assertEquals("--admin-port " + port + " on 127.0.0.1: address already in use", e.getMessage());
+
+            // Timed once the classes are loaded: loading them belongs to the JVM's start, which the
+            // process tests above include.
+            long started = System.nanoTime();
+            e = assertThrows(ListenerBindException.class, () -> TestEdge.start(config -> config.port(port)));
             long millis = (System.nanoTime() - started) / 1_000_000;
             assertEquals("--port " + port + " on 127.0.0.1: address already in use", e.getMessage());
             assertTrue(millis < 1000, "failed and released in " + millis + " ms");
-
-            e = assertThrows(ListenerBindException.class, () -> TestEdge.start(config -> config.adminPort(port)));
-            assertEquals("--admin-port " + port + " on 127.0.0.1: address already in use", e.getMessage());
+            System.out.println("ListenerBindTest: a start on a taken port failed and released in " + millis + " ms");
         }
         // The event loops were shut down, not left to keep a JVM alive whose main thread has ended.
         Poll.until(() -> before.containsAll(nonDaemonThreads()), Duration.ofSeconds(3),

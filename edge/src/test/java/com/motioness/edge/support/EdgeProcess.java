@@ -47,7 +47,11 @@ public final class EdgeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "com.motioness.edge.EdgeMain"));
         command.addAll(List.of(args));
-        return new EdgeProcess(new ProcessBuilder(command).start());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // Settings come from the arguments alone: the test run's own MOTIONESS_* variables (such as
+        // MOTIONESS_SKIP_BROWSER_TEST, no setting of the edge) would be read as settings, or refused.
+        builder.environment().keySet().removeIf(name -> name.startsWith("MOTIONESS_"));
+        return new EdgeProcess(builder.start());
     }
 
     private void collect(InputStream stream, List<String> alsoTo) {
