@@ -88,17 +88,17 @@ class ListenerBindTest {
     }
 
     @Test
-    void anAdminPortBoundBeforeAFailedPublicPortIsFreedAgain() throws Exception {
-        int admin;
+    void aPublicPortBoundBeforeAFailedAdminPortIsFreedAgain() throws Exception {
+        int port;
         try (ServerSocket probe = taken()) {
-            admin = probe.getLocalPort();
+            port = probe.getLocalPort();
         }
         try (ServerSocket taken = taken()) {
             assertThrows(ListenerBindException.class,
-                    () -> TestEdge.start(config -> config.port(taken.getLocalPort()).adminPort(admin)));
+                    () -> TestEdge.start(config -> config.port(port).adminPort(taken.getLocalPort())));
         }
-        try (ServerSocket again = new ServerSocket(admin, 1, InetAddress.getLoopbackAddress())) {
-            assertEquals(admin, again.getLocalPort(), "the admin port was let go");
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, again.getLocalPort(), "the public port was let go");
         }
     }
 
