@@ -47,7 +47,8 @@ wait_port() { # PORT
 start_edge() {
   local port=$1; shift
   local log="$RESULTS/edge-$port-$$-$((EDGES += 1)).log"
-  # The admin port is any free one: several edges share a machine in some scenarios.
+  # The admin port is any free one: with --reuse-port several edges share one --port, whose
+  # default admin port (--port + 1000) they would all take.
   # shellcheck disable=SC2086
   java $EDGE_JVM -jar "$EDGE_JAR" --port "$port" --bind 127.0.0.1 --admin-port 0 --access-log off \
     --project-key "$KEY=perf" --ingest-token "$TOKEN" --dev-session "$SESSION=perf-user:perf" \

@@ -40,6 +40,13 @@ public final class EdgeMain {
             err.println("error: " + e.getMessage());
             err.flush();
             return 2;
+        } catch (ListenerBindException e) {
+            // One line a supervisor's log shows as it is; the trace only for whoever asks for DEBUG.
+            // Exit 1, not 2: the same settings may start once the port is free.
+            LOG.debug("could not listen", e);
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;

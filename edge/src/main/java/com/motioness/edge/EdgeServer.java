@@ -39,6 +39,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -51,7 +52,6 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,39 +126,60 @@ public final class EdgeServer implements AutoCloseable {
                     : new RedisEventLog(config.redis(), new RedisKeys(config.redisPrefix(), config.redisShards()), ring,
                             new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
                                     config.redisRunningTtl(), config.retentionAge(), config.idempotencyWindow()));
-        } catch (RuntimeException e) {
-            // A node that cannot use its log (Redis away, another shard count) starts nothing.
-            ring.close();
-            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            // Reads from Redis cost round trips: at most 16 on their way, and the same read asked for by
+            // many new streams while they wait (a node starting, a reconnect storm) goes once. Memory
+            // reads cost nothing to repeat.
+            log = redisLog == null
+                    ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(),
+                            config.idempotencyWindow(), Clock.systemUTC())
+                    : new CoalescingReads(redisLog, 16);
+            metrics = new EdgeMetrics(fanouts, dispatcher, ring::occupancy, ring.capacity(),
+                    redisLog != null ? redisLog::readerLagMillis : null, this::isDraining);
+            ConnectionLimit connections = ConnectionLimit.of(config.maxConnections());
+            metrics.connections(connections);
+            metrics.historyLost(redisLog != null ? redisLog::historyLosses : () -> 0);
+
+            ProjectKeys keys = config.redis() != null
+                    ? new RedisProjectKeys(config.redis(), config.redisPrefix(), config.projectKeys())
+                    : config.keysFile() != null
+                            ? new FileProjectKeys(config.flagProjectKeys(), config.keysFile(), Duration.ofSeconds(1))
+                            : ProjectKeys.of(config.projectKeys());
+            closeables.add(keys);
+            services = new EdgeServices(keys, sessionAuthenticator(config),
+                    log, fanouts, config.corsOrigins(), config.ingestToken(), config.maxIngestBytes(), config.retry(),
+                    config.headerTimeout(), config.sessionRecheck(), config.keyRecheck(),
+                    new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(),
+                            config.maxStreamsPerAddress(), config.newStreamsPerAddress(), config.trustedProxies()),
+                    metrics.requests(), config.accessLogSample(), demoDashboardCookie(config));
+
+            // The public port is bound but accepts nothing until the admin port is bound too: an
+            // edge that cannot have both serves no client, not even for a moment.
+            serverChannel = listen(config, epoll, alloc, connections);
+            admin = config.adminPort() < 0 ? null : startAdmin(config);
+            LOG.info("edge listening on {} ({} transport, {} event loops, {} event log)",
+                    serverChannel.localAddress(), epoll ? "epoll" : "nio", fanouts.size(),
+                    config.redis() == null ? "embedded" : "Redis");
+            serverChannel.config().setAutoRead(true);
+        } catch (Throwable e) {
+            // A node that cannot start (Redis away, another shard count, a port taken) leaves no
+            // thread behind, so its process ends with its main thread.
+            releaseAfterFailedStart();
             throw e;
         }
-        // Reads from Redis cost round trips: at most 16 on their way, and the same read asked for by
-        // many new streams while they wait (a node starting, a reconnect storm) goes once. Memory
-        // reads cost nothing to repeat.
-        log = redisLog == null
-                ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(), config.idempotencyWindow(),
-                        Clock.systemUTC())
-                : new CoalescingReads(redisLog, 16);
-        metrics = new EdgeMetrics(fanouts, dispatcher, ring::occupancy, ring.capacity(),
-                redisLog != null ? redisLog::readerLagMillis : null, this::isDraining);
-        ConnectionLimit connections = ConnectionLimit.of(config.maxConnections());
-        metrics.connections(connections);
-        metrics.historyLost(redisLog != null ? redisLog::historyLosses : () -> 0);
+    }
 
-        ProjectKeys keys = config.redis() != null
-                ? new RedisProjectKeys(config.redis(), config.redisPrefix(), config.projectKeys())
-                : config.keysFile() != null
-                        ? new FileProjectKeys(config.flagProjectKeys(), config.keysFile(), Duration.ofSeconds(1))
-                        : ProjectKeys.of(config.projectKeys());
-        closeables.add(keys);
-        services = new EdgeServices(keys, sessionAuthenticator(config),
-                log, fanouts, config.corsOrigins(), config.ingestToken(), config.maxIngestBytes(), config.retry(),
-                config.headerTimeout(), config.sessionRecheck(), config.keyRecheck(),
-                new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(), config.maxStreamsPerAddress(),
-                        config.newStreamsPerAddress(), config.trustedProxies()), metrics.requests(),
-                config.accessLogSample(), demoDashboardCookie(config));
+    private AdminServer startAdmin(EdgeConfig config) {
+        InetSocketAddress address = ListenerBindException.address("--admin-port", config.adminBind(), config.adminPort());
+        try {
+            return AdminServer.start(address, metrics, readiness());
+        } catch (IOException e) {
+            throw ListenerBindException.of("--admin-port", config.adminBind(), config.adminPort(), e);
+        }
+    }
 
+    /** Binds the public port, not accepting connections yet (they wait in the backlog). */
+    private Channel listen(EdgeConfig config, boolean epoll, ByteBufAllocator alloc, ConnectionLimit connections)
+            throws InterruptedException {
         int high = config.writeBufferHigh();
         ServerBootstrap bootstrap = new ServerBootstrap();
         SendBuffer.configure(bootstrap, epoll, config.sendBuffer());
@@ -168,32 +189,22 @@ public final class EdgeServer implements AutoCloseable {
             }
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
-        serverChannel = bootstrap
+        ChannelFuture bound = bootstrap
                 .group(bossGroup, ioGroup)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
                 .childHandler(new EdgeChannelInitializer(services, config.maxRequestLine(), config.maxHeaderSize(),
                         connections))
-                .bind(new InetSocketAddress(config.bind(), config.port()))
-                .sync()
-                .channel();
-        LOG.info("edge listening on {} ({} transport, {} event loops, {} event log)",
-                serverChannel.localAddress(), epoll ? "epoll" : "nio", fanouts.size(),
-                config.redis() == null ? "embedded" : "Redis");
-        admin = config.adminPort() < 0 ? null : startAdmin(config);
-    }
-
-    private AdminServer startAdmin(EdgeConfig config) {
-        try {
-            return AdminServer.start(config.adminBind(), config.adminPort(), metrics, readiness());
-        } catch (IOException e) {
-            close();
-            throw new UncheckedIOException("--admin-port " + config.adminPort() + " on " + config.adminBind()
-                    + ": " + e.getMessage(), e);
+                .bind(ListenerBindException.address("--port", config.bind(), config.port()))
+                .await();
+        if (!bound.isSuccess()) {
+            throw ListenerBindException.of("--port", config.bind(), config.port(), bound.cause());
         }
+        return bound.channel();
     }
 
     /**
@@ -414,7 +425,31 @@ public final class EdgeServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("not every stream ended cleanly: {}", e.toString());
         }
-        log.close();
+        release();
+    }
+
+    /**
+     * Undoes a constructor that threw: whatever it had started, in reverse. Fields it had not reached
+     * yet are still null.
+     */
+    private void releaseAfterFailedStart() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (log == null && redisLog != null) {
+            redisLog.close();
+        }
+        release();
+    }
+
+    /** Closes the log, the ring, the stores and the loops. */
+    private void release() {
+        if (log != null) {
+            log.close();
+        }
         ring.close();
         for (AutoCloseable closeable : closeables) {
             try {

@@ -31,6 +31,8 @@ class LoadHarnessSmokeTest {
         return EdgeConfig.builder()
                 .port(0)
                 .bind("127.0.0.1")
+                // The harness reads no metrics; and no test binds a fixed port.
+                .adminPort(-1)
                 .projectKeys(Map.of(KEY, "perf"))
                 .devSessions(Map.of("perf-session", new EdgeConfig.DevSession("perf-user", Set.of("perf"))))
                 .ingestToken(TOKEN)

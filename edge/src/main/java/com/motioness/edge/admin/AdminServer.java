@@ -48,11 +48,12 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Binds and starts the admin server.
      *
-     * @param port 0 for any free port
+     * @param address port 0 for any free port
+     * @throws IOException the address cannot be bound (taken, not this machine's)
      */
-    public static AdminServer start(String bind, int port, EdgeMetrics metrics, Supplier<Readiness> readiness)
+    public static AdminServer start(InetSocketAddress address, EdgeMetrics metrics, Supplier<Readiness> readiness)
             throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 64);
+        HttpServer server = HttpServer.create(address, 64);
         AdminServer admin = new AdminServer(server, metrics, readiness);
         server.start();
         LOG.info("admin listening on {} (/metrics, /healthz, /readyz)", server.getAddress());

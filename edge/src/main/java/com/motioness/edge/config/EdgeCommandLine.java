@@ -213,9 +213,12 @@ public final class EdgeCommandLine {
             description = "How often an open public stream checks its project key is still enabled (default: 5s).")
     Duration keyRecheck = Duration.ofSeconds(5);
 
+    // Null unless given: the config derives it from --port.
     @Option(names = "--admin-port", paramLabel = "PORT",
-            description = "Port of /metrics, /healthz and /readyz; 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
-    int adminPort = 9090;
+            description = "Port of /metrics, /healthz and /readyz; 0 picks a free one, -1 turns it off (default: --port + "
+                    + EdgeConfig.ADMIN_PORT_OFFSET + ", so " + (8080 + EdgeConfig.ADMIN_PORT_OFFSET)
+                    + " beside 8080; a free one with --port 0).")
+    Integer adminPort;
 
     @Option(names = "--admin-bind", paramLabel = "ADDRESS",
             description = "Address of the admin port; loopback unless a scraper elsewhere needs it (default: ${DEFAULT-VALUE}).")
@@ -380,7 +383,7 @@ public final class EdgeCommandLine {
     }
 
     private EdgeConfig toConfig() {
-        return EdgeConfig.builder()
+        EdgeConfig.Builder builder = EdgeConfig.builder()
                 .port(port)
                 .bind(bind)
                 .projectKeys(pairs("--project-key", projectKeys))
@@ -424,12 +427,14 @@ public final class EdgeCommandLine {
                 .maxStreamsPerAddress(maxStreamsPerAddress)
                 .newStreamsPerAddress(newStreamsPerAddress)
                 .trustedProxies(trustedProxies)
-                .adminPort(adminPort)
                 .adminBind(adminBind)
                 .drainWindow(drainWindow)
                 .accessLogSample(accessLogSample)
-                .maxConnections(maxConnections)
-                .build();
+                .maxConnections(maxConnections);
+        if (adminPort != null) {
+            builder.adminPort(adminPort);
+        }
+        return builder.build();
     }
 
     private static Map<String, String> pairs(String flag, List<String> values) {

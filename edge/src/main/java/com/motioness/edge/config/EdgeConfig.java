@@ -24,6 +24,12 @@ public final class EdgeConfig {
      * 10 Mbit/s at a 100 ms round trip, ample for event streams (docs/architecture.md, Backpressure).
      */
     public static final int DEFAULT_SEND_BUFFER = 64 * 1024;
+    /**
+     * {@code --admin-port}'s default is {@code --port} plus this: 9080 beside 8080. Derived rather than
+     * fixed so that edges on one machine, each on its own port, never collide on the admin port, and
+     * still predictable for a scrape configuration; not 9090, which is Prometheus's own port.
+     */
+    public static final int ADMIN_PORT_OFFSET = 1000;
 
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{8,128}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:~-]{1,128}");
@@ -87,7 +93,7 @@ public final class EdgeConfig {
     private final double accessLogSample;
     private final int maxConnections;
 
-    private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions) {
+    private EdgeConfig(Builder b, Map<String, String> projectKeys, Map<String, DevSession> devSessions, int adminPort) {
         port = b.port;
         bind = b.bind;
         this.projectKeys = Map.copyOf(projectKeys);
@@ -132,7 +138,7 @@ public final class EdgeConfig {
         maxStreamsPerAddress = b.maxStreamsPerAddress;
         newStreamsPerAddress = b.newStreamsPerAddress;
         trustedProxies = b.trustedProxies;
-        adminPort = b.adminPort;
+        this.adminPort = adminPort;
         adminBind = b.adminBind;
         drainWindow = b.drainWindow;
         accessLogSample = b.accessLogSample;
@@ -367,7 +373,10 @@ public final class EdgeConfig {
         return keyRecheck;
     }
 
-    /** {@code --admin-port}: port of /metrics, /healthz and /readyz; 0: any free port; -1: no admin port. */
+    /**
+     * {@code --admin-port}: port of /metrics, /healthz and /readyz; 0: any free port; -1: no admin port.
+     * Unless given, {@code --port} + {@link #ADMIN_PORT_OFFSET}, or any free port when {@code --port} is 0.
+     */
     public int adminPort() {
         return adminPort;
     }
@@ -437,7 +446,8 @@ public final class EdgeConfig {
         private int maxStreamsPerAddress = 2000;
         private int newStreamsPerAddress = 100;
         private List<String> trustedProxies = List.of();
-        private int adminPort = 9090;
+        /** Null: derived from {@link #port} when built. */
+        private Integer adminPort;
         private String adminBind = "127.0.0.1";
         private Duration drainWindow = Duration.ofSeconds(20);
         private double accessLogSample = 1.0;
@@ -825,14 +835,17 @@ public final class EdgeConfig {
             range("--new-streams-per-address", newStreamsPerAddress, 0, 1_000_000);
             trustedProxies.forEach(proxy -> check(proxy.matches("[0-9a-fA-F.:]+(/[0-9]{1,3})?"),
                     "--trusted-proxy must be an IP address or CIDR range, got \"" + proxy + "\""));
-            range("--admin-port", adminPort, -1, 65_535);
+            int admin = adminPort != null ? adminPort : port == 0 ? 0 : port + ADMIN_PORT_OFFSET;
+            check(adminPort != null || admin <= 65_535, "--admin-port defaults to --port + " + ADMIN_PORT_OFFSET
+                    + ", past 65535 for --port " + port + ": give --admin-port (-1: none)");
+            range("--admin-port", admin, -1, 65_535);
             check(adminBind != null && !adminBind.isBlank(), "--admin-bind must name an address");
             check(drainWindow != null && !drainWindow.isNegative() && drainWindow.compareTo(Duration.ofHours(1)) <= 0,
                     "--drain-window must be between 0s and 1h, got " + (drainWindow == null ? "nothing"
                             : Durations.format(drainWindow)));
             check(accessLogSample >= 0 && accessLogSample <= 1,
                     "--access-log must be off, on or a fraction between 0 and 1, got " + accessLogSample);
-            return new EdgeConfig(this, keys, sessions);
+            return new EdgeConfig(this, keys, sessions, admin);
         }
 
         private static void addKey(Map<String, String> keys, String key, String project, String source) {

@@ -16,10 +16,26 @@ class OpsFlagsTest {
     @Test
     void defaultsKeepTheAdminPortOnLoopback() {
         EdgeConfig config = EdgeCommandLine.parse();
-        assertEquals(9090, config.adminPort());
+        assertEquals(9080, config.adminPort(), "--port + 1000; never Prometheus's 9090");
         assertEquals("127.0.0.1", config.adminBind());
         assertEquals(java.time.Duration.ofSeconds(20), config.drainWindow());
         assertEquals(1.0, config.accessLogSample());
+    }
+
+    @Test
+    void theDefaultAdminPortFollowsThePortSoEdgesOnOneMachineDoNotCollide() {
+        assertEquals(9081, EdgeCommandLine.parse("--port", "8081").adminPort());
+        assertEquals(9082, EdgeCommandLine.parse(java.util.Map.of("MOTIONESS_PORT", "8082")).adminPort(),
+                "from the port wherever it was set");
+        assertEquals(0, EdgeCommandLine.parse("--port", "0").adminPort(), "a free port beside a free port");
+        assertEquals(7000, EdgeCommandLine.parse("--port", "8081", "--admin-port", "7000").adminPort(), "given: as given");
+        assertEquals(-1, EdgeCommandLine.parse(java.util.Map.of("MOTIONESS_ADMIN_PORT", "-1"), "--port", "8081")
+                .adminPort());
+        assertEquals(9080, EdgeConfig.builder().build().adminPort(), "the builder derives it too");
+        assertEquals(0, EdgeConfig.builder().port(0).build().adminPort());
+        assertEquals("--admin-port defaults to --port + 1000, past 65535 for --port 65000: give --admin-port (-1: none)",
+                assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse("--port", "65000")).getMessage());
+        assertEquals(65_535, EdgeCommandLine.parse("--port", "65000", "--admin-port", "65535").adminPort());
     }
 
     @Test
@@ -59,5 +75,7 @@ class OpsFlagsTest {
         for (String flag : FLAGS) {
             assertTrue(out.toString().contains(flag), flag + " in --help");
         }
+        assertTrue(out.toString().replaceAll("\\s+", " ").contains("(default: --port + 1000, so 9080 beside 8080; a free "
+                + "one with --port 0)"), out.toString());
     }
 }

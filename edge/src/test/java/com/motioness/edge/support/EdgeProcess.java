@@ -2,6 +2,7 @@ package com.motioness.edge.support;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * The real {@code EdgeMain} in a JVM of its own, on the test classpath: for what only a process
- * shows (its exit status, a kill -9). Its output is collected line by line; it is stopped through
- * its own process handle, or signalled by its own pid.
+ * shows (its exit status, a kill -9). Its output, stdout and stderr, is collected line by line, and
+ * stderr's also on its own; it is stopped through its own process handle, or signalled by its own pid.
  */
 public final class EdgeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("edge listening on /[0-9.]+:(\\d+)");
@@ -24,13 +25,21 @@ public final class EdgeProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> lines = new ArrayList<>();
+    private final List<String> errorLines = new ArrayList<>();
     private final Thread reader;
+    private final Thread errorReader;
 
     private EdgeProcess(Process process) {
         this.process = process;
-        this.reader = new Thread(this::collect, "edge-process-output-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
+        this.reader = collector(process.getInputStream(), null, "edge-process-output-" + process.pid());
+        this.errorReader = collector(process.getErrorStream(), errorLines, "edge-process-errors-" + process.pid());
+    }
+
+    private Thread collector(InputStream stream, List<String> alsoTo, String name) {
+        Thread thread = new Thread(() -> collect(stream, alsoTo), name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     /** Starts {@code java -cp <test classpath> com.motioness.edge.EdgeMain args...}. */
@@ -38,15 +47,21 @@ public final class EdgeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "com.motioness.edge.EdgeMain"));
         command.addAll(List.of(args));
-        return new EdgeProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // Settings come from the arguments alone: the test run's own MOTIONESS_* variables (such as
+        // MOTIONESS_SKIP_BROWSER_TEST, no setting of the edge) would be read as settings, or refused.
+        builder.environment().keySet().removeIf(name -> name.startsWith("MOTIONESS_"));
+        return new EdgeProcess(builder.start());
     }
 
-    private void collect() {
-        try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
+    private void collect(InputStream stream, List<String> alsoTo) {
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             for (String line = output.readLine(); line != null; line = output.readLine()) {
                 synchronized (lines) {
                     lines.add(line);
+                    if (alsoTo != null) {
+                        alsoTo.add(line);
+                    }
                 }
             }
         } catch (IOException | UncheckedIOException closed) {
@@ -54,17 +69,33 @@ public final class EdgeProcess implements AutoCloseable {
         }
     }
 
-    /** Every line written so far, stdout and stderr; once the process has exited, all of them. */
+    /**
+     * Every line written so far, stdout and stderr (each in its order; a line of one may come before a
+     * line of the other written earlier); once the process has exited, all of them.
+     */
     public List<String> output() {
+        awaitOutputIfExited();
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    /** The lines written to stderr so far (the log's and errors); once the process has exited, all of them. */
+    public List<String> errorOutput() {
+        awaitOutputIfExited();
+        synchronized (lines) {
+            return List.copyOf(errorLines);
+        }
+    }
+
+    private void awaitOutputIfExited() {
         if (!process.isAlive()) {
             try {
                 reader.join(TimeUnit.SECONDS.toMillis(5));
+                errorReader.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        synchronized (lines) {
-            return List.copyOf(lines);
         }
     }
 

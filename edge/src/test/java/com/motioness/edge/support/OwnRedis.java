@@ -49,6 +49,11 @@ public final class OwnRedis implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    /** Its port on 127.0.0.1. */
+    public int port() {
+        return port;
+    }
+
     /** Kills the server at once (SIGKILL), as a crash would. */
     public void kill() throws InterruptedException {
         Signals.kill(process);

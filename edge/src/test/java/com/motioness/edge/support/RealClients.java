@@ -28,7 +28,7 @@ public final class RealClients {
     /** Skips the test without the npm EventSource client; fails instead under CI. */
     public static void requireEventSource() {
         boolean installed = Files.isDirectory(EVENTSOURCE_DIR.resolve("node_modules/eventsource"));
-        String message = "the EventSource client test needs npm ci --prefix edge/src/test/node";
+        String message = "the EventSource client test needs npm ci --prefix edge/src/test/node (.ci/setup runs it)";
         requireInCi(installed, message);
         Assumptions.assumeTrue(installed, message);
     }
@@ -52,7 +52,7 @@ public final class RealClients {
             missing.add(chromium + " (apt-get install -y chromium)");
         }
         requireInCi(missing.isEmpty(), "the browser test needs " + missing);
-        Assumptions.assumeTrue(missing.isEmpty(), "the browser test needs " + missing);
+        Assumptions.assumeTrue(missing.isEmpty(), "the browser test needs " + missing + " (.ci/setup installs them)");
         return chromium;
     }
 
