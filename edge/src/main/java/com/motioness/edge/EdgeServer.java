@@ -157,7 +157,7 @@ public final class EdgeServer implements AutoCloseable {
                 config.headerTimeout(), config.sessionRecheck(), config.keyRecheck(),
                 new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(), config.maxStreamsPerAddress(),
                         config.newStreamsPerAddress(), config.trustedProxies()), metrics.requests(),
-                config.accessLogSample(), demoDashboardCookie(config));
+                config.accessLogSample(), demoDashboardCookie(config), config.feedTailMax());
 
         int high = config.writeBufferHigh();
         ServerBootstrap bootstrap = new ServerBootstrap();
