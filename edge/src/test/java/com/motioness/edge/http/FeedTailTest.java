@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.support.EdgeOnLog;
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
@@ -42,7 +43,7 @@ class FeedTailTest {
     private final List<EdgeOnLog> edges = new ArrayList<>();
     private TestEdge edge;
 
-    private void start(String log, UnaryOperator<com.motioness.edge.config.EdgeConfig.Builder> tweak)
+    private void start(String log, UnaryOperator<EdgeConfig.Builder> tweak)
             throws InterruptedException {
         EdgeOnLog onLog = EdgeOnLog.start(log, tweak);
         edges.add(onLog);
@@ -58,7 +59,8 @@ class FeedTailTest {
     private List<String> append(int count) throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ids.add(edge.append(Events.of(STEPS[i / 2 % STEPS.length], TestEdge.PROJECT, "a" + i % 2)).get(0).toString());
+            EventType type = STEPS[i / 2 % STEPS.length];
+            ids.add(edge.append(Events.of(type, TestEdge.PROJECT, "a" + i % 2)).get(0).toString());
         }
         return ids;
     }
@@ -118,8 +120,8 @@ class FeedTailTest {
             }
         }
         edge.awaitOpenStreams(0);
-        try (SseClient empty = SseClient.open(edge.port(), "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity?tail=5",
-                TestEdge.cookie(TestEdge.OTHER_SESSION))) {
+        String otherFeed = "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity";
+        try (SseClient empty = SseClient.open(edge.port(), otherFeed + "?tail=5", TestEdge.cookie(TestEdge.OTHER_SESSION))) {
             assertEquals(List.of("id:0"), ids(empty, 1), "a project without events yet");
             edge.awaitOpenStreams(1);
             String first = edge.append(Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b1")).get(0).toString();

@@ -32,7 +32,10 @@ const project = params.get('project') || '';
 const key = params.get('key') || '';
 let selected = params.get('asset') || '';
 
-/** assetId -> { events: Map(id -> event), order: number (last change), el, fill: undefined | 'waiting' | 'reading' | 'done' } */
+/**
+ * assetId -> { events: Map(id -> event), order: number (last change), el,
+ *   fill: undefined, or 'waiting' | 'reading' | 'done' for a card that began before the feed's window }
+ */
 const assets = new Map();
 let changes = 0;
 let assetStream = null;
@@ -297,13 +300,11 @@ function compareIds(a, b) {
 }
 
 /** The progress of one asset, folded from its events in id order (the streams may interleave). */
-function progress(card) {
+function progress(events) {
   // 'unknown' until an event says: a card that starts mid-way may show webhook deliveries only.
   const p = { state: 'unknown', attempt: 1, stages: new Map(), retries: 0, errors: [], vision: null, storage: null,
     webhook: null, last: null };
-  const ids = [...card.events.keys()].sort(compareIds);
-  for (const id of ids) {
-    const e = card.events.get(id);
+  for (const e of events) {
     p.last = e;
     if (p.state === 'unknown' && e.type !== 'queued' && !TERMINAL.has(e.type) && !e.type.startsWith('webhook_')) {
       p.state = 'running';
@@ -336,7 +337,8 @@ function progress(card) {
 }
 
 function draw(card, assetId) {
-  const p = progress(card);
+  const events = [...card.events.keys()].sort(compareIds).map((id) => card.events.get(id));
+  const p = progress(events);
   const el = card.el;
   const complete = hasStart(card);
   el.dataset.state = p.state;
@@ -360,7 +362,7 @@ function draw(card, assetId) {
       : 'history starts after queued: reading its beginning…';
     children.push(note);
   }
-  children.push(...timeline([...card.events.keys()].sort(compareIds).map((id) => card.events.get(id))));
+  children.push(...timeline(events));
 
   const table = document.createElement('table');
   const row = (label, status, latency, extra) => {
@@ -550,8 +552,9 @@ function timeline(events) {
   const list = steps(events);
   if (!list.length) return [];
   const { marks, duration } = layout(list);
-  const picture = svg('svg', { class: 'timeline', viewBox: `0 0 ${AXIS} 20`, preserveAspectRatio: 'none', role: 'img' });
-  picture.setAttribute('aria-label', marks.map((m) => `${m.step.label} ${m.step.attempts.size > 1 ? `${m.step.attempts.size} attempts` : ''}`.trim()).join(', '));
+  const picture = svg('svg', { class: 'timeline', viewBox: `0 0 ${AXIS} 20`, preserveAspectRatio: 'none', role: 'img',
+    'aria-label': list.map((step) => (step.attempts.size > 1
+      ? `${step.label} (${step.attempts.size} attempts)` : step.label)).join(', ') });
   picture.append(...marks.map(markOf));
   const axis = document.createElement('div');
   axis.className = 'axis';
