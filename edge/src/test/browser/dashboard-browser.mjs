@@ -9,8 +9,8 @@
 //     "quietMs": 1500, "timeoutMs": 60000 }
 //
 // Phase 1, the dashboard against an edge whose events the test publishes (some before the page
-// opens): prints WATCHING once both streams are open (the test then publishes), waits for `ready` in
-// the asset's list and in the feed, waits quietMs more, then prints TIMELINE / FEED / CARD / MARKS /
+// opens): prints WATCHING once both streams are open (the test then publishes), waits for the asset's
+// `ready` in its list and in the feed, waits quietMs more, then prints TIMELINE / FEED / CARD / MARKS /
 // REQUEST / STATUS lines.
 // Phase 2, against the demo behind a local TLS terminator that Chromium reaches as motioness.com
 // (harness.mjs): the dashboard at https://motioness.com/dashboard/?project=demo with no sign-in
@@ -30,7 +30,8 @@ async function dashboardPhase(context) {
   emit('WATCHING');
   await page.waitForSelector('#asset-log li[data-type="ready"]', { timeout: options.timeoutMs });
   requests.late = true;
-  await page.waitForSelector('#feed li[data-type="ready"]', { timeout: options.timeoutMs });
+  // The asset's own `ready`: the feed's history holds another asset's.
+  await page.waitForSelector(`#feed li[data-type="ready"][data-asset="${options.asset}"]`, { timeout: options.timeoutMs });
   // No request for the asset may follow: the page closed its EventSource at `ready`. The window is
   // several times the edge's retry: a reconnecting EventSource would have asked again within it.
   await page.waitForTimeout(options.quietMs);

@@ -87,6 +87,16 @@ class FeedTailTest {
         return all;
     }
 
+    /** The feed opened with each of these tails starts with {@code expected}; then it is closed. */
+    private void assertTails(List<String> tails, List<String> expected) throws Exception {
+        for (String tail : tails) {
+            try (SseClient feed = SseClient.open(edge.port(), FEED + "?tail=" + tail, COOKIE)) {
+                assertEquals(expected, ids(feed, expected.size()), "tail=" + tail);
+            }
+        }
+        edge.awaitOpenStreams(0);
+    }
+
     /** Proves the stream is live: an event appended now is the next block with an id. */
     private void assertLive(SseClient feed, int openStreams) throws Exception {
         edge.awaitOpenStreams(openStreams);
@@ -114,12 +124,7 @@ class FeedTailTest {
     void aTailAsLongAsTheStreamOrLongerStartsFromZero(String log) throws Exception {
         start(log, UnaryOperator.identity());
         List<String> ids = append(2);
-        for (String tail : List.of("2", "50")) {
-            try (SseClient feed = SseClient.open(edge.port(), FEED + "?tail=" + tail, COOKIE)) {
-                assertEquals(with("id:0", ids), ids(feed, 3), "tail=" + tail);
-            }
-        }
-        edge.awaitOpenStreams(0);
+        assertTails(List.of("2", "50"), with("id:0", ids));
         String otherFeed = "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity";
         try (SseClient empty = SseClient.open(edge.port(), otherFeed + "?tail=5", TestEdge.cookie(TestEdge.OTHER_SESSION))) {
             assertEquals(List.of("id:0"), ids(empty, 1), "a project without events yet");
@@ -134,12 +139,7 @@ class FeedTailTest {
     void aTailPastFeedTailMaxIsCappedAndZeroIsTheLiveFeed(String log) throws Exception {
         start(log, config -> config.feedTailMax(2));
         List<String> ids = append(4);
-        for (String tail : List.of("2", "3", "99999999999999999999999999")) {
-            try (SseClient feed = SseClient.open(edge.port(), FEED + "?tail=" + tail, COOKIE)) {
-                assertEquals(with("id:" + ids.get(1), ids.subList(2, 4)), ids(feed, 3), "tail=" + tail);
-            }
-        }
-        edge.awaitOpenStreams(0);
+        assertTails(List.of("2", "3", "99999999999999999999999999"), with("id:" + ids.get(1), ids.subList(2, 4)));
         try (SseClient feed = SseClient.open(edge.port(), FEED + "?tail=0", COOKIE)) {
             assertEquals(List.of("id:" + ids.get(3)), ids(feed, 1), "tail=0: live from the feed's end");
             assertLive(feed, 1);
