@@ -169,8 +169,8 @@ public final class Subscription {
         nextRecheckNanos = now + recheckIntervalNanos;
         fanout.add(this);
         if (tail > 0) {
-            // Joined first, then asks where the tail starts: whatever comes after that read is
-            // in the replay from there, or arrives live, as for any cursor.
+            // Joined first (the seam), then the tail's start is read and replayed from like a
+            // cursor the client gave: an event appended meanwhile is in the replay or arrives live.
             log.cursorBeforeNewest(stream.id(), tail).whenComplete((from, error) ->
                     channel.eventLoop().execute(() -> onTailStart(from, error)));
             return;
