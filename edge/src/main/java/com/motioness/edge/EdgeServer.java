@@ -150,7 +150,7 @@ public final class EdgeServer implements AutoCloseable {
                     config.headerTimeout(), config.sessionRecheck(), config.keyRecheck(),
                     new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(),
                             config.maxStreamsPerAddress(), config.newStreamsPerAddress(), config.trustedProxies()),
-                    metrics.requests(), config.accessLogSample(), demoDashboardCookie(config));
+                    metrics.requests(), config.accessLogSample(), demoDashboardCookie(config), config.feedTailMax());
 
             // The public port is bound but accepts nothing until the admin port is bound too: an
             // edge that cannot have both serves no client, not even for a moment.

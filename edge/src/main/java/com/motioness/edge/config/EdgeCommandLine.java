@@ -101,6 +101,11 @@ public final class EdgeCommandLine {
                     + "(default: 24h).")
     Duration idempotencyWindow = Duration.ofHours(24);
 
+    @Option(names = "--feed-tail-max", paramLabel = "N",
+            description = "Most events the activity feed replays for ?tail=N, a larger N is capped to it; "
+                    + "0: tails off (default: ${DEFAULT-VALUE}).")
+    int feedTailMax = EdgeConfig.DEFAULT_FEED_TAIL_MAX;
+
     @Option(names = "--header-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Time a client has to send a complete request (default: 10s).")
     Duration headerTimeout = Duration.ofSeconds(10);
@@ -397,6 +402,7 @@ public final class EdgeCommandLine {
                 .retentionCount(retentionCount)
                 .retentionAge(retentionAge)
                 .idempotencyWindow(idempotencyWindow)
+                .feedTailMax(feedTailMax)
                 .headerTimeout(headerTimeout)
                 .maxRequestLine(maxRequestLine)
                 .maxHeaderSize(maxHeaderSize)

@@ -30,6 +30,10 @@ public final class EdgeConfig {
      * still predictable for a scrape configuration; not 9090, which is Prometheus's own port.
      */
     public static final int ADMIN_PORT_OFFSET = 1000;
+    /** {@code --feed-tail-max}'s default: as many as the dashboard's feed list shows, two replay pages. */
+    public static final int DEFAULT_FEED_TAIL_MAX = 500;
+    /** The most {@code --feed-tail-max} may be: each feed opened with a tail reads that many events. */
+    public static final int MAX_FEED_TAIL = 10_000;
 
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{8,128}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:~-]{1,128}");
@@ -57,6 +61,7 @@ public final class EdgeConfig {
     private final int retentionCount;
     private final Duration retentionAge;
     private final Duration idempotencyWindow;
+    private final int feedTailMax;
     private final Duration headerTimeout;
     private final int maxRequestLine;
     private final int maxHeaderSize;
@@ -108,6 +113,7 @@ public final class EdgeConfig {
         retentionCount = b.retentionCount;
         retentionAge = b.retentionAge;
         idempotencyWindow = b.idempotencyWindow;
+        feedTailMax = b.feedTailMax;
         headerTimeout = b.headerTimeout;
         maxRequestLine = b.maxRequestLine;
         maxHeaderSize = b.maxHeaderSize;
@@ -218,6 +224,14 @@ public final class EdgeConfig {
     /** {@code --idempotency-window}: how long an ingest batch's idempotency key is remembered. */
     public Duration idempotencyWindow() {
         return idempotencyWindow;
+    }
+
+    /**
+     * {@code --feed-tail-max}: the most events the activity feed replays for {@code ?tail=N}; a
+     * larger N is capped to it, and 0 turns tails off (the feed starts live).
+     */
+    public int feedTailMax() {
+        return feedTailMax;
     }
 
     /** {@code --header-timeout}. */
@@ -416,6 +430,7 @@ public final class EdgeConfig {
         private int retentionCount = 1000;
         private Duration retentionAge = Duration.ofHours(1);
         private Duration idempotencyWindow = Duration.ofHours(24);
+        private int feedTailMax = DEFAULT_FEED_TAIL_MAX;
         private Duration headerTimeout = Duration.ofSeconds(10);
         private int maxRequestLine = 4096;
         private int maxHeaderSize = 8192;
@@ -531,6 +546,12 @@ public final class EdgeConfig {
         /** @see EdgeConfig#idempotencyWindow() */
         public Builder idempotencyWindow(Duration idempotencyWindow) {
             this.idempotencyWindow = idempotencyWindow;
+            return this;
+        }
+
+        /** @see EdgeConfig#feedTailMax() */
+        public Builder feedTailMax(int feedTailMax) {
+            this.feedTailMax = feedTailMax;
             return this;
         }
 
@@ -795,6 +816,7 @@ public final class EdgeConfig {
                     && idempotencyWindow.compareTo(Duration.ofDays(30)) <= 0 && idempotencyWindow.toMillis() % 1000 == 0,
                     "--idempotency-window must be whole seconds between 1s and 720h, got "
                             + (idempotencyWindow == null ? "nothing" : Durations.format(idempotencyWindow)));
+            range("--feed-tail-max", feedTailMax, 0, MAX_FEED_TAIL);
             positive("--header-timeout", headerTimeout);
             range("--max-request-line", maxRequestLine, 256, 65_536);
             range("--max-header-size", maxHeaderSize, 1024, 1024 * 1024);

@@ -59,8 +59,15 @@ public final class Subscription {
     private boolean awaitingWritability;
     private boolean authorized;
     private boolean checkingOwner;
-    /** The feed without a cursor starts live: its one read only finds where the feed ends now. */
-    private final boolean startsLive;
+    /**
+     * The feed without a cursor or tail starts live: its one read only finds where the feed ends
+     * now. Set by the constructor and {@link #tail(int)}, before {@link #open()}.
+     */
+    private boolean startsLive;
+    /** How many of the feed's newest events to replay first; 0 when it has a cursor or starts live. */
+    private int tail;
+    /** The cursor just before the feed's tail, once the log said where it is; null without a tail. */
+    private EventId tailStart;
     private Supplier<CompletableFuture<Boolean>> recheck;
     private long recheckIntervalNanos;
     private long nextRecheckNanos;
@@ -125,6 +132,20 @@ public final class Subscription {
         return this;
     }
 
+    /**
+     * Opens the activity feed, when the client gave no cursor, on its newest {@code count} retained
+     * events instead of live; 0 (the default) keeps it live. A client with a cursor resumes where it
+     * was, and an asset's stream replays from its first event anyway: for both, it is ignored.
+     * Call before {@link #open()}.
+     */
+    public Subscription tail(int count) {
+        if (!stream.isAsset() && cursor == null && count > 0) {
+            tail = count;
+            startsLive = false;
+        }
+        return this;
+    }
+
     /** The endpoint that opened the stream, for metrics and the access log. Call before {@link #open()}. */
     public Subscription route(StreamRoute route) {
         this.route = route;
@@ -147,9 +168,31 @@ public final class Subscription {
         deadlineNanos = settings.deadlineFrom(now);
         nextRecheckNanos = now + recheckIntervalNanos;
         fanout.add(this);
+        if (tail > 0) {
+            // Joined first (the seam), then the tail's start is read and replayed from like a
+            // cursor the client gave: an event appended meanwhile is in the replay or arrives live.
+            log.cursorBeforeNewest(stream.id(), tail).whenComplete((from, error) ->
+                    channel.eventLoop().execute(() -> onTailStart(from, error)));
+            return;
+        }
         // The feed without a cursor replays nothing, but reads where it ends now, to hand the
         // client that cursor at once: a reconnect before its first event then misses nothing.
         readPage(cursor, startsLive ? 0 : StreamSettings.REPLAY_PAGE_SIZE);
+    }
+
+    /** The feed's tail starts after {@code from}: replayed from there like a cursor the client gave. */
+    private void onTailStart(EventId from, Throwable error) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (error != null) {
+            onPage(null, error);
+            return;
+        }
+        tailStart = from;
+        lastMs = from.ms();
+        lastSeq = from.seq();
+        readPage(from, StreamSettings.REPLAY_PAGE_SIZE);
     }
 
     StreamRef stream() {
@@ -247,14 +290,16 @@ public final class Subscription {
         }
         EventId end = page.end();
         EventId ahead = cursor != null && cursor.compareTo(end) > 0 ? cursor : null;
-        EventId startId = null;
+        // A tail's start is handed to the client at once, like the live feed's end: cut before its
+        // first event, it resumes from there instead of asking for a tail again.
+        EventId startId = tailStart;
         if (ahead != null || startsLive) {
             // A cursor past the end would drop every event below it, for good: resume from the end.
             startId = end;
             lastMs = end.ms();
             lastSeq = end.seq();
         }
-        String truncation = truncationNotice(page, cursor);
+        String truncation = truncationNotice(page, tailStart != null ? tailStart : cursor);
         writeHead(new StreamHead(truncation, ahead, startId), now);
         if (!startsLive) {
             counters.replays++;

@@ -223,6 +223,14 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                     cors, origin, keepAlive);
             return;
         }
+        int tail;
+        try {
+            tail = route.kind == Route.Kind.PROJECT_ACTIVITY ? feedTailOf(uri, services.feedTailMax) : 0;
+        } catch (IllegalArgumentException e) {
+            answer(ctx, ApiError.of(HttpResponseStatus.BAD_REQUEST, "invalid_tail", e.getMessage()),
+                    cors, origin, keepAlive);
+            return;
+        }
         if (route.kind == Route.Kind.PUBLIC_ASSET) {
             awaitingAnswer = true;
             services.projectKeys.projectOf(route.projectKey).whenComplete((project, error) -> ctx.executor().execute(() -> {
@@ -245,7 +253,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                             owner -> CompletableFuture.completedFuture(owner.equals(project)), cors, origin,
                             services.keyRecheck, () -> services.projectKeys.projectOf(route.projectKey)
                                     .thenApply(project::equals),
-                            client, StreamLimits.Kind.KEY, route.projectKey, StreamRoute.PUBLIC_ASSET);
+                            client, StreamLimits.Kind.KEY, route.projectKey, StreamRoute.PUBLIC_ASSET, 0);
                 }
                 resumeWaiting(ctx);
             }));
@@ -259,12 +267,12 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                 releaseWaiting();
                 return;
             }
-            onAuthenticated(ctx, request, route, cursor, cors, origin, keepAlive, user, error, client);
+            onAuthenticated(ctx, request, route, cursor, tail, cors, origin, keepAlive, user, error, client);
             resumeWaiting(ctx);
         }));
     }
 
-    private void onAuthenticated(ChannelHandlerContext ctx, HttpRequest request, Route route, EventId cursor,
+    private void onAuthenticated(ChannelHandlerContext ctx, HttpRequest request, Route route, EventId cursor, int tail,
             CorsPolicy cors, String origin, boolean keepAlive, Principal user, Throwable error, String client) {
         if (error != null) {
             LOG.warn("session lookup failed: {}", error.toString());
@@ -295,7 +303,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
                 } else {
                     openStream(ctx, request, StreamRef.project(route.id), cursor, ALLOWED, cors, origin,
                             services.sessionRecheck, user::stillSignedIn, client, StreamLimits.Kind.USER, user.userId(),
-                            StreamRoute.PROJECT_ACTIVITY);
+                            StreamRoute.PROJECT_ACTIVITY, tail);
                 }
                 // A HEAD or an error answered on a kept-alive connection: the requests behind it go on.
                 resumeWaiting(ctx);
@@ -303,14 +311,14 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         } else {
             openStream(ctx, request, StreamRef.asset(route.id), cursor, user::mayRead, cors, origin,
                     services.sessionRecheck, user::stillSignedIn, client, StreamLimits.Kind.USER, user.userId(),
-                    StreamRoute.SESSION_ASSET);
+                    StreamRoute.SESSION_ASSET, 0);
         }
     }
 
     private void openStream(ChannelHandlerContext ctx, HttpRequest request, StreamRef stream, EventId cursor,
             Function<String, CompletableFuture<Boolean>> mayRead, CorsPolicy cors, String origin,
             Duration recheckEvery, Supplier<CompletableFuture<Boolean>> stillValid,
-            String client, StreamLimits.Kind identityKind, String identity, StreamRoute streamRoute) {
+            String client, StreamLimits.Kind identityKind, String identity, StreamRoute streamRoute, int tail) {
         if (services.draining()) {
             // Checked here, on the loop, after every asynchronous lookup: a request that was in
             // flight when the drain began must not open a stream the drain has already counted out.
@@ -357,7 +365,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         }
         subscription = new Subscription(ctx.channel(), services.fanoutFor(ctx.channel().eventLoop()), services.log, stream,
                 cursor, mayRead, responder, chunked);
-        subscription.route(streamRoute);
+        subscription.route(streamRoute).tail(tail);
         Subscription opened = subscription;
         subscription.onEnd(() -> {
             services.limits.release(client, identityKind, identity);
@@ -415,6 +423,37 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
         ConflictingCursorException(String message) {
             super(message);
         }
+    }
+
+    /**
+     * The activity feed's {@code ?tail=N}: how many of the project's newest events to replay before
+     * it goes live, capped to {@code max}; 0 without it. A cursor, if the request has one, wins
+     * (a reconnect resumes where it was), but a malformed tail is refused all the same.
+     */
+    private static int feedTailOf(QueryStringDecoder uri, int max) {
+        List<String> values = uri.parameters().get("tail");
+        if (values == null) {
+            return 0;
+        }
+        String raw = values.get(0);
+        if (!values.stream().allMatch(raw::equals)) {
+            throw new IllegalArgumentException("tail: given more than once with different values");
+        }
+        long count = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c < '0' || c > '9') {
+                count = -1;
+                break;
+            }
+            // Saturates: any N past the cap asks for as many as the edge gives, and cannot overflow.
+            count = Math.min(count * 10 + (c - '0'), max);
+        }
+        if (raw.isEmpty() || count < 0) {
+            throw new IllegalArgumentException("tail must be a whole number of events, 0 or more, got \""
+                    + abbreviate(raw) + "\"");
+        }
+        return (int) count;
     }
 
     private void onPreflight(ChannelHandlerContext ctx, CorsPolicy cors, String origin, boolean keepAlive) {

@@ -31,6 +31,8 @@ public final class EdgeServices {
     final RequestCounters counters;
     final AccessLog accessLog;
     final DashboardFiles dashboard;
+    /** The most events {@code ?tail=} replays on the activity feed ({@code --feed-tail-max}). */
+    final int feedTailMax;
     final IngestGate ingestGate = new IngestGate();
     /** Set once when the node starts draining; read by each new stream request. */
     private volatile boolean draining;
@@ -49,20 +51,22 @@ public final class EdgeServices {
             List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
             Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits) {
         this(projectKeys, sessions, log, fanouts, corsOrigins, ingestToken, maxIngestBytes, retry, requestTimeout,
-                sessionRecheck, keyRecheck, limits, RequestCounters.unregistered(), 0, null);
+                sessionRecheck, keyRecheck, limits, RequestCounters.unregistered(), 0, null, 0);
     }
 
     /**
-     * As above, with the counters of request outcomes and the access log.
+     * As above, with the counters of request outcomes, the access log and the feed's tails (the
+     * constructor above has neither the access log nor tails).
      *
      * @param accessLogSample the fraction of closed streams written to the access log (0: none)
      * @param dashboardCookie {@code name=value} of a development session the dashboard page sets
      *     (only the demo's, in {@code --demo} mode), or null for none
+     * @param feedTailMax the most events the activity feed replays for {@code ?tail=N}; 0: none
      */
     public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
             List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
             Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits,
-            RequestCounters counters, double accessLogSample, String dashboardCookie) {
+            RequestCounters counters, double accessLogSample, String dashboardCookie, int feedTailMax) {
         this.counters = counters;
         this.accessLog = new AccessLog(accessLogSample);
         this.projectKeys = projectKeys;
@@ -77,6 +81,7 @@ public final class EdgeServices {
         this.keyRecheck = keyRecheck;
         this.limits = limits;
         this.dashboard = DashboardFiles.load(dashboardCookie);
+        this.feedTailMax = feedTailMax;
         for (LoopFanout fanout : fanouts) {
             fanoutByLoop.put(fanout.loop(), fanout);
         }

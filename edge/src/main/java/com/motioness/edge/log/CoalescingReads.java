@@ -62,6 +62,15 @@ public final class CoalescingReads implements EventLog {
         return result;
     }
 
+    /**
+     * Not bounded: only a feed opened with a tail asks it, which is a page being loaded; the
+     * reconnect storms the bound is for carry a cursor, which a tail never overrides.
+     */
+    @Override
+    public CompletableFuture<EventId> cursorBeforeNewest(String projectId, int count) {
+        return log.cursorBeforeNewest(projectId, count);
+    }
+
     /** Reads waiting for a place, for metrics and tests. */
     public synchronized int waitingReads() {
         return queue.size();

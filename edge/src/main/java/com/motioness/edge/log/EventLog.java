@@ -60,6 +60,17 @@ public interface EventLog extends AutoCloseable {
      */
     CompletableFuture<ReplayPage> read(StreamRef stream, EventId after, int limit);
 
+    /**
+     * Where a read of a project's activity stream must start to return its newest {@code count}
+     * retained events (and whatever is appended after them): the id of the retained event just
+     * before them, or {@link EventId#ZERO} when the stream retains {@code count} events or fewer
+     * (or none, or the log does not know the project). The id is one the stream holds, so a client
+     * given it as its cursor resumes exactly there.
+     *
+     * @param count how many of the newest events a reader wants, at least 1
+     */
+    CompletableFuture<EventId> cursorBeforeNewest(String projectId, int count);
+
     /** Stops background work and releases what the log holds. */
     @Override
     void close();

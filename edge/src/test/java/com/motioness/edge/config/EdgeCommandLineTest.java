@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EdgeCommandLineTest {
     private static final List<String> FLAGS = List.of("--port", "--bind", "--project-key", "--keys-file",
             "--dev-session", "--cors-origin", "--ingest-token", "--ping-interval", "--max-stream-duration", "--retry",
-            "--retention-count", "--retention-age", "--header-timeout", "--max-request-line", "--max-header-size",
+            "--retention-count", "--retention-age", "--feed-tail-max", "--header-timeout", "--max-request-line", "--max-header-size",
             "--max-ingest-bytes", "--write-buffer-high", "--slow-consumer-timeout", "--send-buffer", "--ring-size",
             "--io-threads",
             "--redis", "--redis-prefix", "--redis-shards", "--redis-firehose-length", "--redis-running-ttl",
@@ -39,6 +39,7 @@ class EdgeCommandLineTest {
         assertEquals(Duration.ofSeconds(3), config.retry());
         assertEquals(1000, config.retentionCount());
         assertEquals(Duration.ofHours(1), config.retentionAge());
+        assertEquals(500, config.feedTailMax(), "as many as the dashboard's feed list shows");
         assertEquals(131072, config.writeBufferHigh());
         assertEquals(65536, config.sendBuffer());
         assertEquals(1048576, config.maxIngestBytes());
@@ -55,7 +56,7 @@ class EdgeCommandLineTest {
                 "--dev-session", "tok=user-1:p1,p2", "--cors-origin", "https://app.example.com",
                 "--cors-origin", "http://localhost:3000", "--ingest-token", "0123456789abcdef",
                 "--ping-interval", "500ms", "--max-stream-duration", "2m", "--retry", "1s", "--retention-count", "50",
-                "--retention-age", "2h", "--header-timeout", "3s", "--max-request-line", "2048",
+                "--retention-age", "2h", "--feed-tail-max", "20", "--header-timeout", "3s", "--max-request-line", "2048",
                 "--max-header-size", "4096", "--max-ingest-bytes", "2m", "--write-buffer-high", "64KiB",
                 "--slow-consumer-timeout", "250ms", "--send-buffer", "256k", "--ring-size", "4096", "--io-threads", "3");
         assertEquals(9090, config.port());
@@ -70,6 +71,8 @@ class EdgeCommandLineTest {
         assertEquals(Duration.ofSeconds(1), config.retry());
         assertEquals(50, config.retentionCount());
         assertEquals(Duration.ofHours(2), config.retentionAge());
+        assertEquals(20, config.feedTailMax());
+        assertEquals(0, EdgeCommandLine.parse("--feed-tail-max", "0").feedTailMax(), "0: tails off");
         assertEquals(Duration.ofSeconds(3), config.headerTimeout());
         assertEquals(2048, config.maxRequestLine());
         assertEquals(4096, config.maxHeaderSize());
@@ -86,7 +89,8 @@ class EdgeCommandLineTest {
     void eachInvalidValueNamesItsFlag() {
         String[][] cases = {
             {"--port", "70000"}, {"--ping-interval", "0s"}, {"--ping-interval", "5x"}, {"--max-stream-duration", "0ms"},
-            {"--retry", "2h"}, {"--retention-count", "0"}, {"--retention-age", "0h"}, {"--header-timeout", "0s"},
+            {"--retry", "2h"}, {"--retention-count", "0"}, {"--retention-age", "0h"}, {"--feed-tail-max", "-1"},
+            {"--feed-tail-max", "10001"}, {"--header-timeout", "0s"},
             {"--max-request-line", "10"}, {"--max-header-size", "10"}, {"--max-ingest-bytes", "10"},
             {"--write-buffer-high", "1k"}, {"--slow-consumer-timeout", "0s"}, {"--send-buffer", "1k"},
             {"--send-buffer", "128m"}, {"--send-buffer", "64x"}, {"--ring-size", "1000"},

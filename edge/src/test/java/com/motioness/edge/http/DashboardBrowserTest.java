@@ -33,12 +33,18 @@ import org.junit.jupiter.api.Test;
  * browser saw; this test publishes the events and judges:
  *
  * <ul>
- *   <li>the page shows an asset's events and the project's feed, each exactly once and in order,
- *       across several forced cap closes (each reconnect carried Last-Event-ID, so the edge resumed);
- *   <li>its card shows the stages with their latencies, the retry, the errors and the terminal state;
+ *   <li>the page opens the feed on its recent history ({@code ?tail}, capped here by
+ *       {@code --feed-tail-max}): a whole lifecycle published before the page opened is one complete
+ *       card, and an asset that began before that window reads its beginning from its own stream;
+ *   <li>the page shows an asset's events and the project's feed (history, then live), each exactly
+ *       once and in order, across several forced cap closes (each reconnect carried Last-Event-ID, so
+ *       the edge resumed);
+ *   <li>its card shows the stages with their latencies, the retry, the errors and the terminal state,
+ *       and a timeline with one mark per step, in order, the retried ones with their failed attempt;
  *   <li>at {@code ready} the page stops: no request for that asset follows;
  *   <li>with {@code --demo}, the page at https://motioness.com/dashboard/?project=demo works without
- *       a sign-in and follows an asset on its session route;
+ *       a sign-in, shows the demo's first asset, which ended before the page opened, whole, and follows
+ *       an asset on its session route;
  *   <li>the spec's "Subscribe" example, unchanged, prints each stage and "mp4 hot" against the demo.
  * </ul>
  *
@@ -49,6 +55,18 @@ class DashboardBrowserTest {
     /** The spec's page, beside the repository as the README says; the example must match it exactly. */
     private static final Path SPEC = Path.of("../../shared/spec/README.md");
     private static final String ASSET = "dash-1";
+    /** A whole lifecycle published before the page opens. */
+    private static final String BEFORE = "dash-0";
+    /** An asset whose first event is older than the page's window of history. */
+    private static final String OLDER = "dash-old";
+    /** The feed's window: the newest events published before the page opens but OLDER's first. */
+    private static final int TAIL = 21;
+    private static final List<String> LIFECYCLE_MARKS = List.of("queued:queued:done:0", "vision:vision:done:0",
+            "storyboard:stage:done:0", "render:stage:failed,done:1", "upscale:stage:done:0", "encode:stage:done:0",
+            "storage:storage:done:0", "webhook:webhook:failed,done:1", "ready:outcome:done:0");
+    private static final String LIFECYCLE_CARD = "partial=false state=ready retries=1 errors=2 steps=vision:completed:300,"
+            + "storyboard:completed:410,render:completed:1520,upscale:completed:630,encode:completed:740,"
+            + "storage:written:120,webhook:delivered:";
     private static final Duration AWAIT = Duration.ofSeconds(60);
     private static final Pattern REQUEST =
             Pattern.compile("REQUEST (\\d+) (\\S+) ([01]) (\\S+)");
@@ -64,25 +82,37 @@ class DashboardBrowserTest {
 
         try (TestEdge edge = TestEdge.start(config -> config.demo(true)
                         .maxStreamDuration(Duration.ofSeconds(2))
-                        .retry(Duration.ofMillis(200)));
+                        .retry(Duration.ofMillis(200))
+                        .feedTailMax(TAIL));
                 TestEdge demo = TestEdge.start(config -> config.demo(true));
                 DemoProducer producer = new DemoProducer(demo.server().log(), EdgeConfig.DEMO_PROJECT,
                         Duration.ofSeconds(1), Duration.ofMillis(40))) {
             assertTrue(producer != null);
             List<AssetEvent> lifecycle = Lifecycle.of(EdgeConfig.DEMO_PROJECT, ASSET);
+            List<AssetEvent> older = Lifecycle.of(EdgeConfig.DEMO_PROJECT, OLDER).subList(0, 2);
+            publish(edge, older.get(0));
+            // The feed's history, as the page must show it: OLDER's second event, BEFORE's whole
+            // lifecycle, ASSET's first event; then come ASSET's others, live.
+            List<String> feed = new ArrayList<>();
+            feed.add(publish(edge, older.get(1)));
+            for (AssetEvent event : Lifecycle.of(EdgeConfig.DEMO_PROJECT, BEFORE)) {
+                feed.add(publish(edge, event));
+            }
             List<String> timeline = new ArrayList<>();
             timeline.add(publish(edge, lifecycle.get(0)));
+            feed.add(timeline.get(0));
+            assertEquals(TAIL, feed.size());
             String options = "{\"chromium\":\"" + chromium + "\","
                     + "\"dashboardUrl\":\"http://127.0.0.1:" + edge.port() + "/dashboard/?project="
                     + EdgeConfig.DEMO_PROJECT + "&key=" + EdgeConfig.DEMO_KEY + "&asset=" + ASSET + "\","
-                    + "\"asset\":\"" + ASSET + "\",\"demoPort\":" + demo.port() + ","
+                    + "\"asset\":\"" + ASSET + "\",\"cards\":[\"" + BEFORE + "\",\"" + OLDER + "\"],"
+                    + "\"demoPort\":" + demo.port() + ","
                     + "\"demoKey\":\"" + EdgeConfig.DEMO_KEY + "\",\"demoAsset\":\"" + DemoProducer.assetId(1) + "\","
                     + "\"quietMs\":1500,\"timeoutMs\":30000}";
             try (NodeScript browser = NodeScript.start(RealClients.BROWSER_DIR, "dashboard-browser.mjs", options)) {
                 browser.await("WATCHING"::equals, AWAIT);
 
                 // The lifecycle of one asset, paced so that both streams cross at least two 2 s caps.
-                List<String> feed = new ArrayList<>();
                 for (AssetEvent event : lifecycle.subList(1, lifecycle.size())) {
                     String published = publish(edge, event);
                     timeline.add(published);
@@ -99,11 +129,16 @@ class DashboardBrowserTest {
                 assertEquals(timeline, browser.prefixed("TIMELINE "),
                         "the asset's list: every event once, in order, across cap closes");
                 assertEquals(feed, browser.prefixed("FEED "),
-                        "the activity feed: every event once, in order, across cap closes");
-                assertEquals(List.of("state=ready retries=1 errors=2 steps=vision:completed:300,"
-                        + "storyboard:completed:410,render:completed:1520,upscale:completed:630,"
-                        + "encode:completed:740,storage:written:120,webhook:delivered:"),
-                        browser.prefixed("CARD "), report);
+                        "the activity feed: its history, then every event once, in order, across cap closes");
+                assertEquals(List.of(ASSET + " " + LIFECYCLE_CARD, BEFORE + " " + LIFECYCLE_CARD,
+                        OLDER + " partial=false state=running retries=0 errors=0 steps=vision:started:"),
+                        browser.prefixed("CARD "), "BEFORE whole from the history, OLDER completed from its own stream: "
+                                + report);
+                assertMarks(browser, ASSET, LIFECYCLE_MARKS, report);
+                assertMarks(browser, BEFORE, LIFECYCLE_MARKS, report);
+                assertMarks(browser, OLDER, List.of("queued:queued:done:0", "vision:vision:running:0"), report);
+                assertTrue(output.contains("REQUEST 200 - 0 /v1/" + EdgeConfig.DEMO_KEY + "/events/" + OLDER),
+                        "OLDER's beginning read once, from its own stream: " + report);
                 assertTrue(output.contains("STATUS asset-status ended " + count(output, "/events/" + ASSET)), report);
                 // The feed goes on after the asset's end (it may be between a cap close and its reconnect).
                 assertTrue(browser.prefixed("STATUS activity-status ").get(0).matches("(open|reconnecting) \\d+"),
@@ -113,13 +148,31 @@ class DashboardBrowserTest {
                         timeline, report);
                 assertTrue(assetCursors.size() >= 2, "the cap closed the asset's stream at least twice: " + report);
                 List<String> feedCursors = resumedWith(output, "/api/projects/" + EdgeConfig.DEMO_PROJECT + "/activity",
-                        timeline, report);
+                        feed, report);
                 assertTrue(feedCursors.size() >= 2, "the cap closed the feed at least twice: " + report);
 
                 assertDemo(browser, report);
                 assertSpecExample(browser, demo, report);
             }
         }
+    }
+
+    /**
+     * The card's timeline: these marks (step:kind:attempts:retries), each after the one before.
+     */
+    private static void assertMarks(NodeScript browser, String asset, List<String> expected, String report) {
+        List<String> lines = browser.prefixed("MARKS " + asset + " ");
+        assertEquals(1, lines.size(), report);
+        List<String> marks = new ArrayList<>();
+        int x = -1;
+        for (String mark : lines.get(0).split(" ")) {
+            int at = mark.indexOf('@');
+            marks.add(mark.substring(0, at));
+            int next = Integer.parseInt(mark.substring(at + 1));
+            assertTrue(next > x, asset + ": each mark after the one before: " + lines);
+            x = next;
+        }
+        assertEquals(expected, marks, asset + "'s timeline: " + report);
     }
 
     /** The code of the ```ts block under "### Subscribe". */
@@ -186,6 +239,9 @@ class DashboardBrowserTest {
     private static void assertDemo(NodeScript browser, String report) {
         List<String> output = browser.output();
         assertFalse(browser.prefixed("DEMO_CARD ").isEmpty(), report);
+        assertEquals(List.of(DemoProducer.assetId(1) + " partial=false state=ready marks=queued,vision,storyboard,"
+                + "render,upscale,encode,storage,webhook,ready"), browser.prefixed("DEMO_ASSET "),
+                "the demo's first asset, over before the page opened, whole: " + report);
         List<String> follow = browser.prefixed("DEMO_FOLLOW ");
         assertEquals(1, follow.size(), report);
         String[] parts = follow.get(0).split(" ");

@@ -37,6 +37,11 @@ class CoalescingReadsTest {
             return answer;
         }
 
+        @Override
+        public CompletableFuture<EventId> cursorBeforeNewest(String projectId, int count) {
+            throw new UnsupportedOperationException();
+        }
+
         synchronized long readsOf(StreamRef stream) {
             return issued.stream().filter(stream::equals).count();
         }
@@ -105,6 +110,11 @@ class CoalescingReadsTest {
             @Override
             public CompletableFuture<ReplayPage> read(StreamRef stream, EventId after, int limit) {
                 return CompletableFuture.completedFuture(ReplayPage.notFound());
+            }
+
+            @Override
+            public CompletableFuture<EventId> cursorBeforeNewest(String projectId, int count) {
+                return CompletableFuture.completedFuture(EventId.ZERO);
             }
 
             @Override

@@ -194,6 +194,14 @@ public final class EmbeddedEventLog implements EventLog {
         }
     }
 
+    @Override
+    public CompletableFuture<EventId> cursorBeforeNewest(String projectId, int count) {
+        synchronized (lock) {
+            StreamWindow window = projects.get(projectId);
+            return CompletableFuture.completedFuture(window == null ? EventId.ZERO : window.idBeforeNewest(count));
+        }
+    }
+
     /**
      * Drops events older than the retention age (an asset whose last event expired is forgotten)
      * and idempotency keys older than their window.

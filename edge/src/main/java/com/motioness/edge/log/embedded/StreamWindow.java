@@ -85,6 +85,11 @@ final class StreamWindow {
         return page;
     }
 
+    /** The id of the retained event just before the newest {@code count}, or ZERO when there are no more than that. */
+    EventId idBeforeNewest(int count) {
+        return size > count ? at(size - count - 1).id() : EventId.ZERO;
+    }
+
     private int firstAfter(long ms, long seq) {
         int low = 0;
         int high = size;

@@ -224,8 +224,7 @@ public final class RedisEventLog implements EventLog {
         CompletableFuture<byte[]> epoch = redis.hget(keys.meta(keys.shardOf(owner)), "epoch").toCompletableFuture();
         return CompletableFuture.allOf(page, newest, info, epoch).handle((done, error) -> {
             if (error != null) {
-                throw new CompletionException(new LogUnavailableException("event log unavailable: "
-                        + (error.getCause() != null ? error.getCause().getMessage() : error.getMessage())));
+                throw unavailable(error);
             }
             List<StreamMessage<String, byte[]>> entries = page.join();
             List<LoggedEvent> events = new ArrayList<>(Math.min(limit, entries.size()));
@@ -247,6 +246,28 @@ public final class RedisEventLog implements EventLog {
             return new ReplayPage(events, entries.size() > limit, owner, terminal, trimmedThrough(info.join()),
                     newestId, historyStart(epoch.join()));
         });
+    }
+
+    /**
+     * One XREVRANGE of the newest {@code count + 1} entries, for the id of the last: Redis finds a
+     * stream entry by id, never by position. A round trip of its own, taken only by a feed opened
+     * with a tail (a page being loaded), once, before its first page.
+     */
+    @Override
+    public CompletableFuture<EventId> cursorBeforeNewest(String projectId, int count) {
+        String key = keys.project(keys.shardOf(projectId), projectId);
+        return redis.xrevrange(key, Range.create("-", "+"), Limit.from(count + 1L)).toCompletableFuture()
+                .handle((newest, error) -> {
+                    if (error != null) {
+                        throw unavailable(error);
+                    }
+                    return newest.size() > count ? EventId.parse(newest.get(count).getId()) : EventId.ZERO;
+                });
+    }
+
+    private static CompletionException unavailable(Throwable error) {
+        return new CompletionException(new LogUnavailableException("event log unavailable: "
+                + (error.getCause() != null ? error.getCause().getMessage() : error.getMessage())));
     }
 
     /**
