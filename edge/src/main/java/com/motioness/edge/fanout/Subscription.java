@@ -299,7 +299,8 @@ public final class Subscription {
             lastMs = end.ms();
             lastSeq = end.seq();
         }
-        String truncation = truncationNotice(page, tailStart != null ? tailStart : cursor);
+        // A feed that starts live replays nothing, so nothing it replays can be missing.
+        String truncation = startsLive ? null : truncationNotice(page, tailStart != null ? tailStart : cursor);
         writeHead(new StreamHead(truncation, ahead, startId), now);
         if (!startsLive) {
             counters.replays++;

@@ -133,6 +133,23 @@ class CursorTest {
     }
 
     @Test
+    void aFeedThatStartsLiveOverATrimmedHistoryIsNotToldItMissedAnything() throws Exception {
+        try (TestEdge trimmed = TestEdge.start(config -> config.retentionCount(2))) {
+            EventId end = null;
+            for (int i = 0; i < 5; i++) {
+                end = trimmed.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a" + i)).get(0);
+            }
+            try (SseClient feed = SseClient.open(trimmed.port(), FEED, TestEdge.cookie(TestEdge.SESSION))) {
+                assertNull(feed.header("x-motioness-replay-truncated"), "it replays nothing, so misses nothing");
+                assertEquals("3000", feed.next(WAIT).retry());
+                SseBlock next = feed.next(WAIT);
+                assertNull(next.comment(), "no truncation comment");
+                assertEquals(end.toString(), next.id());
+            }
+        }
+    }
+
+    @Test
     void aFeedThatReconnectsBeforeItsFirstEventMissesNothing() throws Exception {
         String cursor;
         try (SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity",
