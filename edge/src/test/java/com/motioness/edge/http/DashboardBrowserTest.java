@@ -52,8 +52,8 @@ import org.junit.jupiter.api.Test;
  * ({@code .ci/run} installs them); skipped or failed without them as {@link RealClients} says.
  */
 class DashboardBrowserTest {
-    /** The spec's page, beside the repository as the README says; the example must match it exactly. */
-    private static final Path SPEC = Path.of("../../shared/spec/README.md");
+    /** The client guide, whose browser example is the contract's "Subscribe" example; the test runs it as written. */
+    private static final Path CLIENT_GUIDE = Path.of("../docs/clients.md");
     private static final String ASSET = "dash-1";
     /** A whole lifecycle published before the page opens. */
     private static final String BEFORE = "dash-0";
@@ -75,10 +75,8 @@ class DashboardBrowserTest {
     void theDashboardAndTheSpecExampleWorkInHeadlessChromium() throws Exception {
         String chromium = RealClients.requireChromium();
         String example = Files.readString(RealClients.BROWSER_DIR.resolve("spec-subscribe-example.js"));
-        if (Files.isRegularFile(SPEC)) {
-            assertEquals(subscribeExample(Files.readString(SPEC)), example,
-                    "spec-subscribe-example.js must be the spec's Subscribe example, unchanged");
-        }
+        assertEquals(subscribeExample(Files.readString(CLIENT_GUIDE)), example,
+                "spec-subscribe-example.js must be docs/clients.md's browser example, unchanged");
 
         try (TestEdge edge = TestEdge.start(config -> config.demo(true)
                         .maxStreamDuration(Duration.ofSeconds(2))
@@ -175,10 +173,10 @@ class DashboardBrowserTest {
         assertEquals(expected, marks, asset + "'s timeline: " + report);
     }
 
-    /** The code of the ```ts block under "### Subscribe". */
-    private static String subscribeExample(String spec) {
-        Matcher block = Pattern.compile("### Subscribe\\s+```ts\\n(.*?)```", Pattern.DOTALL).matcher(spec);
-        assertTrue(block.find(), "the spec has a Subscribe example");
+    /** The code of the guide's first ```js block, its browser example. */
+    private static String subscribeExample(String guide) {
+        Matcher block = Pattern.compile("```js\\n(.*?)```", Pattern.DOTALL).matcher(guide);
+        assertTrue(block.find(), "the client guide has a browser example");
         return block.group(1);
     }
 
