@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -406,7 +407,7 @@ public final class Subscription {
      * Asks whether the caller may read a project and answers on this loop: at once when the
      * answer is known (the public route's key names its project), else when it arrives.
      */
-    private void askMayRead(String projectId, java.util.function.BiConsumer<Boolean, Throwable> then) {
+    private void askMayRead(String projectId, BiConsumer<Boolean, Throwable> then) {
         CompletableFuture<Boolean> answer = mayReadProject.apply(projectId);
         if (answer.isDone() && !answer.isCompletedExceptionally()) {
             then.accept(answer.join(), null);

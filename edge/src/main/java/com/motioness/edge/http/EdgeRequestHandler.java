@@ -40,6 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -396,7 +397,7 @@ final class EdgeRequestHandler extends ChannelInboundHandlerAdapter {
     private static EventId oneCursor(String source, List<String> values) {
         EventId cursor = parseCursor(source, values.get(0));
         for (int i = 1; i < values.size(); i++) {
-            if (!java.util.Objects.equals(cursor, parseCursor(source, values.get(i)))) {
+            if (!Objects.equals(cursor, parseCursor(source, values.get(i)))) {
                 throw new ConflictingCursorException(source + " is given " + values.size()
                         + " times with different values; send one cursor");
             }

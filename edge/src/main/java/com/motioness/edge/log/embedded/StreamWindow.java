@@ -59,8 +59,8 @@ final class StreamWindow {
         events[(head + size) % events.length] = event;
         size++;
         newest = event;
-        // The first terminal event ends the stream; later events (if a producer sends any) do not
-        // move the end, so a reconnect at the terminal cursor keeps getting 204.
+        // The terminal event ends the stream: the log adds nothing to an asset after it (webhook_*
+        // events go to the project's window only), so a reconnect at the terminal cursor gets 204.
         if (terminalId == null && event.type().isTerminal()) {
             terminalId = event.id();
         }
