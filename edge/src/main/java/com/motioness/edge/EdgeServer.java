@@ -31,9 +31,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running edge: event loops, their fan-outs, the ring and its dispatcher, the event log and
- * the listening socket, wired in the order each needs the one before. {@link #close()} undoes it
- * in reverse, ending every open stream cleanly so clients resume from their cursors.
+ * One running edge, its lifecycle: {@link #start} brings up the transport's event loops and their
+ * fan-outs, the ring and the event log ({@link LogBackend}), authentication ({@link EdgeAuth}), the
+ * listening socket ({@link Transport}) and the admin port ({@link AdminPort}), in the order each
+ * needs the one before; {@link #drain} and {@link #close()} undo it in reverse, ending every open
+ * stream cleanly so clients resume from their cursors.
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
