@@ -24,7 +24,6 @@ import picocli.CommandLine.Model.UsageMessageSpec;
  */
 public final class EdgeCommandLine {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeCommandLine.class);
-    private static final String CONFIG_FLAG = "--config";
     private static final String[] FOOTER = {"%nEvery setting can also be given by its environment variable (env, above) "
             + "or as a key of the --config file: its flag without the dashes (redis-shards=4). A flag wins over the "
             + "environment, which wins over the file. There, a repeatable setting takes a list and a switch true or "
@@ -99,7 +98,7 @@ public final class EdgeCommandLine {
         spec.usageMessage().sortOptions(false).abbreviateSynopsis(true).footer(FOOTER)
                 .description("Server-Sent Events edge of Motioness: streams asset lifecycle events to EventSource, curl "
                         + "and CDNs. With no Redis configured, events come from an embedded in-memory log.%n");
-        spec.addOption(OptionSpec.builder(CONFIG_FLAG).paramLabel("FILE").type(Path.class)
+        spec.addOption(OptionSpec.builder(SettingSources.CONFIG_FLAG).paramLabel("FILE").type(Path.class)
                 .description("A properties file of settings, one key=value a line (default: none).").build());
         for (Setting<?> setting : EdgeConfig.SETTINGS) {
             spec.addOption(option(setting));
@@ -131,11 +130,11 @@ public final class EdgeCommandLine {
      * picocli consults only for options missing from the command line.
      */
     private static EdgeConfig resolve(CommandLine flagsOnly, String[] args, Map<String, String> env) {
-        Path file = flagsOnly.getCommandSpec().findOption(CONFIG_FLAG).getValue();
-        String shownAs = CONFIG_FLAG;
-        String fromEnv = env.get(Setting.envName(CONFIG_FLAG));
+        Path file = flagsOnly.getCommandSpec().findOption(SettingSources.CONFIG_FLAG).getValue();
+        String shownAs = SettingSources.CONFIG_FLAG;
+        String fromEnv = env.get(Setting.envName(SettingSources.CONFIG_FLAG));
         if (file == null && fromEnv != null && !fromEnv.isBlank()) {
-            shownAs = Setting.envName(CONFIG_FLAG);
+            shownAs = Setting.envName(SettingSources.CONFIG_FLAG);
             try {
                 file = Path.of(fromEnv.strip());
             } catch (java.nio.file.InvalidPathException e) {

@@ -170,16 +170,14 @@ public final class Setting<T> {
     }
 
     /** Checks {@code min <= value <= max}, naming the flag. */
-    int range(int value, long min, long max) {
+    void range(int value, long min, long max) {
         Checks.check(value >= min && value <= max, flag + " must be between " + min + " and " + max + ", got " + value);
-        return value;
     }
 
     /** Checks that the duration is given and longer than zero, naming the flag. */
-    Duration positive(Duration value) {
+    void positive(Duration value) {
         Checks.check(value != null && !value.isNegative() && !value.isZero(),
                 flag + " must be positive, got " + Checks.shown(value));
-        return value;
     }
 
     /** The file key of a flag: {@code --redis-shards} is {@code redis-shards}. */

@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code MOTIONESS_AUTH_SECRET} are expected here.
  */
 final class SettingSources implements CommandLine.IDefaultValueProvider {
-    private static final String CONFIG_FLAG = "--config";
+    static final String CONFIG_FLAG = "--config";
     private static final Pattern LEADING_FLAG = Pattern.compile("^(--[a-z0-9][a-z0-9-]*)");
 
     private final Map<String, String> env;
