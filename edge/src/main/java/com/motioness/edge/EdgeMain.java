@@ -1,8 +1,10 @@
 package com.motioness.edge;
 
+import com.motioness.edge.config.AuthSettings;
 import com.motioness.edge.config.EdgeCommandLine;
 import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.demo.DemoProducer;
+import com.motioness.edge.transport.ListenerBindException;
 import com.motioness.protocol.redis.ShardCountMismatchException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +53,8 @@ public final class EdgeMain {
             Thread.currentThread().interrupt();
             return 1;
         }
-        DemoProducer demo = config.demo()
-                ? new DemoProducer(server.log(), EdgeConfig.DEMO_PROJECT, Duration.ofSeconds(3), Duration.ofMillis(500))
+        DemoProducer demo = config.ops().demo()
+                ? new DemoProducer(server.log(), AuthSettings.DEMO_PROJECT, Duration.ofSeconds(3), Duration.ofMillis(500))
                 : null;
         if (demo != null) {
             printDemoHelp(out, server.port());
@@ -64,7 +66,7 @@ public final class EdgeMain {
             if (demo != null) {
                 demo.close();
             }
-            Duration window = config.drainWindow();
+            Duration window = config.ops().drainWindow();
             try {
                 server.drain(window).get(window.toMillis() + 10_000, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
@@ -91,16 +93,16 @@ public final class EdgeMain {
     private static void printDemoHelp(PrintWriter out, int port) {
         String base = "http://localhost:" + port;
         out.println();
-        out.println("Demo running: a new asset every 3 s on project '" + EdgeConfig.DEMO_PROJECT + "'.");
+        out.println("Demo running: a new asset every 3 s on project '" + AuthSettings.DEMO_PROJECT + "'.");
         out.println("  The dashboard (signed in as the demo's user by the page itself):");
-        out.println("    " + base + "/dashboard/?project=" + EdgeConfig.DEMO_PROJECT);
+        out.println("    " + base + "/dashboard/?project=" + AuthSettings.DEMO_PROJECT);
         out.println("  One asset, replayed from the start, ends at its terminal event:");
-        out.println("    curl -N " + base + "/v1/" + EdgeConfig.DEMO_KEY + "/events/" + DemoProducer.assetId(1));
+        out.println("    curl -N " + base + "/v1/" + AuthSettings.DEMO_KEY + "/events/" + DemoProducer.assetId(1));
         out.println("  The project's activity feed (live, every asset):");
-        out.println("    curl -N -b better-auth.session_token=" + EdgeConfig.DEMO_SESSION + " "
-                + base + "/api/projects/" + EdgeConfig.DEMO_PROJECT + "/activity");
+        out.println("    curl -N -b better-auth.session_token=" + AuthSettings.DEMO_SESSION + " "
+                + base + "/api/projects/" + AuthSettings.DEMO_PROJECT + "/activity");
         out.println("  In a browser console on any page:");
-        out.println("    const es = new EventSource('" + base + "/v1/" + EdgeConfig.DEMO_KEY + "/events/"
+        out.println("    const es = new EventSource('" + base + "/v1/" + AuthSettings.DEMO_KEY + "/events/"
                 + DemoProducer.assetId(1) + "');");
         out.println("    es.addEventListener('stage_completed', (e) => console.log(JSON.parse(e.data)));");
         out.println("    es.addEventListener('ready', () => { console.log('mp4 hot'); es.close(); });");

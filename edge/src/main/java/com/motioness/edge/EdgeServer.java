@@ -1,23 +1,8 @@
 package com.motioness.edge;
 
+import com.motioness.edge.admin.AdminPort;
 import com.motioness.edge.admin.AdminServer;
-import com.motioness.edge.admin.CachedCheck;
-import com.motioness.edge.admin.Readiness;
-import com.motioness.edge.auth.BetterAuthSessionAuthenticator;
-import com.motioness.edge.auth.CachedProjectAccess;
-import com.motioness.edge.auth.DevSessionAuthenticator;
-import com.motioness.edge.auth.FileProjectKeys;
-import com.motioness.edge.auth.PostgresSessionStore;
-import com.motioness.edge.auth.Principal;
-import com.motioness.edge.auth.ProjectAccess;
-import com.motioness.edge.auth.ProjectKeys;
-import com.motioness.edge.auth.RedisProjectAccess;
-import com.motioness.edge.auth.RedisProjectKeys;
-import com.motioness.edge.auth.RedisSessionStore;
-import com.motioness.edge.auth.SessionAuthenticator;
-import com.motioness.edge.auth.SessionStore;
-import com.motioness.edge.auth.SignedSessionCookie;
-import com.motioness.edge.auth.SqlProjectAccess;
+import com.motioness.edge.auth.EdgeAuth;
 import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.fanout.CloseReason;
 import com.motioness.edge.fanout.FanoutDispatcher;
@@ -27,49 +12,30 @@ import com.motioness.edge.http.EdgeChannelInitializer;
 import com.motioness.edge.http.EdgeServices;
 import com.motioness.edge.limits.ConnectionLimit;
 import com.motioness.edge.limits.StreamLimits;
-import com.motioness.edge.log.CoalescingReads;
 import com.motioness.edge.log.EventLog;
-import com.motioness.edge.log.embedded.EmbeddedEventLog;
+import com.motioness.edge.log.backend.LogBackend;
 import com.motioness.edge.log.redis.RedisEventLog;
-import com.motioness.edge.log.redis.RedisRetention;
 import com.motioness.edge.metrics.EdgeMetrics;
-import com.motioness.edge.ring.EventRing;
-import com.motioness.protocol.redis.RedisKeys;
-import io.netty.bootstrap.ServerBootstrap;
+import com.motioness.edge.transport.Transport;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.EventExecutor;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running edge: event loops, their fan-outs, the ring and its dispatcher, the event log and
- * the listening socket, wired in the order each needs the one before. {@link #close()} undoes it
- * in reverse, ending every open stream cleanly so clients resume from their cursors.
+ * One running edge, its lifecycle: {@link #start} brings up the transport's event loops and their
+ * fan-outs, the ring and the event log ({@link LogBackend}), authentication ({@link EdgeAuth}), the
+ * listening socket ({@link Transport}) and the admin port ({@link AdminPort}), in the order each
+ * needs the one before; {@link #drain} and {@link #close()} undo it in reverse, ending every open
+ * stream cleanly so clients resume from their cursors.
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
@@ -86,192 +52,76 @@ public final class EdgeServer implements AutoCloseable {
     private static final Duration INGEST_LINGER = Duration.ofSeconds(1);
 
     private final EdgeConfig config;
-    private final EventLoopGroup bossGroup;
-    private final EventLoopGroup ioGroup;
+    private final Transport transport;
     private final List<LoopFanout> fanouts = new ArrayList<>();
     private final FanoutDispatcher dispatcher;
-    private final EventRing ring;
-    private final EventLog log;
-    private final RedisEventLog redisLog;
+    private final LogBackend backend;
+    private final EdgeAuth auth;
     private final Channel serverChannel;
     private final EdgeMetrics metrics;
     private final AdminServer admin;
     private final EdgeServices services;
     private volatile CompletableFuture<Void> drained;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private EdgeServer(EdgeConfig config) throws InterruptedException {
         this.config = config;
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-        // One loop per core by default, not Netty's two: a loop never blocks, and fewer loops batch
-        // more writes per wake-up (perf/scenarios/idle-hold.sh: 15,700 new streams/s with 2 loops on
-        // 2 cores, 11,700 with 4, the load generator on the same cores).
-        int loops = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
-        ioGroup = new MultiThreadIoEventLoopGroup(loops, io);
+        transport = Transport.start(config.http());
         // Pooled, explicitly: a retained duplicate of a pooled buffer is a recycled object, which
         // is what keeps a delivery free of allocation.
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
 
-        StreamSettings settings = new StreamSettings(alloc, config.pingInterval(),
-                config.maxStreamDuration(), config.slowConsumerTimeout(), config.writeBufferHigh());
-        for (EventExecutor executor : ioGroup) {
-            fanouts.add(new LoopFanout((EventLoop) executor, settings));
+        StreamSettings settings = new StreamSettings(alloc, config.streaming().pingInterval(),
+                config.streaming().maxStreamDuration(), config.streaming().slowConsumerTimeout(),
+                config.streaming().writeBufferHigh());
+        for (EventLoop loop : transport.loops()) {
+            fanouts.add(new LoopFanout(loop, settings));
         }
         dispatcher = new FanoutDispatcher(alloc, fanouts);
-        ring = new EventRing(config.ringSize(), dispatcher);
+        LogBackend startedLog = null;
+        EdgeAuth openedAuth = null;
+        Channel listening = null;
+        AdminServer startedAdmin = null;
         try {
-            redisLog = config.redis() == null ? null
-                    : new RedisEventLog(config.redis(), new RedisKeys(config.redisPrefix(), config.redisShards()), ring,
-                            new RedisRetention(config.redisFirehoseLength(), config.retentionCount(),
-                                    config.redisRunningTtl(), config.retentionAge(), config.idempotencyWindow()));
-            // Reads from Redis cost round trips: at most 16 on their way, and the same read asked for by
-            // many new streams while they wait (a node starting, a reconnect storm) goes once. Memory
-            // reads cost nothing to repeat.
-            log = redisLog == null
-                    ? new EmbeddedEventLog(ring, config.retentionCount(), config.retentionAge(),
-                            config.idempotencyWindow(), Clock.systemUTC())
-                    : new CoalescingReads(redisLog, 16);
-            metrics = new EdgeMetrics(fanouts, dispatcher, ring::occupancy, ring.capacity(),
+            startedLog = LogBackend.start(config.log(), dispatcher);
+            backend = startedLog;
+            RedisEventLog redisLog = backend.redisLog();
+            metrics = new EdgeMetrics(fanouts, dispatcher, backend.ring()::occupancy, backend.ring().capacity(),
                     redisLog != null ? redisLog::readerLagMillis : null, this::isDraining);
-            ConnectionLimit connections = ConnectionLimit.of(config.maxConnections());
+            ConnectionLimit connections = ConnectionLimit.of(config.limits().maxConnections());
             metrics.connections(connections);
             metrics.historyLost(redisLog != null ? redisLog::historyLosses : () -> 0);
 
-            ProjectKeys keys = config.redis() != null
-                    ? new RedisProjectKeys(config.redis(), config.redisPrefix(), config.projectKeys())
-                    : config.keysFile() != null
-                            ? new FileProjectKeys(config.flagProjectKeys(), config.keysFile(), Duration.ofSeconds(1))
-                            : ProjectKeys.of(config.projectKeys());
-            closeables.add(keys);
-            services = new EdgeServices(keys, sessionAuthenticator(config),
-                    log, fanouts, config.corsOrigins(), config.ingestToken(), config.maxIngestBytes(), config.retry(),
-                    config.headerTimeout(), config.sessionRecheck(), config.keyRecheck(),
-                    new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(),
-                            config.maxStreamsPerAddress(), config.newStreamsPerAddress(), config.trustedProxies()),
-                    metrics.requests(), config.accessLogSample(), demoDashboardCookie(config), config.feedTailMax());
+            openedAuth = EdgeAuth.open(config.auth(), config.log(), config.ops().demo());
+            auth = openedAuth;
+            EventLog log = backend.log();
+            services = new EdgeServices(auth.keys(), auth.sessions(),
+                    log, fanouts, config.http().corsOrigins(), config.auth().ingestToken(),
+                    config.http().maxIngestBytes(), config.streaming().retry(),
+                    config.http().headerTimeout(), config.auth().sessionRecheck(), config.auth().keyRecheck(),
+                    new StreamLimits(config.limits().maxStreamsPerKey(), config.limits().maxStreamsPerUser(),
+                            config.limits().maxStreamsPerAddress(), config.limits().newStreamsPerAddress(),
+                            config.limits().trustedProxies()),
+                    metrics.requests(), config.ops().accessLogSample(), auth.demoDashboardCookie(),
+                    config.streaming().feedTailMax());
 
             // The public port is bound but accepts nothing until the admin port is bound too: an
             // edge that cannot have both serves no client, not even for a moment.
-            serverChannel = listen(config, epoll, alloc, connections);
-            admin = config.adminPort() < 0 ? null : startAdmin(config);
+            listening = transport.listen(config.http(), config.streaming().writeBufferHigh(), alloc,
+                    new EdgeChannelInitializer(services, config.http().maxRequestLine(), config.http().maxHeaderSize(),
+                            connections));
+            serverChannel = listening;
+            startedAdmin = AdminPort.start(config.ops(), metrics, redisLog != null ? redisLog::unavailability : null,
+                    this::isDraining);
+            admin = startedAdmin;
             LOG.info("edge listening on {} ({} transport, {} event loops, {} event log)",
-                    serverChannel.localAddress(), epoll ? "epoll" : "nio", fanouts.size(),
-                    config.redis() == null ? "embedded" : "Redis");
+                    serverChannel.localAddress(), transport.name(), fanouts.size(), backend.name());
             serverChannel.config().setAutoRead(true);
         } catch (Throwable e) {
             // A node that cannot start (Redis away, another shard count, a port taken) leaves no
             // thread behind, so its process ends with its main thread.
-            releaseAfterFailedStart();
+            release(startedAdmin, listening, startedLog, openedAuth);
             throw e;
         }
-    }
-
-    private AdminServer startAdmin(EdgeConfig config) {
-        InetSocketAddress address = ListenerBindException.address("--admin-port", config.adminBind(), config.adminPort());
-        try {
-            return AdminServer.start(address, metrics, readiness());
-        } catch (IOException e) {
-            throw ListenerBindException.of("--admin-port", config.adminBind(), config.adminPort(), e);
-        }
-    }
-
-    /** Binds the public port, not accepting connections yet (they wait in the backlog). */
-    private Channel listen(EdgeConfig config, boolean epoll, ByteBufAllocator alloc, ConnectionLimit connections)
-            throws InterruptedException {
-        int high = config.writeBufferHigh();
-        ServerBootstrap bootstrap = new ServerBootstrap();
-        SendBuffer.configure(bootstrap, epoll, config.sendBuffer());
-        if (config.reusePort()) {
-            if (!epoll) {
-                throw new IllegalStateException("--reuse-port needs the epoll transport, which is not available here");
-            }
-            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-        }
-        ChannelFuture bound = bootstrap
-                .group(bossGroup, ioGroup)
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.ALLOCATOR, alloc)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
-                .childHandler(new EdgeChannelInitializer(services, config.maxRequestLine(), config.maxHeaderSize(),
-                        connections))
-                .bind(ListenerBindException.address("--port", config.bind(), config.port()))
-                .await();
-        if (!bound.isSuccess()) {
-            throw ListenerBindException.of("--port", config.bind(), config.port(), bound.cause());
-        }
-        return bound.channel();
-    }
-
-    /**
-     * Not ready while draining; else embedded, always; Redis: it answers and has the function
-     * library (checked at most once a second).
-     */
-    private java.util.function.Supplier<Readiness> readiness() {
-        java.util.function.Supplier<Readiness> ofLog = () -> Readiness.READY;
-        if (redisLog != null) {
-            ofLog = new CachedCheck(() -> {
-                String problem = redisLog.unavailability();
-                return problem == null ? Readiness.READY : Readiness.notReady(problem);
-            }, TimeUnit.SECONDS.toNanos(1), System::nanoTime);
-        }
-        java.util.function.Supplier<Readiness> check = ofLog;
-        return () -> isDraining() ? Readiness.notReady("draining: this node is shutting down") : check.get();
-    }
-
-    /**
-     * better-auth sessions when a session store is configured (verified cookie, session store,
-     * membership with a per-node cache), else the development sessions of the configuration.
-     */
-    private SessionAuthenticator sessionAuthenticator(EdgeConfig config) {
-        if (config.sessionStore() == null) {
-            Map<String, Set<String>> grants = new HashMap<>();
-            config.devSessions().forEach((token, session) -> grants.merge(session.userId(), session.projectIds(),
-                    (a, b) -> {
-                        Set<String> all = new HashSet<>(a);
-                        all.addAll(b);
-                        return all;
-                    }));
-            ProjectAccess access = ProjectAccess.granted(grants);
-            Map<String, Principal> sessions = new HashMap<>();
-            config.devSessions().forEach((token, session) -> sessions.put(token, new Principal(session.userId(), access)));
-            return new DevSessionAuthenticator(sessions);
-        }
-        SessionStore store = config.sessionStore().startsWith("jdbc:")
-                ? new PostgresSessionStore(config.sessionStore(), 4, Duration.ofSeconds(2))
-                : new RedisSessionStore(config.sessionStore(), config.sessionKeyPrefix());
-        closeables.add(store);
-        ProjectAccess membership;
-        if (config.membership().startsWith("jdbc:")) {
-            SqlProjectAccess sql = new SqlProjectAccess(config.membership(), config.membershipQuery(), 4,
-                    Duration.ofSeconds(2));
-            closeables.add(sql);
-            membership = sql;
-        } else {
-            RedisProjectAccess redis = new RedisProjectAccess(config.membership(), config.sessionKeyPrefix());
-            closeables.add(redis);
-            membership = redis;
-        }
-        String secret = config.authSecret() != null ? config.authSecret()
-                : SignedSessionCookie.secretFromEnvironment(System.getenv());
-        return new BetterAuthSessionAuthenticator(new SignedSessionCookie(config.authCookiePrefix(), secret), store,
-                new CachedProjectAccess(membership, config.membershipCache().toNanos(), 100_000, System::nanoTime),
-                Clock.systemUTC());
-    }
-
-    /**
-     * The session cookie the dashboard page sets so the demo's activity feed opens without a sign-in:
-     * only with {@code --demo}, and only while development sessions (which know the demo's) are in use.
-     */
-    private static String demoDashboardCookie(EdgeConfig config) {
-        if (!config.demo() || config.sessionStore() != null) {
-            return null;
-        }
-        return SessionAuthenticator.COOKIE + "=" + EdgeConfig.DEMO_SESSION;
     }
 
     /** Starts a server; returns once it listens. */
@@ -286,12 +136,12 @@ public final class EdgeServer implements AutoCloseable {
 
     /** The event log, for the demo producer and tests. */
     public EventLog log() {
-        return log;
+        return backend.log();
     }
 
     /** The Redis event log behind {@link #log()} in Redis mode (its reader lag, its health), else null. */
     public RedisEventLog redisLog() {
-        return redisLog;
+        return backend.redisLog();
     }
 
     /** The configuration the server runs with. */
@@ -310,7 +160,7 @@ public final class EdgeServer implements AutoCloseable {
 
     /** Events published to the ring and not yet consumed by the dispatcher. */
     public long ringBacklog() {
-        return ring.occupancy();
+        return backend.ring().occupancy();
     }
 
     /** The node's metrics. */
@@ -425,40 +275,26 @@ public final class EdgeServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("not every stream ended cleanly: {}", e.toString());
         }
-        release();
+        release(null, null, backend, auth);
     }
 
     /**
-     * Undoes a constructor that threw: whatever it had started, in reverse. Fields it had not reached
-     * yet are still null.
+     * Closes, in reverse order of start, what has been started; a constructor that threw passes null
+     * for what it had not reached yet. The log closes before the stores and the loops.
      */
-    private void releaseAfterFailedStart() {
+    private void release(AdminServer admin, Channel listening, LogBackend backend, EdgeAuth auth) {
         if (admin != null) {
             admin.close();
         }
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
+        if (listening != null) {
+            listening.close().syncUninterruptibly();
         }
-        if (log == null && redisLog != null) {
-            redisLog.close();
+        if (backend != null) {
+            backend.close();
         }
-        release();
-    }
-
-    /** Closes the log, the ring, the stores and the loops. */
-    private void release() {
-        if (log != null) {
-            log.close();
+        if (auth != null) {
+            auth.close();
         }
-        ring.close();
-        for (AutoCloseable closeable : closeables) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                LOG.warn("closing {}: {}", closeable, e.toString());
-            }
-        }
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        transport.close();
     }
 }

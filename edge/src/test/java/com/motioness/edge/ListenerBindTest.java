@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.motioness.edge.support.EdgeProcess;
 import com.motioness.edge.support.Poll;
 import com.motioness.edge.support.TestEdge;
+import com.motioness.edge.transport.ListenerBindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;

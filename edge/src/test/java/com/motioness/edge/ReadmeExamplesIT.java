@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.config.EdgeConfig;
+import com.motioness.edge.config.OpsSettings;
 import com.motioness.edge.support.OwnRedis;
 import com.motioness.edge.support.ReadmeExample;
 import java.io.IOException;
@@ -155,8 +156,8 @@ class ReadmeExamplesIT {
         }
         Map<Integer, Integer> moved = new TreeMap<>();
         for (int number : named) {
-            Integer edge = moved.get(number - EdgeConfig.ADMIN_PORT_OFFSET);
-            moved.put(number, edge != null ? edge + EdgeConfig.ADMIN_PORT_OFFSET : freeEdgePort(moved));
+            Integer edge = moved.get(number - OpsSettings.ADMIN_PORT_OFFSET);
+            moved.put(number, edge != null ? edge + OpsSettings.ADMIN_PORT_OFFSET : freeEdgePort(moved));
         }
         return moved;
     }
@@ -166,12 +167,12 @@ class ReadmeExamplesIT {
         for (int attempt = 0; attempt < 100; attempt++) {
             try (ServerSocket edge = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 int port = edge.getLocalPort();
-                if (port + EdgeConfig.ADMIN_PORT_OFFSET > 65_535 || given.containsValue(port)
-                        || given.containsValue(port + EdgeConfig.ADMIN_PORT_OFFSET)) {
+                if (port + OpsSettings.ADMIN_PORT_OFFSET > 65_535 || given.containsValue(port)
+                        || given.containsValue(port + OpsSettings.ADMIN_PORT_OFFSET)) {
                     continue;
                 }
                 try {
-                    new ServerSocket(port + EdgeConfig.ADMIN_PORT_OFFSET, 1, InetAddress.getLoopbackAddress()).close();
+                    new ServerSocket(port + OpsSettings.ADMIN_PORT_OFFSET, 1, InetAddress.getLoopbackAddress()).close();
                     return port;
                 } catch (IOException taken) {
                     // Its admin port is someone's: try another.

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.EdgeServer;
+import com.motioness.edge.config.AuthSettings;
 import com.motioness.edge.config.EdgeConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -34,7 +35,7 @@ class LoadHarnessSmokeTest {
                 // The harness reads no metrics; and no test binds a fixed port.
                 .adminPort(-1)
                 .projectKeys(Map.of(KEY, "perf"))
-                .devSessions(Map.of("perf-session", new EdgeConfig.DevSession("perf-user", Set.of("perf"))))
+                .devSessions(Map.of("perf-session", new AuthSettings.DevSession("perf-user", Set.of("perf"))))
                 .ingestToken(TOKEN)
                 .ioThreads(2)
                 .maxStreamsPerKey(0)

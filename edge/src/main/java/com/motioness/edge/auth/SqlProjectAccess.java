@@ -9,13 +9,10 @@ import java.util.concurrent.CompletableFuture;
  * Membership from the deployment's database: a configurable query with two parameters, the user
  * id and the project id, that returns a row when the user may read the project. The default
  * follows better-auth's organization plugin (table {@code member}) and a {@code project} table
- * naming each project's organization. Looked up off the event loops (see {@link JdbcLookups}).
+ * naming each project's organization ({@code --membership-query}'s default, in the configuration).
+ * Looked up off the event loops (see {@link JdbcLookups}).
  */
 public final class SqlProjectAccess implements ProjectAccess, AutoCloseable {
-    /** The default query: a member of the organization that owns the project. */
-    public static final String DEFAULT_QUERY = "SELECT 1 FROM \"member\" m JOIN \"project\" p"
-            + " ON p.\"organizationId\" = m.\"organizationId\" WHERE m.\"userId\" = ? AND p.\"id\" = ? LIMIT 1";
-
     private final String query;
     private final JdbcLookups lookups;
 

@@ -3,7 +3,6 @@ package com.motioness.edge.config;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,16 +17,15 @@ import picocli.CommandLine.Model.OptionSpec;
  * Where a setting not given as a flag comes from: its {@code MOTIONESS_*} environment variable,
  * then its key in the {@code --config} properties file. Picocli asks this provider for every option
  * missing from the command line, so "flag, then environment, then file, then default" is picocli's
- * own precedence, and an option added to {@link EdgeCommandLine} gets its variable and its key with
- * nothing to register: both are derived from the option's long name.
+ * own precedence, and a {@link Setting} gets its variable and its key with nothing to register: both
+ * are derived from its flag.
  *
  * <p>It remembers where each value came from, so an error can name the variable or the file and
  * key instead of a flag the operator never typed. It never keeps or prints a value: secrets such as
  * {@code MOTIONESS_AUTH_SECRET} are expected here.
  */
 final class SettingSources implements CommandLine.IDefaultValueProvider {
-    static final String ENV_PREFIX = "MOTIONESS_";
-    private static final String CONFIG_FLAG = "--config";
+    static final String CONFIG_FLAG = "--config";
     private static final Pattern LEADING_FLAG = Pattern.compile("^(--[a-z0-9][a-z0-9-]*)");
 
     private final Map<String, String> env;
@@ -49,12 +47,12 @@ final class SettingSources implements CommandLine.IDefaultValueProvider {
 
     /** The file key of an option: its long name without the dashes ({@code redis-shards}). */
     static String key(OptionSpec option) {
-        return option.longestName().replaceFirst("^-+", "");
+        return Setting.fileKey(option.longestName());
     }
 
     /** The environment variable of an option: {@code --redis-shards} is {@code MOTIONESS_REDIS_SHARDS}. */
     static String envName(OptionSpec option) {
-        return ENV_PREFIX + key(option).toUpperCase(Locale.ROOT).replace('-', '_');
+        return Setting.envName(option.longestName());
     }
 
     /** True for a setting; {@code --help} and {@code --version} are actions, not settings. */
@@ -106,7 +104,7 @@ final class SettingSources implements CommandLine.IDefaultValueProvider {
         }
         List<String> unknown = new ArrayList<>();
         new TreeSet<>(env.keySet()).stream()
-                .filter(name -> name.startsWith(ENV_PREFIX) && !envNames.contains(name))
+                .filter(name -> name.startsWith(Setting.ENV_PREFIX) && !envNames.contains(name))
                 .forEach(name -> unknown.add(name + ": unknown environment variable" + suggestion(name, envNames)));
         new TreeSet<>(file.keySet()).stream()
                 .filter(key -> !keys.contains(key))
@@ -153,7 +151,7 @@ final class SettingSources implements CommandLine.IDefaultValueProvider {
         List<String> fromEnv = new ArrayList<>();
         List<String> fromFile = new ArrayList<>();
         origins.forEach((flag, where) -> {
-            if (where.startsWith(ENV_PREFIX)) {
+            if (where.startsWith(Setting.ENV_PREFIX)) {
                 fromEnv.add(where);
             } else {
                 fromFile.add(flag.substring(2));

@@ -36,7 +36,7 @@ class EdgeCommandLineServerTest {
         Map<String, String> env = Map.of("MOTIONESS_CONFIG", file.toString(), "MOTIONESS_INGEST_TOKEN", TOKEN,
                 "MOTIONESS_MAX_INGEST_BYTES", "64k");
         EdgeConfig config = EdgeCommandLine.parse(env);
-        assertEquals(0, config.port());
+        assertEquals(0, config.http().port());
         try (EdgeServer server = EdgeServer.start(config)) {
             int port = server.port();
             String event = Events.json(EventType.QUEUED, "proj-file", "a1");

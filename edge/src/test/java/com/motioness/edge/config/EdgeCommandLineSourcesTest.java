@@ -53,13 +53,13 @@ class EdgeCommandLineSourcesTest {
         Path file = file("port=1111", "retention-count=11", "retry=1s");
         Map<String, String> env = env("MOTIONESS_PORT", "2222", "MOTIONESS_RETENTION_COUNT", "22");
         EdgeConfig config = EdgeCommandLine.parse(env, "--config", file.toString(), "--port", "3333");
-        assertEquals(3333, config.port(), "flag over environment");
-        assertEquals(22, config.retentionCount(), "environment over file");
-        assertEquals(Duration.ofSeconds(1), config.retry(), "file over default");
-        assertEquals(Duration.ofHours(1), config.retentionAge(), "default when nowhere");
-        assertEquals(2222, EdgeCommandLine.parse(env, "--config", file.toString()).port());
-        assertEquals(1111, EdgeCommandLine.parse(Map.of(), "--config", file.toString()).port());
-        assertEquals(8080, EdgeCommandLine.parse(env("MOTIONESS_RETRY", "2s")).port());
+        assertEquals(3333, config.http().port(), "flag over environment");
+        assertEquals(22, config.log().retentionCount(), "environment over file");
+        assertEquals(Duration.ofSeconds(1), config.streaming().retry(), "file over default");
+        assertEquals(Duration.ofHours(1), config.log().retentionAge(), "default when nowhere");
+        assertEquals(2222, EdgeCommandLine.parse(env, "--config", file.toString()).http().port());
+        assertEquals(1111, EdgeCommandLine.parse(Map.of(), "--config", file.toString()).http().port());
+        assertEquals(8080, EdgeCommandLine.parse(env("MOTIONESS_RETRY", "2s")).http().port());
     }
 
     @Test
@@ -67,9 +67,9 @@ class EdgeCommandLineSourcesTest {
         Path file = file("port=1111");
         Path other = dir.resolve("other.properties");
         Files.writeString(other, "port=2222\n");
-        assertEquals(1111, EdgeCommandLine.parse(env("MOTIONESS_CONFIG", file.toString())).port());
+        assertEquals(1111, EdgeCommandLine.parse(env("MOTIONESS_CONFIG", file.toString())).http().port());
         assertEquals(2222, EdgeCommandLine.parse(env("MOTIONESS_CONFIG", file.toString()), "--config", other.toString())
-                .port());
+                .http().port());
         assertEquals("MOTIONESS_CONFIG: no such file: " + dir.resolve("none"),
                 error(env("MOTIONESS_CONFIG", dir.resolve("none").toString())));
         assertEquals("--config: no such file: " + dir.resolve("none"),
@@ -82,17 +82,17 @@ class EdgeCommandLineSourcesTest {
                 "dev-session=tok-1=user-1:p1,p2;tok-2=user-2:p3", "trusted-proxy=10.0.0.0/8,192.168.1.1");
         EdgeConfig config = EdgeCommandLine.parse(
                 env("MOTIONESS_CONFIG", file.toString(), "MOTIONESS_PROJECT_KEY", "key-one-00000001=p1,key-two-00000002=p2"));
-        assertEquals(Map.of("key-one-00000001", "p1", "key-two-00000002", "p2"), config.projectKeys());
-        assertEquals(Set.of("https://a.example.com", "http://localhost:3000"), config.corsOrigins(),
+        assertEquals(Map.of("key-one-00000001", "p1", "key-two-00000002", "p2"), config.auth().projectKeys());
+        assertEquals(Set.of("https://a.example.com", "http://localhost:3000"), config.http().corsOrigins(),
                 "blanks around a list's elements are not part of them");
-        assertEquals(new EdgeConfig.DevSession("user-1", Set.of("p1", "p2")), config.devSessions().get("tok-1"));
-        assertEquals(new EdgeConfig.DevSession("user-2", Set.of("p3")), config.devSessions().get("tok-2"));
-        assertEquals(List.of("10.0.0.0/8", "192.168.1.1"), config.trustedProxies());
+        assertEquals(new AuthSettings.DevSession("user-1", Set.of("p1", "p2")), config.auth().devSessions().get("tok-1"));
+        assertEquals(new AuthSettings.DevSession("user-2", Set.of("p3")), config.auth().devSessions().get("tok-2"));
+        assertEquals(List.of("10.0.0.0/8", "192.168.1.1"), config.limits().trustedProxies());
 
         EdgeConfig flagged = EdgeCommandLine.parse(env("MOTIONESS_PROJECT_KEY", "key-one-00000001=p1,key-two-00000002=p2"),
                 "--project-key", "key-three-0000003=p3");
-        assertEquals(Map.of("key-three-0000003", "p3"), flagged.projectKeys(), "not merged with the environment's");
-        assertTrue(EdgeCommandLine.parse(env("MOTIONESS_CORS_ORIGIN", "")).corsOrigins().isEmpty(), "empty: none");
+        assertEquals(Map.of("key-three-0000003", "p3"), flagged.auth().projectKeys(), "not merged with the environment's");
+        assertTrue(EdgeCommandLine.parse(env("MOTIONESS_CORS_ORIGIN", "")).http().corsOrigins().isEmpty(), "empty: none");
     }
 
     @Test
@@ -100,7 +100,7 @@ class EdgeCommandLineSourcesTest {
         // The mechanism refuses a repeatable option without one; this checks the values' syntax:
         // a comma can only separate project keys, origins and proxies (see the README), while a
         // development session holds commas, so it is split on ';'.
-        CommandLine commandLine = new CommandLine(new EdgeCommandLine());
+        CommandLine commandLine = new CommandLine(EdgeCommandLine.commandSpec());
         for (OptionSpec option : commandLine.getCommandSpec().options()) {
             if (option.isMultiValue()) {
                 assertEquals(option.longestName().equals("--dev-session") ? ";" : ",", option.splitRegexSynopsisLabel(),
@@ -111,11 +111,11 @@ class EdgeCommandLineSourcesTest {
 
     @Test
     void switchesTakeTrueOrFalse() throws Exception {
-        assertTrue(EdgeCommandLine.parse(env("MOTIONESS_DEMO", "true")).demo());
-        assertTrue(EdgeCommandLine.parse(env("MOTIONESS_DEMO", "TRUE")).demo());
-        assertFalse(EdgeCommandLine.parse(env("MOTIONESS_DEMO", "false")).demo());
-        assertTrue(EdgeCommandLine.parse(env("MOTIONESS_CONFIG", file("demo=true").toString())).demo());
-        assertTrue(EdgeCommandLine.parse(env("MOTIONESS_DEMO", "false"), "--demo").demo(), "the flag wins");
+        assertTrue(EdgeCommandLine.parse(env("MOTIONESS_DEMO", "true")).ops().demo());
+        assertTrue(EdgeCommandLine.parse(env("MOTIONESS_DEMO", "TRUE")).ops().demo());
+        assertFalse(EdgeCommandLine.parse(env("MOTIONESS_DEMO", "false")).ops().demo());
+        assertTrue(EdgeCommandLine.parse(env("MOTIONESS_CONFIG", file("demo=true").toString())).ops().demo());
+        assertTrue(EdgeCommandLine.parse(env("MOTIONESS_DEMO", "false"), "--demo").ops().demo(), "the flag wins");
         assertEquals("MOTIONESS_DEMO: 'yes' is not a boolean", error(env("MOTIONESS_DEMO", "yes")));
         assertEquals(dir.resolve("edge.properties") + ": demo: '1' is not a boolean",
                 error(env("MOTIONESS_CONFIG", file("demo=1").toString())));
@@ -126,12 +126,12 @@ class EdgeCommandLineSourcesTest {
         Path file = file("ping-interval=250ms", "max-ingest-bytes=2m", "redis-running-ttl=2h");
         EdgeConfig config = EdgeCommandLine.parse(env("MOTIONESS_CONFIG", file.toString(),
                 "MOTIONESS_MAX_STREAM_DURATION", "2m", "MOTIONESS_WRITE_BUFFER_HIGH", "64k"), "--retention-age", "30m");
-        assertEquals(Duration.ofMillis(250), config.pingInterval());
-        assertEquals(2 * 1024 * 1024, config.maxIngestBytes());
-        assertEquals(Duration.ofHours(2), config.redisRunningTtl());
-        assertEquals(Duration.ofMinutes(2), config.maxStreamDuration());
-        assertEquals(64 * 1024, config.writeBufferHigh());
-        assertEquals(Duration.ofMinutes(30), config.retentionAge());
+        assertEquals(Duration.ofMillis(250), config.streaming().pingInterval());
+        assertEquals(2 * 1024 * 1024, config.http().maxIngestBytes());
+        assertEquals(Duration.ofHours(2), config.log().redisRunningTtl());
+        assertEquals(Duration.ofMinutes(2), config.streaming().maxStreamDuration());
+        assertEquals(64 * 1024, config.streaming().writeBufferHigh());
+        assertEquals(Duration.ofMinutes(30), config.log().retentionAge());
     }
 
     @Test
@@ -157,8 +157,8 @@ class EdgeCommandLineSourcesTest {
     void surroundingBlanksAreNotPartOfAValue() {
         EdgeConfig config = EdgeCommandLine.parse(env("MOTIONESS_REDIS_SHARDS", " 4\n", "MOTIONESS_INGEST_TOKEN",
                 "from-a-mounted-secret-file\n"));
-        assertEquals(4, config.redisShards());
-        assertEquals("from-a-mounted-secret-file", config.ingestToken());
+        assertEquals(4, config.log().redisShards());
+        assertEquals("from-a-mounted-secret-file", config.auth().ingestToken());
     }
 
     @Test
@@ -176,7 +176,7 @@ class EdgeCommandLineSourcesTest {
                         file("--port=1", "help=true").toString()));
         EdgeConfig config = EdgeCommandLine.parse(env("PATH", "/usr/bin", "HOME", "/root", "motioness_port", "1",
                 "MOTIONESSPORT", "1"));
-        assertEquals(8080, config.port(), "only MOTIONESS_* variables are settings");
+        assertEquals(8080, config.http().port(), "only MOTIONESS_* variables are settings");
     }
 
     @Test
@@ -189,7 +189,7 @@ class EdgeCommandLineSourcesTest {
     void secretsAreTakenLiterallyAndNeverPrinted() throws Exception {
         String secret = "s3cret-$${env:HOME}-${sys:user.home}-$$-end";
         EdgeConfig config = EdgeCommandLine.parse(env("MOTIONESS_AUTH_SECRET", secret));
-        assertEquals(secret, config.authSecret(), "no ${...} expansion, no $$ unescaping");
+        assertEquals(secret, config.auth().authSecret(), "no ${...} expansion, no $$ unescaping");
 
         String shortToken = "tooshort-token";
         StringWriter out = new StringWriter();
@@ -210,7 +210,7 @@ class EdgeCommandLineSourcesTest {
 
         SettingSources sources = new SettingSources(env("MOTIONESS_AUTH_SECRET", secret, "MOTIONESS_PORT", "4242"),
                 "edge.properties", Map.of("ingest-token", "file-ingest-token-0123"));
-        CommandLine commandLine = new CommandLine(new EdgeCommandLine()).setDefaultValueProvider(sources);
+        CommandLine commandLine = new CommandLine(EdgeCommandLine.commandSpec()).setDefaultValueProvider(sources);
         commandLine.parseArgs();
         assertEquals("environment: MOTIONESS_PORT, MOTIONESS_AUTH_SECRET; edge.properties: ingest-token", sources.summary(),
                 "the startup log line names, never shows");
@@ -234,7 +234,7 @@ class EdgeCommandLineSourcesTest {
         assertEquals(0, EdgeCommandLine.run(new String[] {"--help"}, Map.of(), c -> 99, new PrintWriter(out),
                 new PrintWriter(new StringWriter())));
         String help = out.toString();
-        CommandLine commandLine = new CommandLine(new EdgeCommandLine());
+        CommandLine commandLine = new CommandLine(EdgeCommandLine.commandSpec());
         for (OptionSpec option : commandLine.getCommandSpec().options()) {
             if (SettingSources.isSetting(option)) {
                 assertTrue(help.contains("env " + SettingSources.envName(option)), option.longestName() + " has no env line");
@@ -265,7 +265,7 @@ class EdgeCommandLineSourcesTest {
             end++;
         }
         List<String> table = lines.subList(header, end);
-        for (OptionSpec option : new CommandLine(new EdgeCommandLine()).getCommandSpec().options()) {
+        for (OptionSpec option : EdgeCommandLine.commandSpec().options()) {
             if (SettingSources.isSetting(option)) {
                 String flag = "| `" + option.longestName();
                 String variable = "` | `" + SettingSources.envName(option) + "` | ";

@@ -33,18 +33,18 @@ class EdgeCommandLineTest {
     @Test
     void defaultsMatchTheSpec() {
         EdgeConfig config = EdgeCommandLine.parse();
-        assertEquals(8080, config.port());
-        assertEquals(Duration.ofSeconds(15), config.pingInterval(), "the spec's 15 s ping");
-        assertEquals(Duration.ofMinutes(5), config.maxStreamDuration(), "the spec's 5-minute cap");
-        assertEquals(Duration.ofSeconds(3), config.retry());
-        assertEquals(1000, config.retentionCount());
-        assertEquals(Duration.ofHours(1), config.retentionAge());
-        assertEquals(500, config.feedTailMax(), "as many as the dashboard's feed list shows");
-        assertEquals(131072, config.writeBufferHigh());
-        assertEquals(65536, config.sendBuffer());
-        assertEquals(1048576, config.maxIngestBytes());
-        assertNull(config.ingestToken());
-        assertTrue(config.projectKeys().isEmpty());
+        assertEquals(8080, config.http().port());
+        assertEquals(Duration.ofSeconds(15), config.streaming().pingInterval(), "the spec's 15 s ping");
+        assertEquals(Duration.ofMinutes(5), config.streaming().maxStreamDuration(), "the spec's 5-minute cap");
+        assertEquals(Duration.ofSeconds(3), config.streaming().retry());
+        assertEquals(1000, config.log().retentionCount());
+        assertEquals(Duration.ofHours(1), config.log().retentionAge());
+        assertEquals(500, config.streaming().feedTailMax(), "as many as the dashboard's feed list shows");
+        assertEquals(131072, config.streaming().writeBufferHigh());
+        assertEquals(65536, config.http().sendBuffer());
+        assertEquals(1048576, config.http().maxIngestBytes());
+        assertNull(config.auth().ingestToken());
+        assertTrue(config.auth().projectKeys().isEmpty());
     }
 
     @Test
@@ -59,30 +59,30 @@ class EdgeCommandLineTest {
                 "--retention-age", "2h", "--feed-tail-max", "20", "--header-timeout", "3s", "--max-request-line", "2048",
                 "--max-header-size", "4096", "--max-ingest-bytes", "2m", "--write-buffer-high", "64KiB",
                 "--slow-consumer-timeout", "250ms", "--send-buffer", "256k", "--ring-size", "4096", "--io-threads", "3");
-        assertEquals(9090, config.port());
-        assertEquals("127.0.0.1", config.bind());
+        assertEquals(9090, config.http().port());
+        assertEquals("127.0.0.1", config.http().bind());
         assertEquals(Map.of("key-one-00000001", "p1", "key-two-00000002", "p2", "key-from-file-01", "p3"),
-                config.projectKeys());
-        assertEquals(new EdgeConfig.DevSession("user-1", Set.of("p1", "p2")), config.devSessions().get("tok"));
-        assertEquals(Set.of("https://app.example.com", "http://localhost:3000"), config.corsOrigins());
-        assertEquals("0123456789abcdef", config.ingestToken());
-        assertEquals(Duration.ofMillis(500), config.pingInterval());
-        assertEquals(Duration.ofMinutes(2), config.maxStreamDuration());
-        assertEquals(Duration.ofSeconds(1), config.retry());
-        assertEquals(50, config.retentionCount());
-        assertEquals(Duration.ofHours(2), config.retentionAge());
-        assertEquals(20, config.feedTailMax());
-        assertEquals(0, EdgeCommandLine.parse("--feed-tail-max", "0").feedTailMax(), "0: tails off");
-        assertEquals(Duration.ofSeconds(3), config.headerTimeout());
-        assertEquals(2048, config.maxRequestLine());
-        assertEquals(4096, config.maxHeaderSize());
-        assertEquals(2 * 1024 * 1024, config.maxIngestBytes());
-        assertEquals(64 * 1024, config.writeBufferHigh());
-        assertEquals(Duration.ofMillis(250), config.slowConsumerTimeout());
-        assertEquals(256 * 1024, config.sendBuffer());
-        assertEquals(0, EdgeCommandLine.parse("--send-buffer", "0").sendBuffer(), "0: the kernel's autotuning");
-        assertEquals(4096, config.ringSize());
-        assertEquals(3, config.ioThreads());
+                config.auth().projectKeys());
+        assertEquals(new AuthSettings.DevSession("user-1", Set.of("p1", "p2")), config.auth().devSessions().get("tok"));
+        assertEquals(Set.of("https://app.example.com", "http://localhost:3000"), config.http().corsOrigins());
+        assertEquals("0123456789abcdef", config.auth().ingestToken());
+        assertEquals(Duration.ofMillis(500), config.streaming().pingInterval());
+        assertEquals(Duration.ofMinutes(2), config.streaming().maxStreamDuration());
+        assertEquals(Duration.ofSeconds(1), config.streaming().retry());
+        assertEquals(50, config.log().retentionCount());
+        assertEquals(Duration.ofHours(2), config.log().retentionAge());
+        assertEquals(20, config.streaming().feedTailMax());
+        assertEquals(0, EdgeCommandLine.parse("--feed-tail-max", "0").streaming().feedTailMax(), "0: tails off");
+        assertEquals(Duration.ofSeconds(3), config.http().headerTimeout());
+        assertEquals(2048, config.http().maxRequestLine());
+        assertEquals(4096, config.http().maxHeaderSize());
+        assertEquals(2 * 1024 * 1024, config.http().maxIngestBytes());
+        assertEquals(64 * 1024, config.streaming().writeBufferHigh());
+        assertEquals(Duration.ofMillis(250), config.streaming().slowConsumerTimeout());
+        assertEquals(256 * 1024, config.http().sendBuffer());
+        assertEquals(0, EdgeCommandLine.parse("--send-buffer", "0").http().sendBuffer(), "0: the kernel's autotuning");
+        assertEquals(4096, config.log().ringSize());
+        assertEquals(3, config.http().ioThreads());
     }
 
     @Test
@@ -110,12 +110,12 @@ class EdgeCommandLineTest {
     void redisFlagsParseAndValidate() {
         EdgeConfig config = EdgeCommandLine.parse("--redis", "redis://127.0.0.1:6380", "--redis-prefix", "edge1",
                 "--redis-shards", "8", "--redis-firehose-length", "5000", "--redis-running-ttl", "2h");
-        assertEquals("redis://127.0.0.1:6380", config.redis());
-        assertEquals("edge1", config.redisPrefix());
-        assertEquals(8, config.redisShards());
-        assertEquals(5000, config.redisFirehoseLength());
-        assertEquals(Duration.ofHours(2), config.redisRunningTtl());
-        assertNull(EdgeCommandLine.parse().redis(), "embedded unless --redis");
+        assertEquals("redis://127.0.0.1:6380", config.log().redis());
+        assertEquals("edge1", config.log().redisPrefix());
+        assertEquals(8, config.log().redisShards());
+        assertEquals(5000, config.log().redisFirehoseLength());
+        assertEquals(Duration.ofHours(2), config.log().redisRunningTtl());
+        assertNull(EdgeCommandLine.parse().log().redis(), "embedded unless --redis");
         for (String[] bad : new String[][] {{"--redis", "localhost:6379"}, {"--redis-prefix", "a b"},
             {"--redis-shards", "0"}, {"--redis-firehose-length", "10"}, {"--redis-running-ttl", "0s"}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse(bad));
@@ -128,13 +128,13 @@ class EdgeCommandLineTest {
         EdgeConfig config = EdgeCommandLine.parse("--session-store", "redis://127.0.0.1:6379", "--membership",
                 "jdbc:postgresql://127.0.0.1:5432/app?user=app", "--auth-secret", "s3cret", "--auth-cookie-prefix", "myapp",
                 "--session-key-prefix", "", "--membership-cache", "5s");
-        assertEquals("redis://127.0.0.1:6379", config.sessionStore());
-        assertEquals("jdbc:postgresql://127.0.0.1:5432/app?user=app", config.membership());
-        assertEquals("s3cret", config.authSecret());
-        assertEquals("myapp", config.authCookiePrefix());
-        assertEquals("", config.sessionKeyPrefix(), "a hand-written storage adapter uses no prefix");
-        assertEquals(Duration.ofSeconds(5), config.membershipCache());
-        assertEquals(com.motioness.edge.auth.SqlProjectAccess.DEFAULT_QUERY, config.membershipQuery());
+        assertEquals("redis://127.0.0.1:6379", config.auth().sessionStore());
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/app?user=app", config.auth().membership());
+        assertEquals("s3cret", config.auth().authSecret());
+        assertEquals("myapp", config.auth().authCookiePrefix());
+        assertEquals("", config.auth().sessionKeyPrefix(), "a hand-written storage adapter uses no prefix");
+        assertEquals(Duration.ofSeconds(5), config.auth().membershipCache());
+        assertEquals(AuthSettings.MEMBERSHIP_QUERY.defaultValue(), config.auth().membershipQuery());
         String[][] bad = {
             {"--session-store", "redis://h:1"},
             {"--session-store", "mysql://h", "--membership", "redis://h:1"},
@@ -170,9 +170,9 @@ class EdgeCommandLineTest {
     @Test
     void demoAddsItsKeyAndSession() {
         EdgeConfig config = EdgeCommandLine.parse("--demo");
-        assertEquals(EdgeConfig.DEMO_PROJECT, config.projectKeys().get(EdgeConfig.DEMO_KEY));
-        assertEquals(Set.of(EdgeConfig.DEMO_PROJECT), config.devSessions().get(EdgeConfig.DEMO_SESSION).projectIds());
-        assertNull(config.ingestToken(), "the demo does not open ingest");
+        assertEquals(AuthSettings.DEMO_PROJECT, config.auth().projectKeys().get(AuthSettings.DEMO_KEY));
+        assertEquals(Set.of(AuthSettings.DEMO_PROJECT), config.auth().devSessions().get(AuthSettings.DEMO_SESSION).projectIds());
+        assertNull(config.auth().ingestToken(), "the demo does not open ingest");
     }
 
     @Test
@@ -202,7 +202,7 @@ class EdgeCommandLineTest {
 
     @Test
     void goodFlagsRunTheServer() {
-        int code = EdgeCommandLine.run(new String[] {"--port", "0"}, Map.of(), config -> config.port() == 0 ? 7 : 1,
+        int code = EdgeCommandLine.run(new String[] {"--port", "0"}, Map.of(), config -> config.http().port() == 0 ? 7 : 1,
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
         assertEquals(7, code);
     }

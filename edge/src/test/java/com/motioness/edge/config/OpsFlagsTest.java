@@ -16,39 +16,39 @@ class OpsFlagsTest {
     @Test
     void defaultsKeepTheAdminPortOnLoopback() {
         EdgeConfig config = EdgeCommandLine.parse();
-        assertEquals(9080, config.adminPort(), "--port + 1000; never Prometheus's 9090");
-        assertEquals("127.0.0.1", config.adminBind());
-        assertEquals(java.time.Duration.ofSeconds(20), config.drainWindow());
-        assertEquals(1.0, config.accessLogSample());
+        assertEquals(9080, config.ops().adminPort(), "--port + 1000; never Prometheus's 9090");
+        assertEquals("127.0.0.1", config.ops().adminBind());
+        assertEquals(java.time.Duration.ofSeconds(20), config.ops().drainWindow());
+        assertEquals(1.0, config.ops().accessLogSample());
     }
 
     @Test
     void theDefaultAdminPortFollowsThePortSoEdgesOnOneMachineDoNotCollide() {
-        assertEquals(9081, EdgeCommandLine.parse("--port", "8081").adminPort());
-        assertEquals(9082, EdgeCommandLine.parse(java.util.Map.of("MOTIONESS_PORT", "8082")).adminPort(),
+        assertEquals(9081, EdgeCommandLine.parse("--port", "8081").ops().adminPort());
+        assertEquals(9082, EdgeCommandLine.parse(java.util.Map.of("MOTIONESS_PORT", "8082")).ops().adminPort(),
                 "from the port wherever it was set");
-        assertEquals(0, EdgeCommandLine.parse("--port", "0").adminPort(), "a free port beside a free port");
-        assertEquals(7000, EdgeCommandLine.parse("--port", "8081", "--admin-port", "7000").adminPort(), "given: as given");
+        assertEquals(0, EdgeCommandLine.parse("--port", "0").ops().adminPort(), "a free port beside a free port");
+        assertEquals(7000, EdgeCommandLine.parse("--port", "8081", "--admin-port", "7000").ops().adminPort(), "given: as given");
         assertEquals(-1, EdgeCommandLine.parse(java.util.Map.of("MOTIONESS_ADMIN_PORT", "-1"), "--port", "8081")
-                .adminPort());
-        assertEquals(9080, EdgeConfig.builder().build().adminPort(), "the builder derives it too");
-        assertEquals(0, EdgeConfig.builder().port(0).build().adminPort());
+                .ops().adminPort());
+        assertEquals(9080, EdgeConfig.builder().build().ops().adminPort(), "the builder derives it too");
+        assertEquals(0, EdgeConfig.builder().port(0).build().ops().adminPort());
         assertEquals("--admin-port defaults to --port + 1000, past 65535 for --port 65000: give --admin-port (-1: none)",
                 assertThrows(IllegalArgumentException.class, () -> EdgeCommandLine.parse("--port", "65000")).getMessage());
-        assertEquals(65_535, EdgeCommandLine.parse("--port", "65000", "--admin-port", "65535").adminPort());
+        assertEquals(65_535, EdgeCommandLine.parse("--port", "65000", "--admin-port", "65535").ops().adminPort());
     }
 
     @Test
     void flagsParse() {
         EdgeConfig config = EdgeCommandLine.parse("--admin-port", "0", "--admin-bind", "0.0.0.0");
-        assertEquals(0, config.adminPort());
-        assertEquals("0.0.0.0", config.adminBind());
-        assertEquals(-1, EdgeCommandLine.parse("--admin-port", "-1").adminPort(), "-1 turns the admin port off");
-        assertEquals(java.time.Duration.ZERO, EdgeCommandLine.parse("--drain-window", "0s").drainWindow());
-        assertEquals(java.time.Duration.ofSeconds(45), EdgeCommandLine.parse("--drain-window", "45s").drainWindow());
-        assertEquals(0.0, EdgeCommandLine.parse("--access-log", "off").accessLogSample());
-        assertEquals(1.0, EdgeCommandLine.parse("--access-log", "on").accessLogSample());
-        assertEquals(0.25, EdgeCommandLine.parse("--access-log", "0.25").accessLogSample());
+        assertEquals(0, config.ops().adminPort());
+        assertEquals("0.0.0.0", config.ops().adminBind());
+        assertEquals(-1, EdgeCommandLine.parse("--admin-port", "-1").ops().adminPort(), "-1 turns the admin port off");
+        assertEquals(java.time.Duration.ZERO, EdgeCommandLine.parse("--drain-window", "0s").ops().drainWindow());
+        assertEquals(java.time.Duration.ofSeconds(45), EdgeCommandLine.parse("--drain-window", "45s").ops().drainWindow());
+        assertEquals(0.0, EdgeCommandLine.parse("--access-log", "off").ops().accessLogSample());
+        assertEquals(1.0, EdgeCommandLine.parse("--access-log", "on").ops().accessLogSample());
+        assertEquals(0.25, EdgeCommandLine.parse("--access-log", "0.25").ops().accessLogSample());
     }
 
     @Test

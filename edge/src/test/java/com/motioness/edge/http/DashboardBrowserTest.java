@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.motioness.edge.config.AuthSettings;
 import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.demo.DemoProducer;
 import com.motioness.edge.log.LoggedEvent;
@@ -83,17 +84,17 @@ class DashboardBrowserTest {
                         .retry(Duration.ofMillis(200))
                         .feedTailMax(TAIL));
                 TestEdge demo = TestEdge.start(config -> config.demo(true));
-                DemoProducer producer = new DemoProducer(demo.server().log(), EdgeConfig.DEMO_PROJECT,
+                DemoProducer producer = new DemoProducer(demo.server().log(), AuthSettings.DEMO_PROJECT,
                         Duration.ofSeconds(1), Duration.ofMillis(40))) {
             assertTrue(producer != null);
-            List<AssetEvent> lifecycle = Lifecycle.of(EdgeConfig.DEMO_PROJECT, ASSET);
-            List<AssetEvent> older = Lifecycle.of(EdgeConfig.DEMO_PROJECT, OLDER).subList(0, 2);
+            List<AssetEvent> lifecycle = Lifecycle.of(AuthSettings.DEMO_PROJECT, ASSET);
+            List<AssetEvent> older = Lifecycle.of(AuthSettings.DEMO_PROJECT, OLDER).subList(0, 2);
             publish(edge, older.get(0));
             // The feed's history, as the page must show it: OLDER's second event, BEFORE's whole
             // lifecycle, ASSET's first event; then come ASSET's others, live.
             List<String> feed = new ArrayList<>();
             feed.add(publish(edge, older.get(1)));
-            for (AssetEvent event : Lifecycle.of(EdgeConfig.DEMO_PROJECT, BEFORE)) {
+            for (AssetEvent event : Lifecycle.of(AuthSettings.DEMO_PROJECT, BEFORE)) {
                 feed.add(publish(edge, event));
             }
             List<String> timeline = new ArrayList<>();
@@ -102,10 +103,10 @@ class DashboardBrowserTest {
             assertEquals(TAIL, feed.size());
             String options = "{\"chromium\":\"" + chromium + "\","
                     + "\"dashboardUrl\":\"http://127.0.0.1:" + edge.port() + "/dashboard/?project="
-                    + EdgeConfig.DEMO_PROJECT + "&key=" + EdgeConfig.DEMO_KEY + "&asset=" + ASSET + "\","
+                    + AuthSettings.DEMO_PROJECT + "&key=" + AuthSettings.DEMO_KEY + "&asset=" + ASSET + "\","
                     + "\"asset\":\"" + ASSET + "\",\"cards\":[\"" + BEFORE + "\",\"" + OLDER + "\"],"
                     + "\"demoPort\":" + demo.port() + ","
-                    + "\"demoKey\":\"" + EdgeConfig.DEMO_KEY + "\",\"demoAsset\":\"" + DemoProducer.assetId(1) + "\","
+                    + "\"demoKey\":\"" + AuthSettings.DEMO_KEY + "\",\"demoAsset\":\"" + DemoProducer.assetId(1) + "\","
                     + "\"quietMs\":1500,\"timeoutMs\":30000}";
             try (NodeScript browser = NodeScript.start(RealClients.BROWSER_DIR, "dashboard-browser.mjs", options)) {
                 browser.await("WATCHING"::equals, AWAIT);
@@ -135,17 +136,17 @@ class DashboardBrowserTest {
                 assertMarks(browser, ASSET, LIFECYCLE_MARKS, report);
                 assertMarks(browser, BEFORE, LIFECYCLE_MARKS, report);
                 assertMarks(browser, OLDER, List.of("queued:queued:done:0", "vision:vision:running:0"), report);
-                assertTrue(output.contains("REQUEST 200 - 0 /v1/" + EdgeConfig.DEMO_KEY + "/events/" + OLDER),
+                assertTrue(output.contains("REQUEST 200 - 0 /v1/" + AuthSettings.DEMO_KEY + "/events/" + OLDER),
                         "OLDER's beginning read once, from its own stream: " + report);
                 assertTrue(output.contains("STATUS asset-status ended " + count(output, "/events/" + ASSET)), report);
                 // The feed goes on after the asset's end (it may be between a cap close and its reconnect).
                 assertTrue(browser.prefixed("STATUS activity-status ").get(0).matches("(open|reconnecting) \\d+"),
                         report);
 
-                List<String> assetCursors = resumedWith(output, "/v1/" + EdgeConfig.DEMO_KEY + "/events/" + ASSET,
+                List<String> assetCursors = resumedWith(output, "/v1/" + AuthSettings.DEMO_KEY + "/events/" + ASSET,
                         timeline, report);
                 assertTrue(assetCursors.size() >= 2, "the cap closed the asset's stream at least twice: " + report);
-                List<String> feedCursors = resumedWith(output, "/api/projects/" + EdgeConfig.DEMO_PROJECT + "/activity",
+                List<String> feedCursors = resumedWith(output, "/api/projects/" + AuthSettings.DEMO_PROJECT + "/activity",
                         feed, report);
                 assertTrue(feedCursors.size() >= 2, "the cap closed the feed at least twice: " + report);
 
@@ -266,7 +267,7 @@ class DashboardBrowserTest {
         assertEquals(5, expected.size(), "demo-asset-1 renders four stages, then is ready: " + expected);
         assertEquals(expected, browser.prefixed("SPEC_CONSOLE "), report);
         List<String> requests = browser.prefixed("SPEC_REQUEST ");
-        String url = "https://motioness.com/v1/" + EdgeConfig.DEMO_KEY + "/events/" + DemoProducer.assetId(1);
+        String url = "https://motioness.com/v1/" + AuthSettings.DEMO_KEY + "/events/" + DemoProducer.assetId(1);
         assertEquals(List.of("200 - " + url), requests, "one stream, closed by the example at ready: " + report);
         assertEquals(List.of(String.valueOf(requests.size())), browser.prefixed("SPEC_REQUESTS_AT_END "), report);
     }

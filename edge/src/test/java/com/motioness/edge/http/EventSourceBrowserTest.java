@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.motioness.edge.config.AuthSettings;
 import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.Lifecycle;
@@ -58,7 +59,7 @@ class EventSourceBrowserTest {
                 // window in which the test publishes while the browser is away.
                 TestEdge away = TestEdge.start(config -> config.maxStreamDuration(Duration.ofMillis(700))
                         .retry(Duration.ofSeconds(1))
-                        .devSessions(Map.of(SESSION, new EdgeConfig.DevSession("user-x",
+                        .devSessions(Map.of(SESSION, new AuthSettings.DevSession("user-x",
                                 Set.of(TestEdge.PROJECT, TestEdge.OTHER_PROJECT)))))) {
             // Project A has a history the feed must not replay: it starts live, at this cursor.
             List<String> history = away.publish(List.of(Events.of(EventType.QUEUED, TestEdge.PROJECT, "before-1"),

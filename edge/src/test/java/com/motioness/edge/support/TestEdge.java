@@ -1,6 +1,7 @@
 package com.motioness.edge.support;
 
 import com.motioness.edge.EdgeServer;
+import com.motioness.edge.config.AuthSettings;
 import com.motioness.edge.config.EdgeConfig;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
@@ -39,8 +40,8 @@ public final class TestEdge implements AutoCloseable {
                 .bind("127.0.0.1")
                 .projectKeys(java.util.Map.of(KEY, PROJECT, OTHER_KEY, OTHER_PROJECT))
                 .devSessions(java.util.Map.of(
-                        SESSION, new EdgeConfig.DevSession("user-a", java.util.Set.of(PROJECT)),
-                        OTHER_SESSION, new EdgeConfig.DevSession("user-b", java.util.Set.of(OTHER_PROJECT))))
+                        SESSION, new AuthSettings.DevSession("user-a", java.util.Set.of(PROJECT)),
+                        OTHER_SESSION, new AuthSettings.DevSession("user-b", java.util.Set.of(OTHER_PROJECT))))
                 .corsOrigins(java.util.Set.of(ORIGIN))
                 .ingestToken(INGEST_TOKEN)
                 .pingInterval(Duration.ofSeconds(30))

@@ -1,4 +1,4 @@
-package com.motioness.edge;
+package com.motioness.edge.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;

@@ -1,4 +1,4 @@
-package com.motioness.edge;
+package com.motioness.edge.transport;
 
 import java.net.InetSocketAddress;
 import java.util.Locale;
@@ -22,7 +22,7 @@ public final class ListenerBindException extends RuntimeException {
      * @param host the address as configured, a literal or a name
      * @throws ListenerBindException the name does not resolve
      */
-    static InetSocketAddress address(String setting, String host, int port) {
+    public static InetSocketAddress address(String setting, String host, int port) {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             throw new ListenerBindException(setting, host, port, "the name does not resolve", null);
@@ -31,7 +31,7 @@ public final class ListenerBindException extends RuntimeException {
     }
 
     /** {@code setting}'s listener on {@code host:port} could not bind: {@code cause} says why. */
-    static ListenerBindException of(String setting, String host, int port, Throwable cause) {
+    public static ListenerBindException of(String setting, String host, int port, Throwable cause) {
         return new ListenerBindException(setting, host, port, reason(cause), cause);
     }
 
