@@ -102,9 +102,10 @@ final class FirehoseReader implements Runnable {
         RoutingFields routing;
         try {
             routing = RoutingFields.scan(json);
-        } catch (EventValidationException e) {
-            // A bad entry is skipped; it must never stop the feed for everyone else. It still takes
-            // its place in the ring, whose consumer counts it (the node's undecodable count).
+        } catch (EventValidationException | RuntimeException e) {
+            // A bad entry is skipped; it must never stop the feed for everyone else (nor send this
+            // reader back to read it again). It still takes its place in the ring, whose consumer
+            // counts it (the node's undecodable count).
             LOG.warn("skipped undecodable event {}-{}: {}", id.ms(), id.seq(), e.getMessage());
             ring.publishUnroutable(id);
             return;
