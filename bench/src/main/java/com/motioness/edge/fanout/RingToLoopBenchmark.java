@@ -1,12 +1,12 @@
 package com.motioness.edge.fanout;
 
 import com.lmax.disruptor.EventHandler;
+import com.motioness.edge.log.LoggedEvent;
 import com.motioness.edge.log.StreamRef;
 import com.motioness.edge.log.embedded.EmbeddedEventLog;
 import com.motioness.edge.ring.EventRing;
 import com.motioness.edge.ring.RingSlot;
 import com.motioness.protocol.AssetEvent;
-import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventType;
 import io.netty.buffer.ByteBufAllocator;
@@ -44,9 +44,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The live path end to end, on the real threads: the benchmark thread publishes each event into
- * the real {@link EventRing} as the firehose reader does ({@code ring.publish(id, json)}); the
- * ring's consumer thread runs the real {@link FanoutDispatcher} (decode once, encode the shared
- * frame once, hand it to every loop with subscribers, one wake-up per loop per batch); each
+ * the real {@link EventRing} as the firehose reader does once it has scanned the entry's routing
+ * fields ({@code ring.publish(new LoggedEvent(...))}); the ring's consumer thread runs the real
+ * {@link FanoutDispatcher} (encode the shared frame once from the slot's routing fields and JSON,
+ * hand it to every loop with subscribers, one wake-up per loop per batch); each
  * {@link LoopFanout} drains on a real Netty NIO event loop and writes to its subscribers.
  * Subscribers are {@link Subscription}s of one asset on {@link EmbeddedChannel}s whose "socket"
  * takes and releases every flushed buffer at once; the channels run their pipeline on the caller's
@@ -189,7 +190,7 @@ public class RingToLoopBenchmark {
         if (published - knownDelivered >= window) {
             awaitRoom();
         }
-        ring.publish(new EventId(++ms, 0), json);
+        ring.publish(new LoggedEvent(++ms, 0, EventType.STAGE_COMPLETED, "project-1", "asset-1", json));
         published++;
         deliveries.deliveries += subscribers;
     }

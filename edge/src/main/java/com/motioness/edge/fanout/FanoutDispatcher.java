@@ -2,23 +2,18 @@ package com.motioness.edge.fanout;
 
 import com.lmax.disruptor.EventHandler;
 import com.motioness.edge.ring.RingSlot;
-import com.motioness.protocol.AssetEvent;
-import com.motioness.protocol.EventJson;
-import com.motioness.protocol.EventValidationException;
+import com.motioness.protocol.EventType;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The ring's consumer: decodes each event once, encodes its SSE frame once into a pooled buffer,
- * and hands that one frame to every event loop that has subscribers. At the end of a ring batch it
- * wakes each loop it handed frames to, once.
+ * The ring's consumer: encodes each event's SSE frame once into a pooled buffer, from the routing
+ * fields and JSON its slot carries (the JSON is never decoded here), and hands that one frame to
+ * every event loop that has subscribers. At the end of a ring batch it wakes each loop it handed
+ * frames to, once.
  */
 public final class FanoutDispatcher implements EventHandler<RingSlot> {
-    private static final Logger LOG = LoggerFactory.getLogger(FanoutDispatcher.class);
-
     private final ByteBufAllocator alloc;
     private final LoopFanout[] loops;
     private final boolean[] handedFrames;
@@ -36,11 +31,18 @@ public final class FanoutDispatcher implements EventHandler<RingSlot> {
 
     @Override
     public void onEvent(RingSlot slot, long sequence, boolean endOfBatch) {
+        EventType type = slot.type();
+        String projectId = slot.projectId();
+        String assetId = slot.assetId();
         byte[] json = slot.json();
         slot.clear();
         eventsIn++;
-        if (anyLoopHasSubscribers()) {
-            dispatch(slot.ms(), slot.seq(), json);
+        if (type == null) {
+            // An entry its reader could not route (and logged): skipped, counted here with the rest
+            // of what the ring carried.
+            undecodable.increment();
+        } else if (anyLoopHasSubscribers()) {
+            dispatch(slot.ms(), slot.seq(), type, projectId, assetId, json);
         }
         if (endOfBatch) {
             for (int i = 0; i < loops.length; i++) {
@@ -61,17 +63,8 @@ public final class FanoutDispatcher implements EventHandler<RingSlot> {
         return false;
     }
 
-    private void dispatch(long ms, long seq, byte[] json) {
-        AssetEvent event;
-        try {
-            event = EventJson.decode(json);
-        } catch (EventValidationException e) {
-            // A bad entry is skipped and counted; it must never stop the feed for everyone else.
-            undecodable.increment();
-            LOG.warn("skipped undecodable event {}-{}: {}", ms, seq, e.getMessage());
-            return;
-        }
-        SseFrame frame = SseFrame.event(alloc, ms, seq, event.type(), event.projectId(), event.assetId(), json);
+    private void dispatch(long ms, long seq, EventType type, String projectId, String assetId, byte[] json) {
+        SseFrame frame = SseFrame.event(alloc, ms, seq, type, projectId, assetId, json);
         try {
             for (int i = 0; i < loops.length; i++) {
                 if (loops[i].hasSubscribers()) {
@@ -90,7 +83,7 @@ public final class FanoutDispatcher implements EventHandler<RingSlot> {
         return eventsIn;
     }
 
-    /** Events skipped because their JSON did not decode. */
+    /** Events skipped because their JSON did not give the routing fields. */
     public long undecodableCount() {
         return undecodable.sum();
     }

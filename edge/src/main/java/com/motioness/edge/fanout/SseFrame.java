@@ -35,11 +35,16 @@ final class SseFrame {
         this.assetId = assetId;
     }
 
-    /** Encodes an event frame, owned by the caller (reference count 1). */
+    /** Encodes an event frame, as a chunk, owned by the caller (reference count 1). */
     static SseFrame event(ByteBufAllocator alloc, long ms, long seq, EventType type, String projectId,
             String assetId, byte[] json) {
-        ByteBuf chunk = StreamFrames.event(alloc, type, ms, seq, json, true);
+        // Sized once (it scans the JSON for line breaks), then written into an exactly sized buffer.
         int payloadLength = SseFrames.eventFrameLength(type, ms, seq, json);
+        int total = StreamFrames.chunkLength(payloadLength);
+        ByteBuf chunk = alloc.directBuffer(total, total);
+        StreamFrames.writeChunkHeader(chunk, payloadLength);
+        SseFrames.writeEventFrame(chunk, type, ms, seq, json);
+        StreamFrames.writeChunkTrailer(chunk);
         return new SseFrame(chunk, StreamFrames.chunkHeaderLength(payloadLength), payloadLength, ms, seq, type,
                 projectId, assetId);
     }

@@ -1,14 +1,16 @@
 package com.motioness.edge.log;
 
+import com.motioness.edge.ring.RingEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventType;
 
 /**
  * One event as the log holds it: its id (milliseconds and sequence, as in a Redis stream id), the
  * routing fields, and its JSON exactly as it goes out in {@code data:}. Immutable; the JSON array
- * is never written after construction and must not be changed by anyone.
+ * is never written after construction and must not be changed by anyone. Published to the ring as a
+ * {@link RingEvent}: its routing fields travel with the JSON, so the live feed never decodes it.
  */
-public final class LoggedEvent {
+public final class LoggedEvent implements RingEvent {
     private final long ms;
     private final long seq;
     private final EventType type;
@@ -27,11 +29,13 @@ public final class LoggedEvent {
     }
 
     /** Milliseconds part of the id. */
+    @Override
     public long ms() {
         return ms;
     }
 
     /** Sequence part of the id. */
+    @Override
     public long seq() {
         return seq;
     }
@@ -42,21 +46,25 @@ public final class LoggedEvent {
     }
 
     /** The event type. */
+    @Override
     public EventType type() {
         return type;
     }
 
     /** The project the event belongs to. */
+    @Override
     public String projectId() {
         return projectId;
     }
 
     /** The asset the event belongs to. */
+    @Override
     public String assetId() {
         return assetId;
     }
 
     /** The event's JSON, shared: read it, never write it. */
+    @Override
     public byte[] json() {
         return json;
     }

@@ -5,7 +5,7 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import com.motioness.edge.log.LoggedEvent;
+import com.motioness.protocol.EventId;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.TimeUnit;
 
@@ -43,16 +43,24 @@ public final class EventRing implements AutoCloseable {
      *
      * @return false when the ring lacks room for the whole batch
      */
-    public boolean tryPublish(LoggedEvent[] events) {
-        return ring.tryPublishEvents(RingSlot.FROM_LOGGED_EVENT, 0, events.length, events);
+    public boolean tryPublish(RingEvent[] events) {
+        return ring.tryPublishEvents(RingSlot.FROM_EVENT, 0, events.length, events);
     }
 
     /**
      * Publishes one entry read from an outside log (Redis), waiting for room if the ring is full:
      * the reader then stops reading, which is the backpressure it needs.
      */
-    public void publish(com.motioness.protocol.EventId id, byte[] json) {
-        ring.publishEvent(RingSlot.FROM_ENTRY, id, json);
+    public void publish(RingEvent event) {
+        ring.publishEvent(RingSlot.FROM_EVENT, event);
+    }
+
+    /**
+     * Publishes, in its place in the feed, the id of an entry read from an outside log that could
+     * not be routed: the consumer counts it and skips it. Waits for room like {@link #publish}.
+     */
+    public void publishUnroutable(EventId id) {
+        ring.publishEvent(RingSlot.UNROUTABLE, id);
     }
 
     /** Slots taken but not yet consumed. */

@@ -1,10 +1,12 @@
 package com.motioness.edge.log.redis;
 
+import com.motioness.edge.log.LoggedEvent;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventType;
 import com.motioness.protocol.EventValidationException;
+import com.motioness.protocol.RoutingFields;
 import io.lettuce.core.StreamMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -25,15 +27,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Decoding what arrives from outside, per event:
  * <ul>
- * <li>a live firehose entry: {@link FirehoseReader} takes the JSON out of the entry's body and
- * parses its Redis id, then the ring's consumer ({@code FanoutDispatcher}) decodes the JSON once
- * to route the event;
- * <li>the JSON decode alone ({@link EventJson#decode(byte[])});
+ * <li>a live firehose entry: {@link FirehoseReader} takes the JSON out of the entry's body,
+ * parses its Redis id and scans the JSON for the routing fields it publishes into the ring with it
+ * (the ring's consumer decodes nothing);
+ * <li>the routing scan alone ({@link RoutingFields#scan(byte[])});
+ * <li>the JSON decode alone ({@link EventJson#decode(byte[])}), what a replay read does per entry;
  * <li>an ingest body ({@code POST /internal/events}), decoded by {@link EventJson#decodeBatch}
  * from the pooled direct buffer the request was read into: one event, and a batch of 100 (per
  * event).
@@ -80,12 +82,19 @@ public class StreamEntryDecodeBenchmark {
         ingestBatch.release();
     }
 
-    /** A firehose entry end to end: the reader's id parse and the dispatcher's JSON decode. */
+    /** A firehose entry end to end: the reader's id parse and routing scan, and what it publishes. */
     @Benchmark
-    public void firehoseEntry(Blackhole bh) throws EventValidationException {
+    public LoggedEvent firehoseEntry() throws EventValidationException {
         byte[] body = entry.getBody().get("e");
-        bh.consume(EventId.parse(entry.getId()));
-        bh.consume(EventJson.decode(body));
+        EventId id = EventId.parse(entry.getId());
+        RoutingFields routing = RoutingFields.scan(body);
+        return new LoggedEvent(id.ms(), id.seq(), routing.type(), routing.projectId(), routing.assetId(), body);
+    }
+
+    /** The routing scan alone, from the entry's byte array. */
+    @Benchmark
+    public RoutingFields scanRoutingFields() throws EventValidationException {
+        return RoutingFields.scan(json);
     }
 
     /** The JSON decode alone, from the entry's byte array. */

@@ -1,7 +1,10 @@
 package com.motioness.edge.log.redis;
 
+import com.motioness.edge.log.LoggedEvent;
 import com.motioness.edge.ring.EventRing;
 import com.motioness.protocol.EventId;
+import com.motioness.protocol.EventValidationException;
+import com.motioness.protocol.RoutingFields;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
@@ -19,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * entry into the ring in order. One thread and one connection per shard: a blocking read holds its
  * connection, and a reader that stops on a full ring is exactly the backpressure wanted. When the
  * connection fails it retries with backoff from the same id, so nothing is missed or doubled.
+ *
+ * <p>An entry holds only the event's JSON; the reader scans it for the routing fields
+ * ({@link RoutingFields}) here, off the ring's thread, and publishes them with it.
  */
 final class FirehoseReader implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(FirehoseReader.class);
@@ -72,7 +78,7 @@ final class FirehoseReader implements Runnable {
                 for (StreamMessage<String, byte[]> entry : entries) {
                     byte[] json = entry.getBody().get("e");
                     if (json != null) {
-                        ring.publish(EventId.parse(entry.getId()), json);
+                        publish(EventId.parse(entry.getId()), json);
                     }
                     lastId = entry.getId();
                 }
@@ -90,6 +96,21 @@ final class FirehoseReader implements Runnable {
             }
         }
         closeConnection();
+    }
+
+    private void publish(EventId id, byte[] json) {
+        RoutingFields routing;
+        try {
+            routing = RoutingFields.scan(json);
+        } catch (EventValidationException | RuntimeException e) {
+            // A bad entry is skipped; it must never stop the feed for everyone else (nor send this
+            // reader back to read it again). It still takes its place in the ring, whose consumer
+            // counts it (the node's undecodable count).
+            LOG.warn("skipped undecodable event {}-{}: {}", id.ms(), id.seq(), e.getMessage());
+            ring.publishUnroutable(id);
+            return;
+        }
+        ring.publish(new LoggedEvent(id.ms(), id.seq(), routing.type(), routing.projectId(), routing.assetId(), json));
     }
 
     private void closeConnection() {
