@@ -145,12 +145,21 @@ public final class EdgeServer implements AutoCloseable {
                             ? new FileProjectKeys(config.flagProjectKeys(), config.keysFile(), Duration.ofSeconds(1))
                             : ProjectKeys.of(config.projectKeys());
             closeables.add(keys);
-            services = new EdgeServices(keys, sessionAuthenticator(config),
-                    log, fanouts, config.corsOrigins(), config.ingestToken(), config.maxIngestBytes(), config.retry(),
-                    config.headerTimeout(), config.sessionRecheck(), config.keyRecheck(),
-                    new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(),
-                            config.maxStreamsPerAddress(), config.newStreamsPerAddress(), config.trustedProxies()),
-                    metrics.requests(), config.accessLogSample(), demoDashboardCookie(config), config.feedTailMax());
+            services = EdgeServices.builder()
+                    .auth(keys, sessionAuthenticator(config))
+                    .log(log, fanouts)
+                    .corsOrigins(config.corsOrigins())
+                    .ingest(config.ingestToken(), config.maxIngestBytes())
+                    .retry(config.retry())
+                    .requestTimeout(config.headerTimeout())
+                    .recheck(config.sessionRecheck(), config.keyRecheck())
+                    .limits(new StreamLimits(config.maxStreamsPerKey(), config.maxStreamsPerUser(),
+                            config.maxStreamsPerAddress(), config.newStreamsPerAddress(), config.trustedProxies()))
+                    .counters(metrics.requests())
+                    .accessLogSample(config.accessLogSample())
+                    .dashboardCookie(demoDashboardCookie(config))
+                    .feedTailMax(config.feedTailMax())
+                    .build();
 
             // The public port is bound but accepts nothing until the admin port is bound too: an
             // edge that cannot have both serves no client, not even for a moment.
