@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -15,7 +14,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -33,14 +31,6 @@ import java.util.function.Consumer;
  * the next request or end it.
  */
 final class Http1Connection extends ChannelInboundHandlerAdapter {
-    /**
-     * Requests held while an earlier one awaits its answer: past this many, or past
-     * {@link #MAX_WAITING_BYTES} of their bodies, the connection is not read until half have been
-     * answered. One socket read (at most 64 KiB) may still add what it holds.
-     */
-    private static final int MAX_WAITING_REQUESTS = 128;
-    private static final int MAX_WAITING_BYTES = 64 * 1024;
-
     private final long requestTimeoutNanos;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> requestTimeout;
@@ -54,9 +44,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     private boolean answeringHead;
     /** A request was handed on and the end of its body was not yet: only ingest reads a body. */
     private boolean bodyArriving;
-    private ArrayDeque<Object> waiting;
-    private int waitingRequests;
-    private long waitingBytes;
+    private final WaitingRequests waiting = new WaitingRequests();
 
     /** @param requestTimeoutNanos how long a client may take to send a complete request */
     Http1Connection(long requestTimeoutNanos) {
@@ -116,7 +104,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             try {
                 awaitingAnswer = false;
                 if (!ctx.channel().isActive()) {
-                    releaseWaiting();
+                    waiting.release();
                     return;
                 }
                 answer.accept(result, error);
@@ -178,7 +166,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
      * the last, the connection ends.
      */
     void answerWhileClosing(ApiError error, boolean keepAlive, Consumer<ResponseHead> extraHeaders) {
-        boolean more = keepAlive && waiting != null && !waiting.isEmpty();
+        boolean more = keepAlive && !waiting.isEmpty();
         Responses.error(ctx.channel(), error, CorsPolicy.NONE, null, true, head -> {
             extraHeaders.accept(head);
             if (!more) {
@@ -204,7 +192,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     void handOver() {
         cancelRequestTimeout();
         noMoreRequests = true;
-        releaseWaiting();
+        waiting.release();
         updateReading();
         ChannelPipeline pipeline = ctx.pipeline();
         // A stream reads no more requests: its decoder's parsers and buffers (about 0.7 KB of heap
@@ -219,8 +207,6 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         }
         pipeline.remove(this);
     }
-
-    // ---- request timeout ----
 
     /** A client must send a complete request within the timeout; a slow one is answered 408 and closed. */
     private void armRequestTimeout() {
@@ -242,45 +228,18 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    // ---- pipelined requests ----
-
     /** Holds a request part read while an earlier request awaits its answer. */
     private void hold(Object msg) {
-        if (waiting == null) {
-            waiting = new ArrayDeque<>();
-        }
         waiting.add(msg);
-        counted(msg, 1);
         updateReading();
     }
 
     private void resumeWaiting() {
-        while (waiting != null && !waiting.isEmpty() && !awaitingAnswer) {
-            Object msg = waiting.poll();
-            counted(msg, -1);
+        Object msg;
+        while (!awaitingAnswer && (msg = waiting.poll()) != null) {
             channelRead(ctx, msg);
         }
         updateReading();
-    }
-
-    private void counted(Object msg, int sign) {
-        if (msg instanceof HttpRequest) {
-            waitingRequests += sign;
-        }
-        if (msg instanceof HttpContent content) {
-            waitingBytes += sign * content.content().readableBytes();
-        }
-    }
-
-    private void releaseWaiting() {
-        if (waiting != null) {
-            Object msg;
-            while ((msg = waiting.poll()) != null) {
-                ReferenceCountUtil.release(msg);
-            }
-        }
-        waitingRequests = 0;
-        waitingBytes = 0;
     }
 
     /**
@@ -299,17 +258,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             read = true;
         } else if (!ctx.channel().isWritable()) {
             read = false;
-        } else if (reading) {
-            read = waitingRequests < MAX_WAITING_REQUESTS && waitingBytes < MAX_WAITING_BYTES;
         } else {
-            read = waitingRequests <= MAX_WAITING_REQUESTS / 2 && waitingBytes <= MAX_WAITING_BYTES / 2;
+            read = waiting.allowRead(reading);
         }
         if (read != reading) {
             config.setAutoRead(read);
         }
     }
-
-    // ---- server closing ----
 
     /**
      * The server is closing this connection, after every append it issued has been answered.
@@ -324,7 +279,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         }
         noMoreRequests = true;
         cancelRequestTimeout();
-        releaseWaiting();
+        waiting.release();
         updateReading();
         if (awaitingAnswer) {
             ctx.close();
@@ -352,8 +307,6 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         });
     }
 
-    // ---- channel events ----
-
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
         updateReading();
@@ -363,7 +316,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelRequestTimeout();
-        releaseWaiting();
+        waiting.release();
         super.channelInactive(ctx);
     }
 

@@ -3,6 +3,7 @@ package com.motioness.edge.http;
 import static com.motioness.edge.http.ApiError.abbreviate;
 
 import com.motioness.edge.auth.Principal;
+import com.motioness.edge.auth.ProjectKeys;
 import com.motioness.edge.fanout.StreamRoute;
 import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.log.StreamRef;
@@ -114,10 +115,14 @@ final class StreamRoutes {
             asked.responder().refuse(ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unknown_project_key",
                     "the project key in the path is not valid"), 0, false);
         } else {
+            // The stream keeps these checks for its life: they capture the key registry, not this
+            // object, which would keep the connection's HTTP/1 handlers (its decoder among them).
+            ProjectKeys keys = services.projectKeys;
+            String key = route.projectKey;
             // A key revoked while its stream is open ends the stream at the next check.
-            open(asked, StreamRef.asset(route.id, project), new StreamAccess(StreamLimits.Kind.KEY, route.projectKey,
+            open(asked, StreamRef.asset(route.id, project), new StreamAccess(StreamLimits.Kind.KEY, key,
                     owner -> CompletableFuture.completedFuture(owner.equals(project)), services.keyRecheck,
-                    () -> services.projectKeys.projectOf(route.projectKey).thenApply(project::equals)));
+                    () -> keys.projectOf(key).thenApply(project::equals)));
         }
     }
 

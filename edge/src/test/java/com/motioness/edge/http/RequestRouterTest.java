@@ -2,6 +2,7 @@ package com.motioness.edge.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.auth.DevSessionAuthenticator;
@@ -17,6 +18,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,6 +89,22 @@ class RequestRouterTest {
         assertTrue(response.startsWith("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream"), response);
         assertEquals(List.of("stream"), handlers());
         assertTrue(channel.pipeline().get("stream") instanceof StreamHandler);
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void anOpenStreamKeepsNoneOfTheRequestHandlers() throws Exception {
+        WeakReference<Object> decoder = new WeakReference<>(channel.pipeline().get("http-decoder"));
+        WeakReference<Object> connection = new WeakReference<>(channel.pipeline().get("http1"));
+        WeakReference<Object> router = new WeakReference<>(channel.pipeline().get("router"));
+        exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(List.of("stream"), handlers());
+        for (int i = 0; i < 50 && (decoder.get() != null || connection.get() != null || router.get() != null); i++) {
+            System.gc();
+        }
+        assertNull(decoder.get(), "the decoder's buffers are not held for the stream's life");
+        assertNull(connection.get());
+        assertNull(router.get());
         assertFalse(channel.finishAndReleaseAll());
     }
 
