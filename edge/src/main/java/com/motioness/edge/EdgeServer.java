@@ -94,15 +94,22 @@ public final class EdgeServer implements AutoCloseable {
             openedAuth = EdgeAuth.open(config.auth(), config.log(), config.ops().demo());
             auth = openedAuth;
             EventLog log = backend.log();
-            services = new EdgeServices(auth.keys(), auth.sessions(),
-                    log, fanouts, config.http().corsOrigins(), config.auth().ingestToken(),
-                    config.http().maxIngestBytes(), config.streaming().retry(),
-                    config.http().headerTimeout(), config.auth().sessionRecheck(), config.auth().keyRecheck(),
-                    new StreamLimits(config.limits().maxStreamsPerKey(), config.limits().maxStreamsPerUser(),
+            services = EdgeServices.builder()
+                    .auth(auth.keys(), auth.sessions())
+                    .log(log, fanouts)
+                    .corsOrigins(config.http().corsOrigins())
+                    .ingest(config.auth().ingestToken(), config.http().maxIngestBytes())
+                    .retry(config.streaming().retry())
+                    .requestTimeout(config.http().headerTimeout())
+                    .recheck(config.auth().sessionRecheck(), config.auth().keyRecheck())
+                    .limits(new StreamLimits(config.limits().maxStreamsPerKey(), config.limits().maxStreamsPerUser(),
                             config.limits().maxStreamsPerAddress(), config.limits().newStreamsPerAddress(),
-                            config.limits().trustedProxies()),
-                    metrics.requests(), config.ops().accessLogSample(), auth.demoDashboardCookie(),
-                    config.streaming().feedTailMax());
+                            config.limits().trustedProxies()))
+                    .counters(metrics.requests())
+                    .accessLogSample(config.ops().accessLogSample())
+                    .dashboardCookie(auth.demoDashboardCookie())
+                    .feedTailMax(config.streaming().feedTailMax())
+                    .build();
 
             // The public port is bound but accepts nothing until the admin port is bound too: an
             // edge that cannot have both serves no client, not even for a moment.

@@ -46,6 +46,18 @@ final class ApiError {
         return new ApiError(HttpResponseStatus.CONFLICT, "asset_ended", message, null, terminalId, index);
     }
 
+    /** {@code text} cut to 64 characters for an error message, or "(none)". */
+    static String abbreviate(String text) {
+        return abbreviate(text, 64);
+    }
+
+    static String abbreviate(String text, int max) {
+        if (text == null) {
+            return "(none)";
+        }
+        return text.length() <= max ? text : text.substring(0, max) + "...";
+    }
+
     byte[] body() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (JsonGenerator json = JSON.createGenerator(bytes)) {

@@ -4,14 +4,17 @@ import com.motioness.edge.limits.ConnectionLimit;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 
 /**
  * The pipeline of every client connection, built by hand for this job: Netty's request decoder
  * (bounded request line and headers, strict about the version and what comes before a request
- * line) and the edge's handler. There is no response encoder and no
- * aggregator: the edge writes response heads itself and streams pre-framed chunks to the socket.
+ * line), the HTTP/1 connection ({@link Http1Connection}) and the {@link RequestRouter}. There is no
+ * response encoder: the edge writes response heads itself and streams pre-framed chunks to the
+ * socket. The ingest route adds its aggregator behind the router; a stream leaves its
+ * {@link StreamHandler} alone.
  */
 public final class EdgeChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final EdgeServices services;
@@ -45,8 +48,14 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
             return;
         }
         channel.closeFuture().addListener(release);
-        channel.pipeline()
-                .addLast("http-decoder", new StrictRequestDecoder(decoderConfig))
-                .addLast("edge", new EdgeRequestHandler(services));
+        addRequestHandlers(channel.pipeline(), decoderConfig, services);
+    }
+
+    /** Adds the handlers that read and answer HTTP/1 requests. */
+    static void addRequestHandlers(ChannelPipeline pipeline, HttpDecoderConfig decoderConfig, EdgeServices services) {
+        Http1Connection connection = new Http1Connection(services.requestTimeoutNanos);
+        pipeline.addLast("http-decoder", new StrictRequestDecoder(decoderConfig))
+                .addLast("http1", connection)
+                .addLast("router", new RequestRouter(services, connection));
     }
 }

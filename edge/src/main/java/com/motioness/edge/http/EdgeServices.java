@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,52 +39,146 @@ public final class EdgeServices {
     private volatile boolean draining;
     private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
 
-    /**
-     * @param corsOrigins origins allowed to call the session-cookie routes with credentials
-     * @param ingestToken bearer token of {@code POST /internal/events}, or null to disable ingest
-     * @param retry the reconnection delay advised to clients in {@code retry:}
-     * @param requestTimeout how long a client may take to send a complete request
-     * @param sessionRecheck how often an open session stream asks whether its session still lives
-     * @param keyRecheck how often an open public stream asks whether its project key is still enabled
-     * @param limits open and new streams per key, user and client address
-     */
-    public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
-            List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
-            Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits) {
-        this(projectKeys, sessions, log, fanouts, corsOrigins, ingestToken, maxIngestBytes, retry, requestTimeout,
-                sessionRecheck, keyRecheck, limits, RequestCounters.unregistered(), 0, null, 0);
+    private EdgeServices(Builder b) {
+        this.projectKeys = Objects.requireNonNull(b.projectKeys, "projectKeys");
+        this.sessions = Objects.requireNonNull(b.sessions, "sessions");
+        this.log = Objects.requireNonNull(b.log, "log");
+        this.cookieCors = CorsPolicy.credentialed(b.corsOrigins);
+        this.ingestToken = b.ingestToken == null ? null : b.ingestToken.getBytes(StandardCharsets.UTF_8);
+        this.maxIngestBytes = b.maxIngestBytes;
+        this.retryMillis = Objects.requireNonNull(b.retry, "retry").toMillis();
+        this.requestTimeoutNanos = Objects.requireNonNull(b.requestTimeout, "requestTimeout").toNanos();
+        this.sessionRecheck = Objects.requireNonNull(b.sessionRecheck, "sessionRecheck");
+        this.keyRecheck = Objects.requireNonNull(b.keyRecheck, "keyRecheck");
+        this.limits = b.limits;
+        this.counters = b.counters;
+        this.accessLog = new AccessLog(b.accessLogSample);
+        this.dashboard = DashboardFiles.load(b.dashboardCookie);
+        this.feedTailMax = b.feedTailMax;
+        for (LoopFanout fanout : Objects.requireNonNull(b.fanouts, "fanouts")) {
+            fanoutByLoop.put(fanout.loop(), fanout);
+        }
     }
 
     /**
-     * As above, with the counters of request outcomes, the access log and the feed's tails (the
-     * constructor above has neither the access log nor tails).
-     *
-     * @param accessLogSample the fraction of closed streams written to the access log (0: none)
-     * @param dashboardCookie {@code name=value} of a development session the dashboard page sets
-     *     (only the demo's, in {@code --demo} mode), or null for none
-     * @param feedTailMax the most events the activity feed replays for {@code ?tail=N}; 0: none
+     * Starts the services of a server. Required: the project keys, the sessions, the log, the
+     * loops' fan-outs, the retry advice, the request timeout and both rechecks; the rest has
+     * defaults: no CORS origins, ingest disabled, no stream limits, unregistered counters, no access
+     * log, no dashboard cookie, no feed tails.
      */
-    public EdgeServices(ProjectKeys projectKeys, SessionAuthenticator sessions, EventLog log,
-            List<LoopFanout> fanouts, Set<String> corsOrigins, String ingestToken, int maxIngestBytes,
-            Duration retry, Duration requestTimeout, Duration sessionRecheck, Duration keyRecheck, StreamLimits limits,
-            RequestCounters counters, double accessLogSample, String dashboardCookie, int feedTailMax) {
-        this.counters = counters;
-        this.accessLog = new AccessLog(accessLogSample);
-        this.projectKeys = projectKeys;
-        this.sessions = sessions;
-        this.log = log;
-        this.cookieCors = CorsPolicy.credentialed(Set.copyOf(corsOrigins));
-        this.ingestToken = ingestToken == null ? null : ingestToken.getBytes(StandardCharsets.UTF_8);
-        this.maxIngestBytes = maxIngestBytes;
-        this.retryMillis = retry.toMillis();
-        this.requestTimeoutNanos = requestTimeout.toNanos();
-        this.sessionRecheck = sessionRecheck;
-        this.keyRecheck = keyRecheck;
-        this.limits = limits;
-        this.dashboard = DashboardFiles.load(dashboardCookie);
-        this.feedTailMax = feedTailMax;
-        for (LoopFanout fanout : fanouts) {
-            fanoutByLoop.put(fanout.loop(), fanout);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects what the request handlers share; {@link #build()} checks that the required parts are there. */
+    public static final class Builder {
+        private ProjectKeys projectKeys;
+        private SessionAuthenticator sessions;
+        private EventLog log;
+        private List<LoopFanout> fanouts;
+        private Set<String> corsOrigins = Set.of();
+        private String ingestToken;
+        private int maxIngestBytes;
+        private Duration retry;
+        private Duration requestTimeout;
+        private Duration sessionRecheck;
+        private Duration keyRecheck;
+        private StreamLimits limits = StreamLimits.none();
+        private RequestCounters counters = RequestCounters.unregistered();
+        private double accessLogSample;
+        private String dashboardCookie;
+        private int feedTailMax;
+
+        private Builder() {
+        }
+
+        /** How the public route's project keys are resolved, and how a session cookie is. */
+        public Builder auth(ProjectKeys projectKeys, SessionAuthenticator sessions) {
+            this.projectKeys = projectKeys;
+            this.sessions = sessions;
+            return this;
+        }
+
+        /** The event log, and the fan-out of each I/O loop (each stream joins its loop's). */
+        public Builder log(EventLog log, List<LoopFanout> fanouts) {
+            this.log = log;
+            this.fanouts = List.copyOf(fanouts);
+            return this;
+        }
+
+        /** Origins allowed to call the session-cookie routes with credentials. */
+        public Builder corsOrigins(Set<String> corsOrigins) {
+            this.corsOrigins = Set.copyOf(corsOrigins);
+            return this;
+        }
+
+        /**
+         * @param token bearer token of {@code POST /internal/events}, or null to disable ingest
+         * @param maxBytes the largest ingest body accepted; larger ones get 413
+         */
+        public Builder ingest(String token, int maxBytes) {
+            this.ingestToken = token;
+            this.maxIngestBytes = maxBytes;
+            return this;
+        }
+
+        /** The reconnection delay advised to clients in {@code retry:}. */
+        public Builder retry(Duration retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        /** How long a client may take to send a complete request (then 408). */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /**
+         * @param session how often an open session stream asks whether its session still lives
+         * @param key how often an open public stream asks whether its project key is still enabled
+         */
+        public Builder recheck(Duration session, Duration key) {
+            this.sessionRecheck = session;
+            this.keyRecheck = key;
+            return this;
+        }
+
+        /** Open and new streams per key, user and client address. */
+        public Builder limits(StreamLimits limits) {
+            this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        /** The counters of request outcomes (auth failures, limit rejections). */
+        public Builder counters(RequestCounters counters) {
+            this.counters = Objects.requireNonNull(counters);
+            return this;
+        }
+
+        /** The fraction of closed streams written to the access log (0: none). */
+        public Builder accessLogSample(double accessLogSample) {
+            this.accessLogSample = accessLogSample;
+            return this;
+        }
+
+        /**
+         * {@code name=value} of a development session the dashboard page sets (only the demo's,
+         * in {@code --demo} mode), or null for none.
+         */
+        public Builder dashboardCookie(String dashboardCookie) {
+            this.dashboardCookie = dashboardCookie;
+            return this;
+        }
+
+        /** The most events the activity feed replays for {@code ?tail=N}; 0: none. */
+        public Builder feedTailMax(int feedTailMax) {
+            this.feedTailMax = feedTailMax;
+            return this;
+        }
+
+        public EdgeServices build() {
+            return new EdgeServices(this);
         }
     }
 

@@ -2,23 +2,61 @@ package com.motioness.edge.http;
 
 import com.motioness.edge.fanout.StreamFrames;
 import com.motioness.edge.fanout.StreamHead;
-import com.motioness.edge.fanout.StreamResponder;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.sse.SseFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-/** The HTTP answers of one stream request, with its route's CORS headers. */
-final class HttpStreamResponder implements StreamResponder {
+/** The HTTP/1 answers of one stream request, with its route's CORS headers. */
+final class HttpStreamResponder implements StreamRequestResponder {
     private final CorsPolicy cors;
     private final String origin;
     private final long retryMillis;
+    private final boolean chunked;
+    private final boolean keepAlive;
+    /**
+     * The connection the request came on, until it is handed over: the stream keeps its responder
+     * for its whole life, and must not keep the HTTP/1 handlers with it.
+     */
+    private Http1Connection connection;
 
-    HttpStreamResponder(CorsPolicy cors, String origin, long retryMillis) {
+    /**
+     * @param chunked false for an HTTP/1.0 client: the body is then delimited by closing
+     * @param keepAlive whether the client asked to keep the connection (for answers other than a stream)
+     */
+    HttpStreamResponder(Http1Connection connection, CorsPolicy cors, String origin, long retryMillis, boolean chunked,
+            boolean keepAlive) {
+        this.connection = connection;
         this.cors = cors;
         this.origin = origin;
         this.retryMillis = retryMillis;
+        this.chunked = chunked;
+        this.keepAlive = keepAlive;
+    }
+
+    @Override
+    public boolean chunked() {
+        return chunked;
+    }
+
+    @Override
+    public void refuse(ApiError error, long retryAfterSeconds, boolean endConnection) {
+        connection.answer(error, cors, origin, keepAlive && !endConnection,
+                retryAfterSeconds > 0 ? head -> head.header(HttpNames.RETRY_AFTER, retryAfterSeconds) : null);
+    }
+
+    @Override
+    public void writeHeadOnly() {
+        boolean open = chunked && keepAlive;
+        writeHeadOnly(connection.channel(), chunked, open);
+        connection.answered(open);
+    }
+
+    @Override
+    public void handOver() {
+        connection.handOver();
+        connection = null;
     }
 
     @Override
@@ -58,12 +96,10 @@ final class HttpStreamResponder implements StreamResponder {
     }
 
     /**
-     * Answers a HEAD: the head a stream opens with, before the log is read, and no body.
-     *
      * @param keepAlive false: the connection ends after it (HTTP/1.0, whose stream head says so, or
      *     a client that asked to close)
      */
-    void writeHeadOnly(Channel channel, boolean chunked, boolean keepAlive) {
+    private void writeHeadOnly(Channel channel, boolean chunked, boolean keepAlive) {
         ResponseHead head = streamHead(channel, chunked);
         if (chunked && !keepAlive) {
             head.header(HttpNames.CONNECTION, "close");

@@ -7,9 +7,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 
 /**
  * What ingest needs to end cleanly when the node closes: the appends on their way to the event
@@ -46,8 +44,8 @@ final class IngestGate {
     }
 
     /**
-     * Counts an append about to be issued; each {@code true} must be followed by the append, its
-     * completion handled by {@link #answerOn}.
+     * Counts an append about to be issued; each {@code true} must be followed by the append, and
+     * {@link #answered()} once its answer was written (or its connection was found closed).
      *
      * @return false once closed: the caller issues nothing and answers 503
      */
@@ -63,21 +61,10 @@ final class IngestGate {
     }
 
     /**
-     * What to do when an append counted by {@link #tryStart()} completes: {@code answer} runs on
-     * {@code loop}, and only then is the append counted out, so that when {@link #close()}
-     * completes every answer has been written.
+     * Counts out an append counted by {@link #tryStart()}, on its connection's loop, after its
+     * answer was written: so that when {@link #close()} completes every answer has been written.
      */
-    <T> BiConsumer<T, Throwable> answerOn(Executor loop, BiConsumer<T, Throwable> answer) {
-        return (result, error) -> loop.execute(() -> {
-            try {
-                answer.accept(result, error);
-            } finally {
-                finished();
-            }
-        });
-    }
-
-    private void finished() {
+    void answered() {
         if (state.decrementAndGet() == CLOSED) {
             idle.complete(null);
         }
@@ -109,7 +96,7 @@ final class IngestGate {
 
     /**
      * Asks each tracked connection, on its loop, to finish: what it was answered is flushed, then
-     * it closes (see the request handler's handling of {@link #CLOSE_CONNECTION}).
+     * it closes (see {@link Http1Connection}'s handling of {@link #CLOSE_CONNECTION}).
      *
      * @return completes when all of them are closed
      */

@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,11 +59,15 @@ class PipelineGoldenTest {
         StreamSettings settings = new StreamSettings(PooledByteBufAllocator.DEFAULT, Duration.ofSeconds(15),
                 Duration.ofMinutes(5), Duration.ofSeconds(5), 64 * 1024);
         LoopFanout fanout = new LoopFanout(channel.eventLoop(), settings);
-        EdgeServices services = new EdgeServices(ProjectKeys.of(Map.of("key-0123456789", "p1")),
-                new DevSessionAuthenticator(Map.of()), log, List.of(fanout), Set.of(), "token-0123456789abcdef",
-                1024 * 1024, Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofMinutes(1),
-                Duration.ofMinutes(1), com.motioness.edge.limits.StreamLimits.none());
-        channel.pipeline().addLast(new StrictRequestDecoder(new HttpDecoderConfig()), new EdgeRequestHandler(services));
+        EdgeServices services = EdgeServices.builder()
+                .auth(ProjectKeys.of(Map.of("key-0123456789", "p1")), new DevSessionAuthenticator(Map.of()))
+                .log(log, List.of(fanout))
+                .ingest("token-0123456789abcdef", 1024 * 1024)
+                .retry(Duration.ofSeconds(3))
+                .requestTimeout(Duration.ofSeconds(10))
+                .recheck(Duration.ofMinutes(1), Duration.ofMinutes(1))
+                .build();
+        EdgeChannelInitializer.addRequestHandlers(channel.pipeline(), new HttpDecoderConfig(), services);
     }
 
     @AfterEach
