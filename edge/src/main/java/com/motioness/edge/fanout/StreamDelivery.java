@@ -178,7 +178,7 @@ final class StreamDelivery {
      * stopped reading gets the slow-consumer timeout to take the end, then is cut; its connection
      * is reset rather than closed (see {@link StalledClose}).
      */
-    void closeAfterLastChunk(boolean headWritten) {
+    void finishAndClose(boolean headWritten) {
         if (headWritten && chunked) {
             ChannelFuture last = channel.writeAndFlush(StreamFrames.LAST_CHUNK.duplicate());
             last.addListener(StalledClose.AFTER_WRITE);

@@ -397,14 +397,14 @@ public final class Subscription {
 
     /**
      * Ends the stream cleanly: finishes the body so the client knows to reconnect, then closes the
-     * channel (see {@link StreamDelivery#closeAfterLastChunk}).
+     * channel (see {@link StreamDelivery#finishAndClose}).
      */
     void end(CloseReason reason) {
         if (state == State.ENDED) {
             return;
         }
         recordEnd(reason);
-        delivery.closeAfterLastChunk(headWritten);
+        delivery.finishAndClose(headWritten);
     }
 
     /** Ends the stream at once, dropping what it has not written, and closes the channel. */
