@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * fields ({@code ring.publish(new LoggedEvent(...))}); the ring's consumer thread runs the real
  * {@link FanoutDispatcher} (encode the shared frame once from the slot's routing fields and JSON,
  * hand it to every loop with subscribers, one wake-up per loop per batch); each
- * {@link LoopFanout} drains on a real Netty NIO event loop and writes to its subscribers.
+ * {@link LoopFanout} delivers its inbox on a real Netty NIO event loop and writes to its subscribers.
  * Subscribers are {@link Subscription}s of one asset on {@link EmbeddedChannel}s whose "socket"
  * takes and releases every flushed buffer at once; the channels run their pipeline on the caller's
  * thread, so every write happens on the event loop, as in production.
@@ -73,7 +73,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
 public class RingToLoopBenchmark {
-    /** Most deliveries in flight: enough to keep every stage busy, few enough to drain at once. */
+    /** Most deliveries in flight: enough to keep every stage busy, few enough to deliver at once. */
     private static final long MAX_DELIVERIES_IN_FLIGHT = 100_000;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -82,9 +82,9 @@ public class RingToLoopBenchmark {
     int subscribers;
 
     /**
-     * Most events the publisher lets be undelivered: 1 is a quiet feed (each drain finds one
-     * frame), 256 a saturated one (a burst: drains find many frames, channels hold many unflushed
-     * writes). Capped at {@value #MAX_DELIVERIES_IN_FLIGHT} deliveries, so what is in flight when
+     * Most events the publisher lets be undelivered: 1 is a quiet feed (each inbox task finds
+     * one frame), 256 a saturated one (a burst: inbox tasks find many frames, channels hold many
+     * unflushed writes). Capped at {@value #MAX_DELIVERIES_IN_FLIGHT} deliveries, so what is in flight when
      * an iteration ends is a few milliseconds of work.
      */
     @Param({"1", "256"})

@@ -48,7 +48,7 @@ public final class FanoutDispatcher implements EventHandler<RingSlot> {
             for (int i = 0; i < loops.length; i++) {
                 if (handedFrames[i]) {
                     handedFrames[i] = false;
-                    loops[i].scheduleDrain();
+                    loops[i].scheduleDelivery();
                 }
             }
         }

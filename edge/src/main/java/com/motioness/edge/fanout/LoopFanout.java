@@ -1,6 +1,7 @@
 package com.motioness.edge.fanout;
 
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Ticker;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,18 +13,22 @@ import org.jctools.queues.SpscArrayQueue;
 
 /**
  * The subscriptions of one event loop and the inbox through which the dispatcher hands it frames.
- * Everything but {@link #offer}, {@link #scheduleDrain} and {@link #hasSubscribers} is confined to
- * the loop, so routing and delivery take no lock.
+ * Everything but {@link #offer}, {@link #scheduleDelivery} and {@link #hasSubscribers} is confined
+ * to the loop, so routing and delivery take no lock.
  *
  * <p>The dispatcher offers each frame to the single-producer single-consumer inbox and, at the end
- * of its batch, schedules one drain task: one cross-thread hand-off per loop per batch, however
- * many channels the batch reaches. The drain writes to every subscriber without flushing, then
+ * of its batch, schedules one delivery task: one cross-thread hand-off per loop per batch, however
+ * many channels the batch reaches. The delivery writes to every subscriber without flushing, then
  * flushes each written channel once.
+ *
+ * <p>Time is the loop's own {@link Ticker} ({@link EventLoop#ticker()}): the ticker task, the
+ * streams' cap, heartbeat and slow-consumer clocks all read it, so they agree with the loop's
+ * scheduled tasks, and a test on an {@code EmbeddedChannel} moves them all by advancing its time.
  */
 public final class LoopFanout {
     private static final int INBOX_CAPACITY = 16_384;
-    /** Frames one drain task handles before yielding the loop to its sockets. */
-    private static final int DRAIN_BUDGET = 4_096;
+    /** Frames one delivery task handles before yielding the loop to its sockets. */
+    private static final int DELIVERY_BUDGET = 4_096;
     /**
      * Writes made before a flush even within a batch. Each unflushed write holds a buffer
      * duplicate and an outbound entry, which Netty recycles only up to 4096 per thread; flushing
@@ -39,8 +44,9 @@ public final class LoopFanout {
     private final EventLoop loop;
     private final StreamSettings settings;
     private final SpscArrayQueue<SseFrame> inbox = new SpscArrayQueue<>(INBOX_CAPACITY);
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final Runnable drainTask = this::drain;
+    private final Ticker clock;
+    private final AtomicBoolean deliveryScheduled = new AtomicBoolean();
+    private final Runnable deliveryTask = this::deliverInbox;
     private final LoopCounters counters = new LoopCounters();
     private volatile int subscriberCount;
 
@@ -58,6 +64,7 @@ public final class LoopFanout {
     public LoopFanout(EventLoop loop, StreamSettings settings) {
         this.loop = loop;
         this.settings = settings;
+        this.clock = loop.ticker();
         loop.scheduleAtFixedRate(this::tick, settings.tickNanos, settings.tickNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -68,6 +75,11 @@ public final class LoopFanout {
 
     StreamSettings settings() {
         return settings;
+    }
+
+    /** The loop's clock, which every time of this fan-out and its streams is read from. */
+    Ticker clock() {
+        return clock;
     }
 
     /** This loop's counters; written by the loop only, read racily by a scrape. */
@@ -90,29 +102,29 @@ public final class LoopFanout {
     void offer(SseFrame frame) {
         frame.retain();
         while (!inbox.offer(frame)) {
-            scheduleDrain();
+            scheduleDelivery();
             LockSupport.parkNanos(50_000);
         }
     }
 
     /**
-     * Schedules a drain unless one is pending. getAndSet on both sides (here and at the start of
-     * the drain) orders the inbox write before the flag, so no wake-up is lost.
+     * Schedules a delivery of the inbox unless one is pending. getAndSet on both sides (here and at
+     * the start of the delivery) orders the inbox write before the flag, so no wake-up is lost.
      */
-    void scheduleDrain() {
-        if (!drainScheduled.getAndSet(true)) {
-            loop.execute(drainTask);
+    void scheduleDelivery() {
+        if (!deliveryScheduled.getAndSet(true)) {
+            loop.execute(deliveryTask);
         }
     }
 
     // ---- event loop ----
 
-    private void drain() {
-        drainScheduled.getAndSet(false);
-        long now = System.nanoTime();
+    private void deliverInbox() {
+        deliveryScheduled.getAndSet(false);
+        long now = clock.nanoTime();
         int handled = 0;
         SseFrame first;
-        while (handled < DRAIN_BUDGET && (first = inbox.poll()) != null) {
+        while (handled < DELIVERY_BUDGET && (first = inbox.poll()) != null) {
             run[0] = first;
             int n = 1;
             // Frames of one asset in a row (a hot asset under load) go to each subscriber together:
@@ -140,11 +152,11 @@ public final class LoopFanout {
         }
         flushDirty();
         if (!inbox.isEmpty()) {
-            scheduleDrain();
+            scheduleDelivery();
         }
     }
 
-    /** Delivers one frame on its own (the drain delivers runs). */
+    /** Delivers one frame on its own (the inbox task delivers runs of them). */
     void route(SseFrame frame, long now) {
         run[0] = frame;
         routeRun(1, now);
@@ -184,7 +196,8 @@ public final class LoopFanout {
         unflushedWrites = 0;
     }
 
-    void add(Subscription subscription) {
+    /** The stream joins this loop's index: from now on every live frame of its stream reaches it. */
+    void join(Subscription subscription) {
         Map<String, SubscriberGroup> index = subscription.stream().isAsset() ? byAsset : byProject;
         index.computeIfAbsent(subscription.stream().id(), id -> new SubscriberGroup()).add(subscription);
         if (allSize == all.length) {
@@ -197,7 +210,8 @@ public final class LoopFanout {
         subscriberCount = allSize;
     }
 
-    void remove(Subscription subscription) {
+    /** The stream leaves this loop's index (it ended); a stream not in it is ignored. */
+    void leave(Subscription subscription) {
         if (subscription.loopIndex < 0) {
             return;
         }
@@ -225,7 +239,7 @@ public final class LoopFanout {
     }
 
     private void tick() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         for (int i = allSize - 1; i >= 0; i--) {
             Subscription subscription = all[i];
             if (subscription.onTick(now, this)) {

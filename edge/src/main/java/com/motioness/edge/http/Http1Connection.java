@@ -246,7 +246,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
      * Back-pressure instead of a cut: the connection is not read while it holds too many requests
      * unanswered, or while its answers do not go out (its write buffer is over the high-water mark,
      * as with a client that pipelines without reading); it is read again once half of those
-     * requests have been answered and the answers drain. What the client sends meanwhile waits in
+     * requests have been answered and the answers have gone out. What the client sends meanwhile waits in
      * the kernel's buffers, then in its own, which slows it down. A connection that takes no more
      * requests is read on, so its client's close is seen.
      */

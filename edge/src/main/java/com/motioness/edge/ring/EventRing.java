@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The live feed of one edge node: an LMAX Disruptor ring that the log publishes appended events
- * into, in id order, and that one consumer thread drains to fan events out to subscribers.
+ * into, in id order, and that one consumer thread takes off to fan events out to subscribers.
  *
  * <p>Publishing is multi-producer safe, but callers that need id order across producers must
  * publish under the same lock that assigns the ids (the embedded log does).

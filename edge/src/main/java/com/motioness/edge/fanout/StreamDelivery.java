@@ -1,0 +1,205 @@
+package com.motioness.edge.fanout;
+
+import com.motioness.edge.log.LoggedEvent;
+import com.motioness.protocol.EventId;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes one stream's frames to its channel, and closes the channel when the stream ends. Holds
+ * the id of the last event written, which every write must pass (so the replay/live seam neither
+ * loses nor doubles an event), the time of the last write (the heartbeat's idle clock), and the
+ * backpressure state: a stream whose channel stays unwritable too long, or holds too many bytes,
+ * is cut. Loop-confined; the live write runs for every frame of the stream and allocates nothing.
+ */
+final class StreamDelivery {
+    private final Subscription subscription;
+    private final Channel channel;
+    private final boolean chunked;
+    /** An asset stream ends at its terminal event and checks each live frame's project. */
+    private final boolean asset;
+    private final StreamStats stats;
+    private final ByteBufAllocator alloc;
+    private final long slowConsumerTimeoutNanos;
+    private final long maxPendingBytes;
+
+    /** The project whose events the stream carries, once known. */
+    private String projectId;
+    private long lastMs = -1;
+    private long lastSeq = -1;
+    private long lastWriteNanos;
+    private boolean stalled;
+    private long stalledSinceNanos;
+
+    StreamDelivery(Subscription subscription, Channel channel, boolean chunked, boolean asset, StreamStats stats,
+            StreamSettings settings) {
+        this.subscription = subscription;
+        this.channel = channel;
+        this.chunked = chunked;
+        this.asset = asset;
+        this.stats = stats;
+        this.alloc = settings.alloc;
+        this.slowConsumerTimeoutNanos = settings.slowConsumerTimeoutNanos;
+        this.maxPendingBytes = settings.maxPendingBytes;
+    }
+
+    /** From now on the stream carries {@code projectId}'s events (an asset's owner), and only its. */
+    void follow(String projectId) {
+        this.projectId = projectId;
+    }
+
+    String projectId() {
+        return projectId;
+    }
+
+    boolean chunked() {
+        return chunked;
+    }
+
+    /** Only events after {@code id} are written from now on. */
+    void resumeAfter(EventId id) {
+        lastMs = id.ms();
+        lastSeq = id.seq();
+    }
+
+    /** The last event written, or the cursor the stream resumed after (allocates: not per delivery). */
+    EventId lastWritten() {
+        return new EventId(lastMs, lastSeq);
+    }
+
+    long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    /** The head went out at {@code nowNanos}: the heartbeat's idle time counts from there. */
+    void headWritten(long nowNanos) {
+        lastWriteNanos = nowNanos;
+    }
+
+    /**
+     * Writes one live frame unless it is not after the last one written, or of another project.
+     * Runs on the loop for every frame of this stream, so it allocates nothing and writes without
+     * flushing; the fan-out flushes once per batch.
+     *
+     * @return true when it wrote, so the channel needs a flush
+     */
+    boolean write(SseFrame frame, long nowNanos) {
+        // A project group is keyed by this project already; an asset group by the asset id
+        // alone, so there the owner is checked: another project's asset never gets through.
+        if (EventId.compare(frame.ms, frame.seq, lastMs, lastSeq) <= 0
+                || (asset && !frame.projectId.equals(projectId)) || !writableOrCut(nowNanos)) {
+            return false;
+        }
+        channel.write(frame.retainedFor(chunked), channel.voidPromise());
+        stats.eventWritten(frame.length(chunked));
+        lastMs = frame.ms;
+        lastSeq = frame.seq;
+        lastWriteNanos = nowNanos;
+        if (asset && frame.isTerminal()) {
+            subscription.end(CloseReason.TERMINAL);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Writes one event read from the log, encoded for this stream, unless it is not after the last
+     * one written; no flush.
+     *
+     * @return false when it was the asset's terminal event and the stream ended
+     */
+    boolean writeReplayed(LoggedEvent event, long nowNanos) {
+        if (!event.isAfter(lastMs, lastSeq)) {
+            return true;
+        }
+        ByteBuf frame = StreamFrames.event(alloc, event.type(), event.ms(), event.seq(), event.json(),
+                chunked);
+        int length = frame.readableBytes();
+        channel.write(frame, channel.voidPromise());
+        stats.replayedEventWritten(length);
+        lastMs = event.ms();
+        lastSeq = event.seq();
+        lastWriteNanos = nowNanos;
+        if (asset && event.type().isTerminal()) {
+            subscription.end(CloseReason.TERMINAL);
+            return false;
+        }
+        return true;
+    }
+
+    /** Writes the tick's shared heartbeat frame; no flush. */
+    void writePing(SseFrame ping, long nowNanos) {
+        channel.write(ping.retainedFor(chunked), channel.voidPromise());
+        stats.pingWritten(ping.length(chunked));
+        lastWriteNanos = nowNanos;
+    }
+
+    /**
+     * A stream that stays unwritable longer than the timeout, or whose waiting bytes pass the hard
+     * ceiling, is cut: it resumes from its cursor elsewhere and loses nothing, while memory per
+     * connection stays bounded.
+     */
+    private boolean writableOrCut(long nowNanos) {
+        if (channel.isWritable()) {
+            stalled = false;
+            return true;
+        }
+        if (!stalled) {
+            stalled = true;
+            stalledSinceNanos = nowNanos;
+        } else if (nowNanos - stalledSinceNanos > slowConsumerTimeoutNanos) {
+            subscription.cut(CloseReason.SLOW_CONSUMER);
+            return false;
+        }
+        ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
+        if (pending != null && pending.totalPendingWriteBytes() > maxPendingBytes) {
+            subscription.cut(CloseReason.SLOW_CONSUMER);
+            return false;
+        }
+        return true;
+    }
+
+    /** True when a live write found the channel unwritable longer than the slow-consumer timeout ago. */
+    boolean stalledTooLong(long nowNanos) {
+        return stalled && nowNanos - stalledSinceNanos > slowConsumerTimeoutNanos;
+    }
+
+    /** The channel is writable again. */
+    void onWritable() {
+        stalled = false;
+    }
+
+    /**
+     * Finishes the body so the client knows to reconnect, then closes the channel. A client that
+     * stopped reading gets the slow-consumer timeout to take the end, then is cut; its connection
+     * is reset rather than closed (see {@link StalledClose}).
+     */
+    void finishAndClose(boolean headWritten) {
+        if (headWritten && chunked) {
+            ChannelFuture last = channel.writeAndFlush(StreamFrames.LAST_CHUNK.duplicate());
+            last.addListener(StalledClose.AFTER_WRITE);
+            if (!last.isDone()) {
+                // The last chunk waits behind a full kernel buffer. The stream has left the fan-out,
+                // so no tick would ever cut it: without this the connection, its queued bytes and its
+                // place would stay until the client went away.
+                channel.eventLoop().schedule(() -> StalledClose.close(channel), slowConsumerTimeoutNanos,
+                        TimeUnit.NANOSECONDS);
+            }
+        } else {
+            channel.flush();
+            StalledClose.close(channel);
+        }
+    }
+
+    /**
+     * Closes the channel at once, dropping what it has not written; a client that stopped reading
+     * is reset, so the kernel frees what it queued for it (see {@link StalledClose}).
+     */
+    void closeNow() {
+        StalledClose.close(channel);
+    }
+}
