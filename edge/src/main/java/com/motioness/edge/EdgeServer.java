@@ -4,7 +4,7 @@ import com.motioness.edge.admin.AdminPort;
 import com.motioness.edge.admin.AdminServer;
 import com.motioness.edge.auth.EdgeAuth;
 import com.motioness.edge.config.EdgeConfig;
-import com.motioness.edge.fanout.CloseReason;
+import com.motioness.edge.fanout.EndReason;
 import com.motioness.edge.fanout.FanoutDispatcher;
 import com.motioness.edge.fanout.LoopFanout;
 import com.motioness.edge.fanout.StreamSettings;
@@ -271,7 +271,7 @@ public final class EdgeServer implements AutoCloseable {
         for (LoopFanout fanout : fanouts) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             fanout.loop().execute(() -> {
-                fanout.endAll(CloseReason.SHUTDOWN);
+                fanout.endAll(EndReason.SHUTDOWN);
                 done.complete(null);
             });
             ended.add(done);

@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * encoder frames as a chunk on every write;
  * <li>{@code unframed}: no framing at all, the body delimited by closing the connection
  * ({@code Connection: close}, as the edge answers HTTP/1.0): each channel writes a retained slice
- * of the bare SSE bytes ({@link SseFrame#retainedFor}{@code (false)}).
+ * of the bare SSE bytes ({@link SharedFrame#retainedFor}{@code (false)}).
  * </ul>
  * One operation is one delivery: write and flush the frame on the next channel, round robin over
  * {@code subscribers} channels (the count only changes how many pipelines are cycled through).
@@ -67,7 +67,7 @@ public class BodyFramingBenchmark {
 
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private EmbeddedChannel[] channels;
-    private SseFrame frame;
+    private SharedFrame frame;
     private ByteBuf bareFrame;
     private int next;
     /** {@link #framing} as a number, so the measured switch compares ints, not strings. */
@@ -78,8 +78,8 @@ public class BodyFramingBenchmark {
         AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED).assetId("demo-asset-1").projectId("demo")
                 .ts(1_764_300_004_567L).attempt(1).stage("render").latencyMs(1204).requestId("req-1-7").build();
         byte[] json = EventJson.encode(event);
-        frame = SseFrame.event(alloc, 1_764_300_004_567L, 0, EventType.STAGE_COMPLETED, "demo", "demo-asset-1", json);
-        bareFrame = StreamFrames.event(alloc, EventType.STAGE_COMPLETED, 1_764_300_004_567L, 0, json, false);
+        frame = SharedFrame.event(alloc, 1_764_300_004_567L, 0, EventType.STAGE_COMPLETED, "demo", "demo-asset-1", json);
+        bareFrame = ChunkFraming.event(alloc, EventType.STAGE_COMPLETED, 1_764_300_004_567L, 0, json, false);
         mode = framing.equals("prechunked") ? 0 : framing.equals("nettyEncoder") ? 1 : 2;
         channels = new EmbeddedChannel[subscribers];
         for (int i = 0; i < subscribers; i++) {

@@ -88,7 +88,7 @@ public class FanoutBenchmark {
 
     @Benchmark
     public void deliverOneEvent() {
-        SseFrame frame = SseFrame.event(alloc, ++ms, 0, EventType.STAGE_COMPLETED, "project-1", "asset-1", json);
+        SharedFrame frame = SharedFrame.event(alloc, ++ms, 0, EventType.STAGE_COMPLETED, "project-1", "asset-1", json);
         fanout.route(frame, System.nanoTime());
         fanout.flushDirty();
         frame.release();
@@ -100,7 +100,7 @@ public class FanoutBenchmark {
      */
     @Benchmark
     public void rawWritesBaseline() {
-        SseFrame frame = SseFrame.event(alloc, ++ms, 0, EventType.STAGE_COMPLETED, "project-1", "asset-1", json);
+        SharedFrame frame = SharedFrame.event(alloc, ++ms, 0, EventType.STAGE_COMPLETED, "project-1", "asset-1", json);
         for (EmbeddedChannel channel : channels) {
             channel.write(frame.retainedFor(true), channel.voidPromise());
         }

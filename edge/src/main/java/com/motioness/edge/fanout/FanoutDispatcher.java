@@ -64,7 +64,7 @@ public final class FanoutDispatcher implements EventHandler<RingSlot> {
     }
 
     private void dispatch(long ms, long seq, EventType type, String projectId, String assetId, byte[] json) {
-        SseFrame frame = SseFrame.event(alloc, ms, seq, type, projectId, assetId, json);
+        SharedFrame frame = SharedFrame.event(alloc, ms, seq, type, projectId, assetId, json);
         try {
             for (int i = 0; i < loops.length; i++) {
                 if (loops[i].hasSubscribers()) {

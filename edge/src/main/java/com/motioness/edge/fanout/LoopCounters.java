@@ -19,7 +19,7 @@ public final class LoopCounters {
         0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000
     };
     private static final int ROUTES = StreamRoute.all().length;
-    private static final int REASONS = CloseReason.all().length;
+    private static final int REASONS = EndReason.all().length;
 
     long eventFrames;
     long bytes;
@@ -36,7 +36,7 @@ public final class LoopCounters {
     LoopCounters() {
     }
 
-    void countClosed(StreamRoute route, CloseReason reason) {
+    void countClosed(StreamRoute route, EndReason reason) {
         closed[route.ordinal() * REASONS + reason.ordinal()]++;
     }
 
@@ -88,7 +88,7 @@ public final class LoopCounters {
     }
 
     /** Opened streams of this route that ended for this reason. */
-    public long closed(StreamRoute route, CloseReason reason) {
+    public long closed(StreamRoute route, EndReason reason) {
         return closed[route.ordinal() * REASONS + reason.ordinal()];
     }
 

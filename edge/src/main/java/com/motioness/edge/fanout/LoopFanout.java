@@ -43,7 +43,7 @@ public final class LoopFanout {
 
     private final EventLoop loop;
     private final StreamSettings settings;
-    private final SpscArrayQueue<SseFrame> inbox = new SpscArrayQueue<>(INBOX_CAPACITY);
+    private final SpscArrayQueue<SharedFrame> inbox = new SpscArrayQueue<>(INBOX_CAPACITY);
     private final Ticker clock;
     private final AtomicBoolean deliveryScheduled = new AtomicBoolean();
     private final Runnable deliveryTask = this::deliverInbox;
@@ -57,8 +57,8 @@ public final class LoopFanout {
     private final Subscription[] dirty = new Subscription[FLUSH_GROUP];
     private int dirtySize;
     private int unflushedWrites;
-    private final SseFrame[] run = new SseFrame[MAX_RUN];
-    private SseFrame tickPing;
+    private final SharedFrame[] run = new SharedFrame[MAX_RUN];
+    private SharedFrame tickPing;
 
     /** Creates the fan-out of one loop and starts its ticker (heartbeat, cap, slow consumers). */
     public LoopFanout(EventLoop loop, StreamSettings settings) {
@@ -99,7 +99,7 @@ public final class LoopFanout {
     }
 
     /** Hands one frame to this loop, waiting while the inbox is full (backpressure to the ring). */
-    void offer(SseFrame frame) {
+    void offer(SharedFrame frame) {
         frame.retain();
         while (!inbox.offer(frame)) {
             scheduleDelivery();
@@ -123,14 +123,14 @@ public final class LoopFanout {
         deliveryScheduled.getAndSet(false);
         long now = clock.nanoTime();
         int handled = 0;
-        SseFrame first;
+        SharedFrame first;
         while (handled < DELIVERY_BUDGET && (first = inbox.poll()) != null) {
             run[0] = first;
             int n = 1;
             // Frames of one asset in a row (a hot asset under load) go to each subscriber together:
             // one writev and one flush carry them all, where frame after frame would cost a
             // syscall per frame per subscriber.
-            SseFrame next;
+            SharedFrame next;
             while (n < MAX_RUN && (next = inbox.peek()) != null
                     && next.assetId.equals(first.assetId) && next.projectId.equals(first.projectId)) {
                 run[n++] = inbox.poll();
@@ -157,7 +157,7 @@ public final class LoopFanout {
     }
 
     /** Delivers one frame on its own (the inbox task delivers runs of them). */
-    void route(SseFrame frame, long now) {
+    void route(SharedFrame frame, long now) {
         run[0] = frame;
         routeRun(1, now);
         run[0] = null;
@@ -231,9 +231,9 @@ public final class LoopFanout {
     }
 
     /** The heartbeat frame of the current tick, encoded once and shared by every idle stream. */
-    SseFrame pingFrame() {
+    SharedFrame pingFrame() {
         if (tickPing == null) {
-            tickPing = SseFrame.ping(settings.alloc);
+            tickPing = SharedFrame.ping(settings.alloc);
         }
         return tickPing;
     }
@@ -266,7 +266,7 @@ public final class LoopFanout {
         loop.execute(() -> {
             int count = allSize;
             if (count == 0 || windowNanos <= 0) {
-                endAll(CloseReason.DRAIN);
+                endAll(EndReason.DRAIN);
                 done.complete(null);
                 return;
             }
@@ -274,7 +274,7 @@ public final class LoopFanout {
             long first = (long) (step * offsetFraction);
             Runnable endOne = () -> {
                 if (allSize > 0) {
-                    all[allSize - 1].end(CloseReason.DRAIN);
+                    all[allSize - 1].end(EndReason.DRAIN);
                 }
                 if (allSize == 0) {
                     done.complete(null);
@@ -288,7 +288,7 @@ public final class LoopFanout {
     }
 
     /** Ends every stream of this loop (runs on the loop); clients resume from their cursors. */
-    public void endAll(CloseReason reason) {
+    public void endAll(EndReason reason) {
         for (int i = allSize - 1; i >= 0; i--) {
             all[i].end(reason);
         }

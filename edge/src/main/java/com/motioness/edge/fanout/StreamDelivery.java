@@ -87,7 +87,7 @@ final class StreamDelivery {
      *
      * @return true when it wrote, so the channel needs a flush
      */
-    boolean write(SseFrame frame, long nowNanos) {
+    boolean write(SharedFrame frame, long nowNanos) {
         // A project group is keyed by this project already; an asset group by the asset id
         // alone, so there the owner is checked: another project's asset never gets through.
         if (EventId.compare(frame.ms, frame.seq, lastMs, lastSeq) <= 0
@@ -100,7 +100,7 @@ final class StreamDelivery {
         lastSeq = frame.seq;
         lastWriteNanos = nowNanos;
         if (asset && frame.isTerminal()) {
-            subscription.end(CloseReason.TERMINAL);
+            subscription.end(EndReason.TERMINAL);
             return false;
         }
         return true;
@@ -116,7 +116,7 @@ final class StreamDelivery {
         if (!event.isAfter(lastMs, lastSeq)) {
             return true;
         }
-        ByteBuf frame = StreamFrames.event(alloc, event.type(), event.ms(), event.seq(), event.json(),
+        ByteBuf frame = ChunkFraming.event(alloc, event.type(), event.ms(), event.seq(), event.json(),
                 chunked);
         int length = frame.readableBytes();
         channel.write(frame, channel.voidPromise());
@@ -125,14 +125,14 @@ final class StreamDelivery {
         lastSeq = event.seq();
         lastWriteNanos = nowNanos;
         if (asset && event.type().isTerminal()) {
-            subscription.end(CloseReason.TERMINAL);
+            subscription.end(EndReason.TERMINAL);
             return false;
         }
         return true;
     }
 
     /** Writes the tick's shared heartbeat frame; no flush. */
-    void writePing(SseFrame ping, long nowNanos) {
+    void writePing(SharedFrame ping, long nowNanos) {
         channel.write(ping.retainedFor(chunked), channel.voidPromise());
         stats.pingWritten(ping.length(chunked));
         lastWriteNanos = nowNanos;
@@ -152,12 +152,12 @@ final class StreamDelivery {
             stalled = true;
             stalledSinceNanos = nowNanos;
         } else if (nowNanos - stalledSinceNanos > slowConsumerTimeoutNanos) {
-            subscription.cut(CloseReason.SLOW_CONSUMER);
+            subscription.cut(EndReason.SLOW_CONSUMER);
             return false;
         }
         ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
         if (pending != null && pending.totalPendingWriteBytes() > maxPendingBytes) {
-            subscription.cut(CloseReason.SLOW_CONSUMER);
+            subscription.cut(EndReason.SLOW_CONSUMER);
             return false;
         }
         return true;
@@ -180,7 +180,7 @@ final class StreamDelivery {
      */
     void finishAndClose(boolean headWritten) {
         if (headWritten && chunked) {
-            ChannelFuture last = channel.writeAndFlush(StreamFrames.LAST_CHUNK.duplicate());
+            ChannelFuture last = channel.writeAndFlush(ChunkFraming.LAST_CHUNK.duplicate());
             last.addListener(StalledClose.AFTER_WRITE);
             if (!last.isDone()) {
                 // The last chunk waits behind a full kernel buffer. The stream has left the fan-out,

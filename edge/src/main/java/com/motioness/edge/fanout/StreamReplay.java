@@ -37,7 +37,7 @@ final class StreamReplay {
     /** The cursor just before the feed's tail, once the log said where it is; null without a tail. */
     private EventId tailStart;
     private boolean awaitingWritability;
-    private ArrayDeque<SseFrame> heldBack;
+    private ArrayDeque<SharedFrame> heldBack;
 
     StreamReplay(Subscription subscription, StreamDelivery delivery, Channel channel, EventLog log, StreamRef stream,
             EventId cursor) {
@@ -176,7 +176,7 @@ final class StreamReplay {
      *
      * @return false when too many are held: the stream must be cut as too slow
      */
-    boolean holdBack(SseFrame frame) {
+    boolean holdBack(SharedFrame frame) {
         if (heldBack == null) {
             heldBack = new ArrayDeque<>();
         }
@@ -198,12 +198,12 @@ final class StreamReplay {
      * the replay wrote already, and releases them.
      */
     void writeHeldBack(long nowNanos) {
-        ArrayDeque<SseFrame> held = heldBack;
+        ArrayDeque<SharedFrame> held = heldBack;
         heldBack = null;
         if (held == null) {
             return;
         }
-        SseFrame frame;
+        SharedFrame frame;
         while ((frame = held.poll()) != null) {
             // A terminal frame among them ends the stream; the rest are only released.
             if (!subscription.hasEnded()) {
@@ -216,7 +216,7 @@ final class StreamReplay {
     /** Drops the held-back frames (the stream ended, or its asset is hidden from the caller). */
     void releaseHeldBack() {
         if (heldBack != null) {
-            SseFrame frame;
+            SharedFrame frame;
             while ((frame = heldBack.poll()) != null) {
                 frame.release();
             }

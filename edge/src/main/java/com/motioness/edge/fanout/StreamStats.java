@@ -9,7 +9,7 @@ final class StreamStats {
     private final LoopCounters counters;
     private StreamRoute route;
     private int status;
-    private CloseReason endReason;
+    private EndReason endReason;
     private long openedNanos;
     private long endedNanos;
     private boolean ended;
@@ -34,7 +34,7 @@ final class StreamStats {
         return status;
     }
 
-    CloseReason endReason() {
+    EndReason endReason() {
         return endReason;
     }
 
@@ -92,7 +92,7 @@ final class StreamStats {
      * The stream ended; {@code reason} is null for one refused before its head, which is counted
      * as neither opened nor closed.
      */
-    void ended(long nowNanos, CloseReason reason, boolean headWritten) {
+    void ended(long nowNanos, EndReason reason, boolean headWritten) {
         endReason = reason;
         endedNanos = nowNanos;
         ended = true;

@@ -61,7 +61,7 @@ final class StreamTimers {
                 recheckPending = false;
                 nextRecheckNanos = clock.nanoTime() + recheckIntervalNanos;
                 if (error == null && Boolean.FALSE.equals(stillValid)) {
-                    subscription.end(CloseReason.AUTH);
+                    subscription.end(EndReason.AUTH);
                 }
             }));
         }

@@ -31,7 +31,7 @@ final class SubscriberGroup {
     }
 
     /** Delivers {@code frames[0..count)}, in order, to each member in turn. */
-    void deliver(SseFrame[] frames, int count, long nowNanos, LoopFanout fanout) {
+    void deliver(SharedFrame[] frames, int count, long nowNanos, LoopFanout fanout) {
         for (int i = size - 1; i >= 0; i--) {
             Subscription subscription = members[i];
             for (int f = 0; f < count; f++) {

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * {@link StreamReplay} (the history and the seam), {@link StreamDelivery} (writes and
  * backpressure), {@link StreamTimers} (cap, heartbeat, recheck) and {@link StreamStats}.
  *
- * <p>Words: a stream <em>ends</em> for a {@link CloseReason}, either cleanly ({@link #end}: the body
+ * <p>Words: a stream <em>ends</em> for a {@link EndReason}, either cleanly ({@link #end}: the body
  * is finished) or {@linkplain #cut cut} at once; then its channel is <em>closed</em>. A stream
  * answered 204 or 503 is <em>refused</em> before its head. Its loop's fan-out is
  * <em>joined</em> on open and <em>left</em> at the end.
@@ -149,7 +149,7 @@ public final class Subscription {
     }
 
     /** Why the stream ended, or null while it runs (and for a stream refused before its head). */
-    public CloseReason closeReason() {
+    public EndReason endReason() {
         return stats.endReason();
     }
 
@@ -196,7 +196,7 @@ public final class Subscription {
         long now = clock.nanoTime();
         if (error != null) {
             if (headWritten) {
-                cut(CloseReason.ERROR);
+                cut(EndReason.ERROR);
             } else {
                 refuse(503);
                 responder.writeUnavailable(channel, "event log unavailable: " + error.getMessage());
@@ -281,7 +281,7 @@ public final class Subscription {
             checkingOwner = false;
             if (error != null || allowed == null) {
                 // Undecided: end cleanly; the reconnect reads the log, which now holds the asset.
-                end(CloseReason.ERROR);
+                end(EndReason.ERROR);
             } else if (allowed) {
                 delivery.follow(projectId);
                 goLive();
@@ -327,7 +327,7 @@ public final class Subscription {
      *
      * @return true when it wrote, so the channel needs a flush
      */
-    boolean onLive(SseFrame frame, long nowNanos) {
+    boolean onLive(SharedFrame frame, long nowNanos) {
         if (state == State.LIVE) {
             return delivery.write(frame, nowNanos);
         }
@@ -347,9 +347,9 @@ public final class Subscription {
         return false;
     }
 
-    private void holdBack(SseFrame frame) {
+    private void holdBack(SharedFrame frame) {
         if (!replay.holdBack(frame)) {
-            cut(CloseReason.SLOW_CONSUMER);
+            cut(EndReason.SLOW_CONSUMER);
         }
     }
 
@@ -364,11 +364,11 @@ public final class Subscription {
             return false;
         }
         if (timers.capReached(nowNanos)) {
-            end(CloseReason.CAP);
+            end(EndReason.CAP);
             return false;
         }
         if (delivery.stalledTooLong(nowNanos)) {
-            cut(CloseReason.SLOW_CONSUMER);
+            cut(EndReason.SLOW_CONSUMER);
             return false;
         }
         timers.recheckIfDue(nowNanos);
@@ -391,7 +391,7 @@ public final class Subscription {
     /** From the channel handler: the connection closed (client, error or us). */
     public void onChannelInactive() {
         if (state != State.ENDED) {
-            recordEnd(CloseReason.CLIENT);
+            recordEnd(EndReason.CLIENT);
         }
     }
 
@@ -399,7 +399,7 @@ public final class Subscription {
      * Ends the stream cleanly: finishes the body so the client knows to reconnect, then closes the
      * channel (see {@link StreamDelivery#finishAndClose}).
      */
-    void end(CloseReason reason) {
+    void end(EndReason reason) {
         if (state == State.ENDED) {
             return;
         }
@@ -408,7 +408,7 @@ public final class Subscription {
     }
 
     /** Ends the stream at once, dropping what it has not written, and closes the channel. */
-    void cut(CloseReason reason) {
+    void cut(EndReason reason) {
         if (state == State.ENDED) {
             return;
         }
@@ -423,7 +423,7 @@ public final class Subscription {
     }
 
     /** The stream ended (reason null: refused): counted, its end hook run, the fan-out left. */
-    private void recordEnd(CloseReason reason) {
+    private void recordEnd(EndReason reason) {
         state = State.ENDED;
         stats.ended(clock.nanoTime(), reason, headWritten);
         // Give places back before leaving the fan-out: whoever sees the stream count drop may

@@ -37,7 +37,7 @@ final class AccessLog {
         LOG.info("route={} project={} asset={} status={} duration_ms={} events={} bytes={} reason={} client={}",
                 stream.route().label(), orDash(stream.projectId()), orDash(asset), stream.status(),
                 stream.durationNanos() / 1_000_000, stream.eventsSent(), stream.bytesSent(),
-                stream.closeReason() == null ? "refused" : stream.closeReason().label(), client);
+                stream.endReason() == null ? "refused" : stream.endReason().label(), client);
     }
 
     private static String orDash(String value) {

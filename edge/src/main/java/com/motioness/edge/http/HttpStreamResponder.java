@@ -1,9 +1,9 @@
 package com.motioness.edge.http;
 
-import com.motioness.edge.fanout.StreamFrames;
+import com.motioness.edge.fanout.ChunkFraming;
 import com.motioness.edge.fanout.StreamHead;
 import com.motioness.protocol.EventId;
-import com.motioness.protocol.sse.SseFrames;
+import com.motioness.protocol.sse.SseEncoding;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -72,25 +72,25 @@ final class HttpStreamResponder implements StreamRequestResponder {
             head.header(HttpNames.CURSOR_AHEAD, "true");
         }
         ByteBuf out = head.end();
-        int length = SseFrames.retryLength(retryMillis)
-                + (truncationNotice == null ? 0 : SseFrames.commentLength(truncationNotice))
-                + (cursorNotice == null ? 0 : SseFrames.commentLength(cursorNotice))
-                + (startId == null ? 0 : SseFrames.cursorLength(startId.ms(), startId.seq()));
+        int length = SseEncoding.retryLength(retryMillis)
+                + (truncationNotice == null ? 0 : SseEncoding.commentLength(truncationNotice))
+                + (cursorNotice == null ? 0 : SseEncoding.commentLength(cursorNotice))
+                + (startId == null ? 0 : SseEncoding.cursorLength(startId.ms(), startId.seq()));
         if (chunked) {
-            StreamFrames.writeChunkHeader(out, length);
+            ChunkFraming.writeChunkHeader(out, length);
         }
-        SseFrames.writeRetry(out, retryMillis);
+        SseEncoding.writeRetry(out, retryMillis);
         if (truncationNotice != null) {
-            SseFrames.writeComment(out, truncationNotice);
+            SseEncoding.writeComment(out, truncationNotice);
         }
         if (cursorNotice != null) {
-            SseFrames.writeComment(out, cursorNotice);
+            SseEncoding.writeComment(out, cursorNotice);
         }
         if (startId != null) {
-            SseFrames.writeCursor(out, startId.ms(), startId.seq());
+            SseEncoding.writeCursor(out, startId.ms(), startId.seq());
         }
         if (chunked) {
-            StreamFrames.writeChunkTrailer(out);
+            ChunkFraming.writeChunkTrailer(out);
         }
         channel.write(out, channel.voidPromise());
     }

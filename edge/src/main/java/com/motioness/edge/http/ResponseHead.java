@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 /**
  * Writes an HTTP/1.1 status line and headers straight into a buffer. The edge writes its own
  * response heads instead of running Netty's HttpResponseEncoder, because stream bodies are
- * pre-framed chunks shared across channels (see {@code StreamFrames}) and must pass to the socket
+ * pre-framed chunks shared across channels (see {@code ChunkFraming}) and must pass to the socket
  * untouched.
  */
 final class ResponseHead {

@@ -1,6 +1,6 @@
 package com.motioness.edge.metrics;
 
-import com.motioness.edge.fanout.CloseReason;
+import com.motioness.edge.fanout.EndReason;
 import com.motioness.edge.fanout.FanoutDispatcher;
 import com.motioness.edge.fanout.LoopCounters;
 import com.motioness.edge.fanout.LoopFanout;
@@ -50,7 +50,7 @@ public final class EdgeMetrics {
                 .callback(callback -> {
                     for (StreamRoute route : StreamRoute.values()) {
                         long closed = 0;
-                        for (CloseReason reason : CloseReason.values()) {
+                        for (EndReason reason : EndReason.values()) {
                             closed += sum(c -> c.closed(route, reason));
                         }
                         callback.call(Math.max(0, sum(c -> c.opened(route)) - closed), route.label());
@@ -69,7 +69,7 @@ public final class EdgeMetrics {
                 .labelNames("route", "reason")
                 .callback(callback -> {
                     for (StreamRoute route : StreamRoute.values()) {
-                        for (CloseReason reason : CloseReason.values()) {
+                        for (EndReason reason : EndReason.values()) {
                             callback.call(sum(c -> c.closed(route, reason)), route.label(), reason.label());
                         }
                     }

@@ -54,7 +54,7 @@ class SubscriptionTest {
     private final StreamSettings settings = new StreamSettings(alloc, Duration.ofSeconds(15), Duration.ofMinutes(5),
             Duration.ofSeconds(5), 64 * 1024);
     private final FakeLog log = new FakeLog();
-    private final List<SseFrame> frames = new ArrayList<>();
+    private final List<SharedFrame> frames = new ArrayList<>();
     private EmbeddedChannel channel;
     private LoopFanout fanout;
     /** Everything the channel wrote so far, read off its outbound queue. */
@@ -79,7 +79,7 @@ class SubscriptionTest {
         if (!failures.isEmpty() && !(failures.get(0) instanceof ClosedChannelException)) {
             throw new AssertionError(failures.get(0));
         }
-        for (SseFrame frame : frames) {
+        for (SharedFrame frame : frames) {
             frame.release();
         }
         alloc.assertAllReleased();
@@ -101,9 +101,9 @@ class SubscriptionTest {
 
         assertEquals(List.of("1", "2", "3", "4", "5", "6"), ids());
         assertEquals(6, subscription.eventsSent());
-        fanout.endAll(CloseReason.SHUTDOWN);
+        fanout.endAll(EndReason.SHUTDOWN);
         assertTrue(read().endsWith(LAST_CHUNK));
-        assertEquals(CloseReason.SHUTDOWN, subscription.closeReason());
+        assertEquals(EndReason.SHUTDOWN, subscription.endReason());
         assertEquals(0, fanout.subscriberCount());
         assertFalse(channel.finishAndReleaseAll());
     }
@@ -115,14 +115,14 @@ class SubscriptionTest {
         live(1);
         advanceSeconds(4.5);
         // Still held, not cut: a write not yet flushed waits in the channel's buffer.
-        SseFrame pending = frame(2);
+        SharedFrame pending = frame(2);
         fanout.route(pending, fanout.clock().nanoTime());
-        assertNull(subscription.closeReason());
+        assertNull(subscription.endReason());
         assertTrue(channel.unsafe().outboundBuffer().totalPendingWriteBytes() > 0);
 
         advanceSeconds(1);
 
-        assertEquals(CloseReason.SLOW_CONSUMER, subscription.closeReason());
+        assertEquals(EndReason.SLOW_CONSUMER, subscription.endReason());
         assertFalse(channel.isOpen());
         assertEquals(0, fanout.subscriberCount());
         // Cut, not ended: no last chunk, and the frame that waited was dropped with the channel.
@@ -147,7 +147,7 @@ class SubscriptionTest {
         advanceSeconds(1);
         assertEquals(1, count(read(), PING));
 
-        fanout.endAll(CloseReason.SHUTDOWN);
+        fanout.endAll(EndReason.SHUTDOWN);
         read();
         assertFalse(channel.finishAndReleaseAll());
     }
@@ -157,10 +157,10 @@ class SubscriptionTest {
         Subscription subscription = openLive();
         // The cap is 5 minutes less up to 10% (at most 30 s) of jitter.
         advanceSeconds(269);
-        assertNull(subscription.closeReason());
+        assertNull(subscription.endReason());
         advanceSeconds(31);
 
-        assertEquals(CloseReason.CAP, subscription.closeReason());
+        assertEquals(EndReason.CAP, subscription.endReason());
         assertTrue(read().endsWith(LAST_CHUNK));
         assertFalse(channel.isOpen());
         assertEquals(0, fanout.subscriberCount());
@@ -186,12 +186,12 @@ class SubscriptionTest {
         advanceSeconds(30);
         checks.remove().completeExceptionally(new IllegalStateException("store away"));
         channel.runPendingTasks();
-        assertNull(subscription.closeReason());
+        assertNull(subscription.endReason());
         advanceSeconds(30);
         checks.remove().complete(false);
         channel.runPendingTasks();
 
-        assertEquals(CloseReason.AUTH, subscription.closeReason());
+        assertEquals(EndReason.AUTH, subscription.endReason());
         assertTrue(read().endsWith(LAST_CHUNK));
         assertFalse(channel.isOpen());
         assertFalse(channel.finishAndReleaseAll());
@@ -235,8 +235,8 @@ class SubscriptionTest {
         channel.runPendingTasks();
     }
 
-    private SseFrame frame(int n) {
-        SseFrame frame = SseFrame.event(alloc, MS + n, 0, EventType.STAGE_COMPLETED, PROJECT, ASSET, json(n));
+    private SharedFrame frame(int n) {
+        SharedFrame frame = SharedFrame.event(alloc, MS + n, 0, EventType.STAGE_COMPLETED, PROJECT, ASSET, json(n));
         frames.add(frame);
         return frame;
     }

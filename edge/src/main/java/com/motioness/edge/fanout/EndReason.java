@@ -3,7 +3,7 @@ package com.motioness.edge.fanout;
 import java.util.Locale;
 
 /** Why a stream ended; logged and counted. */
-public enum CloseReason {
+public enum EndReason {
     /** The client went away. */
     CLIENT,
     /** The stream reached its maximum duration; the client resumes from its cursor. */
@@ -21,7 +21,7 @@ public enum CloseReason {
     /** The log failed while the stream was replaying. */
     ERROR;
 
-    private static final CloseReason[] ALL = values();
+    private static final EndReason[] ALL = values();
     private final String label = name().toLowerCase(Locale.ROOT);
 
     /** The lower-case name used as a metric label and in the access log. */
@@ -29,7 +29,7 @@ public enum CloseReason {
         return label;
     }
 
-    static CloseReason[] all() {
+    static EndReason[] all() {
         return ALL;
     }
 }

@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * {@link EventType} wire name and an {@link EventId} in digits, so they can never hold the CR,
  * LF or NUL the spec forbids there. All methods are stateless and safe to call from any thread.
  */
-public final class SseFrames {
+public final class SseEncoding {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
 
@@ -34,7 +34,7 @@ public final class SseFrames {
     /** The length of {@link #writePing(ByteBuf)}'s frame, {@code ": ping\n\n"}. */
     public static final int PING_LENGTH = PING.length;
 
-    private SseFrames() {
+    private SseEncoding() {
     }
 
     /**

@@ -21,11 +21,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Encoding one event's shared frame, exactly as {@link FanoutDispatcher} does once per event:
- * {@link SseFrame#event} sizes the frame, takes an exactly sized buffer from the pooled allocator
+ * {@link SharedFrame#event} sizes the frame, takes an exactly sized buffer from the pooled allocator
  * and writes the chunk header, the SSE fields and the chunk trailer; the dispatcher's reference
  * is then released (here at once, in production after the last loop took its own).
  *
- * <p>The only allocation expected is the {@link SseFrame} object itself: the buffer's memory
+ * <p>The only allocation expected is the {@link SharedFrame} object itself: the buffer's memory
  * comes from the pool and its {@code PooledByteBuf} object from Netty's recycler. The recycler
  * keeps a pool per thread only on {@code FastThreadLocalThread}s, and the ring's consumer is a
  * plain thread (like JMH's default workers), so run this twice: as is (what the edge's ring
@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
-public class SseFrameBenchmark {
+public class SharedFrameBenchmark {
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private byte[] json;
     private long ms = 1_764_300_004_567L;
@@ -54,16 +54,16 @@ public class SseFrameBenchmark {
 
     /** One event, id {@code <ms>} (sequence 0, the common case). */
     @Benchmark
-    public SseFrame encodeStageCompleted() {
-        SseFrame frame = SseFrame.event(alloc, ++ms, 0, EventType.STAGE_COMPLETED, "demo", "demo-asset-1", json);
+    public SharedFrame encodeStageCompleted() {
+        SharedFrame frame = SharedFrame.event(alloc, ++ms, 0, EventType.STAGE_COMPLETED, "demo", "demo-asset-1", json);
         frame.release();
         return frame;
     }
 
     /** The same with an id {@code <ms>-<seq>}: several events in one millisecond. */
     @Benchmark
-    public SseFrame encodeStageCompletedWithSeq() {
-        SseFrame frame = SseFrame.event(alloc, ms, 3, EventType.STAGE_COMPLETED, "demo", "demo-asset-1", json);
+    public SharedFrame encodeStageCompletedWithSeq() {
+        SharedFrame frame = SharedFrame.event(alloc, ms, 3, EventType.STAGE_COMPLETED, "demo", "demo-asset-1", json);
         frame.release();
         return frame;
     }

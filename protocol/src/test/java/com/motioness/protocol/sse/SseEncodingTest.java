@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class SseFramesTest {
+class SseEncodingTest {
 
     /**
      * Writes into a buffer of exactly {@code length} bytes, which cannot grow, so a length that is
@@ -37,8 +37,8 @@ class SseFramesTest {
 
     private static String eventFrame(final EventType type, final long ms, final long seq, final String data) {
         final byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
-        return writeExactly(SseFrames.eventFrameLength(type, ms, seq, bytes),
-            out -> SseFrames.writeEventFrame(out, type, ms, seq, bytes));
+        return writeExactly(SseEncoding.eventFrameLength(type, ms, seq, bytes),
+            out -> SseEncoding.writeEventFrame(out, type, ms, seq, bytes));
     }
 
     static Stream<Arguments> eventFrames() {
@@ -97,10 +97,10 @@ class SseFramesTest {
     @Test
     void eventFrameAppendsAfterExistingBytes() {
         final byte[] data = "{}".getBytes(StandardCharsets.US_ASCII);
-        final int length = SseFrames.eventFrameLength(EventType.READY, 1, 0, data);
-        assertEquals(": ping\n\nevent: ready\nid: 1\ndata: {}\n\n", writeExactly(SseFrames.PING_LENGTH + length, out -> {
-            SseFrames.writePing(out);
-            SseFrames.writeEventFrame(out, EventType.READY, 1, 0, data);
+        final int length = SseEncoding.eventFrameLength(EventType.READY, 1, 0, data);
+        assertEquals(": ping\n\nevent: ready\nid: 1\ndata: {}\n\n", writeExactly(SseEncoding.PING_LENGTH + length, out -> {
+            SseEncoding.writePing(out);
+            SseEncoding.writeEventFrame(out, EventType.READY, 1, 0, data);
         }));
     }
 
@@ -125,12 +125,12 @@ class SseFramesTest {
     @Test
     void eventFrameRejectsNegativeIdPartsWithoutWriting() {
         final byte[] data = {'x'};
-        assertThrows(IllegalArgumentException.class, () -> SseFrames.eventFrameLength(EventType.READY, -1, 0, data));
-        assertThrows(IllegalArgumentException.class, () -> SseFrames.eventFrameLength(EventType.READY, 0, -1, data));
+        assertThrows(IllegalArgumentException.class, () -> SseEncoding.eventFrameLength(EventType.READY, -1, 0, data));
+        assertThrows(IllegalArgumentException.class, () -> SseEncoding.eventFrameLength(EventType.READY, 0, -1, data));
         final ByteBuf out = Unpooled.buffer(64, 64);
         try {
-            assertThrows(IllegalArgumentException.class, () -> SseFrames.writeEventFrame(out, EventType.READY, -1, 0, data));
-            assertThrows(IllegalArgumentException.class, () -> SseFrames.writeEventFrame(out, EventType.READY, 1, -1, data));
+            assertThrows(IllegalArgumentException.class, () -> SseEncoding.writeEventFrame(out, EventType.READY, -1, 0, data));
+            assertThrows(IllegalArgumentException.class, () -> SseEncoding.writeEventFrame(out, EventType.READY, 1, -1, data));
             assertEquals(0, out.writerIndex());
         } finally {
             out.release();
@@ -140,10 +140,10 @@ class SseFramesTest {
     @Test
     void tooSmallBufferFailsInsteadOfGrowing() {
         final byte[] data = {'x'};
-        final int length = SseFrames.eventFrameLength(EventType.READY, 1, 0, data);
+        final int length = SseEncoding.eventFrameLength(EventType.READY, 1, 0, data);
         final ByteBuf out = Unpooled.buffer(length - 1, length - 1);
         try {
-            assertThrows(IndexOutOfBoundsException.class, () -> SseFrames.writeEventFrame(out, EventType.READY, 1, 0, data));
+            assertThrows(IndexOutOfBoundsException.class, () -> SseEncoding.writeEventFrame(out, EventType.READY, 1, 0, data));
         } finally {
             out.release();
         }
@@ -151,27 +151,27 @@ class SseFramesTest {
 
     @Test
     void comment() {
-        assertEquals(": hello world\n\n", writeExactly(SseFrames.commentLength("hello world"),
-            out -> SseFrames.writeComment(out, "hello world")));
-        assertEquals(": \n\n", writeExactly(SseFrames.commentLength(""), out -> SseFrames.writeComment(out, "")));
-        assertEquals(": a:b\t~\n\n", writeExactly(SseFrames.commentLength(new StringBuilder("a:b\t~")),
-            out -> SseFrames.writeComment(out, new StringBuilder("a:b\t~"))));
+        assertEquals(": hello world\n\n", writeExactly(SseEncoding.commentLength("hello world"),
+            out -> SseEncoding.writeComment(out, "hello world")));
+        assertEquals(": \n\n", writeExactly(SseEncoding.commentLength(""), out -> SseEncoding.writeComment(out, "")));
+        assertEquals(": a:b\t~\n\n", writeExactly(SseEncoding.commentLength(new StringBuilder("a:b\t~")),
+            out -> SseEncoding.writeComment(out, new StringBuilder("a:b\t~"))));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"a\nb", "a\rb", "\r\n", "a\u0000", "\n"})
     void commentRejectsLineBreaksAndNul(final String text) {
-        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SseFrames.commentLength(text));
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SseEncoding.commentLength(text));
         assertTrue(e.getMessage().startsWith("comment must not contain CR, LF or NUL"), e.getMessage());
-        assertNothingWritten(out -> SseFrames.writeComment(out, text));
+        assertNothingWritten(out -> SseEncoding.writeComment(out, text));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"é", "ping ✓", "\u0080"})
     void commentRejectsNonAscii(final String text) {
-        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SseFrames.commentLength(text));
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SseEncoding.commentLength(text));
         assertTrue(e.getMessage().startsWith("comment must be ASCII"), e.getMessage());
-        assertNothingWritten(out -> SseFrames.writeComment(out, text));
+        assertNothingWritten(out -> SseEncoding.writeComment(out, text));
     }
 
     private static void assertNothingWritten(final Consumer<ByteBuf> write) {
@@ -186,27 +186,27 @@ class SseFramesTest {
 
     @Test
     void retry() {
-        assertEquals("retry: 3000\n\n", writeExactly(SseFrames.retryLength(3000), out -> SseFrames.writeRetry(out, 3000)));
-        assertEquals("retry: 0\n\n", writeExactly(SseFrames.retryLength(0), out -> SseFrames.writeRetry(out, 0)));
+        assertEquals("retry: 3000\n\n", writeExactly(SseEncoding.retryLength(3000), out -> SseEncoding.writeRetry(out, 3000)));
+        assertEquals("retry: 0\n\n", writeExactly(SseEncoding.retryLength(0), out -> SseEncoding.writeRetry(out, 0)));
         assertEquals("retry: 9223372036854775807\n\n",
-            writeExactly(SseFrames.retryLength(Long.MAX_VALUE), out -> SseFrames.writeRetry(out, Long.MAX_VALUE)));
-        assertThrows(IllegalArgumentException.class, () -> SseFrames.retryLength(-1));
-        assertNothingWritten(out -> SseFrames.writeRetry(out, -1));
+            writeExactly(SseEncoding.retryLength(Long.MAX_VALUE), out -> SseEncoding.writeRetry(out, Long.MAX_VALUE)));
+        assertThrows(IllegalArgumentException.class, () -> SseEncoding.retryLength(-1));
+        assertNothingWritten(out -> SseEncoding.writeRetry(out, -1));
     }
 
     @Test
     void cursorOnly() {
         assertEquals("id: 1764300000123\n\n",
-            writeExactly(SseFrames.cursorLength(1764300000123L, 0), out -> SseFrames.writeCursor(out, 1764300000123L, 0)));
+            writeExactly(SseEncoding.cursorLength(1764300000123L, 0), out -> SseEncoding.writeCursor(out, 1764300000123L, 0)));
         assertEquals("id: 1764300000123-7\n\n",
-            writeExactly(SseFrames.cursorLength(1764300000123L, 7), out -> SseFrames.writeCursor(out, 1764300000123L, 7)));
-        assertEquals("id: 0\n\n", writeExactly(SseFrames.cursorLength(0, 0), out -> SseFrames.writeCursor(out, 0, 0)));
+            writeExactly(SseEncoding.cursorLength(1764300000123L, 7), out -> SseEncoding.writeCursor(out, 1764300000123L, 7)));
+        assertEquals("id: 0\n\n", writeExactly(SseEncoding.cursorLength(0, 0), out -> SseEncoding.writeCursor(out, 0, 0)));
     }
 
     @Test
     void ping() {
-        assertEquals(8, SseFrames.PING_LENGTH);
-        assertEquals(": ping\n\n", writeExactly(SseFrames.PING_LENGTH, SseFrames::writePing));
-        assertEquals(SseFrames.commentLength("ping"), SseFrames.PING_LENGTH);
+        assertEquals(8, SseEncoding.PING_LENGTH);
+        assertEquals(": ping\n\n", writeExactly(SseEncoding.PING_LENGTH, SseEncoding::writePing));
+        assertEquals(SseEncoding.commentLength("ping"), SseEncoding.PING_LENGTH);
     }
 }

@@ -1,7 +1,7 @@
 package com.motioness.edge.fanout;
 
 import com.motioness.protocol.EventType;
-import com.motioness.protocol.sse.SseFrames;
+import com.motioness.protocol.sse.SseEncoding;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
  * reference, each event loop it is handed to holds one, and each write takes a retained duplicate
  * (a recycled object with the pooled allocator, so a delivery allocates nothing).
  */
-final class SseFrame {
+final class SharedFrame {
     private final ByteBuf chunk;
     private final int payloadOffset;
     private final int payloadLength;
@@ -22,7 +22,7 @@ final class SseFrame {
     final String projectId;
     final String assetId;
 
-    private SseFrame(ByteBuf chunk, int payloadOffset, int payloadLength, long ms, long seq, EventType type,
+    private SharedFrame(ByteBuf chunk, int payloadOffset, int payloadLength, long ms, long seq, EventType type,
             String projectId, String assetId) {
         this.chunk = chunk;
         this.payloadOffset = payloadOffset;
@@ -36,25 +36,25 @@ final class SseFrame {
     }
 
     /** Encodes an event frame, as a chunk, owned by the caller (reference count 1). */
-    static SseFrame event(ByteBufAllocator alloc, long ms, long seq, EventType type, String projectId,
+    static SharedFrame event(ByteBufAllocator alloc, long ms, long seq, EventType type, String projectId,
             String assetId, byte[] json) {
         // Sized once (it scans the JSON for line breaks), then written into an exactly sized buffer.
-        int payloadLength = SseFrames.eventFrameLength(type, ms, seq, json);
-        int total = StreamFrames.chunkLength(payloadLength);
+        int payloadLength = SseEncoding.eventFrameLength(type, ms, seq, json);
+        int total = ChunkFraming.chunkLength(payloadLength);
         ByteBuf chunk = alloc.directBuffer(total, total);
-        StreamFrames.writeChunkHeader(chunk, payloadLength);
-        SseFrames.writeEventFrame(chunk, type, ms, seq, json);
-        StreamFrames.writeChunkTrailer(chunk);
-        return new SseFrame(chunk, StreamFrames.chunkHeaderLength(payloadLength), payloadLength, ms, seq, type,
+        ChunkFraming.writeChunkHeader(chunk, payloadLength);
+        SseEncoding.writeEventFrame(chunk, type, ms, seq, json);
+        ChunkFraming.writeChunkTrailer(chunk);
+        return new SharedFrame(chunk, ChunkFraming.chunkHeaderLength(payloadLength), payloadLength, ms, seq, type,
                 projectId, assetId);
     }
 
     /** Encodes the heartbeat comment, owned by the caller. */
-    static SseFrame ping(ByteBufAllocator alloc) {
-        ByteBuf chunk = StreamFrames.ping(alloc);
-        int payloadLength = SseFrames.PING_LENGTH;
-        int payloadOffset = StreamFrames.chunkHeaderLength(payloadLength);
-        return new SseFrame(chunk, payloadOffset, payloadLength, 0, 0, null, null, null);
+    static SharedFrame ping(ByteBufAllocator alloc) {
+        ByteBuf chunk = ChunkFraming.ping(alloc);
+        int payloadLength = SseEncoding.PING_LENGTH;
+        int payloadOffset = ChunkFraming.chunkHeaderLength(payloadLength);
+        return new SharedFrame(chunk, payloadOffset, payloadLength, 0, 0, null, null, null);
     }
 
     /** A buffer for one channel's write: the whole chunk, or only the SSE bytes for HTTP/1.0. */

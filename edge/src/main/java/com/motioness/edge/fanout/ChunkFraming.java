@@ -1,7 +1,7 @@
 package com.motioness.edge.fanout;
 
 import com.motioness.protocol.EventType;
-import com.motioness.protocol.sse.SseFrames;
+import com.motioness.protocol.sse.SseEncoding;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * per write per connection). An HTTP/1.0 subscriber, which cannot read chunks, writes the frame's
  * payload slice instead.
  */
-public final class StreamFrames {
+public final class ChunkFraming {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte CR = '\r';
     private static final byte LF = '\n';
@@ -23,7 +23,7 @@ public final class StreamFrames {
     public static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(5, 5).writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
 
-    private StreamFrames() {
+    private ChunkFraming() {
     }
 
     /** Bytes of the chunk header for a payload of {@code length} bytes: hex digits and CRLF. */
@@ -63,13 +63,13 @@ public final class StreamFrames {
      */
     public static ByteBuf event(ByteBufAllocator alloc, EventType type, long ms, long seq, byte[] json,
             boolean chunked) {
-        int length = SseFrames.eventFrameLength(type, ms, seq, json);
+        int length = SseEncoding.eventFrameLength(type, ms, seq, json);
         int total = chunked ? chunkLength(length) : length;
         ByteBuf out = alloc.directBuffer(total, total);
         if (chunked) {
             writeChunkHeader(out, length);
         }
-        SseFrames.writeEventFrame(out, type, ms, seq, json);
+        SseEncoding.writeEventFrame(out, type, ms, seq, json);
         if (chunked) {
             writeChunkTrailer(out);
         }
@@ -78,10 +78,10 @@ public final class StreamFrames {
 
     /** Encodes the {@code : ping} heartbeat comment as a chunk. */
     public static ByteBuf ping(ByteBufAllocator alloc) {
-        int total = chunkLength(SseFrames.PING_LENGTH);
+        int total = chunkLength(SseEncoding.PING_LENGTH);
         ByteBuf out = alloc.directBuffer(total, total);
-        writeChunkHeader(out, SseFrames.PING_LENGTH);
-        SseFrames.writePing(out);
+        writeChunkHeader(out, SseEncoding.PING_LENGTH);
+        SseEncoding.writePing(out);
         writeChunkTrailer(out);
         return out;
     }

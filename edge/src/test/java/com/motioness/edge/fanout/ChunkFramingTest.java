@@ -9,15 +9,15 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Chunk framing of shared frames: sizes exact, bytes golden, views for HTTP/1.0 exact. */
-class StreamFramesTest {
+class ChunkFramingTest {
     @Test
     void chunkHeaderIsHexLengthAndCrlf() {
-        assertEquals(3, StreamFrames.chunkHeaderLength(0));
-        assertEquals(3, StreamFrames.chunkHeaderLength(15));
-        assertEquals(4, StreamFrames.chunkHeaderLength(16));
-        assertEquals(6, StreamFrames.chunkHeaderLength(0xfff0));
+        assertEquals(3, ChunkFraming.chunkHeaderLength(0));
+        assertEquals(3, ChunkFraming.chunkHeaderLength(15));
+        assertEquals(4, ChunkFraming.chunkHeaderLength(16));
+        assertEquals(6, ChunkFraming.chunkHeaderLength(0xfff0));
         ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer();
-        StreamFrames.writeChunkHeader(out, 0x1a2b);
+        ChunkFraming.writeChunkHeader(out, 0x1a2b);
         assertEquals("1a2b\r\n", out.toString(StandardCharsets.US_ASCII));
         out.release();
     }
@@ -25,7 +25,7 @@ class StreamFramesTest {
     @Test
     void anEventFrameIsOneChunkSizedExactly() {
         byte[] json = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
-        ByteBuf chunk = StreamFrames.event(PooledByteBufAllocator.DEFAULT, EventType.READY, 1700, 2, json, true);
+        ByteBuf chunk = ChunkFraming.event(PooledByteBufAllocator.DEFAULT, EventType.READY, 1700, 2, json, true);
         String payload = "event: ready\nid: 1700-2\ndata: {\"a\":1}\n\n";
         assertEquals(Integer.toHexString(payload.length()) + "\r\n" + payload + "\r\n",
                 chunk.toString(StandardCharsets.US_ASCII));
@@ -36,7 +36,7 @@ class StreamFramesTest {
     @Test
     void aSharedFrameGivesEachChannelTheChunkOrTheBarePayload() {
         byte[] json = "{}".getBytes(StandardCharsets.UTF_8);
-        SseFrame frame = SseFrame.event(PooledByteBufAllocator.DEFAULT, 5, 0, EventType.QUEUED, "p", "a", json);
+        SharedFrame frame = SharedFrame.event(PooledByteBufAllocator.DEFAULT, 5, 0, EventType.QUEUED, "p", "a", json);
         ByteBuf chunked = frame.retainedFor(true);
         ByteBuf bare = frame.retainedFor(false);
         String payload = "event: queued\nid: 5\ndata: {}\n\n";
@@ -49,7 +49,7 @@ class StreamFramesTest {
 
     @Test
     void pingIsAChunkedComment() {
-        SseFrame ping = SseFrame.ping(PooledByteBufAllocator.DEFAULT);
+        SharedFrame ping = SharedFrame.ping(PooledByteBufAllocator.DEFAULT);
         ByteBuf chunked = ping.retainedFor(true);
         ByteBuf bare = ping.retainedFor(false);
         assertEquals("8\r\n: ping\n\n\r\n", chunked.toString(StandardCharsets.US_ASCII));
@@ -61,6 +61,6 @@ class StreamFramesTest {
 
     @Test
     void theLastChunkEndsTheBody() {
-        assertEquals("0\r\n\r\n", StreamFrames.LAST_CHUNK.toString(StandardCharsets.US_ASCII));
+        assertEquals("0\r\n\r\n", ChunkFraming.LAST_CHUNK.toString(StandardCharsets.US_ASCII));
     }
 }
