@@ -21,8 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class EdgeMain {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeMain.class);
 
-    private EdgeMain() {
-    }
+    private EdgeMain() {}
 
     /** Entry point. */
     public static void main(String[] args) {
@@ -54,7 +53,8 @@ public final class EdgeMain {
             return 1;
         }
         DemoProducer demo = config.ops().demo()
-                ? new DemoProducer(server.log(), AuthSettings.DEMO_PROJECT, Duration.ofSeconds(3), Duration.ofMillis(500))
+                ? new DemoProducer(
+                        server.log(), AuthSettings.DEMO_PROJECT, Duration.ofSeconds(3), Duration.ofMillis(500))
                 : null;
         if (demo != null) {
             printDemoHelp(out, server.port());
@@ -99,8 +99,8 @@ public final class EdgeMain {
         out.println("  One asset, replayed from the start, ends at its terminal event:");
         out.println("    curl -N " + base + "/v1/" + AuthSettings.DEMO_KEY + "/events/" + DemoProducer.assetId(1));
         out.println("  The project's activity feed (live, every asset):");
-        out.println("    curl -N -b better-auth.session_token=" + AuthSettings.DEMO_SESSION + " "
-                + base + "/api/projects/" + AuthSettings.DEMO_PROJECT + "/activity");
+        out.println("    curl -N -b better-auth.session_token=" + AuthSettings.DEMO_SESSION + " " + base
+                + "/api/projects/" + AuthSettings.DEMO_PROJECT + "/activity");
         out.println("  In a browser console on any page:");
         out.println("    const es = new EventSource('" + base + "/v1/" + AuthSettings.DEMO_KEY + "/events/"
                 + DemoProducer.assetId(1) + "');");

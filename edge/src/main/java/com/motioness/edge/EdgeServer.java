@@ -70,8 +70,11 @@ public final class EdgeServer implements AutoCloseable {
         // is what keeps a delivery free of allocation.
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
 
-        StreamSettings settings = new StreamSettings(alloc, config.streaming().pingInterval(),
-                config.streaming().maxStreamDuration(), config.streaming().slowConsumerTimeout(),
+        StreamSettings settings = new StreamSettings(
+                alloc,
+                config.streaming().pingInterval(),
+                config.streaming().maxStreamDuration(),
+                config.streaming().slowConsumerTimeout(),
                 config.streaming().writeBufferHigh());
         for (EventLoop loop : transport.loops()) {
             fanouts.add(new LoopFanout(loop, settings));
@@ -85,8 +88,13 @@ public final class EdgeServer implements AutoCloseable {
             startedLog = LogBackend.start(config.log(), dispatcher);
             backend = startedLog;
             RedisEventLog redisLog = backend.redisLog();
-            metrics = new EdgeMetrics(fanouts, dispatcher, backend.ring()::occupancy, backend.ring().capacity(),
-                    redisLog != null ? redisLog::readerLagMillis : null, this::isDraining);
+            metrics = new EdgeMetrics(
+                    fanouts,
+                    dispatcher,
+                    backend.ring()::occupancy,
+                    backend.ring().capacity(),
+                    redisLog != null ? redisLog::readerLagMillis : null,
+                    this::isDraining);
             ConnectionLimit connections = ConnectionLimit.of(config.limits().maxConnections());
             metrics.connections(connections);
             metrics.historyLost(redisLog != null ? redisLog::historyLosses : () -> 0);
@@ -102,8 +110,11 @@ public final class EdgeServer implements AutoCloseable {
                     .retry(config.streaming().retry())
                     .requestTimeout(config.http().headerTimeout())
                     .recheck(config.auth().sessionRecheck(), config.auth().keyRecheck())
-                    .limits(new StreamLimits(config.limits().maxStreamsPerKey(), config.limits().maxStreamsPerUser(),
-                            config.limits().maxStreamsPerAddress(), config.limits().newStreamsPerAddress(),
+                    .limits(new StreamLimits(
+                            config.limits().maxStreamsPerKey(),
+                            config.limits().maxStreamsPerUser(),
+                            config.limits().maxStreamsPerAddress(),
+                            config.limits().newStreamsPerAddress(),
                             config.limits().trustedProxies()))
                     .counters(metrics.requests())
                     .accessLogSample(config.ops().accessLogSample())
@@ -113,15 +124,25 @@ public final class EdgeServer implements AutoCloseable {
 
             // The public port is bound but accepts nothing until the admin port is bound too: an
             // edge that cannot have both serves no client, not even for a moment.
-            listening = transport.listen(config.http(), config.streaming().writeBufferHigh(), alloc,
-                    new EdgeChannelInitializer(services, config.http().maxRequestLine(), config.http().maxHeaderSize(),
+            listening = transport.listen(
+                    config.http(),
+                    config.streaming().writeBufferHigh(),
+                    alloc,
+                    new EdgeChannelInitializer(
+                            services,
+                            config.http().maxRequestLine(),
+                            config.http().maxHeaderSize(),
                             connections));
             serverChannel = listening;
-            startedAdmin = AdminPort.start(config.ops(), metrics, redisLog != null ? redisLog::unavailability : null,
-                    this::isDraining);
+            startedAdmin = AdminPort.start(
+                    config.ops(), metrics, redisLog != null ? redisLog::unavailability : null, this::isDraining);
             admin = startedAdmin;
-            LOG.info("edge listening on {} ({} transport, {} event loops, {} event log)",
-                    serverChannel.localAddress(), transport.name(), fanouts.size(), backend.name());
+            LOG.info(
+                    "edge listening on {} ({} transport, {} event loops, {} event log)",
+                    serverChannel.localAddress(),
+                    transport.name(),
+                    fanouts.size(),
+                    backend.name());
             serverChannel.config().setAutoRead(true);
         } catch (Throwable e) {
             // A node that cannot start (Redis away, another shard count, a port taken) leaves no
@@ -196,8 +217,10 @@ public final class EdgeServer implements AutoCloseable {
         } catch (Exception e) {
             // Their connections close unanswered below, before the log: never a 503 for events
             // that may have been stored.
-            LOG.warn("{} ingest appends still unanswered after {} s: their connections are closed without an answer",
-                    services.appendsInFlight(), APPENDS_WAIT.toSeconds());
+            LOG.warn(
+                    "{} ingest appends still unanswered after {} s: their connections are closed without an answer",
+                    services.appendsInFlight(),
+                    APPENDS_WAIT.toSeconds());
         }
         try {
             services.closeIngestConnections().get(INGEST_LINGER.toMillis(), TimeUnit.MILLISECONDS);

@@ -13,8 +13,7 @@ import java.util.function.IntConsumer;
  * fail this build; where it is missing, the caller falls back to a shutdown hook.
  */
 final class ShutdownSignals {
-    private ShutdownSignals() {
-    }
+    private ShutdownSignals() {}
 
     /**
      * @param first runs on the first TERM or INT (on the JVM's signal thread: hand work off)
@@ -27,7 +26,9 @@ final class ShutdownSignals {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
             Method number = signalClass.getMethod("getNumber");
-            Object handler = Proxy.newProxyInstance(handlerClass.getClassLoader(), new Class<?>[] {handlerClass},
+            Object handler = Proxy.newProxyInstance(
+                    handlerClass.getClassLoader(),
+                    new Class<?>[] {handlerClass},
                     (proxy, method, args) -> switch (method.getName()) {
                         case "handle" -> {
                             if (received.getAndIncrement() == 0) {

@@ -29,8 +29,8 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermEndsStreamsCleanlyAndExits() throws Exception {
-        try (EdgeProcess edge = EdgeProcess.start("--port", "0", "--bind", "127.0.0.1", "--admin-port", "0",
-                "--drain-window", "1s", "--demo")) {
+        try (EdgeProcess edge = EdgeProcess.start(
+                "--port", "0", "--bind", "127.0.0.1", "--admin-port", "0", "--drain-window", "1s", "--demo")) {
             try (SseClient feed = SseClient.open(edge.port(), FEED, COOKIE)) {
                 assertEquals(200, feed.status());
                 feed.nextEvent(Duration.ofSeconds(10));
@@ -44,8 +44,8 @@ class GracefulShutdownTest {
 
     @Test
     void aSecondSignalExitsAtOnce() throws Exception {
-        try (EdgeProcess edge = EdgeProcess.start("--port", "0", "--bind", "127.0.0.1", "--admin-port", "0",
-                "--drain-window", "1m", "--demo");
+        try (EdgeProcess edge = EdgeProcess.start(
+                        "--port", "0", "--bind", "127.0.0.1", "--admin-port", "0", "--drain-window", "1m", "--demo");
                 SseClient feed = SseClient.open(edge.port(), FEED, COOKIE)) {
             assertEquals(200, feed.status());
             int admin = edge.adminPort();

@@ -37,20 +37,33 @@ class ListenerBindTest {
     @Test
     void aTakenPortEndsTheProcessWithOneLineAndStatus1() throws Exception {
         try (ServerSocket taken = taken();
-                EdgeProcess edge = EdgeProcess.start("--port", Integer.toString(taken.getLocalPort()),
-                        "--bind", "127.0.0.1", "--admin-port", "0", "--demo")) {
-            assertExitsWithOneLine(edge, "error: --port " + taken.getLocalPort() + " on 127.0.0.1: address already in use");
+                EdgeProcess edge = EdgeProcess.start(
+                        "--port",
+                        Integer.toString(taken.getLocalPort()),
+                        "--bind",
+                        "127.0.0.1",
+                        "--admin-port",
+                        "0",
+                        "--demo")) {
+            assertExitsWithOneLine(
+                    edge, "error: --port " + taken.getLocalPort() + " on 127.0.0.1: address already in use");
         }
     }
 
     @Test
     void aTakenAdminPortEndsTheProcessWithOneLineAndStatus1() throws Exception {
         try (ServerSocket taken = taken();
-                EdgeProcess edge = EdgeProcess.start("--port", "0", "--bind", "127.0.0.1",
-                        "--admin-port", Integer.toString(taken.getLocalPort()), "--demo")) {
+                EdgeProcess edge = EdgeProcess.start(
+                        "--port",
+                        "0",
+                        "--bind",
+                        "127.0.0.1",
+                        "--admin-port",
+                        Integer.toString(taken.getLocalPort()),
+                        "--demo")) {
             // Nothing else is printed: the public port was never served ("edge listening" never logged).
-            assertExitsWithOneLine(edge,
-                    "error: --admin-port " + taken.getLocalPort() + " on 127.0.0.1: address already in use");
+            assertExitsWithOneLine(
+                    edge, "error: --admin-port " + taken.getLocalPort() + " on 127.0.0.1: address already in use");
         }
     }
 
@@ -69,8 +82,8 @@ class ListenerBindTest {
         Set<Thread> before = nonDaemonThreads();
         try (ServerSocket taken = taken()) {
             int port = taken.getLocalPort();
-            ListenerBindException e = assertThrows(ListenerBindException.class,
-                    () -> TestEdge.start(config -> config.adminPort(port)));
+            ListenerBindException e =
+                    assertThrows(ListenerBindException.class, () -> TestEdge.start(config -> config.adminPort(port)));
             assertEquals("--admin-port " + port + " on 127.0.0.1: address already in use", e.getMessage());
 
             // Timed once the classes are loaded: loading them belongs to the JVM's start, which the
@@ -83,9 +96,14 @@ class ListenerBindTest {
             System.out.println("ListenerBindTest: a start on a taken port failed and released in " + millis + " ms");
         }
         // The event loops were shut down, not left to keep a JVM alive whose main thread has ended.
-        Poll.until(() -> before.containsAll(nonDaemonThreads()), Duration.ofSeconds(3),
-                "no thread of the failed starts left running: " + nonDaemonThreads().stream()
-                        .filter(thread -> !before.contains(thread)).map(Thread::getName).collect(Collectors.toList()));
+        Poll.until(
+                () -> before.containsAll(nonDaemonThreads()),
+                Duration.ofSeconds(3),
+                "no thread of the failed starts left running: "
+                        + nonDaemonThreads().stream()
+                                .filter(thread -> !before.contains(thread))
+                                .map(Thread::getName)
+                                .collect(Collectors.toList()));
     }
 
     @Test
@@ -95,7 +113,8 @@ class ListenerBindTest {
             port = probe.getLocalPort();
         }
         try (ServerSocket taken = taken()) {
-            assertThrows(ListenerBindException.class,
+            assertThrows(
+                    ListenerBindException.class,
                     () -> TestEdge.start(config -> config.port(port).adminPort(taken.getLocalPort())));
         }
         try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
@@ -104,7 +123,8 @@ class ListenerBindTest {
     }
 
     private static Set<Thread> nonDaemonThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(thread -> !thread.isDaemon() && thread.isAlive())
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !thread.isDaemon() && thread.isAlive())
                 .collect(Collectors.toSet());
     }
 }

@@ -33,19 +33,34 @@ class PackageLayersTest {
     @Test
     void theRingKnowsOnlyTheProtocol() {
         // The ring is what every log publishes into: it must not know any of them, nor who consumes it.
-        noClasses().that().resideInAPackage("com.motioness.edge.ring..")
-                .should().dependOnClassesThat().resideInAnyPackage("com.motioness.edge.log..",
-                        "com.motioness.edge.fanout..", "com.motioness.edge.http..", "com.motioness.edge.config..")
+        noClasses()
+                .that()
+                .resideInAPackage("com.motioness.edge.ring..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "com.motioness.edge.log..",
+                        "com.motioness.edge.fanout..",
+                        "com.motioness.edge.http..",
+                        "com.motioness.edge.config..")
                 .check(edge);
     }
 
     @Test
     void settingsKnowNothingOfWhatTheyConfigure() {
         // Factories read settings; settings never reach into the parts they configure.
-        noClasses().that().resideInAPackage("com.motioness.edge.config..")
-                .should().dependOnClassesThat().resideInAnyPackage("com.motioness.edge.auth..",
-                        "com.motioness.edge.log..", "com.motioness.edge.http..", "com.motioness.edge.fanout..",
-                        "com.motioness.edge.transport..", "com.motioness.edge.admin..")
+        noClasses()
+                .that()
+                .resideInAPackage("com.motioness.edge.config..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "com.motioness.edge.auth..",
+                        "com.motioness.edge.log..",
+                        "com.motioness.edge.http..",
+                        "com.motioness.edge.fanout..",
+                        "com.motioness.edge.transport..",
+                        "com.motioness.edge.admin..")
                 .check(edge);
     }
 
@@ -53,9 +68,13 @@ class PackageLayersTest {
     void theFanOutKnowsNoTransportNorSettings() {
         // Subscriptions write to a Channel and a StreamResponder: HTTP/1, HTTP/2 or TLS fronts feed the
         // same fan-out, so it must not depend on any of them.
-        noClasses().that().resideInAPackage("com.motioness.edge.fanout..")
-                .should().dependOnClassesThat().resideInAnyPackage("com.motioness.edge.http..",
-                        "com.motioness.edge.transport..", "com.motioness.edge.config..")
+        noClasses()
+                .that()
+                .resideInAPackage("com.motioness.edge.fanout..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "com.motioness.edge.http..", "com.motioness.edge.transport..", "com.motioness.edge.config..")
                 .check(edge);
     }
 }

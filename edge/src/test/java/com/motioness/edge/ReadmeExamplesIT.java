@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.config.OpsSettings;
 import com.motioness.edge.support.OwnRedis;
 import com.motioness.edge.support.ReadmeExample;
@@ -53,6 +52,7 @@ class ReadmeExamplesIT {
     private static final long SCRIPT_SECONDS = 45;
     /** A port the README names: in a URL or a {@code --port} flag. */
     private static final Pattern PORT = Pattern.compile("((?:localhost|127\\.0\\.0\\.1):|--port )(\\d{2,5})\\b");
+
     private static final Pattern REDIS_CLI = Pattern.compile("(?m)^(\\s*)redis-cli ");
     private static final int REDIS_PORT = 6379;
     private static final int DEFAULT_PORT = 8080;
@@ -64,8 +64,10 @@ class ReadmeExamplesIT {
 
     @TestFactory
     Stream<DynamicTest> theReadmesExamplesRunAsWritten() throws IOException {
-        assertTrue(Files.isRegularFile(JAR), JAR + " is missing: this test runs after package (./mvnw verify), or "
-                + "build it first: ./mvnw -o -q -B -pl protocol,edge -DskipTests package");
+        assertTrue(
+                Files.isRegularFile(JAR),
+                JAR + " is missing: this test runs after package (./mvnw verify), or "
+                        + "build it first: ./mvnw -o -q -B -pl protocol,edge -DskipTests package");
         List<ReadmeExample> examples = ReadmeExample.parse(Files.readString(ROOT.resolve("README.md")));
         assertFalse(examples.isEmpty(), "no <!-- example NAME --> block in the README");
         return examples.stream().map(example -> DynamicTest.dynamicTest(example.name(), () -> run(example)));
@@ -73,7 +75,8 @@ class ReadmeExamplesIT {
 
     private void run(ReadmeExample example) throws Exception {
         String written = written(example);
-        OwnRedis redis = written.contains(":" + REDIS_PORT) || REDIS_CLI.matcher(written).find()
+        OwnRedis redis = written.contains(":" + REDIS_PORT)
+                        || REDIS_CLI.matcher(written).find()
                 ? OwnRedis.startWithoutPersistence(Files.createDirectories(dir.resolve(example.name() + "-redis")))
                 : null;
         try {
@@ -83,8 +86,10 @@ class ReadmeExamplesIT {
             Path out = dir.resolve(example.name() + ".out");
             Path err = dir.resolve(example.name() + ".err");
             long started = System.nanoTime();
-            ProcessBuilder builder = new ProcessBuilder("bash", script.toString()).directory(ROOT.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder builder = new ProcessBuilder("bash", script.toString())
+                    .directory(ROOT.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
             // A reader's fresh shell: the test run's MOTIONESS_* variables would be the edges' settings.
             builder.environment().keySet().removeIf(name -> name.startsWith("MOTIONESS_"));
             Process bash = builder.start();
@@ -106,8 +111,9 @@ class ReadmeExamplesIT {
             assertDocumentedAnswers(example.documentedAnswers(), stdout, report);
             assertStreamsShowedEvents(stdout, report);
             assertFalse(stdout.contains("{\"error\":"), "an edge answered an error; " + report);
-            assertFalse(Pattern.compile("(?m)^(ERR|\\(error\\)) ").matcher(stdout).find(), "Redis answered an error; "
-                    + report);
+            assertFalse(
+                    Pattern.compile("(?m)^(ERR|\\(error\\)) ").matcher(stdout).find(),
+                    "Redis answered an error; " + report);
         } finally {
             if (redis != null) {
                 redis.close();
@@ -123,8 +129,10 @@ class ReadmeExamplesIT {
                 String command = block.serverCommand();
                 Matcher port = Pattern.compile("--port (\\d+)").matcher(command);
                 // "localhost:PORT": moved with the example's other ports.
-                script.append(command).append(" &\nservers=\"$servers $!\"\nwait_listening localhost:")
-                        .append(port.find() ? port.group(1) : Integer.toString(DEFAULT_PORT)).append('\n');
+                script.append(command)
+                        .append(" &\nservers=\"$servers $!\"\nwait_listening localhost:")
+                        .append(port.find() ? port.group(1) : Integer.toString(DEFAULT_PORT))
+                        .append('\n');
             } else {
                 // After each documented answer's command, a mark: what the command printed is
                 // checked against its own answer, not against anything the example printed.
@@ -167,7 +175,8 @@ class ReadmeExamplesIT {
         for (int attempt = 0; attempt < 100; attempt++) {
             try (ServerSocket edge = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 int port = edge.getLocalPort();
-                if (port + OpsSettings.ADMIN_PORT_OFFSET > 65_535 || given.containsValue(port)
+                if (port + OpsSettings.ADMIN_PORT_OFFSET > 65_535
+                        || given.containsValue(port)
                         || given.containsValue(port + OpsSettings.ADMIN_PORT_OFFSET)) {
                     continue;
                 }
@@ -191,7 +200,8 @@ class ReadmeExamplesIT {
             port.appendReplacement(moved, Matcher.quoteReplacement(port.group(1) + to));
         }
         port.appendTail(moved);
-        return redis == null ? moved.toString()
+        return redis == null
+                ? moved.toString()
                 : REDIS_CLI.matcher(moved).replaceAll("$1redis-cli -p " + redis.port() + " ");
     }
 
@@ -201,7 +211,8 @@ class ReadmeExamplesIT {
      * and, whatever happens, the end: servers stopped, jobs awaited, what is left killed by pid.
      */
     private static String prelude(int defaultPort) {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "set -e",
                 "export MOTIONESS_PORT=" + defaultPort,
                 "servers=''",
@@ -245,17 +256,23 @@ class ReadmeExamplesIT {
         assertEquals(answers.size() + 1, printed.length, "marks of documented answers; " + report);
         for (int i = 0; i < answers.size(); i++) {
             Pattern answer = answers.get(i);
-            assertTrue(printed[i].lines().anyMatch(line -> answer.matcher(line.strip()).matches()),
+            assertTrue(
+                    printed[i]
+                            .lines()
+                            .anyMatch(line -> answer.matcher(line.strip()).matches()),
                     "the documented answer " + answer + " is not what its command printed:\n" + printed[i] + "\n"
                             + report);
         }
     }
 
     private static void assertStreamsShowedEvents(String stdout, String report) {
-        Matcher stream = Pattern.compile("(?s)### stream (\\S+)\\n(.*?)\\n### end").matcher(stdout);
+        Matcher stream =
+                Pattern.compile("(?s)### stream (\\S+)\\n(.*?)\\n### end").matcher(stdout);
         List<String> silent = new ArrayList<>();
         while (stream.find()) {
-            if (!Pattern.compile("(?m)^event: \\w+\\nid: \\S+\\ndata: \\{").matcher(stream.group(2)).find()) {
+            if (!Pattern.compile("(?m)^event: \\w+\\nid: \\S+\\ndata: \\{")
+                    .matcher(stream.group(2))
+                    .find()) {
                 silent.add(stream.group(1));
             }
         }

@@ -35,18 +35,27 @@ import picocli.CommandLine.Option;
  * client saturated) is reported with {@code "rate_warning": true} and a line on stderr that says
  * so: the figures of such a run measure the client, not the server.
  */
-@Command(name = "motioness-perf", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "motioness-perf",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Open-loop SSE load generator: streams, publisher, latency, loss, server cost.")
 public final class LoadMain implements Callable<Integer> {
 
-    @Option(names = "--url", required = true, description = "Stream URL; {asset} is replaced by each stream's asset id,"
-            + " e.g. http://127.0.0.1:8080/v1/perf-key-0123456789/events/{asset}. Without {asset}: a feed of every asset.")
+    @Option(
+            names = "--url",
+            required = true,
+            description =
+                    "Stream URL; {asset} is replaced by each stream's asset id,"
+                            + " e.g. http://127.0.0.1:8080/v1/perf-key-0123456789/events/{asset}. Without {asset}: a feed of every asset.")
     String url;
 
     @Option(names = "--streams", description = "Streams to open (default: ${DEFAULT-VALUE}).")
     int streams = 100;
 
-    @Option(names = "--assets", description = "Assets; stream i follows asset i mod assets (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--assets",
+            description = "Assets; stream i follows asset i mod assets (default: ${DEFAULT-VALUE}).")
     int assets = 1;
 
     @Option(names = "--asset-prefix", description = "Asset ids are <prefix><n> (default: perf-<random>-).")
@@ -58,32 +67,46 @@ public final class LoadMain implements Callable<Integer> {
     @Option(names = "--header", description = "Extra request header for the streams, e.g. 'Cookie: a=b' (repeatable).")
     List<String> headers = new ArrayList<>();
 
-    @Option(names = "--sources", description = "Source addresses to connect from: 127.0.0.1, 127.0.0.2, ... (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sources",
+            description = "Source addresses to connect from: 127.0.0.1, 127.0.0.2, ... (default: ${DEFAULT-VALUE}).")
     int sources = 1;
 
     @Option(names = "--source-base", description = "First source address (default: ${DEFAULT-VALUE}).")
     String sourceBase = "127.0.0.1";
 
-    @Option(names = "--source-ports", description = "Source ports each source address uses in turn (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--source-ports",
+            description = "Source ports each source address uses in turn (default: ${DEFAULT-VALUE}).")
     String sourcePorts = "10000-65000";
 
     @Option(names = "--client-threads", description = "Client event loops (default: cores).")
     int clientThreads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--connect-rate", description = "New streams per second; 0: as fast as allowed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--connect-rate",
+            description = "New streams per second; 0: as fast as allowed (default: ${DEFAULT-VALUE}).")
     double connectRate;
 
-    @Option(names = "--warmup-streams", description = "Open and close this many streams first, so both sides run"
-            + " compiled code when the measured streams open (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup-streams",
+            description = "Open and close this many streams first, so both sides run"
+                    + " compiled code when the measured streams open (default: ${DEFAULT-VALUE}).")
     int warmupStreams;
 
     @Option(names = "--max-connecting", description = "Streams being opened at once (default: ${DEFAULT-VALUE}).")
     int maxConnecting = 1000;
 
-    @Option(defaultValue = "120s", names = "--connect-timeout", description = "How long all streams may take to open (default: ${DEFAULT-VALUE}).")
+    @Option(
+            defaultValue = "120s",
+            names = "--connect-timeout",
+            description = "How long all streams may take to open (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
-    @Option(defaultValue = "0ms", names = "--reconnect-delay", description = "Wait before reconnecting a stream the server closed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            defaultValue = "0ms",
+            names = "--reconnect-delay",
+            description = "Wait before reconnecting a stream the server closed (default: ${DEFAULT-VALUE}).")
     Duration reconnectDelay;
 
     @Option(names = "--publish", description = "none, ingest, redis or nchan (default: ${DEFAULT-VALUE}).")
@@ -104,28 +127,51 @@ public final class LoadMain implements Callable<Integer> {
     @Option(names = "--redis-shards", description = "The edge's --redis-shards (default: ${DEFAULT-VALUE}).")
     int redisShards = 1;
 
-    @Option(names = "--nchan-pub", description = "Nchan publisher location on the stream URL's host (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--nchan-pub",
+            description = "Nchan publisher location on the stream URL's host (default: ${DEFAULT-VALUE}).")
     String nchanPub = "/pub";
 
-    @Option(names = "--rate", description = "Events per second over all assets; 0: publish nothing (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            description = "Events per second over all assets; 0: publish nothing (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(defaultValue = "10s", names = "--duration", description = "How long to publish (default: ${DEFAULT-VALUE}).")
+    @Option(
+            defaultValue = "10s",
+            names = "--duration",
+            description = "How long to publish (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(defaultValue = "2s", names = "--warmup", description = "First part of the publishing left out of latency and throughput (default: ${DEFAULT-VALUE}).")
+    @Option(
+            defaultValue = "2s",
+            names = "--warmup",
+            description =
+                    "First part of the publishing left out of latency and throughput (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(defaultValue = "0ms", names = "--hold", description = "Hold the open streams idle this long before publishing (default: ${DEFAULT-VALUE}).")
+    @Option(
+            defaultValue = "0ms",
+            names = "--hold",
+            description = "Hold the open streams idle this long before publishing (default: ${DEFAULT-VALUE}).")
     Duration hold;
 
-    @Option(names = "--storm-after", description = "Drop every connection at once this far into publishing; each resumes with Last-Event-ID.")
+    @Option(
+            names = "--storm-after",
+            description = "Drop every connection at once this far into publishing; each resumes with Last-Event-ID.")
     Duration stormAfter;
 
-    @Option(defaultValue = "10s", names = "--drain-timeout", description = "After publishing, wait this long at most for the last deliveries (default: ${DEFAULT-VALUE}).")
+    @Option(
+            defaultValue = "10s",
+            names = "--drain-timeout",
+            description =
+                    "After publishing, wait this long at most for the last deliveries (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
-    @Option(names = "--server-pid", split = ",", description = "Server process ids for RSS and CPU from /proc (repeatable, comma-separated).")
+    @Option(
+            names = "--server-pid",
+            split = ",",
+            description = "Server process ids for RSS and CPU from /proc (repeatable, comma-separated).")
     List<Long> serverPids = new ArrayList<>();
 
     @Option(names = "--label", description = "Name of the run in the JSON line.")
@@ -153,19 +199,24 @@ public final class LoadMain implements Callable<Integer> {
     public static int run(PrintStream out, PrintStream err, String... args) {
         return new CommandLine(new LoadMain(out, err))
                 .registerConverter(Duration.class, new DurationConverter())
-                .setErr(new java.io.PrintWriter(err, true)).execute(args);
+                .setErr(new java.io.PrintWriter(err, true))
+                .execute(args);
     }
 
     @Override
     public Integer call() throws Exception {
-        if (!sourcePorts.matches("\\d{1,5}-\\d{1,5}") || firstPort() < 1 || lastPort() > 65535 || firstPort() > lastPort()) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--source-ports must be FIRST-LAST within 1-65535, got " + sourcePorts);
+        if (!sourcePorts.matches("\\d{1,5}-\\d{1,5}")
+                || firstPort() < 1
+                || lastPort() > 65535
+                || firstPort() > lastPort()) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--source-ports must be FIRST-LAST within 1-65535, got " + sourcePorts);
         }
         URI target = URI.create(url.replace("{asset}", "ASSET"));
         String host = target.getHost();
         int port = target.getPort() > 0 ? target.getPort() : 80;
-        String prefix = assetPrefix != null ? assetPrefix
+        String prefix = assetPrefix != null
+                ? assetPrefix
                 : "perf-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL) + "-";
         List<String> assetIds = new ArrayList<>(assets);
         for (int i = 0; i < assets; i++) {
@@ -176,8 +227,17 @@ public final class LoadMain implements Callable<Integer> {
 
         EventSink sink = sink(host, port);
         Report report = new Report();
-        StreamClient.Settings settings = new StreamClient.Settings(host, port, sourceAddresses(), headers,
-                clientThreads, reconnectDelay.toMillis(), false, maxConnecting, firstPort(), lastPort());
+        StreamClient.Settings settings = new StreamClient.Settings(
+                host,
+                port,
+                sourceAddresses(),
+                headers,
+                clientThreads,
+                reconnectDelay.toMillis(),
+                false,
+                maxConnecting,
+                firstPort(),
+                lastPort());
         try (StreamClient client = new StreamClient(settings)) {
             if (sink != null) {
                 OpenLoopPublisher.createAssets(sink, assetIds, project, 30_000);
@@ -187,8 +247,12 @@ public final class LoadMain implements Callable<Integer> {
             report.before = ProcSample.of(serverPids);
             if (warmupStreams > 0) {
                 try (StreamClient warm = new StreamClient(settings)) {
-                    warm.open(warmupStreams, i -> pathTemplate.replace("{asset}", assetIds.get(i % assets)),
-                            i -> feed ? -1 : i % assets, assets, 0);
+                    warm.open(
+                            warmupStreams,
+                            i -> pathTemplate.replace("{asset}", assetIds.get(i % assets)),
+                            i -> feed ? -1 : i % assets,
+                            assets,
+                            0);
                     warm.awaitSettled(connectTimeout.toMillis());
                     progress("warm-up: opened %d streams, closing them", warm.opened());
                 }
@@ -198,14 +262,24 @@ public final class LoadMain implements Callable<Integer> {
             ProcSample serverBeforeOpen = ProcSample.of(serverPids);
             ProcSample clientBeforeOpen = ProcSample.of(SELF);
             long connectStart = System.nanoTime();
-            client.open(streams, i -> pathTemplate.replace("{asset}", assetIds.get(i % assets)),
-                    i -> feed ? -1 : i % assets, assets, connectRate);
+            client.open(
+                    streams,
+                    i -> pathTemplate.replace("{asset}", assetIds.get(i % assets)),
+                    i -> feed ? -1 : i % assets,
+                    assets,
+                    connectRate);
             boolean settled = client.awaitSettled(connectTimeout.toMillis());
             report.connectSeconds = (Math.max(client.lastOpenedNanos(), connectStart) - connectStart) / 1e9;
             report.openServerCpu = ProcSample.of(serverPids).cpuSecondsSince(serverBeforeOpen);
             report.openClientCpu = ProcSample.of(SELF).cpuSecondsSince(clientBeforeOpen);
-            progress("opened %d of %d streams in %.2f s (%d failed, %d connect errors)%s", client.opened(), streams,
-                    report.connectSeconds, client.failed(), client.connectErrors(), settled ? "" : " — TIMED OUT");
+            progress(
+                    "opened %d of %d streams in %.2f s (%d failed, %d connect errors)%s",
+                    client.opened(),
+                    streams,
+                    report.connectSeconds,
+                    client.failed(),
+                    client.connectErrors(),
+                    settled ? "" : " — TIMED OUT");
             if (!hold.isZero()) {
                 Thread.sleep(hold.toMillis());
             }
@@ -213,7 +287,8 @@ public final class LoadMain implements Callable<Integer> {
 
             OpenLoopPublisher publisher = null;
             if (sink != null && rate > 0) {
-                publisher = new OpenLoopPublisher(sink, assetIds, project, rate, (long) (rate * duration.toMillis() / 1000));
+                publisher = new OpenLoopPublisher(
+                        sink, assetIds, project, rate, (long) (rate * duration.toMillis() / 1000));
                 publishAndMeasure(client, sink, publisher, report);
             }
             report.after = ProcSample.of(serverPids);
@@ -236,25 +311,31 @@ public final class LoadMain implements Callable<Integer> {
             }
         }
         if (report.publisher != null && !report.publisher.keptSchedule()) {
-            err.printf("WARNING: the publisher could not offer %.0f events/s (offered %.0f/s, p99 send %d µs behind"
-                    + " schedule): the client saturated; these figures measure the client, not the server.%n",
-                    rate, report.publisher.offeredRate(), report.publisher.lateness().getValueAtPercentile(99));
+            err.printf(
+                    "WARNING: the publisher could not offer %.0f events/s (offered %.0f/s, p99 send %d µs behind"
+                            + " schedule): the client saturated; these figures measure the client, not the server.%n",
+                    rate,
+                    report.publisher.offeredRate(),
+                    report.publisher.lateness().getValueAtPercentile(99));
         }
         out.println(report.json(this));
         out.flush();
         return 0;
     }
 
-    private void publishAndMeasure(StreamClient client, EventSink sink, OpenLoopPublisher publisher, Report report) throws Exception {
+    private void publishAndMeasure(StreamClient client, EventSink sink, OpenLoopPublisher publisher, Report report)
+            throws Exception {
         Histogram interval = new Histogram(3_600_000_000L, 3);
         client.takeInterval(interval);
-        Thread publishing = new Thread(() -> {
-            try {
-                publisher.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "perf-publisher");
+        Thread publishing = new Thread(
+                () -> {
+                    try {
+                        publisher.run();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "perf-publisher");
         publishing.setPriority(Thread.MAX_PRIORITY);
         long start = System.nanoTime();
         ProcSample cpuStart = ProcSample.of(serverPids);
@@ -324,9 +405,13 @@ public final class LoadMain implements Callable<Integer> {
 
     private void progressLine(OpenLoopPublisher publisher, Histogram interval) {
         if (!quiet) {
-            err.printf("[perf] sent %d events, interval: %d deliveries, latency p50 %d µs p99 %d µs max %d µs%n",
-                    publisher.sent(), interval.getTotalCount(), interval.getValueAtPercentile(50),
-                    interval.getValueAtPercentile(99), interval.getMaxValue());
+            err.printf(
+                    "[perf] sent %d events, interval: %d deliveries, latency p50 %d µs p99 %d µs max %d µs%n",
+                    publisher.sent(),
+                    interval.getTotalCount(),
+                    interval.getValueAtPercentile(50),
+                    interval.getValueAtPercentile(99),
+                    interval.getMaxValue());
         }
     }
 
@@ -341,14 +426,16 @@ public final class LoadMain implements Callable<Integer> {
             case "none" -> null;
             case "ingest" -> {
                 if (ingestToken == null) {
-                    throw new CommandLine.ParameterException(new CommandLine(this), "--publish ingest needs --ingest-token");
+                    throw new CommandLine.ParameterException(
+                            new CommandLine(this), "--publish ingest needs --ingest-token");
                 }
                 yield new IngestSink(host, port, ingestPath, ingestToken);
             }
             case "redis" -> new RedisSink(redis, redisPrefix, redisShards);
             case "nchan" -> new NchanSink(host, port, nchanPub);
-            default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--publish must be none, ingest, redis or nchan, not " + publish);
+            default ->
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "--publish must be none, ingest, redis or nchan, not " + publish);
         };
     }
 
@@ -422,10 +509,11 @@ public final class LoadMain implements Callable<Integer> {
                 json.writeNumberField("connect_seconds", round(connectSeconds));
                 json.writeNumberField("accepted_per_s", connectSeconds > 0 ? Math.round(opened / connectSeconds) : 0);
                 // CPU spent opening the streams, per stream: what bounds the accept rate on a shared box.
-                json.writeNumberField("open_client_cpu_us_per_stream", opened > 0 ? Math.round(openClientCpu * 1e6 / opened) : 0);
+                json.writeNumberField(
+                        "open_client_cpu_us_per_stream", opened > 0 ? Math.round(openClientCpu * 1e6 / opened) : 0);
                 if (!run.serverPids.isEmpty()) {
-                    json.writeNumberField("open_server_cpu_us_per_stream", opened > 0
-                            ? Math.round(openServerCpu * 1e6 / opened) : 0);
+                    json.writeNumberField(
+                            "open_server_cpu_us_per_stream", opened > 0 ? Math.round(openServerCpu * 1e6 / opened) : 0);
                 }
                 json.writeObjectFieldStart("open_us");
                 json.writeNumberField("p50", openLatency.getValueAtPercentile(50));
@@ -436,7 +524,8 @@ public final class LoadMain implements Callable<Integer> {
                     json.writeNumberField("rate_asked", publisher.rate());
                     json.writeNumberField("rate_offered", Math.round(publisher.offeredRate()));
                     json.writeBooleanField("rate_warning", !publisher.keptSchedule());
-                    json.writeNumberField("publish_late_p99_us", publisher.lateness().getValueAtPercentile(99));
+                    json.writeNumberField(
+                            "publish_late_p99_us", publisher.lateness().getValueAtPercentile(99));
                     json.writeNumberField("published", publisher.sent());
                     json.writeNumberField("publish_acknowledged", sink.acknowledged() - acknowledgedBefore);
                     json.writeNumberField("publish_failed", sink.failed());
@@ -444,12 +533,14 @@ public final class LoadMain implements Callable<Integer> {
                         json.writeStringField("publish_first_failure", sink.firstFailure());
                     }
                     json.writeNumberField("measured_seconds", round(measuredSeconds));
-                    json.writeNumberField("deliveries_per_s", measuredSeconds > 0
-                            ? Math.round(measuredDeliveries / measuredSeconds) : 0);
+                    json.writeNumberField(
+                            "deliveries_per_s",
+                            measuredSeconds > 0 ? Math.round(measuredDeliveries / measuredSeconds) : 0);
                     // What the load generator itself spent: near a core per core it has, it is the bottleneck.
                     json.writeNumberField("client_cpu_seconds", round(clientCpuSeconds));
-                    json.writeNumberField("client_cpu_s_per_million_deliveries", cpuDeliveries > 0
-                            ? round(clientCpuSeconds * 1e6 / cpuDeliveries) : 0);
+                    json.writeNumberField(
+                            "client_cpu_s_per_million_deliveries",
+                            cpuDeliveries > 0 ? round(clientCpuSeconds * 1e6 / cpuDeliveries) : 0);
                     json.writeObjectFieldStart("latency_us");
                     json.writeNumberField("count", measured.getTotalCount());
                     json.writeNumberField("p50", measured.getValueAtPercentile(50));
@@ -479,12 +570,14 @@ public final class LoadMain implements Callable<Integer> {
                     json.writeNumberField("rss_kib_before", before.rssKib());
                     json.writeNumberField("rss_kib_connected", connected.rssKib());
                     json.writeNumberField("rss_kib_after", after.rssKib());
-                    json.writeNumberField("rss_bytes_per_stream", opened > 0
-                            ? Math.round((connected.rssKib() - before.rssKib()) * 1024.0 / opened) : 0);
+                    json.writeNumberField(
+                            "rss_bytes_per_stream",
+                            opened > 0 ? Math.round((connected.rssKib() - before.rssKib()) * 1024.0 / opened) : 0);
                     if (publisher != null) {
                         json.writeNumberField("cpu_seconds", round(cpuSeconds));
-                        json.writeNumberField("cpu_s_per_million_deliveries", cpuDeliveries > 0
-                                ? round(cpuSeconds * 1e6 / cpuDeliveries) : 0);
+                        json.writeNumberField(
+                                "cpu_s_per_million_deliveries",
+                                cpuDeliveries > 0 ? round(cpuSeconds * 1e6 / cpuDeliveries) : 0);
                     }
                     json.writeEndObject();
                 }

@@ -13,8 +13,7 @@ public final class MicroClock {
     private static final long BASE_NANOS = System.nanoTime();
     private static final long BASE_MICROS = epochMicros(Instant.now());
 
-    private MicroClock() {
-    }
+    private MicroClock() {}
 
     /** Microseconds since the epoch, now. */
     public static long nowMicros() {

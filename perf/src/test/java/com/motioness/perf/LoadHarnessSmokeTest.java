@@ -47,9 +47,29 @@ class LoadHarnessSmokeTest {
     @Test
     void assetStreamsThroughTheIngestSurviveAReconnectStorm() throws Exception {
         try (EdgeServer edge = EdgeServer.start(config().build())) {
-            Summary summary = run("--url", assetUrl(edge), "--streams", "200", "--assets", "5", "--sources", "2",
-                    "--publish", "ingest", "--ingest-token", TOKEN, "--rate", "300", "--duration", "2s",
-                    "--warmup", "500ms", "--storm-after", "1s", "--server-pid", Long.toString(ProcessHandle.current().pid()));
+            Summary summary = run(
+                    "--url",
+                    assetUrl(edge),
+                    "--streams",
+                    "200",
+                    "--assets",
+                    "5",
+                    "--sources",
+                    "2",
+                    "--publish",
+                    "ingest",
+                    "--ingest-token",
+                    TOKEN,
+                    "--rate",
+                    "300",
+                    "--duration",
+                    "2s",
+                    "--warmup",
+                    "500ms",
+                    "--storm-after",
+                    "1s",
+                    "--server-pid",
+                    Long.toString(ProcessHandle.current().pid()));
             assertEquals(200, summary.number("opened"), summary.toString());
             assertEquals(0, summary.number("connect_errors"), summary.toString());
             assertEquals(600, summary.number("published"), summary.toString());
@@ -63,10 +83,25 @@ class LoadHarnessSmokeTest {
 
     @Test
     void streamsClosedByTheCapResumeWithoutLoss() throws Exception {
-        try (EdgeServer edge = EdgeServer.start(config().maxStreamDuration(Duration.ofMillis(700)).build())) {
-            Summary summary = run("--url", assetUrl(edge), "--streams", "50", "--assets", "2",
-                    "--publish", "ingest", "--ingest-token", TOKEN, "--rate", "100", "--duration", "2s",
-                    "--warmup", "0ms");
+        try (EdgeServer edge = EdgeServer.start(
+                config().maxStreamDuration(Duration.ofMillis(700)).build())) {
+            Summary summary = run(
+                    "--url",
+                    assetUrl(edge),
+                    "--streams",
+                    "50",
+                    "--assets",
+                    "2",
+                    "--publish",
+                    "ingest",
+                    "--ingest-token",
+                    TOKEN,
+                    "--rate",
+                    "100",
+                    "--duration",
+                    "2s",
+                    "--warmup",
+                    "0ms");
             assertTrue(summary.number("reconnects") >= 50, "each stream was capped at least once: " + summary);
             assertEquals(200 * 25, summary.number("delivered"), summary.toString());
             assertNothingLostOrRepeated(summary);
@@ -76,11 +111,29 @@ class LoadHarnessSmokeTest {
     @Test
     void theActivityFeedThroughRedisCarriesEveryAsset() throws Exception {
         String prefix = "perf-" + UUID.randomUUID().toString().substring(0, 8);
-        try (EdgeServer edge = EdgeServer.start(config().redis(REDIS).redisPrefix(prefix).build())) {
-            Summary summary = run("--url", "http://127.0.0.1:" + edge.port() + "/api/projects/perf/activity",
-                    "--header", "Cookie: better-auth.session_token=perf-session", "--streams", "20", "--assets", "4",
-                    "--publish", "redis", "--redis", REDIS, "--redis-prefix", prefix,
-                    "--rate", "200", "--duration", "1s", "--warmup", "0ms");
+        try (EdgeServer edge =
+                EdgeServer.start(config().redis(REDIS).redisPrefix(prefix).build())) {
+            Summary summary = run(
+                    "--url",
+                    "http://127.0.0.1:" + edge.port() + "/api/projects/perf/activity",
+                    "--header",
+                    "Cookie: better-auth.session_token=perf-session",
+                    "--streams",
+                    "20",
+                    "--assets",
+                    "4",
+                    "--publish",
+                    "redis",
+                    "--redis",
+                    REDIS,
+                    "--redis-prefix",
+                    prefix,
+                    "--rate",
+                    "200",
+                    "--duration",
+                    "1s",
+                    "--warmup",
+                    "0ms");
             assertEquals(20, summary.number("opened"), summary.toString());
             assertEquals(200 * 20, summary.number("delivered"), "every stream sees every asset: " + summary);
             assertNothingLostOrRepeated(summary);
@@ -92,8 +145,11 @@ class LoadHarnessSmokeTest {
     @Test
     void aServerThatRefusesIsCountedNotHidden() throws Exception {
         try (EdgeServer edge = EdgeServer.start(config().build())) {
-            Summary summary = run("--url", "http://127.0.0.1:" + edge.port() + "/v1/wrong-key-0123456789/events/{asset}",
-                    "--streams", "10");
+            Summary summary = run(
+                    "--url",
+                    "http://127.0.0.1:" + edge.port() + "/v1/wrong-key-0123456789/events/{asset}",
+                    "--streams",
+                    "10");
             assertEquals(0, summary.number("opened"));
             assertEquals(10, summary.number("failed_streams"));
             assertEquals(10, summary.number("http_errors"), "each 401 is counted");
@@ -115,8 +171,10 @@ class LoadHarnessSmokeTest {
     private static Summary run(String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = LoadMain.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        int code = LoadMain.run(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                args);
         String stderr = err.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, stderr);
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();

@@ -34,11 +34,13 @@ public final class AssetEndedException extends RuntimeException {
      * @param index the refused event's position in the batch, or -1 for a single event
      * @return the exception
      */
-    public static AssetEndedException of(final String assetId, final EventId terminalId, final int terminalIndex,
-            final int index) {
+    public static AssetEndedException of(
+            final String assetId, final EventId terminalId, final int terminalIndex, final int index) {
         final String where = terminalId != null ? "at " + terminalId : "at index " + terminalIndex + " of this batch";
-        return new AssetEndedException(terminalId, index, "asset " + assetId + " ended " + where
-                + "; only webhook_* events may follow its terminal event");
+        return new AssetEndedException(
+                terminalId,
+                index,
+                "asset " + assetId + " ended " + where + "; only webhook_* events may follow its terminal event");
     }
 
     /**

@@ -45,7 +45,9 @@ public final class AssetEvent {
      * @return true when it follows the id rule of {@code asset_id} and {@code project_id}
      */
     public static boolean isValidId(final String id) {
-        return id != null && !id.isEmpty() && id.length() <= Field.ASSET_ID.maxLength
+        return id != null
+                && !id.isEmpty()
+                && id.length() <= Field.ASSET_ID.maxLength
                 && Field.ASSET_ID.allowed.indexOfNonMember(id) < 0;
     }
 
@@ -175,16 +177,16 @@ public final class AssetEvent {
         }
         final AssetEvent that = (AssetEvent) o;
         return type == that.type
-            && ts == that.ts
-            && attempt == that.attempt
-            && hasLatencyMs == that.hasLatencyMs
-            && latencyMs == that.latencyMs
-            && assetId.equals(that.assetId)
-            && projectId.equals(that.projectId)
-            && requestId.equals(that.requestId)
-            && Objects.equals(stage, that.stage)
-            && Objects.equals(errorCode, that.errorCode)
-            && Objects.equals(errorMsg, that.errorMsg);
+                && ts == that.ts
+                && attempt == that.attempt
+                && hasLatencyMs == that.hasLatencyMs
+                && latencyMs == that.latencyMs
+                && assetId.equals(that.assetId)
+                && projectId.equals(that.projectId)
+                && requestId.equals(that.requestId)
+                && Objects.equals(stage, that.stage)
+                && Objects.equals(errorCode, that.errorCode)
+                && Objects.equals(errorMsg, that.errorMsg);
     }
 
     /**
@@ -194,8 +196,8 @@ public final class AssetEvent {
      */
     @Override
     public int hashCode() {
-        return Objects.hash(type, assetId, projectId, ts, attempt, stage, hasLatencyMs, latencyMs,
-            errorCode, errorMsg, requestId);
+        return Objects.hash(
+                type, assetId, projectId, ts, attempt, stage, hasLatencyMs, latencyMs, errorCode, errorMsg, requestId);
     }
 
     /**
@@ -206,11 +208,16 @@ public final class AssetEvent {
     @Override
     public String toString() {
         final StringBuilder s = new StringBuilder(160)
-            .append("AssetEvent{type=").append(type.wireName())
-            .append(", assetId=").append(assetId)
-            .append(", projectId=").append(projectId)
-            .append(", ts=").append(ts)
-            .append(", attempt=").append(attempt);
+                .append("AssetEvent{type=")
+                .append(type.wireName())
+                .append(", assetId=")
+                .append(assetId)
+                .append(", projectId=")
+                .append(projectId)
+                .append(", ts=")
+                .append(ts)
+                .append(", attempt=")
+                .append(attempt);
         if (stage != null) {
             s.append(", stage=").append(stage);
         }
@@ -406,7 +413,7 @@ public final class AssetEvent {
 
         /** Applies the type's rule for {@code field}; returns whether the field is present. */
         private boolean checkPresence(final Field field, final FieldRule rule, final boolean present)
-            throws EventValidationException {
+                throws EventValidationException {
             if (present && rule == FieldRule.FORBIDDEN) {
                 throw field.error("not allowed on " + type.wireName());
             }

@@ -57,34 +57,33 @@ public final class EventJson {
     public static final int MAX_BATCH_EVENTS = 1000;
 
     private static final JsonFactory FACTORY = new JsonFactoryBuilder()
-        // The codec never owns the buffers and streams it reads or writes: closing or flushing
-        // them is the caller's decision.
-        .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-        .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-        .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
-        // Characters outside the BMP go out as their four UTF-8 bytes; by default Jackson writes
-        // them as a pair of \\u escapes, which is valid JSON but not the UTF-8 the contract promises.
-        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
-        // Keeps input out of exception messages; we build our own short ones anyway.
-        .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-        // Duplicates are reported by name as a validation error rather than a parse error.
-        .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        // No single token of a valid event can be longer than a whole event, so Jackson may stop
-        // buffering a huge string or number as soon as it passes that size.
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxStringLength(MAX_EVENT_BYTES)
-            .maxNameLength(MAX_EVENT_BYTES)
-            .maxNumberLength(MAX_EVENT_BYTES)
-            .build())
-        .build();
+            // The codec never owns the buffers and streams it reads or writes: closing or flushing
+            // them is the caller's decision.
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
+            // Characters outside the BMP go out as their four UTF-8 bytes; by default Jackson writes
+            // them as a pair of \\u escapes, which is valid JSON but not the UTF-8 the contract promises.
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            // Keeps input out of exception messages; we build our own short ones anyway.
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            // Duplicates are reported by name as a validation error rather than a parse error.
+            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // No single token of a valid event can be longer than a whole event, so Jackson may stop
+            // buffering a huge string or number as soon as it passes that size.
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(MAX_EVENT_BYTES)
+                    .maxNameLength(MAX_EVENT_BYTES)
+                    .maxNumberLength(MAX_EVENT_BYTES)
+                    .build())
+            .build();
 
     /** The longest piece of input (an unknown name) echoed back in an error. */
     private static final int MAX_ECHO = 64;
 
     private static final SerializedString[] TYPE_VALUES = typeValues();
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     /**
      * Decodes a single event.
@@ -341,7 +340,7 @@ public final class EventJson {
     }
 
     private static String text(final JsonParser p, final JsonToken value, final Field field)
-        throws IOException, EventValidationException {
+            throws IOException, EventValidationException {
         if (value != JsonToken.VALUE_STRING) {
             throw field.error("must be a string");
         }
@@ -349,7 +348,7 @@ public final class EventJson {
     }
 
     private static long integer(final JsonParser p, final JsonToken value, final Field field)
-        throws IOException, EventValidationException {
+            throws IOException, EventValidationException {
         if (value != JsonToken.VALUE_NUMBER_INT) {
             throw field.error("must be an integer");
         }
@@ -376,7 +375,8 @@ public final class EventJson {
             // Only the token-size limits set above can trip, and each means the event is too large.
             return tooLarge();
         }
-        final long offset = e instanceof JsonProcessingException ? offset(((JsonProcessingException) e).getLocation()) : -1;
+        final long offset =
+                e instanceof JsonProcessingException ? offset(((JsonProcessingException) e).getLocation()) : -1;
         final String where = offset < 0 ? "" : " at offset " + offset;
         if (e instanceof JsonEOFException) {
             return body("unexpected end of JSON" + where);

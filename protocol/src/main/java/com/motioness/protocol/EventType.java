@@ -133,7 +133,9 @@ public enum EventType {
      * @return true for the {@code webhook_*} types
      */
     public boolean mayFollowTerminal() {
-        return this == WEBHOOK_DISPATCHED || this == WEBHOOK_DELIVERED || this == WEBHOOK_FAILED
+        return this == WEBHOOK_DISPATCHED
+                || this == WEBHOOK_DELIVERED
+                || this == WEBHOOK_FAILED
                 || this == WEBHOOK_DEAD_LETTER;
     }
 

@@ -30,8 +30,8 @@ public final class IdempotencyKey {
      */
     public static IdempotencyKey of(final String value) {
         if (!isValid(value)) {
-            throw new IllegalArgumentException("Idempotency-Key must be 1 to " + MAX_LENGTH
-                    + " printable ASCII characters (0x21-0x7E)");
+            throw new IllegalArgumentException(
+                    "Idempotency-Key must be 1 to " + MAX_LENGTH + " printable ASCII characters (0x21-0x7E)");
         }
         return new IdempotencyKey(value);
     }

@@ -21,7 +21,7 @@ public final class IdempotencyKeyReusedException extends RuntimeException {
      * @return the exception
      */
     public static IdempotencyKeyReusedException of(final IdempotencyKey key) {
-        return new IdempotencyKeyReusedException("Idempotency-Key " + key + " was used for a different batch within"
-                + " the idempotency window");
+        return new IdempotencyKeyReusedException(
+                "Idempotency-Key " + key + " was used for a different batch within" + " the idempotency window");
     }
 }

@@ -21,9 +21,9 @@ import java.util.Objects;
  */
 public final class RoutingFields {
     private static final JsonFactory FACTORY = new JsonFactoryBuilder()
-        // Keeps input out of exception messages, which are never shown anyway.
-        .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-        .build();
+            // Keeps input out of exception messages, which are never shown anyway.
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .build();
 
     private static final int ALL = Field.TYPE.bit | Field.PROJECT_ID.bit | Field.ASSET_ID.bit;
 
@@ -96,8 +96,8 @@ public final class RoutingFields {
             final EventType type = EventType.ofWireName(typeName);
             if (type == null) {
                 // At most 64 characters of it, as EventJson echoes unknown names.
-                throw Field.TYPE.error("unknown event type \"" + typeName.substring(0, Math.min(64, typeName.length()))
-                    + '"');
+                throw Field.TYPE.error(
+                        "unknown event type \"" + typeName.substring(0, Math.min(64, typeName.length())) + '"');
             }
             return new RoutingFields(type, projectId, assetId);
         } catch (final IOException e) {

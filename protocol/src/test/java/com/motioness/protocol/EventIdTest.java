@@ -27,7 +27,7 @@ class EventIdTest {
         "1764300000000-42, 42, 1764300000000-42, 1764300000000-42",
         "0000001-0000, 0, 1, 1-0",
         "9223372036854775807-9223372036854775807, 9223372036854775807, 9223372036854775807-9223372036854775807,"
-            + " 9223372036854775807-9223372036854775807",
+                + " 9223372036854775807-9223372036854775807",
     })
     void parsesAndFormats(final String text, final long seq, final String string, final String redis) {
         final EventId id = EventId.parse(text);
@@ -61,8 +61,28 @@ class EventIdTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-1", "1-", "-", "1--2", "1-2-3", "a", "1a", "1-a", " 1", "1 ", "1 -2", "+1", "1-+2",
-        "1.5", "0x10", "１", "1\n", "1-2\u0000"})
+    @ValueSource(
+            strings = {
+                "",
+                "-1",
+                "1-",
+                "-",
+                "1--2",
+                "1-2-3",
+                "a",
+                "1a",
+                "1-a",
+                " 1",
+                "1 ",
+                "1 -2",
+                "+1",
+                "1-+2",
+                "1.5",
+                "0x10",
+                "１",
+                "1\n",
+                "1-2\u0000"
+            })
     void rejectsMalformedIds(final String text) {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EventId.parse(text));
         assertTrue(e.getMessage().startsWith("expected <ms> or <ms>-<seq>, got \""), e.getMessage());
@@ -70,19 +90,33 @@ class EventIdTest {
 
     @Test
     void malformedMessageQuotesTheInputBoundedAndSanitised() {
-        assertEquals("expected <ms> or <ms>-<seq>, got \"abc\"",
-            assertThrows(IllegalArgumentException.class, () -> EventId.parse("abc")).getMessage());
-        assertEquals("expected <ms> or <ms>-<seq>, got \"\"",
-            assertThrows(IllegalArgumentException.class, () -> EventId.parse("")).getMessage());
-        assertEquals("expected <ms> or <ms>-<seq>, got \"" + "x".repeat(40) + "...\"",
-            assertThrows(IllegalArgumentException.class, () -> EventId.parse("x".repeat(1000))).getMessage());
-        assertEquals("expected <ms> or <ms>-<seq>, got \"1?2?x?\"",
-            assertThrows(IllegalArgumentException.class, () -> EventId.parse("1\r2\nx\u00e9")).getMessage());
+        assertEquals(
+                "expected <ms> or <ms>-<seq>, got \"abc\"",
+                assertThrows(IllegalArgumentException.class, () -> EventId.parse("abc"))
+                        .getMessage());
+        assertEquals(
+                "expected <ms> or <ms>-<seq>, got \"\"",
+                assertThrows(IllegalArgumentException.class, () -> EventId.parse(""))
+                        .getMessage());
+        assertEquals(
+                "expected <ms> or <ms>-<seq>, got \"" + "x".repeat(40) + "...\"",
+                assertThrows(IllegalArgumentException.class, () -> EventId.parse("x".repeat(1000)))
+                        .getMessage());
+        assertEquals(
+                "expected <ms> or <ms>-<seq>, got \"1?2?x?\"",
+                assertThrows(IllegalArgumentException.class, () -> EventId.parse("1\r2\nx\u00e9"))
+                        .getMessage());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"99999999999999999999", "9223372036854775808", "9999999999999999999", "1-9223372036854775808",
-        "18446744073709551615-0"})
+    @ValueSource(
+            strings = {
+                "99999999999999999999",
+                "9223372036854775808",
+                "9999999999999999999",
+                "1-9223372036854775808",
+                "18446744073709551615-0"
+            })
     void rejectsPartsBeyondLongMaxValue(final String text) {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EventId.parse(text));
         assertTrue(e.getMessage().startsWith("id part "), e.getMessage());
@@ -91,12 +125,18 @@ class EventIdTest {
 
     @Test
     void rejectsTwentyDigitPartsEvenWhenSmall() {
-        assertEquals("id part longer than 19 digits, got \"00000000000000000001\"",
-            assertThrows(IllegalArgumentException.class, () -> EventId.parse("00000000000000000001")).getMessage());
-        assertEquals("id part longer than 19 digits, got \"1-00000000000000000001\"",
-            assertThrows(IllegalArgumentException.class, () -> EventId.parse("1-00000000000000000001")).getMessage());
-        assertEquals("id part exceeds 9223372036854775807, got \"9223372036854775808\"",
-            assertThrows(IllegalArgumentException.class, () -> EventId.parse("9223372036854775808")).getMessage());
+        assertEquals(
+                "id part longer than 19 digits, got \"00000000000000000001\"",
+                assertThrows(IllegalArgumentException.class, () -> EventId.parse("00000000000000000001"))
+                        .getMessage());
+        assertEquals(
+                "id part longer than 19 digits, got \"1-00000000000000000001\"",
+                assertThrows(IllegalArgumentException.class, () -> EventId.parse("1-00000000000000000001"))
+                        .getMessage());
+        assertEquals(
+                "id part exceeds 9223372036854775807, got \"9223372036854775808\"",
+                assertThrows(IllegalArgumentException.class, () -> EventId.parse("9223372036854775808"))
+                        .getMessage());
         assertEquals(new EventId(1, 1), EventId.parse("0000000000000000001-0000000000000000001"));
     }
 
@@ -115,16 +155,24 @@ class EventIdTest {
 
     @Test
     void ordersByMillisecondsThenSequence() {
-        final List<EventId> sorted = List.of(EventId.ZERO, new EventId(0, 1), new EventId(1, 0), new EventId(1, 5),
-            new EventId(1, Long.MAX_VALUE), new EventId(2, 0), new EventId(Long.MAX_VALUE, 0),
-            new EventId(Long.MAX_VALUE, Long.MAX_VALUE));
+        final List<EventId> sorted = List.of(
+                EventId.ZERO,
+                new EventId(0, 1),
+                new EventId(1, 0),
+                new EventId(1, 5),
+                new EventId(1, Long.MAX_VALUE),
+                new EventId(2, 0),
+                new EventId(Long.MAX_VALUE, 0),
+                new EventId(Long.MAX_VALUE, Long.MAX_VALUE));
         for (int i = 0; i < sorted.size(); i++) {
             for (int j = 0; j < sorted.size(); j++) {
                 final EventId a = sorted.get(i);
                 final EventId b = sorted.get(j);
                 assertEquals(Integer.signum(Integer.compare(i, j)), Integer.signum(a.compareTo(b)), a + " vs " + b);
-                assertEquals(Integer.signum(Integer.compare(i, j)),
-                    Integer.signum(EventId.compare(a.ms(), a.seq(), b.ms(), b.seq())), a + " vs " + b);
+                assertEquals(
+                        Integer.signum(Integer.compare(i, j)),
+                        Integer.signum(EventId.compare(a.ms(), a.seq(), b.ms(), b.seq())),
+                        a + " vs " + b);
                 assertEquals(i == j, a.equals(b));
             }
         }

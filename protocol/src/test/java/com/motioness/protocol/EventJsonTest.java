@@ -38,7 +38,8 @@ class EventJsonTest {
         }
     }
 
-    private static EventValidationException assertBodyError(final Executable decode, final String message, final int index) {
+    private static EventValidationException assertBodyError(
+            final Executable decode, final String message, final int index) {
         final EventValidationException e = assertThrows(EventValidationException.class, decode);
         assertEquals("body", e.field());
         assertEquals(message, e.getMessage());
@@ -82,11 +83,19 @@ class EventJsonTest {
 
     @Test
     void briefExampleIsExact() throws EventValidationException {
-        final AssetEvent e = AssetEvent.builder(EventType.STAGE_COMPLETED).assetId("a1").projectId("p1")
-            .ts(1764300000000L).attempt(1).stage("upscale").latencyMs(812).requestId("req-1").build();
-        assertEquals("{\"type\":\"stage_completed\",\"asset_id\":\"a1\",\"project_id\":\"p1\",\"ts\":1764300000000,"
-                + "\"attempt\":1,\"stage\":\"upscale\",\"latency_ms\":812,\"request_id\":\"req-1\"}",
-            new String(EventJson.encode(e), StandardCharsets.UTF_8));
+        final AssetEvent e = AssetEvent.builder(EventType.STAGE_COMPLETED)
+                .assetId("a1")
+                .projectId("p1")
+                .ts(1764300000000L)
+                .attempt(1)
+                .stage("upscale")
+                .latencyMs(812)
+                .requestId("req-1")
+                .build();
+        assertEquals(
+                "{\"type\":\"stage_completed\",\"asset_id\":\"a1\",\"project_id\":\"p1\",\"ts\":1764300000000,"
+                        + "\"attempt\":1,\"stage\":\"upscale\",\"latency_ms\":812,\"request_id\":\"req-1\"}",
+                new String(EventJson.encode(e), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -96,7 +105,8 @@ class EventJsonTest {
             msg.append(c);
         }
         msg.append("\u007f\u0085\u2028\u2029 end");
-        final AssetEvent e = Examples.minimal(EventType.FAILED).error("c", msg.toString()).build();
+        final AssetEvent e =
+                Examples.minimal(EventType.FAILED).error("c", msg.toString()).build();
         final byte[] json = EventJson.encode(e);
         for (final byte b : json) {
             assertTrue(b >= 0x20 || b < 0, "raw control byte " + b);
@@ -133,8 +143,8 @@ class EventJsonTest {
 
     @Test
     void malformedMessageNeverEchoesTheInput() {
-        final EventValidationException e = assertDecodeError("{\"type\":\"queued\", secret-token-xyz }",
-            "body: malformed JSON at offset 18");
+        final EventValidationException e =
+                assertDecodeError("{\"type\":\"queued\", secret-token-xyz }", "body: malformed JSON at offset 18");
         assertFalse(e.getMessage().contains("secret"));
     }
 
@@ -229,7 +239,8 @@ class EventJsonTest {
     @Test
     void rejectsHugeTokensAsOversizedEventsWithoutBufferingThem() {
         final String hugeString = "{\"error_msg\":\"" + "x".repeat(3 * EventJson.MAX_EVENT_BYTES) + "\"}";
-        assertBodyError(() -> decodeBatch("[" + QUEUED + "," + hugeString + "]"), "body: event larger than 16384 bytes", 1);
+        assertBodyError(
+                () -> decodeBatch("[" + QUEUED + "," + hugeString + "]"), "body: event larger than 16384 bytes", 1);
         final String hugeName = "{\"" + "n".repeat(3 * EventJson.MAX_EVENT_BYTES) + "\":1}";
         assertBodyError(() -> decodeBatch("[" + hugeName + "]"), "body: event larger than 16384 bytes", 0);
         final String hugeNumber = "{\"ts\":" + "1".repeat(3 * EventJson.MAX_EVENT_BYTES) + "}";
@@ -239,13 +250,13 @@ class EventJsonTest {
     @Test
     void unknownNamesAreEchoedAtMost64Characters() {
         final String name = "n".repeat(100);
-        final EventValidationException e = assertThrows(EventValidationException.class,
-            () -> EventJson.decode(utf8("{\"" + name + "\":1}")));
+        final EventValidationException e =
+                assertThrows(EventValidationException.class, () -> EventJson.decode(utf8("{\"" + name + "\":1}")));
         assertEquals("n".repeat(64), e.field());
         assertEquals("n".repeat(64) + ": unknown field", e.getMessage());
 
-        final EventValidationException type = assertThrows(EventValidationException.class,
-            () -> EventJson.decode(utf8("{\"type\":\"" + name + "\"}")));
+        final EventValidationException type = assertThrows(
+                EventValidationException.class, () -> EventJson.decode(utf8("{\"type\":\"" + name + "\"}")));
         assertEquals("type: unknown event type \"" + "n".repeat(64) + "\"", type.getMessage());
     }
 
@@ -262,8 +273,8 @@ class EventJsonTest {
         final ByteBuf slice = heap.slice(7, json.length);
         final ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(json);
         final CompositeByteBuf composite = Unpooled.compositeBuffer()
-            .addComponent(true, Unpooled.copiedBuffer(json, 0, 10))
-            .addComponent(true, Unpooled.directBuffer().writeBytes(json, 10, json.length - 10));
+                .addComponent(true, Unpooled.copiedBuffer(json, 0, 10))
+                .addComponent(true, Unpooled.directBuffer().writeBytes(json, 10, json.length - 10));
         try {
             assertBodyError(() -> EventJson.decode(heap), "body: unexpected content after the JSON value", -1);
             for (final ByteBuf buf : List.of(slice, direct, composite)) {
@@ -322,7 +333,8 @@ class EventJsonTest {
 
     @Test
     void batchOfExactlyMaxEvents() throws EventValidationException {
-        final String body = "[" + String.join(",", java.util.Collections.nCopies(EventJson.MAX_BATCH_EVENTS, QUEUED)) + "]";
+        final String body =
+                "[" + String.join(",", java.util.Collections.nCopies(EventJson.MAX_BATCH_EVENTS, QUEUED)) + "]";
         assertEquals(1000, EventJson.MAX_BATCH_EVENTS);
         assertEquals(EventJson.MAX_BATCH_EVENTS, decodeBatch(body).size());
     }
@@ -331,7 +343,7 @@ class EventJsonTest {
     void rejectsBatchOfMoreThanMaxEvents() {
         // the 1001st element is not even read: it is malformed here
         final String body = "[" + String.join(",", java.util.Collections.nCopies(EventJson.MAX_BATCH_EVENTS, QUEUED))
-            + ",{\"x\":}]";
+                + ",{\"x\":}]";
         assertBodyError(() -> decodeBatch(body), "body: more than 1000 events", -1);
     }
 
@@ -344,20 +356,27 @@ class EventJsonTest {
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "5", "\"x\"", "null", "false"})
     void batchRejectsAnythingButObjectOrArray(final String body) {
-        assertBodyError(() -> decodeBatch(body), body.isBlank() ? "body: no JSON value" : "body: expected a JSON object or array", -1);
+        assertBodyError(
+                () -> decodeBatch(body),
+                body.isBlank() ? "body: no JSON value" : "body: expected a JSON object or array",
+                -1);
     }
 
     @Test
     void batchElementThatIsNotAnObjectCarriesItsIndex() {
         assertBodyError(() -> decodeBatch("[" + QUEUED + ",5]"), "body: expected a JSON object", 1);
-        assertBodyError(() -> decodeBatch("[" + QUEUED + "," + QUEUED + ",[" + QUEUED + "]]"), "body: expected a JSON object", 2);
+        assertBodyError(
+                () -> decodeBatch("[" + QUEUED + "," + QUEUED + ",[" + QUEUED + "]]"),
+                "body: expected a JSON object",
+                2);
         assertBodyError(() -> decodeBatch("[null]"), "body: expected a JSON object", 0);
     }
 
     @Test
     void batchValidationErrorCarriesItsIndex() {
-        final EventValidationException e = assertThrows(EventValidationException.class,
-            () -> decodeBatch("[" + QUEUED + "," + QUEUED.replace("\"attempt\":1", "\"attempt\":0") + "]"));
+        final EventValidationException e = assertThrows(
+                EventValidationException.class,
+                () -> decodeBatch("[" + QUEUED + "," + QUEUED.replace("\"attempt\":1", "\"attempt\":0") + "]"));
         assertEquals("attempt", e.field());
         assertEquals("attempt: must be in 1..1000000", e.getMessage());
         assertEquals(1, e.index());
@@ -365,20 +384,26 @@ class EventJsonTest {
 
     @Test
     void batchOfOneObjectReportsNoIndex() {
-        final EventValidationException e = assertThrows(EventValidationException.class,
-            () -> decodeBatch(QUEUED.replace("\"attempt\":1", "\"attempt\":0")));
+        final EventValidationException e = assertThrows(
+                EventValidationException.class, () -> decodeBatch(QUEUED.replace("\"attempt\":1", "\"attempt\":0")));
         assertEquals("attempt", e.field());
         assertEquals(-1, e.index());
     }
 
     @Test
     void batchMalformedJsonCarriesTheIndexOfTheElementBeingRead() {
-        assertBodyError(() -> decodeBatch("[" + QUEUED + ",{\"type\" 1}]"),
-            "body: malformed JSON at offset " + (QUEUED.length() + 10), 1);
-        assertBodyError(() -> decodeBatch("[" + QUEUED + "," + QUEUED),
-            "body: unexpected end of JSON at offset " + (2 * QUEUED.length() + 2), 2);
-        assertBodyError(() -> decodeBatch("[" + QUEUED + " " + QUEUED + "]"),
-            "body: malformed JSON at offset " + (QUEUED.length() + 2), 1);
+        assertBodyError(
+                () -> decodeBatch("[" + QUEUED + ",{\"type\" 1}]"),
+                "body: malformed JSON at offset " + (QUEUED.length() + 10),
+                1);
+        assertBodyError(
+                () -> decodeBatch("[" + QUEUED + "," + QUEUED),
+                "body: unexpected end of JSON at offset " + (2 * QUEUED.length() + 2),
+                2);
+        assertBodyError(
+                () -> decodeBatch("[" + QUEUED + " " + QUEUED + "]"),
+                "body: malformed JSON at offset " + (QUEUED.length() + 2),
+                1);
     }
 
     @Test

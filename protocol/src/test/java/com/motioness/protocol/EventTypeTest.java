@@ -21,16 +21,25 @@ class EventTypeTest {
     @Test
     void constantsAndWireNamesInContractOrder() {
         final List<String> expected = List.of(
-            "queued",
-            "vision_started", "vision_completed", "vision_failed",
-            "stage_started", "stage_completed", "stage_failed",
-            "retry_scheduled",
-            "r2_write_completed",
-            "webhook_dispatched", "webhook_delivered", "webhook_failed", "webhook_dead_letter",
-            "ready",
-            "failed",
-            "cancelled");
-        assertEquals(expected, Arrays.stream(EventType.values()).map(EventType::wireName).toList());
+                "queued",
+                "vision_started",
+                "vision_completed",
+                "vision_failed",
+                "stage_started",
+                "stage_completed",
+                "stage_failed",
+                "retry_scheduled",
+                "r2_write_completed",
+                "webhook_dispatched",
+                "webhook_delivered",
+                "webhook_failed",
+                "webhook_dead_letter",
+                "ready",
+                "failed",
+                "cancelled");
+        assertEquals(
+                expected,
+                Arrays.stream(EventType.values()).map(EventType::wireName).toList());
         for (final EventType type : EventType.values()) {
             // The constant name is the wire name in upper case: nobody has to guess the mapping.
             assertEquals(type.wireName().toUpperCase(java.util.Locale.ROOT), type.name());
@@ -68,8 +77,11 @@ class EventTypeTest {
     @Test
     void terminalTypes() {
         for (final EventType type : EventType.values()) {
-            assertEquals(Set.of(EventType.READY, EventType.FAILED, EventType.CANCELLED).contains(type),
-                type.isTerminal(), type.wireName());
+            assertEquals(
+                    Set.of(EventType.READY, EventType.FAILED, EventType.CANCELLED)
+                            .contains(type),
+                    type.isTerminal(),
+                    type.wireName());
         }
     }
 

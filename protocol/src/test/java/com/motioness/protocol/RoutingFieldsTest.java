@@ -22,8 +22,9 @@ class RoutingFieldsTest {
         return RoutingFields.scan(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void assertRoutes(final String json, final EventType type, final String projectId,
-        final String assetId) throws EventValidationException {
+    private static void assertRoutes(
+            final String json, final EventType type, final String projectId, final String assetId)
+            throws EventValidationException {
         final RoutingFields routing = scan(json);
         assertEquals(type, routing.type(), json);
         assertEquals(projectId, routing.projectId(), json);
@@ -35,8 +36,10 @@ class RoutingFieldsTest {
     }
 
     private static void assertUnroutable(final byte[] json, final String field) {
-        final EventValidationException e = assertThrows(EventValidationException.class, () -> RoutingFields.scan(json),
-            () -> new String(json, StandardCharsets.UTF_8));
+        final EventValidationException e = assertThrows(
+                EventValidationException.class,
+                () -> RoutingFields.scan(json),
+                () -> new String(json, StandardCharsets.UTF_8));
         assertEquals(field, e.field(), e.getMessage());
     }
 
@@ -51,9 +54,14 @@ class RoutingFieldsTest {
 
     @Test
     void fieldsMayComeInAnyOrder() throws EventValidationException {
-        final List<String> fields = List.of("\"type\":\"stage_completed\"", "\"asset_id\":\"a1\"",
-            "\"project_id\":\"p1\"", "\"ts\":1764300000000", "\"stage\":\"upscale\"", "\"latency_ms\":812",
-            "\"request_id\":\"req-1\"");
+        final List<String> fields = List.of(
+                "\"type\":\"stage_completed\"",
+                "\"asset_id\":\"a1\"",
+                "\"project_id\":\"p1\"",
+                "\"ts\":1764300000000",
+                "\"stage\":\"upscale\"",
+                "\"latency_ms\":812",
+                "\"request_id\":\"req-1\"");
         final List<List<String>> orders = new ArrayList<>();
         permute(new ArrayList<>(fields), 0, orders);
         assertEquals(5040, orders.size());
@@ -77,22 +85,36 @@ class RoutingFieldsTest {
     @Test
     void readsOnlyTopLevelFieldsWhateverOtherValuesHold() throws EventValidationException {
         // Nested objects and arrays, and strings holding the names and whole fields, come first.
-        assertRoutes("{\"x\":{\"type\":\"ready\",\"project_id\":\"evil\",\"asset_id\":\"evil\",\"y\":{\"type\":1}},"
-            + "\"z\":[\"type\",{\"asset_id\":\"evil\"},[\"project_id\"]],"
-            + "\"error_msg\":\"\\\"type\\\":\\\"ready\\\",\\\"asset_id\\\":\\\"evil\\\"\","
-            + "\"stage\":\"type\",\"request_id\":\"project_id\"," + ROUTING + "}", EventType.QUEUED, "p1", "a1");
+        assertRoutes(
+                "{\"x\":{\"type\":\"ready\",\"project_id\":\"evil\",\"asset_id\":\"evil\",\"y\":{\"type\":1}},"
+                        + "\"z\":[\"type\",{\"asset_id\":\"evil\"},[\"project_id\"]],"
+                        + "\"error_msg\":\"\\\"type\\\":\\\"ready\\\",\\\"asset_id\\\":\\\"evil\\\"\","
+                        + "\"stage\":\"type\",\"request_id\":\"project_id\"," + ROUTING + "}",
+                EventType.QUEUED,
+                "p1",
+                "a1");
         // And a value of a routing field that holds another one's name.
-        assertRoutes("{\"type\":\"ready\",\"asset_id\":\"type\",\"project_id\":\"asset_id\"}", EventType.READY,
-            "asset_id", "type");
+        assertRoutes(
+                "{\"type\":\"ready\",\"asset_id\":\"type\",\"project_id\":\"asset_id\"}",
+                EventType.READY,
+                "asset_id",
+                "type");
     }
 
     @Test
     void readsEscapedNamesAndValues() throws EventValidationException {
-        assertRoutes("{\"\\u0074ype\":\"qu\\u0065ued\",\"asset\\u005fid\":\"a\\u002d1\",\"project_id\":\"p\\u0031\"}",
-            EventType.QUEUED, "p1", "a-1");
+        assertRoutes(
+                "{\"\\u0074ype\":\"qu\\u0065ued\",\"asset\\u005fid\":\"a\\u002d1\",\"project_id\":\"p\\u0031\"}",
+                EventType.QUEUED,
+                "p1",
+                "a-1");
         // An escaped quote does not end a string early, so what follows it inside stays text.
-        assertRoutes("{\"error_msg\":\"x\\\",\\\"type\\\":\\\"ready\",\"type\":\"failed\",\"asset_id\":\"a1\","
-            + "\"project_id\":\"p1\"}", EventType.FAILED, "p1", "a1");
+        assertRoutes(
+                "{\"error_msg\":\"x\\\",\\\"type\\\":\\\"ready\",\"type\":\"failed\",\"asset_id\":\"a1\","
+                        + "\"project_id\":\"p1\"}",
+                EventType.FAILED,
+                "p1",
+                "a1");
     }
 
     @Test
@@ -102,15 +124,17 @@ class RoutingFieldsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "{\"asset_id\":\"a1\",\"project_id\":\"p1\"}|type",
-        "{\"type\":\"queued\",\"project_id\":\"p1\"}|asset_id",
-        "{\"type\":\"queued\",\"asset_id\":\"a1\"}|project_id",
-        "{}|type",
-        "{\"type\":null,\"asset_id\":\"a1\",\"project_id\":\"p1\"}|type",
-        "{\"type\":\"queued\",\"asset_id\":null,\"project_id\":\"p1\"}|asset_id",
-        "{\"type\":\"queued\",\"asset_id\":\"a1\",\"project_id\":null}|project_id",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"asset_id\":\"a1\",\"project_id\":\"p1\"}|type",
+                "{\"type\":\"queued\",\"project_id\":\"p1\"}|asset_id",
+                "{\"type\":\"queued\",\"asset_id\":\"a1\"}|project_id",
+                "{}|type",
+                "{\"type\":null,\"asset_id\":\"a1\",\"project_id\":\"p1\"}|type",
+                "{\"type\":\"queued\",\"asset_id\":null,\"project_id\":\"p1\"}|asset_id",
+                "{\"type\":\"queued\",\"asset_id\":\"a1\",\"project_id\":null}|project_id",
+            })
     void aMissingOrNullFieldIsUnroutable(final String json, final String field) {
         assertUnroutable(json, field);
     }
@@ -130,16 +154,23 @@ class RoutingFieldsTest {
         assertUnroutable("{\"type\":\"queued\",\"asset_id\":\"a 1\",\"project_id\":\"p1\"}", "asset_id");
         assertUnroutable("{\"type\":\"queued\",\"asset_id\":\"\",\"project_id\":\"p1\"}", "asset_id");
         assertUnroutable("{\"type\":\"queued\",\"asset_id\":\"a1\",\"project_id\":\"p/1\"}", "project_id");
-        assertUnroutable("{\"type\":\"queued\",\"asset_id\":\"a1\",\"project_id\":\"" + "p".repeat(129) + "\"}",
-            "project_id");
+        assertUnroutable(
+                "{\"type\":\"queued\",\"asset_id\":\"a1\",\"project_id\":\"" + "p".repeat(129) + "\"}", "project_id");
         assertUnroutable("{\"type\":\"queued\",\"type\":\"ready\",\"asset_id\":\"a1\",\"project_id\":\"p1\"}", "type");
     }
 
     @Test
     void aDocumentThatIsNotOneUtf8ObjectIsUnroutable() {
-        for (final String json : List.of("", " ", "[" + "{" + ROUTING + "}" + "]", "\"type\"", "null", "{\"type\"",
-            "{\"type\":\"queued\",", "{\"type\":\"queued\" \"asset_id\"",
-            "not json")) {
+        for (final String json : List.of(
+                "",
+                " ",
+                "[" + "{" + ROUTING + "}" + "]",
+                "\"type\"",
+                "null",
+                "{\"type\"",
+                "{\"type\":\"queued\",",
+                "{\"type\":\"queued\" \"asset_id\"",
+                "not json")) {
             assertUnroutable(json, "body");
         }
         for (final String charset : List.of("UTF-16BE", "UTF-16LE", "UTF-16", "UTF-32BE", "UTF-32LE")) {

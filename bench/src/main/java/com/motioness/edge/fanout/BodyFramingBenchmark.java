@@ -56,8 +56,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Djmh.executor=CUSTOM",
-    "-Djmh.executor.class=com.motioness.bench.EventLoopThreadExecutor"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Dio.netty.leakDetection.level=disabled",
+            "-Djmh.executor=CUSTOM",
+            "-Djmh.executor.class=com.motioness.bench.EventLoopThreadExecutor"
+        })
 public class BodyFramingBenchmark {
     @Param({"prechunked", "nettyEncoder", "unframed"})
     String framing;
@@ -75,10 +80,18 @@ public class BodyFramingBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws EventValidationException {
-        AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED).assetId("demo-asset-1").projectId("demo")
-                .ts(1_764_300_004_567L).attempt(1).stage("render").latencyMs(1204).requestId("req-1-7").build();
+        AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED)
+                .assetId("demo-asset-1")
+                .projectId("demo")
+                .ts(1_764_300_004_567L)
+                .attempt(1)
+                .stage("render")
+                .latencyMs(1204)
+                .requestId("req-1-7")
+                .build();
         byte[] json = EventJson.encode(event);
-        frame = SharedFrame.event(alloc, 1_764_300_004_567L, 0, EventType.STAGE_COMPLETED, "demo", "demo-asset-1", json);
+        frame = SharedFrame.event(
+                alloc, 1_764_300_004_567L, 0, EventType.STAGE_COMPLETED, "demo", "demo-asset-1", json);
         bareFrame = ChunkFraming.event(alloc, EventType.STAGE_COMPLETED, 1_764_300_004_567L, 0, json, false);
         mode = framing.equals("prechunked") ? 0 : framing.equals("nettyEncoder") ? 1 : 2;
         channels = new EmbeddedChannel[subscribers];
@@ -86,7 +99,8 @@ public class BodyFramingBenchmark {
             if (mode == 1) {
                 channels[i] = new SocketLikeChannel(new HttpResponseEncoder());
                 HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-                head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+                head.headers()
+                        .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
                         .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
                 channels[i].writeAndFlush(head);
             } else {

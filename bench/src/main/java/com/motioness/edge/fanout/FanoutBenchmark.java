@@ -1,7 +1,7 @@
 package com.motioness.edge.fanout;
 
-import com.motioness.edge.log.embedded.EmbeddedEventLog;
 import com.motioness.edge.log.StreamRef;
+import com.motioness.edge.log.embedded.EmbeddedEventLog;
 import com.motioness.edge.ring.EventRing;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventJson;
@@ -47,8 +47,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 // Netty recycles duplicates and outbound entries per thread only on FastThreadLocalThreads, which
 // event loops are and JMH's workers are not: run the workers on such threads.
-@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Djmh.executor=CUSTOM",
-    "-Djmh.executor.class=com.motioness.bench.EventLoopThreadExecutor"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Dio.netty.leakDetection.level=disabled",
+            "-Djmh.executor=CUSTOM",
+            "-Djmh.executor.class=com.motioness.bench.EventLoopThreadExecutor"
+        })
 public class FanoutBenchmark {
     @Param({"1", "100", "10000"})
     int subscribers;
@@ -65,20 +70,35 @@ public class FanoutBenchmark {
     public void setUp() throws Exception {
         ring = new EventRing(1024, (slot, sequence, endOfBatch) -> slot.clear());
         log = new EmbeddedEventLog(ring, 16, Duration.ofHours(1), Clock.systemUTC());
-        AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED).assetId("asset-1").projectId("project-1")
-                .ts(1_764_300_000_000L).attempt(1).stage("render").latencyMs(812).requestId("req-1").build();
+        AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED)
+                .assetId("asset-1")
+                .projectId("project-1")
+                .ts(1_764_300_000_000L)
+                .attempt(1)
+                .stage("render")
+                .latencyMs(812)
+                .requestId("req-1")
+                .build();
         log.append(List.of(event)).get();
         json = EventJson.encode(event);
         channels = new SocketLikeChannel[subscribers];
-        StreamSettings settings = new StreamSettings(alloc, Duration.ofHours(1), Duration.ofHours(1),
-                Duration.ofHours(1), 1 << 20);
+        StreamSettings settings =
+                new StreamSettings(alloc, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), 1 << 20);
         for (int i = 0; i < subscribers; i++) {
             channels[i] = new SocketLikeChannel();
             if (fanout == null) {
                 fanout = new LoopFanout(channels[0].eventLoop(), settings);
             }
-            new Subscription(channels[i], fanout, log, StreamRef.asset("asset-1"), null, owner -> java.util.concurrent.CompletableFuture.completedFuture("project-1".equals(owner)),
-                    new NoopResponder(), true).open();
+            new Subscription(
+                            channels[i],
+                            fanout,
+                            log,
+                            StreamRef.asset("asset-1"),
+                            null,
+                            owner -> java.util.concurrent.CompletableFuture.completedFuture("project-1".equals(owner)),
+                            new NoopResponder(),
+                            true)
+                    .open();
             channels[i].runPendingTasks();
         }
         if (fanout.subscriberCount() != subscribers) {

@@ -75,6 +75,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RingToLoopBenchmark {
     /** Most deliveries in flight: enough to keep every stage busy, few enough to deliver at once. */
     private static final long MAX_DELIVERIES_IN_FLIGHT = 100_000;
+
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -122,14 +123,21 @@ public class RingToLoopBenchmark {
         // its own ring is not the one measured.
         logRing = new EventRing(1024, (slot, sequence, endOfBatch) -> slot.clear());
         log = new EmbeddedEventLog(logRing, 16, Duration.ofHours(1), Clock.systemUTC());
-        AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED).assetId("asset-1").projectId("project-1")
-                .ts(1_764_300_000_000L).attempt(1).stage("render").latencyMs(812).requestId("req-1").build();
+        AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED)
+                .assetId("asset-1")
+                .projectId("project-1")
+                .ts(1_764_300_000_000L)
+                .attempt(1)
+                .stage("render")
+                .latencyMs(812)
+                .requestId("req-1")
+                .build();
         log.append(List.of(event)).get();
         json = EventJson.encode(event);
 
         group = new MultiThreadIoEventLoopGroup(loops, NioIoHandler.newFactory());
-        StreamSettings settings = new StreamSettings(alloc, Duration.ofHours(1), Duration.ofHours(1),
-                Duration.ofHours(1), 1 << 20);
+        StreamSettings settings =
+                new StreamSettings(alloc, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), 1 << 20);
         counters = new DeliveryCounter[loops];
         subscribersByLoop = new int[loops];
         loopThreadIds = new long[loops];
@@ -156,24 +164,32 @@ public class RingToLoopBenchmark {
         window = Math.max(1, Math.min(inFlight, MAX_DELIVERIES_IN_FLIGHT / subscribers));
     }
 
-    private List<EmbeddedChannel> subscribeOnLoop(EventLoop loop, LoopFanout fanout, DeliveryCounter counter,
-            int count) throws Exception {
+    private List<EmbeddedChannel> subscribeOnLoop(EventLoop loop, LoopFanout fanout, DeliveryCounter counter, int count)
+            throws Exception {
         // Subscriptions are confined to their fan-out's loop: open them there.
         return loop.submit(() -> {
-            List<EmbeddedChannel> channels = new ArrayList<>(count);
-            for (int n = 0; n < count; n++) {
-                CountingChannel channel = new CountingChannel(counter);
-                new Subscription(channel, fanout, log, StreamRef.asset("asset-1"), null,
-                        owner -> CompletableFuture.completedFuture("project-1".equals(owner)),
-                        new NoopResponder(), true).open();
-                channel.runPendingTasks();
-                channels.add(channel);
-            }
-            if (fanout.subscriberCount() != count) {
-                throw new IllegalStateException("subscribers did not go live");
-            }
-            return channels;
-        }).get();
+                    List<EmbeddedChannel> channels = new ArrayList<>(count);
+                    for (int n = 0; n < count; n++) {
+                        CountingChannel channel = new CountingChannel(counter);
+                        new Subscription(
+                                        channel,
+                                        fanout,
+                                        log,
+                                        StreamRef.asset("asset-1"),
+                                        null,
+                                        owner -> CompletableFuture.completedFuture("project-1".equals(owner)),
+                                        new NoopResponder(),
+                                        true)
+                                .open();
+                        channel.runPendingTasks();
+                        channels.add(channel);
+                    }
+                    if (fanout.subscriberCount() != count) {
+                        throw new IllegalStateException("subscribers did not go live");
+                    }
+                    return channels;
+                })
+                .get();
     }
 
     @Setup(Level.Iteration)
@@ -229,11 +245,14 @@ public class RingToLoopBenchmark {
         }
         long events = published - iterationEvents;
         long loopDelta = loopAllocatedBytes() - loopBytes;
-        System.out.printf("%n  allocated per event over %,d events: publisher %.1f B, ring thread %.1f B,"
-                + " event loops %.1f B (%.3f B per delivery)%n", events,
+        System.out.printf(
+                "%n  allocated per event over %,d events: publisher %.1f B, ring thread %.1f B,"
+                        + " event loops %.1f B (%.3f B per delivery)%n",
+                events,
                 (double) (THREADS.getThreadAllocatedBytes(Thread.currentThread().getId()) - publisherBytes) / events,
                 (double) (THREADS.getThreadAllocatedBytes(consumer.threadId) - ringBytes) / events,
-                (double) loopDelta / events, (double) loopDelta / events / subscribers);
+                (double) loopDelta / events,
+                (double) loopDelta / events / subscribers);
     }
 
     private long loopAllocatedBytes() {
@@ -249,11 +268,14 @@ public class RingToLoopBenchmark {
         ring.close();
         for (int i = 0; i < fanouts.size(); i++) {
             List<EmbeddedChannel> channels = channelsByLoop.get(i);
-            fanouts.get(i).loop().submit(() -> {
-                for (EmbeddedChannel channel : channels) {
-                    channel.finishAndReleaseAll();
-                }
-            }).get();
+            fanouts.get(i)
+                    .loop()
+                    .submit(() -> {
+                        for (EmbeddedChannel channel : channels) {
+                            channel.finishAndReleaseAll();
+                        }
+                    })
+                    .get();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         log.close();

@@ -47,8 +47,15 @@ public class SharedFrameBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws EventValidationException {
         // A typical stage_completed event: 150 bytes of JSON.
-        AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED).assetId("demo-asset-1").projectId("demo")
-                .ts(1_764_300_004_567L).attempt(1).stage("render").latencyMs(1204).requestId("req-1-7").build();
+        AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED)
+                .assetId("demo-asset-1")
+                .projectId("demo")
+                .ts(1_764_300_004_567L)
+                .attempt(1)
+                .stage("render")
+                .latencyMs(1204)
+                .requestId("req-1-7")
+                .build();
         json = EventJson.encode(event);
     }
 

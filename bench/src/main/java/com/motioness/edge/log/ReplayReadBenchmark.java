@@ -61,13 +61,24 @@ public class ReplayReadBenchmark {
         ring = new EventRing(1 << 16, (slot, sequence, endOfBatch) -> slot.clear());
         String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
         eventLog = log.equals("redis")
-                ? new RedisEventLog(url, new RedisKeys(prefix, 1), ring,
-                        new RedisRetention(100_000, 1000, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(24)))
+                ? new RedisEventLog(
+                        url,
+                        new RedisKeys(prefix, 1),
+                        ring,
+                        new RedisRetention(
+                                100_000, 1000, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(24)))
                 : new EmbeddedEventLog(ring, 1000, Duration.ofHours(1), Clock.systemUTC());
         List<EventId> ids = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
-            AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED).assetId("asset-1").projectId("p1")
-                    .ts(1_764_300_000_000L).attempt(1).stage("render").latencyMs(812).requestId("req-" + i).build();
+            AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED)
+                    .assetId("asset-1")
+                    .projectId("p1")
+                    .ts(1_764_300_000_000L)
+                    .attempt(1)
+                    .stage("render")
+                    .latencyMs(812)
+                    .requestId("req-" + i)
+                    .build();
             ids.addAll(eventLog.append(List.of(event)).get());
         }
         cursor = ids.get(ids.size() - 1 - missed);
@@ -83,7 +94,8 @@ public class ReplayReadBenchmark {
         eventLog.close();
         ring.close();
         if (log.equals("redis")) {
-            RedisClient client = RedisClient.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
+            RedisClient client =
+                    RedisClient.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
             try (StatefulRedisConnection<String, String> redis = client.connect()) {
                 List<String> keys = redis.sync().keys(prefix + ":*");
                 if (!keys.isEmpty()) {

@@ -11,8 +11,7 @@ import java.util.function.Supplier;
 
 /** Starts the admin port ({@code --admin-port} on {@code --admin-bind}) with its readiness check. */
 public final class AdminPort {
-    private AdminPort() {
-    }
+    private AdminPort() {}
 
     /**
      * Starts the admin server, or none when {@code --admin-port} is -1.
@@ -22,8 +21,8 @@ public final class AdminPort {
      * @param draining true once the node drains
      * @throws ListenerBindException the port cannot be bound
      */
-    public static AdminServer start(OpsSettings ops, EdgeMetrics metrics, Supplier<String> logProblem,
-            BooleanSupplier draining) {
+    public static AdminServer start(
+            OpsSettings ops, EdgeMetrics metrics, Supplier<String> logProblem, BooleanSupplier draining) {
         if (ops.adminPort() < 0) {
             return null;
         }
@@ -42,10 +41,13 @@ public final class AdminPort {
     private static Supplier<Readiness> readiness(Supplier<String> logProblem, BooleanSupplier draining) {
         Supplier<Readiness> ofLog = () -> Readiness.READY;
         if (logProblem != null) {
-            ofLog = new CachedCheck(() -> {
-                String problem = logProblem.get();
-                return problem == null ? Readiness.READY : Readiness.notReady(problem);
-            }, TimeUnit.SECONDS.toNanos(1), System::nanoTime);
+            ofLog = new CachedCheck(
+                    () -> {
+                        String problem = logProblem.get();
+                        return problem == null ? Readiness.READY : Readiness.notReady(problem);
+                    },
+                    TimeUnit.SECONDS.toNanos(1),
+                    System::nanoTime);
         }
         Supplier<Readiness> check = ofLog;
         return () -> draining.getAsBoolean() ? Readiness.notReady("draining: this node is shutting down") : check.get();

@@ -86,11 +86,16 @@ public final class AdminServer implements AutoCloseable {
                     if (now.ready()) {
                         send(exchange, 200, JSON, READY);
                     } else {
-                        send(exchange, 503, JSON, ("{\"status\":\"not_ready\",\"problem\":\"" + escape(now.problem())
-                                + "\"}\n").getBytes(StandardCharsets.UTF_8));
+                        send(
+                                exchange,
+                                503,
+                                JSON,
+                                ("{\"status\":\"not_ready\",\"problem\":\"" + escape(now.problem()) + "\"}\n")
+                                        .getBytes(StandardCharsets.UTF_8));
                     }
                 }
-                default -> send(exchange, 404, JSON, error("not_found", "the admin port has /metrics, /healthz, /readyz"));
+                default ->
+                    send(exchange, 404, JSON, error("not_found", "the admin port has /metrics, /healthz, /readyz"));
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("admin request failed: {}", e.toString());

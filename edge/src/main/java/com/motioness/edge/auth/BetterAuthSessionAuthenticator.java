@@ -19,8 +19,8 @@ public final class BetterAuthSessionAuthenticator implements SessionAuthenticato
     private final Clock clock;
 
     /** @param access membership of the user in the organization owning a project */
-    public BetterAuthSessionAuthenticator(SignedSessionCookie cookie, SessionStore sessions, ProjectAccess access,
-            Clock clock) {
+    public BetterAuthSessionAuthenticator(
+            SignedSessionCookie cookie, SessionStore sessions, ProjectAccess access, Clock clock) {
         this.cookie = cookie;
         this.sessions = sessions;
         this.access = access;
@@ -33,8 +33,13 @@ public final class BetterAuthSessionAuthenticator implements SessionAuthenticato
         if (token == null) {
             return NONE;
         }
-        return sessions.find(token).thenApply(session -> session == null || !session.isLiveAt(clock.instant())
-                ? null : new Principal(session.userId(), access, () -> sessions.find(token)
-                        .thenApply(again -> again != null && again.isLiveAt(clock.instant()))));
+        return sessions.find(token)
+                .thenApply(session -> session == null || !session.isLiveAt(clock.instant())
+                        ? null
+                        : new Principal(
+                                session.userId(),
+                                access,
+                                () -> sessions.find(token)
+                                        .thenApply(again -> again != null && again.isLiveAt(clock.instant()))));
     }
 }

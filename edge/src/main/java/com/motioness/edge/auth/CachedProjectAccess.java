@@ -10,8 +10,7 @@ import java.util.function.LongSupplier;
  * (a storm then costs one round of lookups, never unbounded memory). Failures are not cached.
  */
 public final class CachedProjectAccess implements ProjectAccess {
-    private record Answer(boolean allowed, long expiresAtNanos) {
-    }
+    private record Answer(boolean allowed, long expiresAtNanos) {}
 
     private final ProjectAccess source;
     private final long ttlNanos;

@@ -26,7 +26,10 @@ public final class EdgeAuth implements AutoCloseable {
     private final String demoDashboardCookie;
     private final List<AutoCloseable> closeables;
 
-    private EdgeAuth(ProjectKeys keys, SessionAuthenticator sessions, String demoDashboardCookie,
+    private EdgeAuth(
+            ProjectKeys keys,
+            SessionAuthenticator sessions,
+            String demoDashboardCookie,
             List<AutoCloseable> closeables) {
         this.keys = keys;
         this.sessions = sessions;
@@ -64,15 +67,16 @@ public final class EdgeAuth implements AutoCloseable {
     private static SessionAuthenticator sessionAuthenticator(AuthSettings auth, List<AutoCloseable> closeables) {
         if (auth.sessionStore() == null) {
             Map<String, Set<String>> grants = new HashMap<>();
-            auth.devSessions().forEach((token, session) -> grants.merge(session.userId(), session.projectIds(),
-                    (a, b) -> {
+            auth.devSessions()
+                    .forEach((token, session) -> grants.merge(session.userId(), session.projectIds(), (a, b) -> {
                         Set<String> all = new HashSet<>(a);
                         all.addAll(b);
                         return all;
                     }));
             ProjectAccess access = ProjectAccess.granted(grants);
             Map<String, Principal> sessions = new HashMap<>();
-            auth.devSessions().forEach((token, session) -> sessions.put(token, new Principal(session.userId(), access)));
+            auth.devSessions()
+                    .forEach((token, session) -> sessions.put(token, new Principal(session.userId(), access)));
             return new DevSessionAuthenticator(sessions);
         }
         SessionStore store = auth.sessionStore().startsWith("jdbc:")
@@ -81,8 +85,8 @@ public final class EdgeAuth implements AutoCloseable {
         closeables.add(store);
         ProjectAccess membership;
         if (auth.membership().startsWith("jdbc:")) {
-            SqlProjectAccess sql = new SqlProjectAccess(auth.membership(), auth.membershipQuery(), 4,
-                    Duration.ofSeconds(2));
+            SqlProjectAccess sql =
+                    new SqlProjectAccess(auth.membership(), auth.membershipQuery(), 4, Duration.ofSeconds(2));
             closeables.add(sql);
             membership = sql;
         } else {
@@ -90,9 +94,12 @@ public final class EdgeAuth implements AutoCloseable {
             closeables.add(redis);
             membership = redis;
         }
-        String secret = auth.authSecret() != null ? auth.authSecret()
+        String secret = auth.authSecret() != null
+                ? auth.authSecret()
                 : SignedSessionCookie.secretFromEnvironment(System.getenv());
-        return new BetterAuthSessionAuthenticator(new SignedSessionCookie(auth.authCookiePrefix(), secret), store,
+        return new BetterAuthSessionAuthenticator(
+                new SignedSessionCookie(auth.authCookiePrefix(), secret),
+                store,
                 new CachedProjectAccess(membership, auth.membershipCache().toNanos(), 100_000, System::nanoTime),
                 Clock.systemUTC());
     }

@@ -45,8 +45,8 @@ final class JdbcLookups implements AutoCloseable {
         config.setInitializationFailTimeout(-1);
         this.pool = new HikariDataSource(config);
         this.timeoutSeconds = (int) Math.max(1, timeout.toSeconds());
-        this.executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(1024),
-                runnable -> {
+        this.executor = new ThreadPoolExecutor(
+                threads, threads, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(1024), runnable -> {
                     Thread thread = new Thread(runnable, "motioness-" + what);
                     thread.setDaemon(true);
                     return thread;
@@ -55,13 +55,15 @@ final class JdbcLookups implements AutoCloseable {
 
     <T> CompletableFuture<T> submit(Lookup<T> lookup) {
         try {
-            return CompletableFuture.supplyAsync(() -> {
-                try (Connection connection = pool.getConnection()) {
-                    return lookup.run(connection, timeoutSeconds);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(what + " store unavailable: " + e.getMessage(), e);
-                }
-            }, executor);
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        try (Connection connection = pool.getConnection()) {
+                            return lookup.run(connection, timeoutSeconds);
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(what + " store unavailable: " + e.getMessage(), e);
+                        }
+                    },
+                    executor);
         } catch (RejectedExecutionException full) {
             return CompletableFuture.failedFuture(new IllegalStateException(what + " lookups are saturated"));
         }

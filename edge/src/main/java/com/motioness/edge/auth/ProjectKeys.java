@@ -12,8 +12,7 @@ public interface ProjectKeys extends AutoCloseable {
     CompletableFuture<String> projectOf(String key);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 
     /** Fixed keys, as configured. */
     static ProjectKeys of(Map<String, String> projectByKey) {

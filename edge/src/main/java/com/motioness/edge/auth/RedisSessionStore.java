@@ -35,7 +35,10 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<StoredSession> find(String token) {
-        return connection.async().get(keyPrefix + token).toCompletableFuture()
+        return connection
+                .async()
+                .get(keyPrefix + token)
+                .toCompletableFuture()
                 .thenApply(value -> value == null ? null : parse(value));
     }
 
@@ -59,7 +62,9 @@ public final class RedisSessionStore implements SessionStore {
                     JsonToken token = json.nextToken();
                     if (token == JsonToken.VALUE_STRING && section.equals("session") && field.equals("userId")) {
                         userId = json.getText();
-                    } else if (token == JsonToken.VALUE_STRING && section.equals("session") && field.equals("expiresAt")) {
+                    } else if (token == JsonToken.VALUE_STRING
+                            && section.equals("session")
+                            && field.equals("expiresAt")) {
                         expiresAt = json.getText();
                     } else if (token == JsonToken.VALUE_STRING && section.equals("user") && field.equals("id")) {
                         fallbackUserId = json.getText();

@@ -2,8 +2,7 @@ package com.motioness.edge.config;
 
 /** Sizes in bytes, optionally with a binary suffix: {@code 131072}, {@code 128k}, {@code 128KiB}, {@code 1m}. */
 public final class ByteSizes {
-    private ByteSizes() {
-    }
+    private ByteSizes() {}
 
     /** Parses a size; the result must fit an int. */
     public static int parse(String text) {

@@ -4,8 +4,7 @@ import java.time.Duration;
 
 /** The checks every concern's settings share; a failed one is an error that names the flag. */
 final class Checks {
-    private Checks() {
-    }
+    private Checks() {}
 
     /** Throws {@code message} unless {@code ok}. */
     static void check(boolean ok, String message) {

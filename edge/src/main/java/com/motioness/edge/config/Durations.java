@@ -4,8 +4,7 @@ import java.time.Duration;
 
 /** Durations as operators write them: {@code 500ms}, {@code 15s}, {@code 5m}, {@code 1h}. */
 public final class Durations {
-    private Durations() {
-    }
+    private Durations() {}
 
     /** Parses a non-negative integer followed by exactly one unit: ms, s, m or h. */
     public static Duration parse(String text) {

@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import picocli.CommandLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Help.ColorScheme;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,16 +24,17 @@ import picocli.CommandLine.Model.UsageMessageSpec;
  */
 public final class EdgeCommandLine {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeCommandLine.class);
-    private static final String[] FOOTER = {"%nEvery setting can also be given by its environment variable (env, above) "
-            + "or as a key of the --config file: its flag without the dashes (redis-shards=4). A flag wins over the "
-            + "environment, which wins over the file. There, a repeatable setting takes a list and a switch true or "
-            + "false.%n",
+    private static final String[] FOOTER = {
+        "%nEvery setting can also be given by its environment variable (env, above) "
+                + "or as a key of the --config file: its flag without the dashes (redis-shards=4). A flag wins over the "
+                + "environment, which wins over the file. There, a repeatable setting takes a list and a switch true or "
+                + "false.%n",
         "Durations: 500ms, 15s, 5m, 1h. Sizes: bytes, or with k / m (binary).%n",
         "Examples:%n  java -jar motioness-edge.jar --demo%n"
-            + "  MOTIONESS_INGEST_TOKEN=... java -jar motioness-edge.jar --config edge.properties"};
+                + "  MOTIONESS_INGEST_TOKEN=... java -jar motioness-edge.jar --config edge.properties"
+    };
 
-    private EdgeCommandLine() {
-    }
+    private EdgeCommandLine() {}
 
     /** Parses flags alone, as if the environment were empty, into a validated configuration; errors name the flag. */
     public static EdgeConfig parse(String... args) {
@@ -63,7 +64,11 @@ public final class EdgeCommandLine {
      *
      * @param env the environment: {@code System.getenv()} in production, a map in tests
      */
-    public static int run(String[] args, Map<String, String> env, Function<EdgeConfig, Integer> server, PrintWriter out,
+    public static int run(
+            String[] args,
+            Map<String, String> env,
+            Function<EdgeConfig, Integer> server,
+            PrintWriter out,
             PrintWriter err) {
         CommandLine flagsOnly = commandLine();
         EdgeConfig config;
@@ -95,11 +100,18 @@ public final class EdgeCommandLine {
      */
     static CommandSpec commandSpec() {
         CommandSpec spec = CommandSpec.create().name("motioness-edge").version("motioness-edge 0.1.0");
-        spec.usageMessage().sortOptions(false).abbreviateSynopsis(true).footer(FOOTER)
-                .description("Server-Sent Events edge of Motioness: streams asset lifecycle events to EventSource, curl "
-                        + "and CDNs. With no Redis configured, events come from an embedded in-memory log.%n");
-        spec.addOption(OptionSpec.builder(SettingSources.CONFIG_FLAG).paramLabel("FILE").type(Path.class)
-                .description("A properties file of settings, one key=value a line (default: none).").build());
+        spec.usageMessage()
+                .sortOptions(false)
+                .abbreviateSynopsis(true)
+                .footer(FOOTER)
+                .description(
+                        "Server-Sent Events edge of Motioness: streams asset lifecycle events to EventSource, curl "
+                                + "and CDNs. With no Redis configured, events come from an embedded in-memory log.%n");
+        spec.addOption(OptionSpec.builder(SettingSources.CONFIG_FLAG)
+                .paramLabel("FILE")
+                .type(Path.class)
+                .description("A properties file of settings, one key=value a line (default: none).")
+                .build());
         for (Setting<?> setting : EdgeConfig.SETTINGS) {
             spec.addOption(option(setting));
         }
@@ -117,8 +129,11 @@ public final class EdgeCommandLine {
         if (setting.isList()) {
             // A repeatable option's variable or file key holds a list: without a separator it would
             // be read as one element.
-            option.type(List.class).auxiliaryTypes(String.class).hideParamSyntax(true)
-                    .splitRegex("\\s*" + setting.separator() + "\\s*").splitRegexSynopsisLabel(setting.separator());
+            option.type(List.class)
+                    .auxiliaryTypes(String.class)
+                    .hideParamSyntax(true)
+                    .splitRegex("\\s*" + setting.separator() + "\\s*")
+                    .splitRegexSynopsisLabel(setting.separator());
         } else {
             option.type(setting.type());
         }
@@ -130,7 +145,10 @@ public final class EdgeCommandLine {
      * picocli consults only for options missing from the command line.
      */
     private static EdgeConfig resolve(CommandLine flagsOnly, String[] args, Map<String, String> env) {
-        Path file = flagsOnly.getCommandSpec().findOption(SettingSources.CONFIG_FLAG).getValue();
+        Path file = flagsOnly
+                .getCommandSpec()
+                .findOption(SettingSources.CONFIG_FLAG)
+                .getValue();
         String shownAs = SettingSources.CONFIG_FLAG;
         String fromEnv = env.get(Setting.envName(SettingSources.CONFIG_FLAG));
         if (file == null && fromEnv != null && !fromEnv.isBlank()) {
@@ -182,11 +200,17 @@ public final class EdgeCommandLine {
             String list = option.isMultiValue() ? " (" + separatorName(option) + "-separated)" : "";
             Help.Ansi.Text empty = colors.ansi().new Text("", colors);
             Help.Ansi.Text[][] withRow = Arrays.copyOf(rows, rows.length + 1);
-            withRow[rows.length] = new Help.Ansi.Text[] {empty, empty, empty, empty,
-                colors.ansi().new Text("  env " + SettingSources.envName(option) + list, colors)};
+            withRow[rows.length] = new Help.Ansi.Text[] {
+                empty,
+                empty,
+                empty,
+                empty,
+                colors.ansi().new Text("  env " + SettingSources.envName(option) + list, colors)
+            };
             return withRow;
         };
-        Help.TextTable table = Help.TextTable.forDefaultColumns(scheme,
+        Help.TextTable table = Help.TextTable.forDefaultColumns(
+                scheme,
                 help.calcLongOptionColumnWidth(spec.options(), spec.positionalParameters(), scheme),
                 spec.usageMessage().width());
         Help.Layout layout = new Help.Layout(scheme, table, withEnvironment, help.createDefaultParameterRenderer());

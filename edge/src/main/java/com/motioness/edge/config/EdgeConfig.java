@@ -17,9 +17,15 @@ import java.util.stream.Stream;
  */
 public final class EdgeConfig {
     /** Every setting, by concern, in the order of {@code --help}. */
-    public static final List<Setting<?>> SETTINGS = Stream.of(HttpSettings.SETTINGS, StreamingSettings.SETTINGS,
-            LogSettings.SETTINGS, AuthSettings.SETTINGS, LimitSettings.SETTINGS, OpsSettings.SETTINGS)
-            .flatMap(List::stream).toList();
+    public static final List<Setting<?>> SETTINGS = Stream.of(
+                    HttpSettings.SETTINGS,
+                    StreamingSettings.SETTINGS,
+                    LogSettings.SETTINGS,
+                    AuthSettings.SETTINGS,
+                    LimitSettings.SETTINGS,
+                    OpsSettings.SETTINGS)
+            .flatMap(List::stream)
+            .toList();
 
     private final HttpSettings http;
     private final StreamingSettings streaming;
@@ -28,8 +34,13 @@ public final class EdgeConfig {
     private final LimitSettings limits;
     private final OpsSettings ops;
 
-    private EdgeConfig(HttpSettings http, StreamingSettings streaming, LogSettings log, AuthSettings auth,
-            LimitSettings limits, OpsSettings ops) {
+    private EdgeConfig(
+            HttpSettings http,
+            StreamingSettings streaming,
+            LogSettings log,
+            AuthSettings auth,
+            LimitSettings limits,
+            OpsSettings ops) {
         this.http = http;
         this.streaming = streaming;
         this.log = log;
@@ -81,8 +92,7 @@ public final class EdgeConfig {
         // A HashMap: a setting given as null (none) differs from one never given.
         private final Map<Setting<?>, Object> given = new HashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Gives a setting its value; null is none (for settings that may have none). */
         public <T> Builder set(Setting<T> setting, T value) {

@@ -25,44 +25,71 @@ import java.util.regex.Pattern;
  * @param ioThreads {@code --io-threads}; 0 means one per core
  * @param reusePort {@code --reuse-port}: several processes may listen on the same port (SO_REUSEPORT)
  */
-public record HttpSettings(int port, String bind, Set<String> corsOrigins, Duration headerTimeout, int maxRequestLine,
-        int maxHeaderSize, int maxIngestBytes, int sendBuffer, int ioThreads, boolean reusePort) {
+public record HttpSettings(
+        int port,
+        String bind,
+        Set<String> corsOrigins,
+        Duration headerTimeout,
+        int maxRequestLine,
+        int maxHeaderSize,
+        int maxIngestBytes,
+        int sendBuffer,
+        int ioThreads,
+        boolean reusePort) {
     /** {@code --port}. */
-    public static final Setting<Integer> PORT = Setting.integer("--port", "PORT", 8080,
-            "Port to listen on; 0 picks a free one");
+    public static final Setting<Integer> PORT =
+            Setting.integer("--port", "PORT", 8080, "Port to listen on; 0 picks a free one");
     /** {@code --bind}. */
     public static final Setting<String> BIND = Setting.text("--bind", "ADDRESS", "0.0.0.0", "Address to listen on");
     /** {@code --cors-origin}. */
-    public static final Setting<Set<String>> CORS_ORIGINS = Setting.list("--cors-origin", "ORIGIN", ",", Set.of(),
-            LinkedHashSet::new, "An origin allowed to call the session-cookie routes with credentials; repeatable");
+    public static final Setting<Set<String>> CORS_ORIGINS = Setting.list(
+            "--cors-origin",
+            "ORIGIN",
+            ",",
+            Set.of(),
+            LinkedHashSet::new,
+            "An origin allowed to call the session-cookie routes with credentials; repeatable");
     /** {@code --header-timeout}. */
-    public static final Setting<Duration> HEADER_TIMEOUT = Setting.duration("--header-timeout", Duration.ofSeconds(10),
-            "Time a client has to send a complete request");
+    public static final Setting<Duration> HEADER_TIMEOUT = Setting.duration(
+            "--header-timeout", Duration.ofSeconds(10), "Time a client has to send a complete request");
     /** {@code --max-request-line}. */
-    public static final Setting<Integer> MAX_REQUEST_LINE = Setting.integer("--max-request-line", "BYTES", 4096,
-            "Longest request line; 431 beyond");
+    public static final Setting<Integer> MAX_REQUEST_LINE =
+            Setting.integer("--max-request-line", "BYTES", 4096, "Longest request line; 431 beyond");
     /** {@code --max-header-size}. */
-    public static final Setting<Integer> MAX_HEADER_SIZE = Setting.integer("--max-header-size", "BYTES", 8192,
-            "Largest header block; 431 beyond");
+    public static final Setting<Integer> MAX_HEADER_SIZE =
+            Setting.integer("--max-header-size", "BYTES", 8192, "Largest header block; 431 beyond");
     /** {@code --max-ingest-bytes}. */
-    public static final Setting<Integer> MAX_INGEST_BYTES = Setting.size("--max-ingest-bytes", 1024 * 1024,
-            "Largest ingest body; 413 beyond");
+    public static final Setting<Integer> MAX_INGEST_BYTES =
+            Setting.size("--max-ingest-bytes", 1024 * 1024, "Largest ingest body; 413 beyond");
     /**
      * {@code --send-buffer}; its default: Linux keeps twice it, 128 KiB a connection, which carries about
      * 10 Mbit/s at a 100 ms round trip, ample for event streams (docs/architecture.md, Backpressure).
      */
-    public static final Setting<Integer> SEND_BUFFER = Setting.size("--send-buffer", 64 * 1024,
+    public static final Setting<Integer> SEND_BUFFER = Setting.size(
+            "--send-buffer",
+            64 * 1024,
             "SO_SNDBUF of client connections (the kernel keeps twice it), so a stalled client holds at most "
                     + "that much kernel memory; 0: the kernel's autotuning");
     /** {@code --io-threads}. */
-    public static final Setting<Integer> IO_THREADS = Setting.integer("--io-threads", "N", 0,
-            "Event loops serving connections; 0 = one per core");
+    public static final Setting<Integer> IO_THREADS =
+            Setting.integer("--io-threads", "N", 0, "Event loops serving connections; 0 = one per core");
     /** {@code --reuse-port}. */
-    public static final Setting<Boolean> REUSE_PORT = Setting.toggle("--reuse-port", "Bind with SO_REUSEPORT so "
-            + "several edge processes share one port (epoll transport only; the kernel spreads new connections over them)");
+    public static final Setting<Boolean> REUSE_PORT = Setting.toggle(
+            "--reuse-port",
+            "Bind with SO_REUSEPORT so "
+                    + "several edge processes share one port (epoll transport only; the kernel spreads new connections over them)");
     /** Every setting of this concern, in the order of {@code --help}. */
-    public static final List<Setting<?>> SETTINGS = List.of(PORT, BIND, CORS_ORIGINS, HEADER_TIMEOUT, MAX_REQUEST_LINE,
-            MAX_HEADER_SIZE, MAX_INGEST_BYTES, SEND_BUFFER, IO_THREADS, REUSE_PORT);
+    public static final List<Setting<?>> SETTINGS = List.of(
+            PORT,
+            BIND,
+            CORS_ORIGINS,
+            HEADER_TIMEOUT,
+            MAX_REQUEST_LINE,
+            MAX_HEADER_SIZE,
+            MAX_INGEST_BYTES,
+            SEND_BUFFER,
+            IO_THREADS,
+            REUSE_PORT);
 
     private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?");
 
@@ -75,24 +102,35 @@ public record HttpSettings(int port, String bind, Set<String> corsOrigins, Durat
         PORT.range(port, 0, 65_535);
         check(bind != null && !bind.isBlank(), "--bind must name an address");
         corsOrigins = Set.copyOf(corsOrigins);
-        corsOrigins.forEach(origin -> check(ORIGIN.matcher(origin).matches(),
+        corsOrigins.forEach(origin -> check(
+                ORIGIN.matcher(origin).matches(),
                 "--cors-origin must be scheme://host[:port] with no path, got \"" + origin + "\""));
         // Browsers send Origin in lower case and without a default port: anything else never matches.
-        corsOrigins.forEach(origin -> check(origin.equals(origin.toLowerCase(Locale.ROOT))
-                && !origin.matches("https://.*:443|http://.*:80"),
-                "--cors-origin must be lower case without a default port, as browsers send it, got \"" + origin + "\""));
+        corsOrigins.forEach(origin -> check(
+                origin.equals(origin.toLowerCase(Locale.ROOT)) && !origin.matches("https://.*:443|http://.*:80"),
+                "--cors-origin must be lower case without a default port, as browsers send it, got \"" + origin
+                        + "\""));
         HEADER_TIMEOUT.positive(headerTimeout);
         MAX_REQUEST_LINE.range(maxRequestLine, 256, 65_536);
         MAX_HEADER_SIZE.range(maxHeaderSize, 1024, 1024 * 1024);
         MAX_INGEST_BYTES.range(maxIngestBytes, 1024, 64 * 1024 * 1024);
-        check(sendBuffer == 0 || sendBuffer >= 4 * 1024 && sendBuffer <= 64 * 1024 * 1024,
+        check(
+                sendBuffer == 0 || sendBuffer >= 4 * 1024 && sendBuffer <= 64 * 1024 * 1024,
                 "--send-buffer must be 0 (the kernel's autotuning) or between 4k and 64m, got " + sendBuffer);
         IO_THREADS.range(ioThreads, 0, 1024);
     }
 
     static HttpSettings from(SettingValues values) {
-        return new HttpSettings(values.get(PORT), values.get(BIND), values.get(CORS_ORIGINS), values.get(HEADER_TIMEOUT),
-                values.get(MAX_REQUEST_LINE), values.get(MAX_HEADER_SIZE), values.get(MAX_INGEST_BYTES),
-                values.get(SEND_BUFFER), values.get(IO_THREADS), values.get(REUSE_PORT));
+        return new HttpSettings(
+                values.get(PORT),
+                values.get(BIND),
+                values.get(CORS_ORIGINS),
+                values.get(HEADER_TIMEOUT),
+                values.get(MAX_REQUEST_LINE),
+                values.get(MAX_HEADER_SIZE),
+                values.get(MAX_INGEST_BYTES),
+                values.get(SEND_BUFFER),
+                values.get(IO_THREADS),
+                values.get(REUSE_PORT));
     }
 }

@@ -11,8 +11,7 @@ import java.util.Map;
 
 /** A keys file: one {@code KEY=PROJECT_ID} per line; blank lines and {@code #} comments are skipped. */
 public final class ProjectKeysFile {
-    private ProjectKeysFile() {
-    }
+    private ProjectKeysFile() {}
 
     /** Reads the file; errors name the file and line. */
     public static Map<String, String> read(Path file) {

@@ -30,8 +30,16 @@ public final class Setting<T> {
     private final String separator;
     private final Function<List<String>, T> fromList;
 
-    private Setting(String flag, String label, String help, T defaultValue, String shownDefault, Class<?> type,
-            CommandLine.ITypeConverter<?> converter, String separator, Function<List<String>, T> fromList) {
+    private Setting(
+            String flag,
+            String label,
+            String help,
+            T defaultValue,
+            String shownDefault,
+            Class<?> type,
+            CommandLine.ITypeConverter<?> converter,
+            String separator,
+            Function<List<String>, T> fromList) {
         this.flag = flag;
         this.label = label;
         this.help = help;
@@ -45,25 +53,50 @@ public final class Setting<T> {
 
     /** A whole number, its default shown as it is. */
     static Setting<Integer> integer(String flag, String label, int defaultValue, String help) {
-        return new Setting<>(flag, label, help, defaultValue, Integer.toString(defaultValue), int.class, null, null, null);
+        return new Setting<>(
+                flag, label, help, defaultValue, Integer.toString(defaultValue), int.class, null, null, null);
     }
 
     /** A size in bytes, {@code 131072}, {@code 128k} or {@code 1m}. */
     static Setting<Integer> size(String flag, int defaultValue, String help) {
-        return new Setting<>(flag, "SIZE", help, defaultValue, ByteSizes.format(defaultValue), int.class,
-                new SizeConverter(), null, null);
+        return new Setting<>(
+                flag,
+                "SIZE",
+                help,
+                defaultValue,
+                ByteSizes.format(defaultValue),
+                int.class,
+                new SizeConverter(),
+                null,
+                null);
     }
 
     /** A duration, {@code 500ms}, {@code 15s}, {@code 5m} or {@code 1h}. */
     static Setting<Duration> duration(String flag, Duration defaultValue, String help) {
-        return new Setting<>(flag, "DURATION", help, defaultValue, Durations.format(defaultValue), Duration.class,
-                new DurationConverter(), null, null);
+        return new Setting<>(
+                flag,
+                "DURATION",
+                help,
+                defaultValue,
+                Durations.format(defaultValue),
+                Duration.class,
+                new DurationConverter(),
+                null,
+                null);
     }
 
     /** A text; a null default is shown as {@code none} unless {@link #shown} says more. */
     static Setting<String> text(String flag, String label, String defaultValue, String help) {
-        return new Setting<>(flag, label, help, defaultValue, defaultValue == null ? "none" : defaultValue, String.class,
-                null, null, null);
+        return new Setting<>(
+                flag,
+                label,
+                help,
+                defaultValue,
+                defaultValue == null ? "none" : defaultValue,
+                String.class,
+                null,
+                null,
+                null);
     }
 
     /** A file, none by default. */
@@ -77,8 +110,14 @@ public final class Setting<T> {
     }
 
     /** A value of its own type and syntax. */
-    static <T> Setting<T> of(String flag, String label, Class<T> type, CommandLine.ITypeConverter<T> converter,
-            T defaultValue, String shownDefault, String help) {
+    static <T> Setting<T> of(
+            String flag,
+            String label,
+            Class<T> type,
+            CommandLine.ITypeConverter<T> converter,
+            T defaultValue,
+            String shownDefault,
+            String help) {
         return new Setting<>(flag, label, help, defaultValue, shownDefault, type, converter, null, null);
     }
 
@@ -88,8 +127,13 @@ public final class Setting<T> {
      *
      * @param fromList turns the elements into the value, or throws naming the flag
      */
-    static <T> Setting<T> list(String flag, String label, String separator, T defaultValue,
-            Function<List<String>, T> fromList, String help) {
+    static <T> Setting<T> list(
+            String flag,
+            String label,
+            String separator,
+            T defaultValue,
+            Function<List<String>, T> fromList,
+            String help) {
         return new Setting<>(flag, label, help, defaultValue, "none", List.class, null, separator, fromList);
     }
 
@@ -176,7 +220,8 @@ public final class Setting<T> {
 
     /** Checks that the duration is given and longer than zero, naming the flag. */
     void positive(Duration value) {
-        Checks.check(value != null && !value.isNegative() && !value.isZero(),
+        Checks.check(
+                value != null && !value.isNegative() && !value.isZero(),
                 flag + " must be positive, got " + Checks.shown(value));
     }
 

@@ -103,14 +103,18 @@ final class SettingSources implements CommandLine.IDefaultValueProvider {
             }
         }
         List<String> unknown = new ArrayList<>();
-        new TreeSet<>(env.keySet()).stream()
-                .filter(name -> name.startsWith(Setting.ENV_PREFIX) && !envNames.contains(name))
-                .forEach(name -> unknown.add(name + ": unknown environment variable" + suggestion(name, envNames)));
-        new TreeSet<>(file.keySet()).stream()
-                .filter(key -> !keys.contains(key))
-                .forEach(key -> unknown.add(fileName + ": " + key + ": unknown key"
-                        + (key.equals(CONFIG_FLAG.substring(2)) ? " (a config file cannot name another)"
-                                : suggestion(key, keys))));
+        new TreeSet<>(env.keySet())
+                .stream()
+                        .filter(name -> name.startsWith(Setting.ENV_PREFIX) && !envNames.contains(name))
+                        .forEach(name ->
+                                unknown.add(name + ": unknown environment variable" + suggestion(name, envNames)));
+        new TreeSet<>(file.keySet())
+                .stream()
+                        .filter(key -> !keys.contains(key))
+                        .forEach(key -> unknown.add(fileName + ": " + key + ": unknown key"
+                                + (key.equals(CONFIG_FLAG.substring(2))
+                                        ? " (a config file cannot name another)"
+                                        : suggestion(key, keys))));
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", unknown));
         }
@@ -123,7 +127,8 @@ final class SettingSources implements CommandLine.IDefaultValueProvider {
     String explain(CommandLine.ParameterException e) {
         if (e.getArgSpec() instanceof OptionSpec option && origins.containsKey(option.longestName())) {
             String problem = e.getCause() instanceof CommandLine.TypeConversionException conversion
-                    ? conversion.getMessage() : e.getMessage();
+                    ? conversion.getMessage()
+                    : e.getMessage();
             return origins.get(option.longestName()) + ": " + problem;
         }
         return e.getMessage();

@@ -16,8 +16,7 @@ import java.util.Properties;
  * the last one.
  */
 final class SettingsFile {
-    private SettingsFile() {
-    }
+    private SettingsFile() {}
 
     /**
      * @param file the file

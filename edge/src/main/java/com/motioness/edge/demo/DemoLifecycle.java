@@ -30,8 +30,7 @@ final class DemoLifecycle {
         }
     }
 
-    private DemoLifecycle() {
-    }
+    private DemoLifecycle() {}
 
     static List<Step> script(long assetNumber, java.util.Random random) {
         List<Step> steps = new ArrayList<>();
@@ -46,10 +45,20 @@ final class DemoLifecycle {
             if (retriedStage) {
                 int attempts = shape == 4 ? 3 : 2;
                 for (int attempt = 1; attempt < attempts + (shape == 4 ? 1 : 0); attempt++) {
-                    steps.add(new Step(EventType.STAGE_FAILED, attempt, stage, -1, "GPU_OOM",
+                    steps.add(new Step(
+                            EventType.STAGE_FAILED,
+                            attempt,
+                            stage,
+                            -1,
+                            "GPU_OOM",
                             "worker ran out of GPU memory at 4K"));
                     if (shape == 4 && attempt == attempts) {
-                        steps.add(new Step(EventType.FAILED, attempt, stage, -1, "RETRIES_EXHAUSTED",
+                        steps.add(new Step(
+                                EventType.FAILED,
+                                attempt,
+                                stage,
+                                -1,
+                                "RETRIES_EXHAUSTED",
                                 "stage " + stage + " failed " + attempts + " times"));
                         return steps;
                     }

@@ -20,11 +20,11 @@ public final class ChunkFraming {
     private static final byte LF = '\n';
 
     /** The zero-length chunk that ends a chunked body. */
-    public static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(5, 5).writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
+    public static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(Unpooled.directBuffer(5, 5)
+            .writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII))
+            .asReadOnly());
 
-    private ChunkFraming() {
-    }
+    private ChunkFraming() {}
 
     /** Bytes of the chunk header for a payload of {@code length} bytes: hex digits and CRLF. */
     public static int chunkHeaderLength(int length) {
@@ -61,8 +61,8 @@ public final class ChunkFraming {
      * Encodes one event frame, sized exactly, as a chunk ({@code chunked}) or as bare SSE bytes.
      * The caller owns the returned buffer.
      */
-    public static ByteBuf event(ByteBufAllocator alloc, EventType type, long ms, long seq, byte[] json,
-            boolean chunked) {
+    public static ByteBuf event(
+            ByteBufAllocator alloc, EventType type, long ms, long seq, byte[] json, boolean chunked) {
         int length = SseEncoding.eventFrameLength(type, ms, seq, json);
         int total = chunked ? chunkLength(length) : length;
         ByteBuf out = alloc.directBuffer(total, total);

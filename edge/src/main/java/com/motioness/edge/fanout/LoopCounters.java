@@ -15,9 +15,9 @@ public final class LoopCounters {
      * Upper bounds, in milliseconds, of the publish-to-write latency buckets (0.5 ms to 10 s);
      * the last bucket, above them, is +Inf.
      */
-    public static final double[] LATENCY_BOUNDS_MS = {
-        0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000
+    public static final double[] LATENCY_BOUNDS_MS = {0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000
     };
+
     private static final int ROUTES = StreamRoute.all().length;
     private static final int REASONS = EndReason.all().length;
 
@@ -31,10 +31,10 @@ public final class LoopCounters {
     final long[] closed = new long[ROUTES * REASONS];
     /** Not cumulative: each slot counts the observations of its bucket alone; the last is +Inf. */
     final long[] latencyBuckets = new long[LATENCY_BOUNDS_MS.length + 1];
+
     long latencySumMs;
 
-    LoopCounters() {
-    }
+    LoopCounters() {}
 
     void countClosed(StreamRoute route, EndReason reason) {
         closed[route.ordinal() * REASONS + reason.ordinal()]++;

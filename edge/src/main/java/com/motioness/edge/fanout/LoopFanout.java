@@ -131,8 +131,10 @@ public final class LoopFanout {
             // one writev and one flush carry them all, where frame after frame would cost a
             // syscall per frame per subscriber.
             SharedFrame next;
-            while (n < MAX_RUN && (next = inbox.peek()) != null
-                    && next.assetId.equals(first.assetId) && next.projectId.equals(first.projectId)) {
+            while (n < MAX_RUN
+                    && (next = inbox.peek()) != null
+                    && next.assetId.equals(first.assetId)
+                    && next.projectId.equals(first.projectId)) {
                 run[n++] = inbox.poll();
             }
             long written = counters.eventFrames;
@@ -199,7 +201,8 @@ public final class LoopFanout {
     /** The stream joins this loop's index: from now on every live frame of its stream reaches it. */
     void join(Subscription subscription) {
         Map<String, SubscriberGroup> index = subscription.stream().isAsset() ? byAsset : byProject;
-        index.computeIfAbsent(subscription.stream().id(), id -> new SubscriberGroup()).add(subscription);
+        index.computeIfAbsent(subscription.stream().id(), id -> new SubscriberGroup())
+                .add(subscription);
         if (allSize == all.length) {
             all = Arrays.copyOf(all, allSize * 2);
         }

@@ -22,8 +22,15 @@ final class SharedFrame {
     final String projectId;
     final String assetId;
 
-    private SharedFrame(ByteBuf chunk, int payloadOffset, int payloadLength, long ms, long seq, EventType type,
-            String projectId, String assetId) {
+    private SharedFrame(
+            ByteBuf chunk,
+            int payloadOffset,
+            int payloadLength,
+            long ms,
+            long seq,
+            EventType type,
+            String projectId,
+            String assetId) {
         this.chunk = chunk;
         this.payloadOffset = payloadOffset;
         this.payloadLength = payloadLength;
@@ -36,8 +43,8 @@ final class SharedFrame {
     }
 
     /** Encodes an event frame, as a chunk, owned by the caller (reference count 1). */
-    static SharedFrame event(ByteBufAllocator alloc, long ms, long seq, EventType type, String projectId,
-            String assetId, byte[] json) {
+    static SharedFrame event(
+            ByteBufAllocator alloc, long ms, long seq, EventType type, String projectId, String assetId, byte[] json) {
         // Sized once (it scans the JSON for line breaks), then written into an exactly sized buffer.
         int payloadLength = SseEncoding.eventFrameLength(type, ms, seq, json);
         int total = ChunkFraming.chunkLength(payloadLength);
@@ -45,8 +52,8 @@ final class SharedFrame {
         ChunkFraming.writeChunkHeader(chunk, payloadLength);
         SseEncoding.writeEventFrame(chunk, type, ms, seq, json);
         ChunkFraming.writeChunkTrailer(chunk);
-        return new SharedFrame(chunk, ChunkFraming.chunkHeaderLength(payloadLength), payloadLength, ms, seq, type,
-                projectId, assetId);
+        return new SharedFrame(
+                chunk, ChunkFraming.chunkHeaderLength(payloadLength), payloadLength, ms, seq, type, projectId, assetId);
     }
 
     /** Encodes the heartbeat comment, owned by the caller. */

@@ -22,8 +22,7 @@ final class StalledClose {
     /** Closes the channel once a write completed, as {@link ChannelFutureListener#CLOSE} does. */
     static final ChannelFutureListener AFTER_WRITE = future -> close(future.channel());
 
-    private StalledClose() {
-    }
+    private StalledClose() {}
 
     static void close(Channel channel) {
         if (channel instanceof EpollSocketChannel epoll && epoll.isActive()) {

@@ -22,6 +22,7 @@ final class StreamDelivery {
     private final boolean chunked;
     /** An asset stream ends at its terminal event and checks each live frame's project. */
     private final boolean asset;
+
     private final StreamStats stats;
     private final ByteBufAllocator alloc;
     private final long slowConsumerTimeoutNanos;
@@ -29,13 +30,19 @@ final class StreamDelivery {
 
     /** The project whose events the stream carries, once known. */
     private String projectId;
+
     private long lastMs = -1;
     private long lastSeq = -1;
     private long lastWriteNanos;
     private boolean stalled;
     private long stalledSinceNanos;
 
-    StreamDelivery(Subscription subscription, Channel channel, boolean chunked, boolean asset, StreamStats stats,
+    StreamDelivery(
+            Subscription subscription,
+            Channel channel,
+            boolean chunked,
+            boolean asset,
+            StreamStats stats,
             StreamSettings settings) {
         this.subscription = subscription;
         this.channel = channel;
@@ -91,7 +98,8 @@ final class StreamDelivery {
         // A project group is keyed by this project already; an asset group by the asset id
         // alone, so there the owner is checked: another project's asset never gets through.
         if (EventId.compare(frame.ms, frame.seq, lastMs, lastSeq) <= 0
-                || (asset && !frame.projectId.equals(projectId)) || !writableOrCut(nowNanos)) {
+                || (asset && !frame.projectId.equals(projectId))
+                || !writableOrCut(nowNanos)) {
             return false;
         }
         channel.write(frame.retainedFor(chunked), channel.voidPromise());
@@ -116,8 +124,7 @@ final class StreamDelivery {
         if (!event.isAfter(lastMs, lastSeq)) {
             return true;
         }
-        ByteBuf frame = ChunkFraming.event(alloc, event.type(), event.ms(), event.seq(), event.json(),
-                chunked);
+        ByteBuf frame = ChunkFraming.event(alloc, event.type(), event.ms(), event.seq(), event.json(), chunked);
         int length = frame.readableBytes();
         channel.write(frame, channel.voidPromise());
         stats.replayedEventWritten(length);
@@ -186,8 +193,8 @@ final class StreamDelivery {
                 // The last chunk waits behind a full kernel buffer. The stream has left the fan-out,
                 // so no tick would ever cut it: without this the connection, its queued bytes and its
                 // place would stay until the client went away.
-                channel.eventLoop().schedule(() -> StalledClose.close(channel), slowConsumerTimeoutNanos,
-                        TimeUnit.NANOSECONDS);
+                channel.eventLoop()
+                        .schedule(() -> StalledClose.close(channel), slowConsumerTimeoutNanos, TimeUnit.NANOSECONDS);
             }
         } else {
             channel.flush();

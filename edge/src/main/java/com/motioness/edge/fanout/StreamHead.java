@@ -16,7 +16,8 @@ import com.motioness.protocol.EventId;
 public record StreamHead(String truncationNotice, EventId cursorAhead, EventId startId) {
     /** The comment that explains a cursor ahead of the stream, or null when it was not. */
     public String cursorNotice() {
-        return cursorAhead == null ? null
+        return cursorAhead == null
+                ? null
                 : "cursor " + cursorAhead + " is ahead of this stream, which ends at " + startId
                         + "; resuming from there";
     }

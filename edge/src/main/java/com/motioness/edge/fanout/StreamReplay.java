@@ -36,10 +36,16 @@ final class StreamReplay {
     private int tail;
     /** The cursor just before the feed's tail, once the log said where it is; null without a tail. */
     private EventId tailStart;
+
     private boolean awaitingWritability;
     private ArrayDeque<SharedFrame> heldBack;
 
-    StreamReplay(Subscription subscription, StreamDelivery delivery, Channel channel, EventLog log, StreamRef stream,
+    StreamReplay(
+            Subscription subscription,
+            StreamDelivery delivery,
+            Channel channel,
+            EventLog log,
+            StreamRef stream,
             EventId cursor) {
         this.subscription = subscription;
         this.delivery = delivery;
@@ -71,8 +77,8 @@ final class StreamReplay {
         if (tail > 0) {
             // Joined first (the seam), then the tail's start is read and replayed from like a
             // cursor the client gave: an event appended meanwhile is in the replay or arrives live.
-            log.cursorBeforeNewest(stream.id(), tail).whenComplete((from, error) ->
-                    channel.eventLoop().execute(() -> onTailStart(from, error)));
+            log.cursorBeforeNewest(stream.id(), tail)
+                    .whenComplete((from, error) -> channel.eventLoop().execute(() -> onTailStart(from, error)));
             return;
         }
         // The feed without a cursor replays nothing, but reads where it ends now, to hand the
@@ -95,10 +101,11 @@ final class StreamReplay {
     }
 
     private void readPage(EventId after, int limit) {
-        log.read(stream, after, limit).whenComplete((page, error) ->
-                // Always a fresh task: the embedded log completes inline, and a long replay must
-                // neither recurse nor hold the loop from its other channels.
-                channel.eventLoop().execute(() -> subscription.onPage(page, error)));
+        log.read(stream, after, limit)
+                .whenComplete((page, error) ->
+                        // Always a fresh task: the embedded log completes inline, and a long replay must
+                        // neither recurse nor hold the loop from its other channels.
+                        channel.eventLoop().execute(() -> subscription.onPage(page, error)));
     }
 
     /** True when the client's cursor is at or past the asset's terminal event: nothing more will come. */

@@ -27,16 +27,23 @@ public final class StreamSettings {
      * @param writeBufferHigh the channel's high-water mark; four times it is the hard ceiling of
      *     bytes a connection may have waiting, whatever the timeout
      */
-    public StreamSettings(ByteBufAllocator alloc, Duration pingInterval, Duration maxDuration,
-            Duration slowConsumerTimeout, int writeBufferHigh) {
+    public StreamSettings(
+            ByteBufAllocator alloc,
+            Duration pingInterval,
+            Duration maxDuration,
+            Duration slowConsumerTimeout,
+            int writeBufferHigh) {
         this.alloc = alloc;
         this.pingIntervalNanos = pingInterval.toNanos();
         this.maxDurationNanos = maxDuration.toNanos();
-        this.maxJitterNanos = Math.min(maxDurationNanos / 10, Duration.ofSeconds(30).toNanos());
+        this.maxJitterNanos =
+                Math.min(maxDurationNanos / 10, Duration.ofSeconds(30).toNanos());
         this.slowConsumerTimeoutNanos = slowConsumerTimeout.toNanos();
         this.maxPendingBytes = 4L * writeBufferHigh;
         long shortest = Math.min(Math.min(pingIntervalNanos, maxDurationNanos), slowConsumerTimeoutNanos);
-        this.tickNanos = Math.max(Duration.ofMillis(5).toNanos(), Math.min(shortest / 4, Duration.ofSeconds(1).toNanos()));
+        this.tickNanos = Math.max(
+                Duration.ofMillis(5).toNanos(),
+                Math.min(shortest / 4, Duration.ofSeconds(1).toNanos()));
     }
 
     long deadlineFrom(long nowNanos) {

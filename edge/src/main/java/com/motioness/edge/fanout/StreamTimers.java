@@ -57,13 +57,14 @@ final class StreamTimers {
     void recheckIfDue(long nowNanos) {
         if (recheck != null && !recheckPending && nowNanos - nextRecheckNanos >= 0) {
             recheckPending = true;
-            recheck.get().whenComplete((stillValid, error) -> loop.execute(() -> {
-                recheckPending = false;
-                nextRecheckNanos = clock.nanoTime() + recheckIntervalNanos;
-                if (error == null && Boolean.FALSE.equals(stillValid)) {
-                    subscription.end(EndReason.AUTH);
-                }
-            }));
+            recheck.get()
+                    .whenComplete((stillValid, error) -> loop.execute(() -> {
+                        recheckPending = false;
+                        nextRecheckNanos = clock.nanoTime() + recheckIntervalNanos;
+                        if (error == null && Boolean.FALSE.equals(stillValid)) {
+                            subscription.end(EndReason.AUTH);
+                        }
+                    }));
         }
     }
 }

@@ -75,8 +75,15 @@ public final class Subscription {
      *     written, so an asset of another project looks like one the log does not hold
      * @param chunked false for an HTTP/1.0 client: the body is then delimited by closing
      */
-    public Subscription(Channel channel, LoopFanout fanout, EventLog log, StreamRef stream, EventId cursor,
-            Function<String, CompletableFuture<Boolean>> mayReadProject, StreamResponder responder, boolean chunked) {
+    public Subscription(
+            Channel channel,
+            LoopFanout fanout,
+            EventLog log,
+            StreamRef stream,
+            EventId cursor,
+            Function<String, CompletableFuture<Boolean>> mayReadProject,
+            StreamResponder responder,
+            boolean chunked) {
         this.channel = channel;
         this.fanout = fanout;
         this.stream = stream;
@@ -84,8 +91,8 @@ public final class Subscription {
         this.responder = responder;
         this.clock = fanout.clock();
         StreamSettings settings = fanout.settings();
-        this.stats = new StreamStats(fanout.counters(),
-                stream.isAsset() ? StreamRoute.PUBLIC_ASSET : StreamRoute.PROJECT_ACTIVITY);
+        this.stats = new StreamStats(
+                fanout.counters(), stream.isAsset() ? StreamRoute.PUBLIC_ASSET : StreamRoute.PROJECT_ACTIVITY);
         this.delivery = new StreamDelivery(this, channel, chunked, stream.isAsset(), stats, settings);
         this.replay = new StreamReplay(this, delivery, channel, log, stream, cursor);
         this.timers = new StreamTimers(this, settings, channel.eventLoop(), clock);

@@ -34,10 +34,17 @@ final class AccessLog {
             return;
         }
         String asset = stream.assetId();
-        LOG.info("route={} project={} asset={} status={} duration_ms={} events={} bytes={} reason={} client={}",
-                stream.route().label(), orDash(stream.projectId()), orDash(asset), stream.status(),
-                stream.durationNanos() / 1_000_000, stream.eventsSent(), stream.bytesSent(),
-                stream.endReason() == null ? "refused" : stream.endReason().label(), client);
+        LOG.info(
+                "route={} project={} asset={} status={} duration_ms={} events={} bytes={} reason={} client={}",
+                stream.route().label(),
+                orDash(stream.projectId()),
+                orDash(asset),
+                stream.status(),
+                stream.durationNanos() / 1_000_000,
+                stream.eventsSent(),
+                stream.bytesSent(),
+                stream.endReason() == null ? "refused" : stream.endReason().label(),
+                client);
     }
 
     private static String orDash(String value) {

@@ -23,8 +23,8 @@ final class ApiError {
     final String terminalId;
     final int index;
 
-    private ApiError(HttpResponseStatus status, String code, String message, String field, String terminalId,
-            int index) {
+    private ApiError(
+            HttpResponseStatus status, String code, String message, String field, String terminalId, int index) {
         this.status = status;
         this.code = code;
         this.message = message;

@@ -9,8 +9,7 @@ import org.slf4j.LoggerFactory;
 final class ConnectionErrors {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionErrors.class);
 
-    private ConnectionErrors() {
-    }
+    private ConnectionErrors() {}
 
     static void close(ChannelHandlerContext ctx, Throwable cause) {
         // Resets and broken pipes are how SSE clients leave; anything else is worth a line.

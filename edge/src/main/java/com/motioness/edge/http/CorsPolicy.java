@@ -11,6 +11,7 @@ abstract class CorsPolicy {
     static final String ALLOW_METHODS = "GET, OPTIONS";
     /** EventSource sends Last-Event-ID; fetch-based clients may also send these. */
     static final String ALLOW_HEADERS = "Last-Event-ID, Cache-Control, Accept";
+
     static final String EXPOSE_HEADERS = HttpNames.REPLAY_TRUNCATED + ", " + HttpNames.CURSOR_AHEAD;
     static final String MAX_AGE = "86400";
 
@@ -50,8 +51,7 @@ abstract class CorsPolicy {
         }
 
         @Override
-        void writeHeaders(ResponseHead head, String origin) {
-        }
+        void writeHeaders(ResponseHead head, String origin) {}
     };
 
     /** Only the given origins, with credentials: the session-cookie routes. */

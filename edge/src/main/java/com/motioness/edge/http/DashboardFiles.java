@@ -24,6 +24,7 @@ import java.util.Map;
 final class DashboardFiles {
     /** Where the files live on the classpath, beside this class. */
     private static final String RESOURCE_DIR = "dashboard/";
+
     static final String INDEX = "index.html";
 
     private static final AsciiString ETAG = AsciiString.cached("ETag");
@@ -41,8 +42,7 @@ final class DashboardFiles {
             + "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /** One file: its bytes, type and validator. */
-    record File(String name, byte[] body, AsciiString contentType, String etag) {
-    }
+    record File(String name, byte[] body, AsciiString contentType, String etag) {}
 
     private final Map<String, File> files;
     /** The Set-Cookie value given with the page in --demo mode, else null. */
@@ -59,9 +59,12 @@ final class DashboardFiles {
      */
     static DashboardFiles load(String demoSessionCookie) {
         Map<String, File> files = Map.of(
-                INDEX, read(INDEX, "text/html; charset=utf-8"),
-                "dashboard.js", read("dashboard.js", "text/javascript; charset=utf-8"),
-                "dashboard.css", read("dashboard.css", "text/css; charset=utf-8"));
+                INDEX,
+                read(INDEX, "text/html; charset=utf-8"),
+                "dashboard.js",
+                read("dashboard.js", "text/javascript; charset=utf-8"),
+                "dashboard.css",
+                read("dashboard.css", "text/css; charset=utf-8"));
         // HttpOnly: page scripts never need the token; SameSite=Lax: other sites cannot ride it.
         String cookie = demoSessionCookie == null ? null : demoSessionCookie + "; Path=/; HttpOnly; SameSite=Lax";
         return new DashboardFiles(files, cookie);
@@ -94,8 +97,8 @@ final class DashboardFiles {
      */
     void write(Channel channel, File file, String ifNoneMatch, boolean head, boolean keepAlive) {
         boolean notModified = ifNoneMatch != null && matches(ifNoneMatch, file.etag());
-        ResponseHead response = ResponseHead.status(channel.alloc(),
-                        notModified ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.OK)
+        ResponseHead response = ResponseHead.status(
+                        channel.alloc(), notModified ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.OK)
                 .header(ETAG, file.etag())
                 .header(HttpNames.CACHE_CONTROL, NO_CACHE);
         if (!notModified) {

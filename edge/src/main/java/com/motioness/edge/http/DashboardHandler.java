@@ -21,19 +21,32 @@ final class DashboardHandler {
             String target = request.uri();
             int query = target.indexOf('?');
             String location = Route.DASHBOARD_PREFIX + (query < 0 ? "" : target.substring(query));
-            Responses.empty(channel, HttpResponseStatus.MOVED_PERMANENTLY, keepAlive,
-                    response -> response.header(HttpHeaderNames.LOCATION, location)
-                            .header(HttpNames.CONTENT_LENGTH, 0));
+            Responses.empty(
+                    channel,
+                    HttpResponseStatus.MOVED_PERMANENTLY,
+                    keepAlive,
+                    response ->
+                            response.header(HttpHeaderNames.LOCATION, location).header(HttpNames.CONTENT_LENGTH, 0));
             connection.answered(keepAlive);
             return;
         }
         DashboardFiles.File file = files.find(route.id);
         if (file == null) {
-            connection.answer(ApiError.of(HttpResponseStatus.NOT_FOUND, "not_found",
-                    "no dashboard file " + ApiError.abbreviate(route.id)), CorsPolicy.NONE, null, keepAlive);
+            connection.answer(
+                    ApiError.of(
+                            HttpResponseStatus.NOT_FOUND,
+                            "not_found",
+                            "no dashboard file " + ApiError.abbreviate(route.id)),
+                    CorsPolicy.NONE,
+                    null,
+                    keepAlive);
             return;
         }
-        files.write(channel, file, request.headers().get(HttpHeaderNames.IF_NONE_MATCH), connection.answeringHead(),
+        files.write(
+                channel,
+                file,
+                request.headers().get(HttpHeaderNames.IF_NONE_MATCH),
+                connection.answeringHead(),
                 keepAlive);
         connection.answered(keepAlive);
     }

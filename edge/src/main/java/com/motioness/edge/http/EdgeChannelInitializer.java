@@ -2,8 +2,8 @@ package com.motioness.edge.http;
 
 import com.motioness.edge.limits.ConnectionLimit;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -27,8 +27,8 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
      * @param maxHeaderSize largest header block accepted; larger ones get 431
      * @param connections how many connections may be open; one past it is reset
      */
-    public EdgeChannelInitializer(EdgeServices services, int maxRequestLine, int maxHeaderSize,
-            ConnectionLimit connections) {
+    public EdgeChannelInitializer(
+            EdgeServices services, int maxRequestLine, int maxHeaderSize, ConnectionLimit connections) {
         this.services = services;
         this.connections = connections;
         this.release = closed -> connections.closed();

@@ -34,9 +34,11 @@ public final class EdgeServices {
     final DashboardFiles dashboard;
     /** The most events {@code ?tail=} replays on the activity feed ({@code --feed-tail-max}). */
     final int feedTailMax;
+
     final IngestGate ingestGate = new IngestGate();
     /** Set once when the node starts draining; read by each new stream request. */
     private volatile boolean draining;
+
     private final Map<EventLoop, LoopFanout> fanoutByLoop = new IdentityHashMap<>();
 
     private EdgeServices(Builder b) {
@@ -47,7 +49,8 @@ public final class EdgeServices {
         this.ingestToken = b.ingestToken == null ? null : b.ingestToken.getBytes(StandardCharsets.UTF_8);
         this.maxIngestBytes = b.maxIngestBytes;
         this.retryMillis = Objects.requireNonNull(b.retry, "retry").toMillis();
-        this.requestTimeoutNanos = Objects.requireNonNull(b.requestTimeout, "requestTimeout").toNanos();
+        this.requestTimeoutNanos =
+                Objects.requireNonNull(b.requestTimeout, "requestTimeout").toNanos();
         this.sessionRecheck = Objects.requireNonNull(b.sessionRecheck, "sessionRecheck");
         this.keyRecheck = Objects.requireNonNull(b.keyRecheck, "keyRecheck");
         this.limits = b.limits;
@@ -89,8 +92,7 @@ public final class EdgeServices {
         private String dashboardCookie;
         private int feedTailMax;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** How the public route's project keys are resolved, and how a session cookie is. */
         public Builder auth(ProjectKeys projectKeys, SessionAuthenticator sessions) {

@@ -13,14 +13,14 @@ import java.util.List;
 final class HostHeader {
     private static final int MAX_PORT = 65535;
 
-    private HostHeader() {
-    }
+    private HostHeader() {}
 
     /** @return what is wrong with the request's Host, as the message of a 400, or null when it is fine */
     static String problem(HttpRequest request) {
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
         if (hosts.isEmpty()) {
-            return request.protocolVersion().equals(HttpVersion.HTTP_1_0) ? null
+            return request.protocolVersion().equals(HttpVersion.HTTP_1_0)
+                    ? null
                     : "Host is required in an HTTP/1.1 request";
         }
         if (hosts.size() > 1) {

@@ -39,11 +39,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
      * written last. What the client still sends is dropped.
      */
     private boolean noMoreRequests;
+
     private boolean awaitingAnswer;
     /** The request being answered is a HEAD: its answers carry every header and no body. */
     private boolean answeringHead;
     /** A request was handed on and the end of its body was not yet: only ingest reads a body. */
     private boolean bodyArriving;
+
     private final WaitingRequests waiting = new WaitingRequests();
 
     /** @param requestTimeoutNanos how long a client may take to send a complete request */
@@ -97,8 +99,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
      * As {@link #completeOnLoop(CompletableFuture, BiConsumer)}; {@code afterwards}, if not null,
      * runs on the loop last, whether the connection was still open or not.
      */
-    <T> void completeOnLoop(CompletableFuture<T> pending, BiConsumer<? super T, ? super Throwable> answer,
-            Runnable afterwards) {
+    <T> void completeOnLoop(
+            CompletableFuture<T> pending, BiConsumer<? super T, ? super Throwable> answer, Runnable afterwards) {
         awaitingAnswer = true;
         pending.whenComplete((result, error) -> ctx.executor().execute(() -> {
             try {
@@ -123,8 +125,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     }
 
     /** Writes an error answer (without its body to a HEAD); unless {@code keepAlive}, the connection ends with it. */
-    void answer(ApiError error, CorsPolicy cors, String origin, boolean keepAlive,
-            Consumer<ResponseHead> extraHeaders) {
+    void answer(
+            ApiError error, CorsPolicy cors, String origin, boolean keepAlive, Consumer<ResponseHead> extraHeaders) {
         Responses.error(ctx.channel(), error, cors, origin, keepAlive, extraHeaders, answeringHead);
         answered(keepAlive);
     }
@@ -211,14 +213,26 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     /** A client must send a complete request within the timeout; a slow one is answered 408 and closed. */
     private void armRequestTimeout() {
         cancelRequestTimeout();
-        requestTimeout = ctx.executor().schedule(() -> {
-            requestTimeout = null;
-            if (!noMoreRequests && !awaitingAnswer && ctx.channel().isActive()) {
-                answeringHead = false;
-                answer(ApiError.of(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
-                        "the request was not received in time"), CorsPolicy.NONE, null, false);
-            }
-        }, requestTimeoutNanos, TimeUnit.NANOSECONDS);
+        requestTimeout = ctx.executor()
+                .schedule(
+                        () -> {
+                            requestTimeout = null;
+                            if (!noMoreRequests
+                                    && !awaitingAnswer
+                                    && ctx.channel().isActive()) {
+                                answeringHead = false;
+                                answer(
+                                        ApiError.of(
+                                                HttpResponseStatus.REQUEST_TIMEOUT,
+                                                "request_timeout",
+                                                "the request was not received in time"),
+                                        CorsPolicy.NONE,
+                                        null,
+                                        false);
+                            }
+                        },
+                        requestTimeoutNanos,
+                        TimeUnit.NANOSECONDS);
     }
 
     private void cancelRequestTimeout() {

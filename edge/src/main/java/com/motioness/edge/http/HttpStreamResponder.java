@@ -25,7 +25,12 @@ final class HttpStreamResponder implements StreamRequestResponder {
      * @param chunked false for an HTTP/1.0 client: the body is then delimited by closing
      * @param keepAlive whether the client asked to keep the connection (for answers other than a stream)
      */
-    HttpStreamResponder(Http1Connection connection, CorsPolicy cors, String origin, long retryMillis, boolean chunked,
+    HttpStreamResponder(
+            Http1Connection connection,
+            CorsPolicy cors,
+            String origin,
+            long retryMillis,
+            boolean chunked,
             boolean keepAlive) {
         this.connection = connection;
         this.cors = cors;
@@ -42,7 +47,11 @@ final class HttpStreamResponder implements StreamRequestResponder {
 
     @Override
     public void refuse(ApiError error, long retryAfterSeconds, boolean endConnection) {
-        connection.answer(error, cors, origin, keepAlive && !endConnection,
+        connection.answer(
+                error,
+                cors,
+                origin,
+                keepAlive && !endConnection,
                 retryAfterSeconds > 0 ? head -> head.header(HttpNames.RETRY_AFTER, retryAfterSeconds) : null);
     }
 
@@ -131,7 +140,12 @@ final class HttpStreamResponder implements StreamRequestResponder {
 
     @Override
     public void writeUnavailable(Channel channel, String message) {
-        Responses.error(channel, ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", message),
-                cors, origin, false, head -> head.header(HttpNames.RETRY_AFTER, "1"));
+        Responses.error(
+                channel,
+                ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", message),
+                cors,
+                origin,
+                false,
+                head -> head.header(HttpNames.RETRY_AFTER, "1"));
     }
 }

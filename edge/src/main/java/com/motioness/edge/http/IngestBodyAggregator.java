@@ -49,7 +49,13 @@ final class IngestBodyAggregator extends HttpObjectAggregator {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         // Closing: reading the rest of an oversized body is work for nothing.
-        connection.answer(ApiError.of(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large",
-                "the request body is larger than " + maxContentLength() + " bytes"), CorsPolicy.NONE, null, false);
+        connection.answer(
+                ApiError.of(
+                        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        "body_too_large",
+                        "the request body is larger than " + maxContentLength() + " bytes"),
+                CorsPolicy.NONE,
+                null,
+                false);
     }
 }

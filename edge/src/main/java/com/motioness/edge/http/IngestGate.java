@@ -35,6 +35,7 @@ final class IngestGate {
 
     /** Appends started and not yet answered, plus {@link #CLOSED} once closed. */
     private final AtomicLong state = new AtomicLong();
+
     private final CompletableFuture<Void> idle = new CompletableFuture<>();
     private final ChannelGroup connections = new DefaultChannelGroup("ingest", ImmediateEventExecutor.INSTANCE);
 

@@ -54,21 +54,35 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
      */
     boolean acceptsHead(Channel channel, HttpRequest request, boolean keepAlive) {
         if (services.ingestToken == null) {
-            answer(ApiError.of(HttpResponseStatus.FORBIDDEN, "ingest_disabled",
-                    "ingest is disabled: start the edge with --ingest-token"), keepAlive);
+            answer(
+                    ApiError.of(
+                            HttpResponseStatus.FORBIDDEN,
+                            "ingest_disabled",
+                            "ingest is disabled: start the edge with --ingest-token"),
+                    keepAlive);
             return false;
         }
         if (!bearerMatches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             services.counters.authFailure(AuthFailure.INGEST_TOKEN);
-            connection.answer(ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unauthenticated",
-                    "Authorization: Bearer <ingest token> is required"), CorsPolicy.NONE, null, keepAlive,
+            connection.answer(
+                    ApiError.of(
+                            HttpResponseStatus.UNAUTHORIZED,
+                            "unauthenticated",
+                            "Authorization: Bearer <ingest token> is required"),
+                    CorsPolicy.NONE,
+                    null,
+                    keepAlive,
                     head -> head.header(HttpNames.WWW_AUTHENTICATE, "Bearer"));
             return false;
         }
         List<String> keys = request.headers().getAll(HttpNames.IDEMPOTENCY_KEY);
         if (keys.size() > 1 || keys.size() == 1 && !IdempotencyKey.isValid(keys.get(0))) {
-            answer(ApiError.of(HttpResponseStatus.BAD_REQUEST, "invalid_idempotency_key", "Idempotency-Key must be "
-                    + "one header of 1 to " + IdempotencyKey.MAX_LENGTH + " printable ASCII characters (0x21-0x7E)"),
+            answer(
+                    ApiError.of(
+                            HttpResponseStatus.BAD_REQUEST,
+                            "invalid_idempotency_key",
+                            "Idempotency-Key must be " + "one header of 1 to " + IdempotencyKey.MAX_LENGTH
+                                    + " printable ASCII characters (0x21-0x7E)"),
                     keepAlive);
             return false;
         }
@@ -115,8 +129,10 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             refuse(connection, keepAlive);
             return;
         }
-        connection.completeOnLoop(services.log.append(events, key == null ? null : IdempotencyKey.of(key)),
-                (stored, error) -> answerAppend(stored, error, keepAlive), services.ingestGate::answered);
+        connection.completeOnLoop(
+                services.log.append(events, key == null ? null : IdempotencyKey.of(key)),
+                (stored, error) -> answerAppend(stored, error, keepAlive),
+                services.ingestGate::answered);
     }
 
     /**
@@ -125,14 +141,25 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
      * after the last the connection ends.
      */
     static void refuse(Http1Connection connection, boolean keepAlive) {
-        connection.answerWhileClosing(ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining",
-                "this node is shutting down: nothing was stored; send the events again"), keepAlive, RETRY_AFTER);
+        connection.answerWhileClosing(
+                ApiError.of(
+                        HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "draining",
+                        "this node is shutting down: nothing was stored; send the events again"),
+                keepAlive,
+                RETRY_AFTER);
     }
 
     private void answerAppend(StoredBatch stored, Throwable error, boolean keepAlive) {
         if (error == null) {
-            Responses.json(connection.channel(), HttpResponseStatus.OK, idsJson(stored.ids()), CorsPolicy.NONE, null,
-                    keepAlive, stored.replayed() ? head -> head.header(HttpNames.IDEMPOTENT_REPLAYED, "true") : null);
+            Responses.json(
+                    connection.channel(),
+                    HttpResponseStatus.OK,
+                    idsJson(stored.ids()),
+                    CorsPolicy.NONE,
+                    null,
+                    keepAlive,
+                    stored.replayed() ? head -> head.header(HttpNames.IDEMPOTENT_REPLAYED, "true") : null);
             connection.answered(keepAlive);
             return;
         }
@@ -140,14 +167,25 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof EventValidationException invalid) {
             answer(ApiError.invalidEvent(invalid.field(), invalid.index(), invalid.getMessage()), keepAlive);
         } else if (cause instanceof IdempotencyKeyReusedException reused) {
-            answer(ApiError.of(HttpResponseStatus.UNPROCESSABLE_ENTITY, "idempotency_key_reused", reused.getMessage()),
+            answer(
+                    ApiError.of(HttpResponseStatus.UNPROCESSABLE_ENTITY, "idempotency_key_reused", reused.getMessage()),
                     keepAlive);
         } else if (cause instanceof AssetEndedException ended) {
-            answer(ApiError.assetEnded(ended.terminalId() == null ? null : ended.terminalId().toString(),
-                    ended.index(), ended.getMessage()), keepAlive);
+            answer(
+                    ApiError.assetEnded(
+                            ended.terminalId() == null
+                                    ? null
+                                    : ended.terminalId().toString(),
+                            ended.index(),
+                            ended.getMessage()),
+                    keepAlive);
         } else if (cause instanceof LogUnavailableException) {
-            connection.answer(ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", cause.getMessage()),
-                    CorsPolicy.NONE, null, keepAlive, RETRY_AFTER);
+            connection.answer(
+                    ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", cause.getMessage()),
+                    CorsPolicy.NONE,
+                    null,
+                    keepAlive,
+                    RETRY_AFTER);
         } else {
             LOG.error("append failed", cause);
             answer(ApiError.of(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "append failed"), false);

@@ -72,8 +72,11 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         String hostProblem = HostHeader.problem(request);
         if (hostProblem != null) {
-            connection.answer(ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request", hostProblem), CorsPolicy.NONE,
-                    origin, false);
+            connection.answer(
+                    ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request", hostProblem),
+                    CorsPolicy.NONE,
+                    origin,
+                    false);
             return;
         }
         QueryStringDecoder uri;
@@ -81,29 +84,48 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
             uri = new QueryStringDecoder(request.uri());
             uri.path();
         } catch (IllegalArgumentException e) {
-            connection.answer(ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed request target"),
-                    CorsPolicy.NONE, origin, false);
+            connection.answer(
+                    ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed request target"),
+                    CorsPolicy.NONE,
+                    origin,
+                    false);
             return;
         }
         Route route = Route.match(uri.path());
         if (route == null) {
-            connection.answer(ApiError.of(HttpResponseStatus.NOT_FOUND, "not_found",
-                    "no route for " + abbreviate(uri.path())), CorsPolicy.NONE, origin, keepAlive);
+            connection.answer(
+                    ApiError.of(HttpResponseStatus.NOT_FOUND, "not_found", "no route for " + abbreviate(uri.path())),
+                    CorsPolicy.NONE,
+                    origin,
+                    keepAlive);
             return;
         }
-        CorsPolicy cors = route.kind == Route.Kind.PUBLIC_ASSET ? CorsPolicy.PUBLIC
+        CorsPolicy cors = route.kind == Route.Kind.PUBLIC_ASSET
+                ? CorsPolicy.PUBLIC
                 : route.kind.isStream() ? services.cookieCors : CorsPolicy.NONE;
         if (!route.kind.allows(method)) {
-            connection.answer(ApiError.of(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
-                    "this route accepts " + route.kind.allow), cors, origin, keepAlive,
+            connection.answer(
+                    ApiError.of(
+                            HttpResponseStatus.METHOD_NOT_ALLOWED,
+                            "method_not_allowed",
+                            "this route accepts " + route.kind.allow),
+                    cors,
+                    origin,
+                    keepAlive,
                     head -> head.header(HttpNames.ALLOW, route.kind.allow));
             return;
         }
         if (hasBody && !route.kind.takesBody()) {
             // RFC 9110 section 9.3.1: a body on GET has no meaning, and a server may refuse it. Reading it
             // only to drop it would keep the connection for nothing and is a classic smuggling vector.
-            connection.answer(ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request",
-                    method + " " + abbreviate(uri.path()) + " takes no request body"), cors, origin, false);
+            connection.answer(
+                    ApiError.of(
+                            HttpResponseStatus.BAD_REQUEST,
+                            "bad_request",
+                            method + " " + abbreviate(uri.path()) + " takes no request body"),
+                    cors,
+                    origin,
+                    false);
             return;
         }
         if (route.kind == Route.Kind.INGEST) {
@@ -136,7 +158,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     private IngestHandler ingest(ChannelHandlerContext ctx) {
         if (ingest == null) {
             ingest = new IngestHandler(services, connection);
-            ctx.pipeline().addAfter(ctx.name(), "ingest", ingest)
+            ctx.pipeline()
+                    .addAfter(ctx.name(), "ingest", ingest)
                     .addAfter(ctx.name(), "ingest-body", new IngestBodyAggregator(services.maxIngestBytes, connection));
         }
         return ingest;
@@ -145,16 +168,24 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     private void onMalformedRequest(Throwable cause) {
         ApiError error;
         if (cause instanceof TooLongHttpLineException) {
-            error = ApiError.of(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request_line_too_large",
+            error = ApiError.of(
+                    HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "request_line_too_large",
                     "the request line is longer than the server accepts");
         } else if (cause instanceof TooLongHttpHeaderException) {
-            error = ApiError.of(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large",
+            error = ApiError.of(
+                    HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "headers_too_large",
                     "the request headers are larger than the server accepts");
         } else if (cause instanceof StrictRequestDecoder.UnsupportedVersionException unsupported) {
-            error = ApiError.of(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "http_version_not_supported",
+            error = ApiError.of(
+                    HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+                    "http_version_not_supported",
                     "this server speaks HTTP/1.1 and HTTP/1.0, not " + unsupported.version());
         } else {
-            error = ApiError.of(HttpResponseStatus.BAD_REQUEST, "bad_request",
+            error = ApiError.of(
+                    HttpResponseStatus.BAD_REQUEST,
+                    "bad_request",
                     "malformed HTTP request: " + abbreviate(cause.getMessage(), 120));
         }
         // The parser cannot find the next request after garbage: answer, then close.

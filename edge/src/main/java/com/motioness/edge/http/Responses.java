@@ -8,12 +8,17 @@ import java.util.function.Consumer;
 
 /** Writes complete, non-streaming answers: JSON bodies and empty ones. */
 final class Responses {
-    private Responses() {
-    }
+    private Responses() {}
 
     /** Writes a JSON answer; closes the connection after it unless {@code keepAlive}. */
-    static void json(Channel channel, HttpResponseStatus status, byte[] body, CorsPolicy cors, String origin,
-            boolean keepAlive, Consumer<ResponseHead> extraHeaders) {
+    static void json(
+            Channel channel,
+            HttpResponseStatus status,
+            byte[] body,
+            CorsPolicy cors,
+            String origin,
+            boolean keepAlive,
+            Consumer<ResponseHead> extraHeaders) {
         json(channel, status, body, cors, origin, keepAlive, extraHeaders, false);
     }
 
@@ -21,8 +26,15 @@ final class Responses {
      * Writes a JSON answer, or, to a HEAD ({@code headOnly}), the same head with its Content-Length
      * and no body; closes the connection after it unless {@code keepAlive}.
      */
-    static void json(Channel channel, HttpResponseStatus status, byte[] body, CorsPolicy cors, String origin,
-            boolean keepAlive, Consumer<ResponseHead> extraHeaders, boolean headOnly) {
+    static void json(
+            Channel channel,
+            HttpResponseStatus status,
+            byte[] body,
+            CorsPolicy cors,
+            String origin,
+            boolean keepAlive,
+            Consumer<ResponseHead> extraHeaders,
+            boolean headOnly) {
         ResponseHead head = ResponseHead.status(channel.alloc(), status)
                 .header(HttpNames.CONTENT_TYPE, HttpNames.JSON)
                 .header(HttpNames.CACHE_CONTROL, HttpNames.NO_STORE)
@@ -41,14 +53,25 @@ final class Responses {
         finish(channel, out, keepAlive);
     }
 
-    static void error(Channel channel, ApiError error, CorsPolicy cors, String origin, boolean keepAlive,
+    static void error(
+            Channel channel,
+            ApiError error,
+            CorsPolicy cors,
+            String origin,
+            boolean keepAlive,
             Consumer<ResponseHead> extraHeaders) {
         error(channel, error, cors, origin, keepAlive, extraHeaders, false);
     }
 
     /** Writes an error answer; {@code headOnly}: to a HEAD, without its body. */
-    static void error(Channel channel, ApiError error, CorsPolicy cors, String origin, boolean keepAlive,
-            Consumer<ResponseHead> extraHeaders, boolean headOnly) {
+    static void error(
+            Channel channel,
+            ApiError error,
+            CorsPolicy cors,
+            String origin,
+            boolean keepAlive,
+            Consumer<ResponseHead> extraHeaders,
+            boolean headOnly) {
         json(channel, error.status, error.body(), cors, origin, keepAlive, extraHeaders, headOnly);
     }
 

@@ -11,6 +11,7 @@ final class Route {
     static final String DASHBOARD_PREFIX = "/dashboard/";
     /** HEAD wherever GET is: RFC 9110 section 9.1 asks it of every general-purpose server. */
     private static final String STREAM_METHODS = "GET, HEAD, OPTIONS";
+
     private static final String FILE_METHODS = "GET, HEAD";
 
     enum Kind {
@@ -29,6 +30,7 @@ final class Route {
 
         /** The methods the route answers, as a 405's {@code Allow} lists them. */
         final String allow;
+
         private final List<String> methods;
 
         Kind(String allow) {

@@ -16,6 +16,9 @@ import java.util.function.Supplier;
  * @param recheckEvery how often an open stream asks {@code stillValid}
  * @param stillValid whether the session or the key still holds: a "no" ends the stream
  */
-record StreamAccess(StreamLimits.Kind kind, String identity, Function<String, CompletableFuture<Boolean>> mayRead,
-        Duration recheckEvery, Supplier<CompletableFuture<Boolean>> stillValid) {
-}
+record StreamAccess(
+        StreamLimits.Kind kind,
+        String identity,
+        Function<String, CompletableFuture<Boolean>> mayRead,
+        Duration recheckEvery,
+        Supplier<CompletableFuture<Boolean>> stillValid) {}

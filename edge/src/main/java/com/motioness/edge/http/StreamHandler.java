@@ -32,20 +32,33 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
         if (services.draining()) {
             // Checked here, on the loop, after every asynchronous lookup: a request that was in
             // flight when the drain began must not open a stream the drain has already counted out.
-            responder.refuse(ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining",
-                    "this node is shutting down; reconnect to resume from your cursor"), 1, true);
+            responder.refuse(
+                    ApiError.of(
+                            HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "draining",
+                            "this node is shutting down; reconnect to resume from your cursor"),
+                    1,
+                    true);
             return;
         }
         StreamAccess access = request.access();
         String client = request.client();
         StreamLimits.Kind refused = services.limits.tryOpen(client, access.kind(), access.identity());
         if (refused != null) {
-            services.counters.limitRejected(refused == StreamLimits.Kind.KEY ? Limit.KEY
-                    : refused == StreamLimits.Kind.USER ? Limit.USER : Limit.ADDRESS);
-            String who = refused == StreamLimits.Kind.KEY ? "this project key"
+            services.counters.limitRejected(
+                    refused == StreamLimits.Kind.KEY
+                            ? Limit.KEY
+                            : refused == StreamLimits.Kind.USER ? Limit.USER : Limit.ADDRESS);
+            String who = refused == StreamLimits.Kind.KEY
+                    ? "this project key"
                     : refused == StreamLimits.Kind.USER ? "this user" : "address " + client;
-            responder.refuse(ApiError.of(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_streams",
-                    "too many open streams for " + who), 1, false);
+            responder.refuse(
+                    ApiError.of(
+                            HttpResponseStatus.TOO_MANY_REQUESTS,
+                            "too_many_streams",
+                            "too many open streams for " + who),
+                    1,
+                    false);
             return;
         }
         if (request.headOnly()) {
@@ -58,8 +71,15 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         responder.handOver();
-        Subscription subscription = new Subscription(channel, services.fanoutFor(channel.eventLoop()), services.log,
-                request.stream(), request.cursor(), access.mayRead(), responder, responder.chunked());
+        Subscription subscription = new Subscription(
+                channel,
+                services.fanoutFor(channel.eventLoop()),
+                services.log,
+                request.stream(),
+                request.cursor(),
+                access.mayRead(),
+                responder,
+                responder.chunked());
         subscription.route(request.route()).tail(request.tail());
         subscription.onEnd(() -> {
             services.limits.release(client, access.kind(), access.identity());

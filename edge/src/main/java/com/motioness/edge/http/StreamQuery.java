@@ -8,8 +8,7 @@ import java.util.Objects;
 
 /** What a stream request asks for besides its path: where to resume (the cursor) and the feed's tail. */
 final class StreamQuery {
-    private StreamQuery() {
-    }
+    private StreamQuery() {}
 
     /**
      * The cursor from Last-Event-ID, else from ?lastEventId= (for clients that cannot set headers).
@@ -32,8 +31,8 @@ final class StreamQuery {
         EventId cursor = parseCursor(source, values.get(0));
         for (int i = 1; i < values.size(); i++) {
             if (!Objects.equals(cursor, parseCursor(source, values.get(i)))) {
-                throw new ConflictingCursorException(source + " is given " + values.size()
-                        + " times with different values; send one cursor");
+                throw new ConflictingCursorException(
+                        source + " is given " + values.size() + " times with different values; send one cursor");
             }
         }
         return cursor;
@@ -85,8 +84,8 @@ final class StreamQuery {
             count = Math.min(count * 10 + (c - '0'), max);
         }
         if (raw.isEmpty() || count < 0) {
-            throw new IllegalArgumentException("tail must be a whole number of events, 0 or more, got \""
-                    + ApiError.abbreviate(raw) + "\"");
+            throw new IllegalArgumentException(
+                    "tail must be a whole number of events, 0 or more, got \"" + ApiError.abbreviate(raw) + "\"");
         }
         return (int) count;
     }

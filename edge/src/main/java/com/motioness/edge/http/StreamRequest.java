@@ -16,6 +16,11 @@ import com.motioness.protocol.EventId;
  * @param headOnly a HEAD: answered with the stream's head alone, and no stream is held
  * @param access who reads, what they may read, and how that is checked again
  */
-record StreamRequest(StreamRef stream, EventId cursor, int tail, StreamRoute route, String client, boolean headOnly,
-        StreamAccess access) {
-}
+record StreamRequest(
+        StreamRef stream,
+        EventId cursor,
+        int tail,
+        StreamRoute route,
+        String client,
+        boolean headOnly,
+        StreamAccess access) {}

@@ -45,46 +45,67 @@ final class StreamRoutes {
     }
 
     /** @param keepAlive whether the client asked to keep the connection */
-    void onRequest(Channel channel, HttpRequest request, QueryStringDecoder uri, Route route, CorsPolicy cors,
-            String origin, boolean keepAlive) {
+    void onRequest(
+            Channel channel,
+            HttpRequest request,
+            QueryStringDecoder uri,
+            Route route,
+            CorsPolicy cors,
+            String origin,
+            boolean keepAlive) {
         if (request.method().equals(HttpMethod.OPTIONS)) {
             onPreflight(channel, cors, origin, keepAlive);
             return;
         }
         boolean chunked = !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        HttpStreamResponder responder = new HttpStreamResponder(connection, cors, origin, services.retryMillis, chunked,
-                keepAlive);
+        HttpStreamResponder responder =
+                new HttpStreamResponder(connection, cors, origin, services.retryMillis, chunked, keepAlive);
         if (!cors.allows(origin)) {
             services.counters.authFailure(AuthFailure.ORIGIN);
-            responder.refuse(ApiError.of(HttpResponseStatus.FORBIDDEN, "origin_not_allowed",
-                    "origin " + abbreviate(origin) + " may not read this stream"), 0, false);
+            responder.refuse(
+                    ApiError.of(
+                            HttpResponseStatus.FORBIDDEN,
+                            "origin_not_allowed",
+                            "origin " + abbreviate(origin) + " may not read this stream"),
+                    0,
+                    false);
             return;
         }
-        String client = services.limits.addresses().clientOf(channel.remoteAddress(),
-                request.headers().get(X_FORWARDED_FOR));
+        String client = services.limits
+                .addresses()
+                .clientOf(channel.remoteAddress(), request.headers().get(X_FORWARDED_FOR));
         long wait = services.limits.newStreamWait(client);
         if (wait > 0) {
             services.counters.limitRejected(Limit.NEW_STREAMS);
-            responder.refuse(ApiError.of(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_new_streams",
-                    "too many new streams from " + client + "; retry after " + wait + " s"), wait, false);
+            responder.refuse(
+                    ApiError.of(
+                            HttpResponseStatus.TOO_MANY_REQUESTS,
+                            "too_many_new_streams",
+                            "too many new streams from " + client + "; retry after " + wait + " s"),
+                    wait,
+                    false);
             return;
         }
         if (!AssetEvent.isValidId(route.id)) {
             String what = route.kind == Route.Kind.PROJECT_ACTIVITY ? "project id" : "asset id";
-            responder.refuse(ApiError.of(HttpResponseStatus.BAD_REQUEST, "invalid_id",
-                    what + " must be 1-128 characters of A-Z a-z 0-9 . _ : ~ -"), 0, false);
+            responder.refuse(
+                    ApiError.of(
+                            HttpResponseStatus.BAD_REQUEST,
+                            "invalid_id",
+                            what + " must be 1-128 characters of A-Z a-z 0-9 . _ : ~ -"),
+                    0,
+                    false);
             return;
         }
         EventId cursor;
         try {
             cursor = StreamQuery.cursorOf(request, uri);
         } catch (StreamQuery.ConflictingCursorException e) {
-            responder.refuse(ApiError.of(HttpResponseStatus.BAD_REQUEST, "conflicting_cursor", e.getMessage()), 0,
-                    false);
+            responder.refuse(
+                    ApiError.of(HttpResponseStatus.BAD_REQUEST, "conflicting_cursor", e.getMessage()), 0, false);
             return;
         } catch (IllegalArgumentException e) {
-            responder.refuse(ApiError.of(HttpResponseStatus.BAD_REQUEST, "malformed_cursor", e.getMessage()), 0,
-                    false);
+            responder.refuse(ApiError.of(HttpResponseStatus.BAD_REQUEST, "malformed_cursor", e.getMessage()), 0, false);
             return;
         }
         int tail;
@@ -96,11 +117,12 @@ final class StreamRoutes {
         }
         Asked asked = new Asked(channel, route, cursor, tail, client, connection.answeringHead(), responder);
         if (route.kind == Route.Kind.PUBLIC_ASSET) {
-            connection.completeOnLoop(services.projectKeys.projectOf(route.projectKey),
+            connection.completeOnLoop(
+                    services.projectKeys.projectOf(route.projectKey),
                     (project, error) -> onProjectKey(asked, project, error));
         } else {
-            connection.completeOnLoop(services.sessions.authenticate(request.headers()),
-                    (user, error) -> onSession(asked, user, error));
+            connection.completeOnLoop(
+                    services.sessions.authenticate(request.headers()), (user, error) -> onSession(asked, user, error));
         }
     }
 
@@ -108,21 +130,39 @@ final class StreamRoutes {
         Route route = asked.route();
         if (error != null) {
             LOG.warn("project key lookup failed: {}", error.toString());
-            asked.responder().refuse(ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
-                    "project key registry unavailable"), 0, true);
+            asked.responder()
+                    .refuse(
+                            ApiError.of(
+                                    HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                    "unavailable",
+                                    "project key registry unavailable"),
+                            0,
+                            true);
         } else if (project == null) {
             services.counters.authFailure(AuthFailure.UNKNOWN_KEY);
-            asked.responder().refuse(ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unknown_project_key",
-                    "the project key in the path is not valid"), 0, false);
+            asked.responder()
+                    .refuse(
+                            ApiError.of(
+                                    HttpResponseStatus.UNAUTHORIZED,
+                                    "unknown_project_key",
+                                    "the project key in the path is not valid"),
+                            0,
+                            false);
         } else {
             // The stream keeps these checks for its life: they capture the key registry, not this
             // object, which would keep the connection's HTTP/1 handlers (its decoder among them).
             ProjectKeys keys = services.projectKeys;
             String key = route.projectKey;
             // A key revoked while its stream is open ends the stream at the next check.
-            open(asked, StreamRef.asset(route.id, project), new StreamAccess(StreamLimits.Kind.KEY, key,
-                    owner -> CompletableFuture.completedFuture(owner.equals(project)), services.keyRecheck,
-                    () -> keys.projectOf(key).thenApply(project::equals)));
+            open(
+                    asked,
+                    StreamRef.asset(route.id, project),
+                    new StreamAccess(
+                            StreamLimits.Kind.KEY,
+                            key,
+                            owner -> CompletableFuture.completedFuture(owner.equals(project)),
+                            services.keyRecheck,
+                            () -> keys.projectOf(key).thenApply(project::equals)));
         }
     }
 
@@ -130,22 +170,44 @@ final class StreamRoutes {
         Route route = asked.route();
         if (error != null) {
             LOG.warn("session lookup failed: {}", error.toString());
-            asked.responder().refuse(ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
-                    "session store unavailable"), 0, true);
+            asked.responder()
+                    .refuse(
+                            ApiError.of(
+                                    HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", "session store unavailable"),
+                            0,
+                            true);
         } else if (user == null) {
             services.counters.authFailure(AuthFailure.NO_SESSION);
-            asked.responder().refuse(ApiError.of(HttpResponseStatus.UNAUTHORIZED, "unauthenticated",
-                    "a valid better-auth.session_token cookie is required"), 0, false);
+            asked.responder()
+                    .refuse(
+                            ApiError.of(
+                                    HttpResponseStatus.UNAUTHORIZED,
+                                    "unauthenticated",
+                                    "a valid better-auth.session_token cookie is required"),
+                            0,
+                            false);
         } else if (route.kind == Route.Kind.PROJECT_ACTIVITY) {
             connection.completeOnLoop(user.mayRead(route.id), (member, lookupError) -> {
                 if (lookupError != null) {
                     LOG.warn("membership lookup failed: {}", lookupError.toString());
-                    asked.responder().refuse(ApiError.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
-                            "membership store unavailable"), 0, true);
+                    asked.responder()
+                            .refuse(
+                                    ApiError.of(
+                                            HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                            "unavailable",
+                                            "membership store unavailable"),
+                                    0,
+                                    true);
                 } else if (!member) {
                     services.counters.authFailure(AuthFailure.NOT_MEMBER);
-                    asked.responder().refuse(ApiError.of(HttpResponseStatus.FORBIDDEN, "forbidden",
-                            "this user may not read project " + route.id), 0, false);
+                    asked.responder()
+                            .refuse(
+                                    ApiError.of(
+                                            HttpResponseStatus.FORBIDDEN,
+                                            "forbidden",
+                                            "this user may not read project " + route.id),
+                                    0,
+                                    false);
                 } else {
                     open(asked, StreamRef.project(route.id), sessionAccess(user, ALLOWED));
                 }
@@ -156,15 +218,21 @@ final class StreamRoutes {
     }
 
     private StreamAccess sessionAccess(Principal user, Function<String, CompletableFuture<Boolean>> mayRead) {
-        return new StreamAccess(StreamLimits.Kind.USER, user.userId(), mayRead, services.sessionRecheck,
-                user::stillSignedIn);
+        return new StreamAccess(
+                StreamLimits.Kind.USER, user.userId(), mayRead, services.sessionRecheck, user::stillSignedIn);
     }
 
     private void onPreflight(Channel channel, CorsPolicy cors, String origin, boolean keepAlive) {
         if (origin == null || !cors.allows(origin)) {
             services.counters.authFailure(AuthFailure.ORIGIN);
-            connection.answer(ApiError.of(HttpResponseStatus.FORBIDDEN, "origin_not_allowed",
-                    "origin " + abbreviate(origin) + " may not read this stream"), cors, origin, keepAlive);
+            connection.answer(
+                    ApiError.of(
+                            HttpResponseStatus.FORBIDDEN,
+                            "origin_not_allowed",
+                            "origin " + abbreviate(origin) + " may not read this stream"),
+                    cors,
+                    origin,
+                    keepAlive);
             return;
         }
         Responses.empty(channel, HttpResponseStatus.NO_CONTENT, keepAlive, head -> cors.writePreflight(head, origin));
@@ -178,13 +246,21 @@ final class StreamRoutes {
             case SESSION_ASSET -> StreamRoute.SESSION_ASSET;
             default -> StreamRoute.PROJECT_ACTIVITY;
         };
-        StreamHandler.open(asked.channel(), services,
-                new StreamRequest(stream, asked.cursor(), asked.tail(), route, asked.client(), asked.headOnly(), access),
+        StreamHandler.open(
+                asked.channel(),
+                services,
+                new StreamRequest(
+                        stream, asked.cursor(), asked.tail(), route, asked.client(), asked.headOnly(), access),
                 asked.responder());
     }
 
     /** What a stream request asks, known before its caller is authenticated. */
-    private record Asked(Channel channel, Route route, EventId cursor, int tail, String client, boolean headOnly,
-            HttpStreamResponder responder) {
-    }
+    private record Asked(
+            Channel channel,
+            Route route,
+            EventId cursor,
+            int tail,
+            String client,
+            boolean headOnly,
+            HttpStreamResponder responder) {}
 }

@@ -50,9 +50,13 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         String version = initialLine[2];
         if (!version.equals(HTTP_1_1) && !version.equals(HTTP_1_0)) {
             // RFC 9112 section 2.3: HTTP-version = "HTTP" "/" DIGIT "." DIGIT, case-sensitive.
-            boolean wellFormed = version.length() == 8 && version.startsWith("HTTP/") && isDigit(version.charAt(5))
-                    && version.charAt(6) == '.' && isDigit(version.charAt(7));
-            throw wellFormed ? new UnsupportedVersionException(version)
+            boolean wellFormed = version.length() == 8
+                    && version.startsWith("HTTP/")
+                    && isDigit(version.charAt(5))
+                    && version.charAt(6) == '.'
+                    && isDigit(version.charAt(7));
+            throw wellFormed
+                    ? new UnsupportedVersionException(version)
                     : new IllegalArgumentException("the version must be written HTTP/1.1 or HTTP/1.0, got " + version);
         }
         return super.createMessage(initialLine);

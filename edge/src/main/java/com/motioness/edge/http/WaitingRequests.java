@@ -16,6 +16,7 @@ final class WaitingRequests {
      * answered. One socket read (at most 64 KiB) may still add what it holds.
      */
     private static final int MAX_REQUESTS = 128;
+
     private static final int MAX_BYTES = 64 * 1024;
 
     private ArrayDeque<Object> parts;

@@ -39,8 +39,8 @@ public final class ConnectionLimit {
             return new ConnectionLimit(configured);
         }
         long files = maxFileDescriptors();
-        return new ConnectionLimit(files > 0 ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, files - HEADROOM))
-                : Integer.MAX_VALUE);
+        return new ConnectionLimit(
+                files > 0 ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, files - HEADROOM)) : Integer.MAX_VALUE);
     }
 
     private static long maxFileDescriptors() {

@@ -30,8 +30,8 @@ public final class StreamLimits {
      * @param newPerSecond new streams per address per second, with a burst of twice that (0: no limit)
      * @param trustedProxies whose X-Forwarded-For names the client
      */
-    public StreamLimits(int maxPerKey, int maxPerUser, int maxPerAddress, double newPerSecond,
-            List<String> trustedProxies) {
+    public StreamLimits(
+            int maxPerKey, int maxPerUser, int maxPerAddress, double newPerSecond, List<String> trustedProxies) {
         this.perKey = new ConcurrencyLimiter(maxPerKey);
         this.perUser = new ConcurrencyLimiter(maxPerUser);
         this.perAddress = new ConcurrencyLimiter(maxPerAddress);

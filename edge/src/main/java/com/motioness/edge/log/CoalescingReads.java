@@ -122,6 +122,5 @@ public final class CoalescingReads implements EventLog {
         log.close();
     }
 
-    private record ReadKey(StreamRef stream, EventId after, int limit) {
-    }
+    private record ReadKey(StreamRef stream, EventId after, int limit) {}
 }

@@ -32,8 +32,14 @@ public final class ReplayPage {
      *     (a restart of the embedded log, a Redis emptied or replaced); {@link EventId#ZERO} when
      *     nothing was lost
      */
-    public ReplayPage(List<LoggedEvent> events, boolean more, String ownerProjectId, EventId terminalId,
-            EventId trimmedThrough, EventId newestId, EventId historyStart) {
+    public ReplayPage(
+            List<LoggedEvent> events,
+            boolean more,
+            String ownerProjectId,
+            EventId terminalId,
+            EventId trimmedThrough,
+            EventId newestId,
+            EventId historyStart) {
         this.events = events;
         this.more = more;
         this.ownerProjectId = ownerProjectId;
@@ -125,7 +131,8 @@ public final class ReplayPage {
      */
     public EventId missedThrough(EventId cursor) {
         EventId missed = trimmedThrough != null && (cursor == null || cursor.compareTo(trimmedThrough) < 0)
-                ? trimmedThrough : null;
+                ? trimmedThrough
+                : null;
         if (cursor != null && cursor.compareTo(historyStart) < 0 && !cursor.equals(EventId.ZERO)) {
             EventId lostThrough = historyStart.previous();
             missed = missed == null || lostThrough.compareTo(missed) > 0 ? lostThrough : missed;

@@ -68,7 +68,9 @@ public final class StreamRef {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StreamRef other && kind == other.kind && id.equals(other.id)
+        return o instanceof StreamRef other
+                && kind == other.kind
+                && id.equals(other.id)
                 && Objects.equals(projectHint, other.projectHint);
     }
 

@@ -39,12 +39,18 @@ public final class EdgeMetrics {
      * @param redisLagMillis per shard, how far each firehose reader is behind; null without Redis
      * @param draining whether the node is draining
      */
-    public EdgeMetrics(List<LoopFanout> loops, FanoutDispatcher dispatcher, LongSupplier ringOccupancy,
-            int ringCapacity, Supplier<long[]> redisLagMillis, BooleanSupplier draining) {
+    public EdgeMetrics(
+            List<LoopFanout> loops,
+            FanoutDispatcher dispatcher,
+            LongSupplier ringOccupancy,
+            int ringCapacity,
+            Supplier<long[]> redisLagMillis,
+            BooleanSupplier draining) {
         this.loops = List.copyOf(loops);
         this.requests = new RequestCounters(registry);
 
-        GaugeWithCallback.builder().name("motioness_streams_open")
+        GaugeWithCallback.builder()
+                .name("motioness_streams_open")
                 .help("Open streams (200 answered, not yet closed), by route")
                 .labelNames("route")
                 .callback(callback -> {
@@ -55,16 +61,20 @@ public final class EdgeMetrics {
                         }
                         callback.call(Math.max(0, sum(c -> c.opened(route)) - closed), route.label());
                     }
-                }).register(registry);
-        CounterWithCallback.builder().name("motioness_streams_opened")
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("motioness_streams_opened")
                 .help("Streams opened (200 answered), by route")
                 .labelNames("route")
                 .callback(callback -> {
                     for (StreamRoute route : StreamRoute.values()) {
                         callback.call(sum(c -> c.opened(route)), route.label());
                     }
-                }).register(registry);
-        CounterWithCallback.builder().name("motioness_streams_closed")
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("motioness_streams_closed")
                 .help("Opened streams that ended, by route and reason")
                 .labelNames("route", "reason")
                 .callback(callback -> {
@@ -73,26 +83,41 @@ public final class EdgeMetrics {
                             callback.call(sum(c -> c.closed(route, reason)), route.label(), reason.label());
                         }
                     }
-                }).register(registry);
-        counter("motioness_events_in", "Events taken off the ring (appended here or read from Redis)",
+                })
+                .register(registry);
+        counter(
+                "motioness_events_in",
+                "Events taken off the ring (appended here or read from Redis)",
                 dispatcher::eventsIn);
-        counter("motioness_events_undecodable", "Events skipped because their JSON did not decode",
+        counter(
+                "motioness_events_undecodable",
+                "Events skipped because their JSON did not decode",
                 dispatcher::undecodableCount);
-        counter("motioness_frames_out", "Event frames written to streams, live and replayed",
+        counter(
+                "motioness_frames_out",
+                "Event frames written to streams, live and replayed",
                 () -> sum(LoopCounters::eventFrames));
-        counter("motioness_bytes_out", "SSE body bytes written to streams (events and pings, chunk framing included)",
+        counter(
+                "motioness_bytes_out",
+                "SSE body bytes written to streams (events and pings, chunk framing included)",
                 () -> sum(LoopCounters::bytes));
         counter("motioness_pings", "Heartbeat comments written", () -> sum(LoopCounters::pings));
         counter("motioness_replays", "Streams that replayed history from the log", () -> sum(LoopCounters::replays));
-        counter("motioness_replayed_events", "Event frames written from the log during replays",
+        counter(
+                "motioness_replayed_events",
+                "Event frames written from the log during replays",
                 () -> sum(LoopCounters::replayedEvents));
-        counter("motioness_cursors_ahead", "Streams whose cursor was past the stream's end (a clock step, another "
-                + "deployment), resumed from the end", () -> sum(LoopCounters::cursorsAhead));
+        counter(
+                "motioness_cursors_ahead",
+                "Streams whose cursor was past the stream's end (a clock step, another "
+                        + "deployment), resumed from the end",
+                () -> sum(LoopCounters::cursorsAhead));
         gauge("motioness_ring_occupancy", "Events in the ring not yet consumed by the dispatcher", ringOccupancy);
         gauge("motioness_ring_capacity", "Slots of the ring", () -> ringCapacity);
         gauge("motioness_draining", "1 while the node drains (SIGTERM), else 0", () -> draining.getAsBoolean() ? 1 : 0);
         if (redisLagMillis != null) {
-            GaugeWithCallback.builder().name("motioness_redis_reader_lag_milliseconds")
+            GaugeWithCallback.builder()
+                    .name("motioness_redis_reader_lag_milliseconds")
                     .help("How far each shard's firehose reader is behind the head of its firehose; 0 when caught up")
                     .labelNames("shard")
                     .callback(callback -> {
@@ -100,19 +125,26 @@ public final class EdgeMetrics {
                         for (int shard = 0; shard < lag.length; shard++) {
                             callback.call(lag[shard], Integer.toString(shard));
                         }
-                    }).register(registry);
+                    })
+                    .register(registry);
         }
         registry.register(new LatencyHistogram(loops));
     }
 
     private void counter(String name, String help, LongSupplier value) {
-        CounterWithCallback.builder().name(name).help(help)
-                .callback(callback -> callback.call(value.getAsLong())).register(registry);
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help)
+                .callback(callback -> callback.call(value.getAsLong()))
+                .register(registry);
     }
 
     private void gauge(String name, String help, LongSupplier value) {
-        GaugeWithCallback.builder().name(name).help(help)
-                .callback(callback -> callback.call(value.getAsLong())).register(registry);
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .callback(callback -> callback.call(value.getAsLong()))
+                .register(registry);
     }
 
     private long sum(ToLongFunction<LoopCounters> field) {
@@ -125,21 +157,30 @@ public final class EdgeMetrics {
 
     /** Open and refused client connections against {@code limit}. */
     public void connections(ConnectionLimit limit) {
-        GaugeWithCallback.builder().name("motioness_connections_open")
+        GaugeWithCallback.builder()
+                .name("motioness_connections_open")
                 .help("Client connections open, streams and other requests")
-                .callback(callback -> callback.call(limit.open())).register(registry);
-        GaugeWithCallback.builder().name("motioness_connections_max")
+                .callback(callback -> callback.call(limit.open()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("motioness_connections_max")
                 .help("The most client connections this process keeps open (--max-connections)")
-                .callback(callback -> callback.call(limit.max())).register(registry);
-        CounterWithCallback.builder().name("motioness_connections_refused")
+                .callback(callback -> callback.call(limit.max()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("motioness_connections_refused")
                 .help("Client connections reset at once because --max-connections were open")
-                .callback(callback -> callback.call(limit.refused())).register(registry);
+                .callback(callback -> callback.call(limit.refused()))
+                .register(registry);
     }
 
     /** How many times the log's history was found lost (Redis restarted empty or replaced). */
     public void historyLost(LongSupplier losses) {
-        counter("motioness_log_history_lost", "Times the log's history was found lost (Redis restarted without"
-                + " persistence, emptied or replaced): replays from older cursors are marked truncated", losses);
+        counter(
+                "motioness_log_history_lost",
+                "Times the log's history was found lost (Redis restarted without"
+                        + " persistence, emptied or replaced): replays from older cursors are marked truncated",
+                losses);
     }
 
     /** The counters of the request handler. */

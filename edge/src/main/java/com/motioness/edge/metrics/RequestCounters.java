@@ -45,16 +45,22 @@ public final class RequestCounters {
     private final CounterDataPoint[] limitRejections;
 
     RequestCounters(PrometheusRegistry registry) {
-        Counter auth = Counter.builder().name("motioness_auth_failures")
+        Counter auth = Counter.builder()
+                .name("motioness_auth_failures")
                 .help("Requests refused with 401 or 403, by kind")
-                .labelNames("kind").withoutExemplars().register(registry);
+                .labelNames("kind")
+                .withoutExemplars()
+                .register(registry);
         authFailures = new CounterDataPoint[AuthFailure.values().length];
         for (AuthFailure kind : AuthFailure.values()) {
             authFailures[kind.ordinal()] = auth.labelValues(kind.label);
         }
-        Counter limits = Counter.builder().name("motioness_limit_rejections")
+        Counter limits = Counter.builder()
+                .name("motioness_limit_rejections")
                 .help("Streams refused with 429, by the limit that refused them")
-                .labelNames("limit").withoutExemplars().register(registry);
+                .labelNames("limit")
+                .withoutExemplars()
+                .register(registry);
         limitRejections = new CounterDataPoint[Limit.values().length];
         for (Limit limit : Limit.values()) {
             limitRejections[limit.ordinal()] = limits.labelValues(limit.label);

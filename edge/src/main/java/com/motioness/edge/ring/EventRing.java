@@ -27,13 +27,18 @@ public final class EventRing implements AutoCloseable {
      * @param consumer the single consumer; sees every event once, in publish order
      */
     public EventRing(int size, EventHandler<RingSlot> consumer) {
-        disruptor = new Disruptor<>(RingSlot::new, size, runnable -> {
-            // A FastThreadLocalThread, like the event loops: Netty recycles the pooled buffer object
-            // of each frame encoded here only on such threads (bench: 160 B per event otherwise, 56).
-            Thread thread = new FastThreadLocalThread(runnable, "motioness-ring");
-            thread.setDaemon(true);
-            return thread;
-        }, ProducerType.MULTI, new BlockingWaitStrategy());
+        disruptor = new Disruptor<>(
+                RingSlot::new,
+                size,
+                runnable -> {
+                    // A FastThreadLocalThread, like the event loops: Netty recycles the pooled buffer object
+                    // of each frame encoded here only on such threads (bench: 160 B per event otherwise, 56).
+                    Thread thread = new FastThreadLocalThread(runnable, "motioness-ring");
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                ProducerType.MULTI,
+                new BlockingWaitStrategy());
         disruptor.handleEventsWith(consumer);
         ring = disruptor.start();
     }

@@ -16,8 +16,8 @@ public final class RingSlot {
             slot.set(event.ms(), event.seq(), event.type(), event.projectId(), event.assetId(), event.json());
 
     /** Copies the id of an entry that could not be routed, and nothing else. */
-    static final EventTranslatorOneArg<RingSlot, EventId> UNROUTABLE = (slot, sequence, id) ->
-            slot.set(id.ms(), id.seq(), null, null, null, null);
+    static final EventTranslatorOneArg<RingSlot, EventId> UNROUTABLE =
+            (slot, sequence, id) -> slot.set(id.ms(), id.seq(), null, null, null, null);
 
     long ms;
     long seq;

@@ -13,7 +13,9 @@ public final class ListenerBindException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private ListenerBindException(String setting, String host, int port, String reason, Throwable cause) {
-        super(setting + " " + port + " on " + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ": " + reason, cause);
+        super(
+                setting + " " + port + " on " + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ": " + reason,
+                cause);
     }
 
     /**

@@ -23,8 +23,7 @@ import org.slf4j.LoggerFactory;
 final class SendBuffer {
     private static final Logger LOG = LoggerFactory.getLogger(SendBuffer.class);
 
-    private SendBuffer() {
-    }
+    private SendBuffer() {}
 
     /**
      * Sets up the bootstrap's server channel type with the send buffer of accepted sockets.
@@ -56,8 +55,11 @@ final class SendBuffer {
             int kept = listening.getSendBufferSize();
             // The kernel caps the request at net.core.wmem_max without an error: say so once.
             if (kept < 2L * bytes) {
-                LOG.warn("--send-buffer {}: the kernel keeps {} bytes, not {} (net.core.wmem_max is lower)", bytes,
-                        kept, 2L * bytes);
+                LOG.warn(
+                        "--send-buffer {}: the kernel keeps {} bytes, not {} (net.core.wmem_max is lower)",
+                        bytes,
+                        kept,
+                        2L * bytes);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("--send-buffer " + bytes + ": " + e.getMessage(), e);

@@ -44,7 +44,8 @@ public final class Transport implements AutoCloseable {
         // One loop per core by default, not Netty's two: a loop never blocks, and fewer loops batch
         // more writes per wake-up (perf/scenarios/idle-hold.sh: 15,700 new streams/s with 2 loops on
         // 2 cores, 11,700 with 4, the load generator on the same cores).
-        int loops = http.ioThreads() > 0 ? http.ioThreads() : Runtime.getRuntime().availableProcessors();
+        int loops =
+                http.ioThreads() > 0 ? http.ioThreads() : Runtime.getRuntime().availableProcessors();
         return new Transport(epoll, new MultiThreadIoEventLoopGroup(1, io), new MultiThreadIoEventLoopGroup(loops, io));
     }
 
@@ -87,7 +88,8 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                .childOption(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(writeBufferHigh / 2, writeBufferHigh))
                 .childHandler(connections)
                 .bind(ListenerBindException.address("--port", http.bind(), http.port()))

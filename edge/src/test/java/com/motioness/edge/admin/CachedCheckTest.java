@@ -14,10 +14,13 @@ class CachedCheckTest {
     void theCheckRunsOncePerPeriod() {
         AtomicLong now = new AtomicLong(1_000);
         AtomicInteger runs = new AtomicInteger();
-        CachedCheck check = new CachedCheck(() -> {
-            runs.incrementAndGet();
-            return runs.get() == 1 ? Readiness.READY : Readiness.notReady("down");
-        }, 1_000_000_000L, now::get);
+        CachedCheck check = new CachedCheck(
+                () -> {
+                    runs.incrementAndGet();
+                    return runs.get() == 1 ? Readiness.READY : Readiness.notReady("down");
+                },
+                1_000_000_000L,
+                now::get);
         for (int i = 0; i < 100; i++) {
             assertTrue(check.get().ready());
         }
@@ -32,9 +35,12 @@ class CachedCheckTest {
 
     @Test
     void aCheckThatThrowsIsNotReady() {
-        CachedCheck check = new CachedCheck(() -> {
-            throw new IllegalStateException("boom");
-        }, 1, System::nanoTime);
+        CachedCheck check = new CachedCheck(
+                () -> {
+                    throw new IllegalStateException("boom");
+                },
+                1,
+                System::nanoTime);
         assertFalse(check.get().ready());
         assertTrue(check.get().problem().contains("boom"));
     }

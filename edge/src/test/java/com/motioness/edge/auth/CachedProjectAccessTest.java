@@ -21,10 +21,14 @@ class CachedProjectAccessTest {
     void yesAndNoAreCachedForTheTtlThenAskedAgain() throws Exception {
         AtomicInteger asked = new AtomicInteger();
         AtomicLong now = new AtomicLong();
-        CachedProjectAccess cached = new CachedProjectAccess((user, project) -> {
-            asked.incrementAndGet();
-            return CompletableFuture.completedFuture(project.equals("p1"));
-        }, 1_000, 100, now::get);
+        CachedProjectAccess cached = new CachedProjectAccess(
+                (user, project) -> {
+                    asked.incrementAndGet();
+                    return CompletableFuture.completedFuture(project.equals("p1"));
+                },
+                1_000,
+                100,
+                now::get);
         assertTrue(cached.mayRead("u", "p1").get());
         assertFalse(cached.mayRead("u", "p2").get());
         assertTrue(cached.mayRead("u", "p1").get());
@@ -38,10 +42,14 @@ class CachedProjectAccessTest {
     @Test
     void failuresAreNotCached() {
         AtomicInteger asked = new AtomicInteger();
-        CachedProjectAccess cached = new CachedProjectAccess((user, project) -> {
-            asked.incrementAndGet();
-            return CompletableFuture.failedFuture(new IllegalStateException("down"));
-        }, 1_000_000_000L, 100, System::nanoTime);
+        CachedProjectAccess cached = new CachedProjectAccess(
+                (user, project) -> {
+                    asked.incrementAndGet();
+                    return CompletableFuture.failedFuture(new IllegalStateException("down"));
+                },
+                1_000_000_000L,
+                100,
+                System::nanoTime);
         assertThrows(ExecutionException.class, () -> cached.mayRead("u", "p").get());
         assertThrows(ExecutionException.class, () -> cached.mayRead("u", "p").get());
         assertEquals(2, asked.get());
@@ -50,10 +58,12 @@ class CachedProjectAccessTest {
     @Test
     void anUnreachableSessionDatabaseAnswers503NotAHang() throws Exception {
         String url = "jdbc:postgresql://127.0.0.1:1/postgres?user=postgres&connectTimeout=1";
-        try (TestEdge edge = TestEdge.start(config -> config.devSessions(Map.of()).sessionStore(url).membership(url)
-                .authSecret("test"))) {
+        try (TestEdge edge = TestEdge.start(config ->
+                config.devSessions(Map.of()).sessionStore(url).membership(url).authSecret("test"))) {
             long start = System.nanoTime();
-            RawResponse response = HttpWire.get(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
+            RawResponse response = HttpWire.get(
+                    edge.port(),
+                    "/api/projects/" + TestEdge.PROJECT + "/activity",
                     "Cookie: better-auth.session_token=test.iM0hCLU0fZc885zfkFPX3UJwSHbYyam9ji0WglnT3fc%3D");
             assertEquals(503, response.status(), response.bodyText());
             assertTrue(response.bodyText().contains("\"error\":\"unavailable\""));

@@ -38,8 +38,8 @@ class KeyRevocationTest {
     void aKeysFileIsReadAgainWhenItChangesAndARemovedKeyEndsItsStreams(@TempDir Path dir) throws Exception {
         Path keys = dir.resolve("keys.txt");
         write(keys, "# keys\n" + KEY + "=" + TestEdge.PROJECT + "\n", 0);
-        try (TestEdge edge = TestEdge.start(config -> config.keysFile(keys).keyRecheck(Duration.ofMillis(200))
-                .pingInterval(Duration.ofMillis(200)))) {
+        try (TestEdge edge = TestEdge.start(config ->
+                config.keysFile(keys).keyRecheck(Duration.ofMillis(200)).pingInterval(Duration.ofMillis(200)))) {
             edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a1"));
             String path = "/v1/" + KEY + "/events/a1";
             try (SseClient stream = SseClient.open(edge.port(), path)) {
@@ -53,13 +53,16 @@ class KeyRevocationTest {
                 assertEquals(200, flagged.status(), "keys given as flags stay valid");
             }
             write(keys, "other-key-0000001=" + TestEdge.PROJECT + "\n", 10);
-            Poll.until(() -> {
-                try (SseClient added = SseClient.open(edge.port(), "/v1/other-key-0000001/events/a1")) {
-                    return added.status() == 200;
-                } catch (Exception e) {
-                    return false;
-                }
-            }, WAIT, "a key added to the file to work");
+            Poll.until(
+                    () -> {
+                        try (SseClient added = SseClient.open(edge.port(), "/v1/other-key-0000001/events/a1")) {
+                            return added.status() == 200;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    },
+                    WAIT,
+                    "a key added to the file to work");
         }
     }
 
@@ -68,8 +71,11 @@ class KeyRevocationTest {
         String prefix = "mxkeys-" + UUID.randomUUID().toString().substring(0, 8);
         RedisClient client = RedisClient.create(REDIS_URL);
         try (StatefulRedisConnection<String, String> redis = client.connect();
-                TestEdge edge = TestEdge.start(config -> config.redis(REDIS_URL).redisPrefix(prefix)
-                        .projectKeys(Map.of()).keyRecheck(Duration.ofMillis(200)).pingInterval(Duration.ofMillis(200)))) {
+                TestEdge edge = TestEdge.start(config -> config.redis(REDIS_URL)
+                        .redisPrefix(prefix)
+                        .projectKeys(Map.of())
+                        .keyRecheck(Duration.ofMillis(200))
+                        .pingInterval(Duration.ofMillis(200)))) {
             String path = "/v1/" + KEY + "/events/a1";
             edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a1"));
             assertEquals(401, HttpWire.get(edge.port(), path).status(), "not enabled yet");

@@ -77,10 +77,12 @@ class ProjectIsolationTest {
                     assertTrue(allowed != null, "a stream opened without a right to any project: " + combination);
                     streamed++;
                     // Replay comes first; the first ping says it is over.
-                    for (SseBlock block = client.next(Duration.ofSeconds(5)); !block.isPing();
+                    for (SseBlock block = client.next(Duration.ofSeconds(5));
+                            !block.isPing();
                             block = client.next(Duration.ofSeconds(5))) {
                         if (block.isEvent()) {
-                            assertTrue(block.data().contains("\"project_id\":\"" + allowed + "\""),
+                            assertTrue(
+                                    block.data().contains("\"project_id\":\"" + allowed + "\""),
                                     combination + " delivered " + block.data());
                         }
                     }

@@ -25,8 +25,13 @@ import picocli.CommandLine.Model.OptionSpec;
  * order. The builder builds without changing what it was given.
  */
 class SettingDescriptorsTest {
-    private static final List<Class<?>> CONCERNS = List.of(HttpSettings.class, StreamingSettings.class,
-            LogSettings.class, AuthSettings.class, LimitSettings.class, OpsSettings.class);
+    private static final List<Class<?>> CONCERNS = List.of(
+            HttpSettings.class,
+            StreamingSettings.class,
+            LogSettings.class,
+            AuthSettings.class,
+            LimitSettings.class,
+            OpsSettings.class);
 
     @Test
     void everySettingDeclaredInAConcernIsListedByItOnceAndAllAreTheConfigsSettings() throws Exception {
@@ -39,7 +44,8 @@ class SettingDescriptorsTest {
                 }
             }
             @SuppressWarnings("unchecked")
-            List<Setting<?>> listed = (List<Setting<?>>) concern.getField("SETTINGS").get(null);
+            List<Setting<?>> listed =
+                    (List<Setting<?>>) concern.getField("SETTINGS").get(null);
             assertEquals(Set.copyOf(declared), Set.copyOf(listed), concern.getSimpleName() + ".SETTINGS");
             assertEquals(listed.size(), Set.copyOf(listed).size(), concern.getSimpleName() + " lists one twice");
             all.addAll(listed);
@@ -60,9 +66,12 @@ class SettingDescriptorsTest {
             assertTrue(setting.envName().startsWith("MOTIONESS_"), setting.envName());
             assertFalse(setting.help().isBlank(), setting.flag() + " has no help");
             assertFalse(setting.help().contains("(default"), setting.flag() + ": the default is added to the help");
-            assertTrue(setting.description().endsWith(").") && setting.description().contains(" (default: "),
+            assertTrue(
+                    setting.description().endsWith(").")
+                            && setting.description().contains(" (default: "),
                     setting.description());
-            assertTrue(setting.label() != null || setting.defaultValue() instanceof Boolean,
+            assertTrue(
+                    setting.label() != null || setting.defaultValue() instanceof Boolean,
                     setting.flag() + ": only a switch has no value label");
         }
     }
@@ -76,7 +85,9 @@ class SettingDescriptorsTest {
                 Setting<?> setting = EdgeConfig.SETTINGS.get(options.size() - 1);
                 assertEquals(setting.flag(), option.longestName());
                 // Picocli reads a description as a format: "%%" is a percent sign.
-                assertEquals(List.of(setting.description().replace("%%", "%")), List.of(option.description()),
+                assertEquals(
+                        List.of(setting.description().replace("%%", "%")),
+                        List.of(option.description()),
                         setting.flag());
                 assertEquals(setting.envName(), SettingSources.envName(option));
                 assertEquals(setting.fileKey(), SettingSources.key(option));
@@ -106,12 +117,15 @@ class SettingDescriptorsTest {
 
     @Test
     void buildingChangesNothingTheBuilderWasGiven() {
-        EdgeConfig.Builder builder = EdgeConfig.builder().demo(true).projectKeys(java.util.Map.of("key-0123456789", "p"));
+        EdgeConfig.Builder builder =
+                EdgeConfig.builder().demo(true).projectKeys(java.util.Map.of("key-0123456789", "p"));
         EdgeConfig withDemo = builder.build();
         assertEquals(withDemo.auth(), builder.build().auth(), "built twice, the same");
         assertTrue(withDemo.auth().projectKeys().containsKey(AuthSettings.DEMO_KEY));
         EdgeConfig without = builder.demo(false).build();
-        assertEquals(java.util.Map.of("key-0123456789", "p"), without.auth().projectKeys(),
+        assertEquals(
+                java.util.Map.of("key-0123456789", "p"),
+                without.auth().projectKeys(),
                 "the demo's key was not left behind in the builder");
         assertEquals(java.util.Map.of("key-0123456789", "p"), without.auth().flagProjectKeys());
         assertNotEquals(withDemo.auth(), without.auth());

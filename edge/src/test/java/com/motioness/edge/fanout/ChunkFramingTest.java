@@ -27,7 +27,8 @@ class ChunkFramingTest {
         byte[] json = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
         ByteBuf chunk = ChunkFraming.event(PooledByteBufAllocator.DEFAULT, EventType.READY, 1700, 2, json, true);
         String payload = "event: ready\nid: 1700-2\ndata: {\"a\":1}\n\n";
-        assertEquals(Integer.toHexString(payload.length()) + "\r\n" + payload + "\r\n",
+        assertEquals(
+                Integer.toHexString(payload.length()) + "\r\n" + payload + "\r\n",
                 chunk.toString(StandardCharsets.US_ASCII));
         assertEquals(chunk.capacity(), chunk.readableBytes(), "allocated exactly what it writes");
         chunk.release();

@@ -16,7 +16,6 @@ import com.motioness.protocol.IdempotencyKey;
 import com.motioness.protocol.StoredBatch;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.Channel;
@@ -51,8 +50,8 @@ class SubscriptionTest {
     private static final String LAST_CHUNK = "0\r\n\r\n";
 
     private final TrackingAllocator alloc = new TrackingAllocator();
-    private final StreamSettings settings = new StreamSettings(alloc, Duration.ofSeconds(15), Duration.ofMinutes(5),
-            Duration.ofSeconds(5), 64 * 1024);
+    private final StreamSettings settings =
+            new StreamSettings(alloc, Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofSeconds(5), 64 * 1024);
     private final FakeLog log = new FakeLog();
     private final List<SharedFrame> frames = new ArrayList<>();
     private EmbeddedChannel channel;
@@ -170,12 +169,11 @@ class SubscriptionTest {
     @Test
     void aRecheckThatSaysNoEndsTheStreamAndOneThatFailsKeepsIt() {
         ArrayDeque<CompletableFuture<Boolean>> checks = new ArrayDeque<>();
-        Subscription subscription = subscribe(StreamRef.asset(ASSET), null)
-                .recheckEvery(Duration.ofSeconds(30), () -> {
-                    CompletableFuture<Boolean> check = new CompletableFuture<>();
-                    checks.add(check);
-                    return check;
-                });
+        Subscription subscription = subscribe(StreamRef.asset(ASSET), null).recheckEvery(Duration.ofSeconds(30), () -> {
+            CompletableFuture<Boolean> check = new CompletableFuture<>();
+            checks.add(check);
+            return check;
+        });
         subscription.open();
         answer(page(false));
         advanceSeconds(29);
@@ -198,8 +196,15 @@ class SubscriptionTest {
     }
 
     private Subscription subscribe(StreamRef stream, EventId cursor) {
-        return new Subscription(channel, fanout, log, stream, cursor,
-                project -> CompletableFuture.completedFuture(PROJECT.equals(project)), new HeadResponder(), true);
+        return new Subscription(
+                channel,
+                fanout,
+                log,
+                stream,
+                cursor,
+                project -> CompletableFuture.completedFuture(PROJECT.equals(project)),
+                new HeadResponder(),
+                true);
     }
 
     /** An asset stream whose log holds the asset and nothing to replay: live at once. */
@@ -313,8 +318,7 @@ class SubscriptionTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** Writes {@code HEAD\n} for a 200 head; a test that expects another answer would see none. */

@@ -39,23 +39,26 @@ class AccessLogTest {
     void capture() {
         originalErr = System.err;
         PrintStream original = originalErr;
-        System.setErr(new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                synchronized (captured) {
-                    captured.write(b);
-                }
-                original.write(b);
-            }
+        System.setErr(new PrintStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        synchronized (captured) {
+                            captured.write(b);
+                        }
+                        original.write(b);
+                    }
 
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                synchronized (captured) {
-                    captured.write(bytes, offset, length);
-                }
-                original.write(bytes, offset, length);
-            }
-        }, true, StandardCharsets.UTF_8));
+                    @Override
+                    public void write(byte[] bytes, int offset, int length) {
+                        synchronized (captured) {
+                            captured.write(bytes, offset, length);
+                        }
+                        original.write(bytes, offset, length);
+                    }
+                },
+                true,
+                StandardCharsets.UTF_8));
     }
 
     @AfterEach
@@ -89,37 +92,55 @@ class AccessLogTest {
         try (SseClient asset = SseClient.open(edge.port(), TestEdge.assetPath("a1"))) {
             asset.nextEvent(WAIT);
             edge.awaitOpenStreams(1);
-            ended = edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a1")).get(0);
+            ended = edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a1"))
+                    .get(0);
             assertTrue(asset.awaitEnd(WAIT));
         }
         Poll.until(() -> accessLines().size() == 1, WAIT, "one access line");
         String line = accessLines().get(0);
-        assertTrue(line.matches("route=public_asset project=proj-a asset=a1 status=200 duration_ms=\\d+ events=2 "
-                + "bytes=\\d+ reason=terminal client=127\\.0\\.0\\.1"), line);
+        assertTrue(
+                line.matches("route=public_asset project=proj-a asset=a1 status=200 duration_ms=\\d+ events=2 "
+                        + "bytes=\\d+ reason=terminal client=127\\.0\\.0\\.1"),
+                line);
         long bytes = Long.parseLong(line.replaceAll(".* bytes=(\\d+) .*", "$1"));
         assertTrue(bytes > 2 * 40 && bytes < 2000, line);
 
-        try (SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
-                TestEdge.cookie(TestEdge.SESSION))) {
+        try (SseClient feed = SseClient.open(
+                edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity", TestEdge.cookie(TestEdge.SESSION))) {
             assertEquals(200, feed.status());
             edge.awaitOpenStreams(1);
         }
         Poll.until(() -> accessLines().size() == 2, WAIT, "a line for the feed");
-        assertTrue(accessLines().get(1).matches("route=project_activity project=proj-a asset=- status=200 "
-                + "duration_ms=\\d+ events=0 bytes=0 reason=client client=127\\.0\\.0\\.1"), accessLines().get(1));
+        assertTrue(
+                accessLines()
+                        .get(1)
+                        .matches("route=project_activity project=proj-a asset=- status=200 "
+                                + "duration_ms=\\d+ events=0 bytes=0 reason=client client=127\\.0\\.0\\.1"),
+                accessLines().get(1));
 
-        assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "Last-Event-ID: " + ended).status());
+        assertEquals(
+                204,
+                HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "Last-Event-ID: " + ended)
+                        .status());
         Poll.until(() -> accessLines().size() == 3, WAIT, "a line for the refused stream");
-        assertTrue(accessLines().get(2).matches("route=public_asset project=proj-a asset=a1 status=204 duration_ms=\\d+ "
-                + "events=0 bytes=0 reason=refused client=127\\.0\\.0\\.1"), accessLines().get(2));
+        assertTrue(
+                accessLines()
+                        .get(2)
+                        .matches("route=public_asset project=proj-a asset=a1 status=204 duration_ms=\\d+ "
+                                + "events=0 bytes=0 reason=refused client=127\\.0\\.0\\.1"),
+                accessLines().get(2));
     }
 
     @Test
     void offWritesNothing() throws Exception {
         edge = TestEdge.start(config -> config.accessLogSample(0));
-        String ended = "Last-Event-ID: " + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a0")).get(0);
+        String ended = "Last-Event-ID: "
+                + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a0"))
+                        .get(0);
         for (int i = 0; i < 5; i++) {
-            assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a0"), ended).status());
+            assertEquals(
+                    204,
+                    HttpWire.get(edge.port(), TestEdge.assetPath("a0"), ended).status());
         }
         edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a1"));
         try (SseClient asset = SseClient.open(edge.port(), TestEdge.assetPath("a1"))) {
@@ -133,9 +154,13 @@ class AccessLogTest {
     void aFractionLogsSomeStreams() throws Exception {
         edge = TestEdge.start(config -> config.accessLogSample(0.5));
         int requests = 60;
-        String ended = "Last-Event-ID: " + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a0")).get(0);
+        String ended = "Last-Event-ID: "
+                + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a0"))
+                        .get(0);
         for (int i = 0; i < requests; i++) {
-            assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a0"), ended).status());
+            assertEquals(
+                    204,
+                    HttpWire.get(edge.port(), TestEdge.assetPath("a0"), ended).status());
         }
         // The line is written before the 204 is: all are in by now.
         int logged = accessLines().size();

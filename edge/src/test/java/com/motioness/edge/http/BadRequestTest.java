@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
-import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.LookAlike;
 import com.motioness.edge.support.RawResponse;
+import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
 import com.motioness.protocol.EventType;
 import java.io.InputStream;
@@ -68,17 +68,29 @@ class BadRequestTest {
     @Test
     void anInvalidIdInThePathIs400() throws Exception {
         assertError(HttpWire.get(edge.port(), TestEdge.assetPath("bad%20id")), 400, "invalid_id");
-        assertError(HttpWire.get(edge.port(), "/api/projects/" + "p".repeat(129) + "/activity",
-                TestEdge.cookie(TestEdge.SESSION)), 400, "invalid_id");
+        assertError(
+                HttpWire.get(
+                        edge.port(),
+                        "/api/projects/" + "p".repeat(129) + "/activity",
+                        TestEdge.cookie(TestEdge.SESSION)),
+                400,
+                "invalid_id");
     }
 
     @Test
     void cookieRoutesNeedASession() throws Exception {
         assertError(HttpWire.get(edge.port(), "/api/assets/a1/events"), 401, "unauthenticated");
-        assertError(HttpWire.get(edge.port(), "/api/assets/a1/events", "Cookie: better-auth.session_token=wrong"),
-                401, "unauthenticated");
-        assertError(HttpWire.get(edge.port(), "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity",
-                TestEdge.cookie(TestEdge.SESSION)), 403, "forbidden");
+        assertError(
+                HttpWire.get(edge.port(), "/api/assets/a1/events", "Cookie: better-auth.session_token=wrong"),
+                401,
+                "unauthenticated");
+        assertError(
+                HttpWire.get(
+                        edge.port(),
+                        "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity",
+                        TestEdge.cookie(TestEdge.SESSION)),
+                403,
+                "forbidden");
     }
 
     @Test
@@ -96,7 +108,9 @@ class BadRequestTest {
     @Test
     void oversizedRequestLineAndHeadersAre431() throws Exception {
         assertError(HttpWire.get(edge.port(), "/v1/" + "k".repeat(5000) + "/events/a1"), 431, "request_line_too_large");
-        assertError(HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "X-Big: " + "v".repeat(9000)), 431,
+        assertError(
+                HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "X-Big: " + "v".repeat(9000)),
+                431,
                 "headers_too_large");
     }
 

@@ -31,20 +31,28 @@ class CorsTest {
 
     @Test
     void thePublicRouteAllowsAnyOriginWithoutCredentials() throws Exception {
-        try (SseClient client = SseClient.open(edge.port(), TestEdge.assetPath("a1"), "Origin: https://anyone.example")) {
+        try (SseClient client =
+                SseClient.open(edge.port(), TestEdge.assetPath("a1"), "Origin: https://anyone.example")) {
             assertEquals(200, client.status());
             assertEquals("*", client.header("access-control-allow-origin"));
             assertNull(client.header("access-control-allow-credentials"));
-            assertEquals("X-Motioness-Replay-Truncated, X-Motioness-Cursor-Ahead",
+            assertEquals(
+                    "X-Motioness-Replay-Truncated, X-Motioness-Cursor-Ahead",
                     client.header("access-control-expose-headers"));
         }
     }
 
     @Test
     void thePublicRouteAnswersPreflightIncludingLastEventId() throws Exception {
-        RawResponse preflight = HttpWire.exchange(edge.port(), HttpWire.request("OPTIONS", TestEdge.assetPath("a1"),
-                null, "Origin: https://anyone.example", "Access-Control-Request-Method: GET",
-                "Access-Control-Request-Headers: last-event-id"));
+        RawResponse preflight = HttpWire.exchange(
+                edge.port(),
+                HttpWire.request(
+                        "OPTIONS",
+                        TestEdge.assetPath("a1"),
+                        null,
+                        "Origin: https://anyone.example",
+                        "Access-Control-Request-Method: GET",
+                        "Access-Control-Request-Headers: last-event-id"));
         assertEquals(204, preflight.status());
         assertEquals("*", preflight.header("access-control-allow-origin"));
         assertEquals("GET, OPTIONS", preflight.header("access-control-allow-methods"));
@@ -54,16 +62,25 @@ class CorsTest {
 
     @Test
     void cookieRoutesAllowConfiguredOriginsWithCredentials() throws Exception {
-        try (SseClient client = SseClient.open(edge.port(), "/api/assets/a1/events", TestEdge.cookie(TestEdge.SESSION),
+        try (SseClient client = SseClient.open(
+                edge.port(),
+                "/api/assets/a1/events",
+                TestEdge.cookie(TestEdge.SESSION),
                 "Origin: " + TestEdge.ORIGIN)) {
             assertEquals(200, client.status());
             assertEquals(TestEdge.ORIGIN, client.header("access-control-allow-origin"));
             assertEquals("true", client.header("access-control-allow-credentials"));
             assertEquals("Origin", client.header("vary"));
         }
-        RawResponse preflight = HttpWire.exchange(edge.port(), HttpWire.request("OPTIONS",
-                "/api/projects/" + TestEdge.PROJECT + "/activity", null, "Origin: " + TestEdge.ORIGIN,
-                "Access-Control-Request-Method: GET", "Access-Control-Request-Headers: last-event-id"));
+        RawResponse preflight = HttpWire.exchange(
+                edge.port(),
+                HttpWire.request(
+                        "OPTIONS",
+                        "/api/projects/" + TestEdge.PROJECT + "/activity",
+                        null,
+                        "Origin: " + TestEdge.ORIGIN,
+                        "Access-Control-Request-Method: GET",
+                        "Access-Control-Request-Headers: last-event-id"));
         assertEquals(204, preflight.status());
         assertEquals(TestEdge.ORIGIN, preflight.header("access-control-allow-origin"));
         assertEquals("true", preflight.header("access-control-allow-credentials"));
@@ -72,13 +89,22 @@ class CorsTest {
 
     @Test
     void cookieRoutesNeverReflectAnArbitraryOrigin() throws Exception {
-        RawResponse stream = HttpWire.get(edge.port(), "/api/assets/a1/events", TestEdge.cookie(TestEdge.SESSION),
+        RawResponse stream = HttpWire.get(
+                edge.port(),
+                "/api/assets/a1/events",
+                TestEdge.cookie(TestEdge.SESSION),
                 "Origin: https://evil.example");
         assertEquals(403, stream.status());
         assertTrue(stream.bodyText().contains("origin_not_allowed"));
         assertNull(stream.header("access-control-allow-origin"));
-        RawResponse preflight = HttpWire.exchange(edge.port(), HttpWire.request("OPTIONS", "/api/assets/a1/events",
-                null, "Origin: https://evil.example", "Access-Control-Request-Method: GET"));
+        RawResponse preflight = HttpWire.exchange(
+                edge.port(),
+                HttpWire.request(
+                        "OPTIONS",
+                        "/api/assets/a1/events",
+                        null,
+                        "Origin: https://evil.example",
+                        "Access-Control-Request-Method: GET"));
         assertEquals(403, preflight.status());
         assertNull(preflight.header("access-control-allow-origin"));
     }

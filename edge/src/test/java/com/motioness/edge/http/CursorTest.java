@@ -60,7 +60,8 @@ class CursorTest {
             assertEquals("true", client.header("x-motioness-cursor-ahead"));
             assertEquals("3000", client.next(WAIT).retry());
             SseBlock notice = client.next(WAIT);
-            assertEquals("cursor 9999999999999 is ahead of this stream, which ends at " + end + "; resuming from there",
+            assertEquals(
+                    "cursor 9999999999999 is ahead of this stream, which ends at " + end + "; resuming from there",
                     notice.comment());
             SseBlock cursor = client.next(WAIT);
             assertEquals(end.toString(), cursor.id(), "the client's Last-Event-ID moves to the end");
@@ -80,7 +81,9 @@ class CursorTest {
             assertEquals("true", client.header("x-motioness-cursor-ahead"));
             assertEquals(end.toString(), cursorBlock(client).id());
             edge.awaitOpenStreams(1);
-            assertEquals(append(EventType.READY, "a1").toString(), client.nextEvent(WAIT).id());
+            assertEquals(
+                    append(EventType.READY, "a1").toString(),
+                    client.nextEvent(WAIT).id());
             assertTrue(client.awaitEnd(WAIT));
         }
     }
@@ -102,19 +105,24 @@ class CursorTest {
     void aCursorAheadOfAFinishedAssetEndsItLikeItsTerminalCursor() throws Exception {
         append(EventType.QUEUED, "a1");
         append(EventType.READY, "a1");
-        assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "Last-Event-ID: 9999999999999").status());
+        assertEquals(
+                204,
+                HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "Last-Event-ID: 9999999999999")
+                        .status());
     }
 
     @Test
     void theActivityFeedResetsAFutureCursorToItsEnd() throws Exception {
         append(EventType.QUEUED, "a1");
         EventId end = append(EventType.QUEUED, "a2");
-        try (SseClient feed = SseClient.open(edge.port(), FEED, TestEdge.cookie(TestEdge.SESSION),
-                "Last-Event-ID: 9999999999999-3")) {
+        try (SseClient feed = SseClient.open(
+                edge.port(), FEED, TestEdge.cookie(TestEdge.SESSION), "Last-Event-ID: 9999999999999-3")) {
             assertEquals("true", feed.header("x-motioness-cursor-ahead"));
             assertEquals(end.toString(), cursorBlock(feed).id());
             edge.awaitOpenStreams(1);
-            assertEquals(append(EventType.STAGE_STARTED, "a2").toString(), feed.nextEvent(WAIT).id());
+            assertEquals(
+                    append(EventType.STAGE_STARTED, "a2").toString(),
+                    feed.nextEvent(WAIT).id());
         }
     }
 
@@ -127,7 +135,9 @@ class CursorTest {
             assertEquals(end.toString(), cursor.id());
             assertFalse(cursor.isEvent());
             edge.awaitOpenStreams(1);
-            assertEquals(append(EventType.STAGE_STARTED, "a1").toString(), feed.nextEvent(WAIT).id(),
+            assertEquals(
+                    append(EventType.STAGE_STARTED, "a1").toString(),
+                    feed.nextEvent(WAIT).id(),
                     "then it is live, as before");
         }
     }
@@ -137,7 +147,8 @@ class CursorTest {
         try (TestEdge trimmed = TestEdge.start(config -> config.retentionCount(2))) {
             EventId end = null;
             for (int i = 0; i < 5; i++) {
-                end = trimmed.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a" + i)).get(0);
+                end = trimmed.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a" + i))
+                        .get(0);
             }
             try (SseClient feed = SseClient.open(trimmed.port(), FEED, TestEdge.cookie(TestEdge.SESSION))) {
                 assertNull(feed.header("x-motioness-replay-truncated"), "it replays nothing, so misses nothing");
@@ -152,7 +163,9 @@ class CursorTest {
     @Test
     void aFeedThatReconnectsBeforeItsFirstEventMissesNothing() throws Exception {
         String cursor;
-        try (SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity",
+        try (SseClient feed = SseClient.open(
+                edge.port(),
+                "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity",
                 TestEdge.cookie(TestEdge.OTHER_SESSION))) {
             cursor = cursorBlock(feed).id();
             assertEquals("0", cursor, "a project without events yet: the cursor before everything");
@@ -160,10 +173,15 @@ class CursorTest {
         edge.awaitOpenStreams(0);
         // Events while the client is away: exactly these must come on the reconnect.
         List<EventId> missed = List.of(
-                edge.append(Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b1")).get(0),
-                edge.append(Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b2")).get(0));
-        try (SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity",
-                TestEdge.cookie(TestEdge.OTHER_SESSION), "Last-Event-ID: " + cursor)) {
+                edge.append(Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b1"))
+                        .get(0),
+                edge.append(Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b2"))
+                        .get(0));
+        try (SseClient feed = SseClient.open(
+                edge.port(),
+                "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity",
+                TestEdge.cookie(TestEdge.OTHER_SESSION),
+                "Last-Event-ID: " + cursor)) {
             assertNull(feed.header("x-motioness-replay-truncated"));
             assertEquals(missed.get(0).toString(), feed.nextEvent(WAIT).id());
             assertEquals(missed.get(1).toString(), feed.nextEvent(WAIT).id());
@@ -179,13 +197,20 @@ class CursorTest {
         EventId first = append(EventType.QUEUED, "a1");
         EventId second = append(EventType.STAGE_STARTED, "a1");
         String path = TestEdge.assetPath("a1");
-        assertConflict(HttpWire.get(edge.port(), path, "Last-Event-ID: " + first, "Last-Event-ID: " + second),
+        assertConflict(
+                HttpWire.get(edge.port(), path, "Last-Event-ID: " + first, "Last-Event-ID: " + second),
                 "two Last-Event-ID headers");
-        assertConflict(HttpWire.get(edge.port(), path + "?lastEventId=" + first + "&lastEventId=" + second),
+        assertConflict(
+                HttpWire.get(edge.port(), path + "?lastEventId=" + first + "&lastEventId=" + second),
                 "two lastEventId parameters");
-        assertConflict(HttpWire.get(edge.port(), FEED + "?lastEventId=" + first + "&lastEventId=" + second,
-                TestEdge.cookie(TestEdge.SESSION)), "two lastEventId parameters on the feed");
-        assertConflict(HttpWire.get(edge.port(), path, "Last-Event-ID: " + first, "Last-Event-ID: "),
+        assertConflict(
+                HttpWire.get(
+                        edge.port(),
+                        FEED + "?lastEventId=" + first + "&lastEventId=" + second,
+                        TestEdge.cookie(TestEdge.SESSION)),
+                "two lastEventId parameters on the feed");
+        assertConflict(
+                HttpWire.get(edge.port(), path, "Last-Event-ID: " + first, "Last-Event-ID: "),
                 "a cursor and an empty one (none)");
     }
 
@@ -195,8 +220,11 @@ class CursorTest {
         EventId second = append(EventType.STAGE_STARTED, "a1");
         String path = TestEdge.assetPath("a1");
         // "<ms>" and "<ms>-0" are one id.
-        try (SseClient client = SseClient.open(edge.port(), path + "?lastEventId=" + first.ms() + "-0&lastEventId="
-                + first.ms(), "Last-Event-ID: " + first.ms(), "Last-Event-ID: " + first.ms() + "-0")) {
+        try (SseClient client = SseClient.open(
+                edge.port(),
+                path + "?lastEventId=" + first.ms() + "-0&lastEventId=" + first.ms(),
+                "Last-Event-ID: " + first.ms(),
+                "Last-Event-ID: " + first.ms() + "-0")) {
             assertEquals(200, client.status());
             assertEquals(second.toString(), client.nextEvent(WAIT).id());
         }
@@ -210,8 +238,8 @@ class CursorTest {
         EventId first = append(EventType.QUEUED, "a1");
         EventId second = append(EventType.STAGE_STARTED, "a1");
         EventId third = append(EventType.STAGE_COMPLETED, "a1");
-        try (SseClient client = SseClient.open(edge.port(), TestEdge.assetPath("a1") + "?lastEventId=" + first,
-                "Last-Event-ID: " + second)) {
+        try (SseClient client = SseClient.open(
+                edge.port(), TestEdge.assetPath("a1") + "?lastEventId=" + first, "Last-Event-ID: " + second)) {
             assertEquals(200, client.status());
             assertEquals(third.toString(), client.nextEvent(WAIT).id());
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.config.AuthSettings;
-import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.demo.DemoProducer;
 import com.motioness.edge.log.LoggedEvent;
 import com.motioness.edge.log.ReplayPage;
@@ -55,6 +54,7 @@ import org.junit.jupiter.api.Test;
 class DashboardBrowserTest {
     /** The client guide, whose browser example is the contract's "Subscribe" example; the test runs it as written. */
     private static final Path CLIENT_GUIDE = Path.of("../docs/clients.md");
+
     private static final String ASSET = "dash-1";
     /** A whole lifecycle published before the page opens. */
     private static final String BEFORE = "dash-0";
@@ -62,21 +62,31 @@ class DashboardBrowserTest {
     private static final String OLDER = "dash-old";
     /** The feed's window: the newest events published before the page opens but OLDER's first. */
     private static final int TAIL = 21;
-    private static final List<String> LIFECYCLE_MARKS = List.of("queued:queued:done:0", "vision:vision:done:0",
-            "storyboard:stage:done:0", "render:stage:failed,done:1", "upscale:stage:done:0", "encode:stage:done:0",
-            "storage:storage:done:0", "webhook:webhook:failed,done:1", "ready:outcome:done:0");
-    private static final String LIFECYCLE_CARD = "partial=false state=ready retries=1 errors=2 steps=vision:completed:300,"
-            + "storyboard:completed:410,render:completed:1520,upscale:completed:630,encode:completed:740,"
-            + "storage:written:120,webhook:delivered:";
+
+    private static final List<String> LIFECYCLE_MARKS = List.of(
+            "queued:queued:done:0",
+            "vision:vision:done:0",
+            "storyboard:stage:done:0",
+            "render:stage:failed,done:1",
+            "upscale:stage:done:0",
+            "encode:stage:done:0",
+            "storage:storage:done:0",
+            "webhook:webhook:failed,done:1",
+            "ready:outcome:done:0");
+    private static final String LIFECYCLE_CARD =
+            "partial=false state=ready retries=1 errors=2 steps=vision:completed:300,"
+                    + "storyboard:completed:410,render:completed:1520,upscale:completed:630,encode:completed:740,"
+                    + "storage:written:120,webhook:delivered:";
     private static final Duration AWAIT = Duration.ofSeconds(60);
-    private static final Pattern REQUEST =
-            Pattern.compile("REQUEST (\\d+) (\\S+) ([01]) (\\S+)");
+    private static final Pattern REQUEST = Pattern.compile("REQUEST (\\d+) (\\S+) ([01]) (\\S+)");
 
     @Test
     void theDashboardAndTheSpecExampleWorkInHeadlessChromium() throws Exception {
         String chromium = RealClients.requireChromium();
         String example = Files.readString(RealClients.BROWSER_DIR.resolve("spec-subscribe-example.js"));
-        assertEquals(subscribeExample(Files.readString(CLIENT_GUIDE)), example,
+        assertEquals(
+                subscribeExample(Files.readString(CLIENT_GUIDE)),
+                example,
                 "spec-subscribe-example.js must be docs/clients.md's browser example, unchanged");
 
         try (TestEdge edge = TestEdge.start(config -> config.demo(true)
@@ -84,11 +94,12 @@ class DashboardBrowserTest {
                         .retry(Duration.ofMillis(200))
                         .feedTailMax(TAIL));
                 TestEdge demo = TestEdge.start(config -> config.demo(true));
-                DemoProducer producer = new DemoProducer(demo.server().log(), AuthSettings.DEMO_PROJECT,
-                        Duration.ofSeconds(1), Duration.ofMillis(40))) {
+                DemoProducer producer = new DemoProducer(
+                        demo.server().log(), AuthSettings.DEMO_PROJECT, Duration.ofSeconds(1), Duration.ofMillis(40))) {
             assertTrue(producer != null);
             List<AssetEvent> lifecycle = Lifecycle.of(AuthSettings.DEMO_PROJECT, ASSET);
-            List<AssetEvent> older = Lifecycle.of(AuthSettings.DEMO_PROJECT, OLDER).subList(0, 2);
+            List<AssetEvent> older =
+                    Lifecycle.of(AuthSettings.DEMO_PROJECT, OLDER).subList(0, 2);
             publish(edge, older.get(0));
             // The feed's history, as the page must show it: OLDER's second event, BEFORE's whole
             // lifecycle, ASSET's first event; then come ASSET's others, live.
@@ -125,29 +136,37 @@ class DashboardBrowserTest {
                 assertEquals(0, browser.exitValue(), report);
                 assertTrue(output.stream().noneMatch(line -> line.startsWith("PAGE_ERROR")), report);
 
-                assertEquals(timeline, browser.prefixed("TIMELINE "),
+                assertEquals(
+                        timeline,
+                        browser.prefixed("TIMELINE "),
                         "the asset's list: every event once, in order, across cap closes");
-                assertEquals(feed, browser.prefixed("FEED "),
+                assertEquals(
+                        feed,
+                        browser.prefixed("FEED "),
                         "the activity feed: its history, then every event once, in order, across cap closes");
-                assertEquals(List.of(ASSET + " " + LIFECYCLE_CARD, BEFORE + " " + LIFECYCLE_CARD,
-                        OLDER + " partial=false state=running retries=0 errors=0 steps=vision:started:"),
-                        browser.prefixed("CARD "), "BEFORE whole from the history, OLDER completed from its own stream: "
-                                + report);
+                assertEquals(
+                        List.of(
+                                ASSET + " " + LIFECYCLE_CARD,
+                                BEFORE + " " + LIFECYCLE_CARD,
+                                OLDER + " partial=false state=running retries=0 errors=0 steps=vision:started:"),
+                        browser.prefixed("CARD "),
+                        "BEFORE whole from the history, OLDER completed from its own stream: " + report);
                 assertMarks(browser, ASSET, LIFECYCLE_MARKS, report);
                 assertMarks(browser, BEFORE, LIFECYCLE_MARKS, report);
                 assertMarks(browser, OLDER, List.of("queued:queued:done:0", "vision:vision:running:0"), report);
-                assertTrue(output.contains("REQUEST 200 - 0 /v1/" + AuthSettings.DEMO_KEY + "/events/" + OLDER),
+                assertTrue(
+                        output.contains("REQUEST 200 - 0 /v1/" + AuthSettings.DEMO_KEY + "/events/" + OLDER),
                         "OLDER's beginning read once, from its own stream: " + report);
                 assertTrue(output.contains("STATUS asset-status ended " + count(output, "/events/" + ASSET)), report);
                 // The feed goes on after the asset's end (it may be between a cap close and its reconnect).
-                assertTrue(browser.prefixed("STATUS activity-status ").get(0).matches("(open|reconnecting) \\d+"),
-                        report);
+                assertTrue(
+                        browser.prefixed("STATUS activity-status ").get(0).matches("(open|reconnecting) \\d+"), report);
 
-                List<String> assetCursors = resumedWith(output, "/v1/" + AuthSettings.DEMO_KEY + "/events/" + ASSET,
-                        timeline, report);
+                List<String> assetCursors =
+                        resumedWith(output, "/v1/" + AuthSettings.DEMO_KEY + "/events/" + ASSET, timeline, report);
                 assertTrue(assetCursors.size() >= 2, "the cap closed the asset's stream at least twice: " + report);
-                List<String> feedCursors = resumedWith(output, "/api/projects/" + AuthSettings.DEMO_PROJECT + "/activity",
-                        feed, report);
+                List<String> feedCursors =
+                        resumedWith(output, "/api/projects/" + AuthSettings.DEMO_PROJECT + "/activity", feed, report);
                 assertTrue(feedCursors.size() >= 2, "the cap closed the feed at least twice: " + report);
 
                 assertDemo(browser, report);
@@ -217,8 +236,9 @@ class DashboardBrowserTest {
                 continue;
             }
             int at = indexOfId(shown, request.group(2));
-            assertTrue(at >= previous && at >= 0, "a reconnect resumes from an id the page was shown: "
-                    + request.group() + ": " + report);
+            assertTrue(
+                    at >= previous && at >= 0,
+                    "a reconnect resumes from an id the page was shown: " + request.group() + ": " + report);
             previous = at;
             cursors.add(request.group(2));
         }
@@ -238,23 +258,30 @@ class DashboardBrowserTest {
     private static void assertDemo(NodeScript browser, String report) {
         List<String> output = browser.output();
         assertFalse(browser.prefixed("DEMO_CARD ").isEmpty(), report);
-        assertEquals(List.of(DemoProducer.assetId(1) + " partial=false state=ready marks=queued,vision,storyboard,"
-                + "render,upscale,encode,storage,webhook,ready"), browser.prefixed("DEMO_ASSET "),
+        assertEquals(
+                List.of(DemoProducer.assetId(1) + " partial=false state=ready marks=queued,vision,storyboard,"
+                        + "render,upscale,encode,storage,webhook,ready"),
+                browser.prefixed("DEMO_ASSET "),
                 "the demo's first asset, over before the page opened, whole: " + report);
         List<String> follow = browser.prefixed("DEMO_FOLLOW ");
         assertEquals(1, follow.size(), report);
         String[] parts = follow.get(0).split(" ");
-        assertTrue(parts[1].startsWith("queued,") && parts[1].endsWith(",ready"),
+        assertTrue(
+                parts[1].startsWith("queued,") && parts[1].endsWith(",ready"),
                 "a selected demo asset replays from queued to ready: " + follow);
-        assertTrue(output.contains("DEMO_REQUEST 200 - /api/projects/demo/activity"),
+        assertTrue(
+                output.contains("DEMO_REQUEST 200 - /api/projects/demo/activity"),
                 "the demo's feed opened without a sign-in: " + report);
-        assertTrue(output.contains("DEMO_REQUEST 200 - /api/assets/" + parts[0] + "/events"),
+        assertTrue(
+                output.contains("DEMO_REQUEST 200 - /api/assets/" + parts[0] + "/events"),
                 "without a key the asset is followed on its session route: " + report);
     }
 
     /** The example's console output is exactly what the demo asset's events say, then "mp4 hot". */
     private static void assertSpecExample(NodeScript browser, TestEdge demo, String report) throws Exception {
-        ReplayPage page = demo.server().log().read(StreamRef.asset(DemoProducer.assetId(1)), null, 1000)
+        ReplayPage page = demo.server()
+                .log()
+                .read(StreamRef.asset(DemoProducer.assetId(1)), null, 1000)
                 .get(5, TimeUnit.SECONDS);
         List<String> expected = new ArrayList<>();
         for (LoggedEvent logged : page.events()) {
@@ -273,6 +300,8 @@ class DashboardBrowserTest {
     }
 
     private static long count(List<String> output, String pathPart) {
-        return output.stream().filter(line -> line.startsWith("REQUEST ") && line.contains(pathPart)).count();
+        return output.stream()
+                .filter(line -> line.startsWith("REQUEST ") && line.contains(pathPart))
+                .count();
     }
 }

@@ -71,16 +71,22 @@ class DashboardRouteTest {
             assertEquals(304, revalidated.status(), file[0]);
             assertEquals(etag, revalidated.header("etag"));
             assertEquals(0, revalidated.body().length);
-            assertEquals(200, HttpWire.get(edge.port(), file[0], "If-None-Match: \"stale\"").status());
+            assertEquals(
+                    200,
+                    HttpWire.get(edge.port(), file[0], "If-None-Match: \"stale\"")
+                            .status());
         }
         RawResponse page = HttpWire.get(edge.port(), "/dashboard/?project=p1&key=k");
-        assertTrue(page.header("content-security-policy").contains("script-src 'self'"), page.headers().toString());
+        assertTrue(
+                page.header("content-security-policy").contains("script-src 'self'"),
+                page.headers().toString());
         assertEquals("no-referrer", page.header("referrer-policy"));
     }
 
     @Test
     void headAnswersTheHeadersWithoutABody() throws Exception {
-        RawResponse response = HttpWire.exchange(edge.port(), HttpWire.request("HEAD", "/dashboard/dashboard.js", null));
+        RawResponse response =
+                HttpWire.exchange(edge.port(), HttpWire.request("HEAD", "/dashboard/dashboard.js", null));
         assertEquals(200, response.status());
         assertEquals(String.valueOf(resource("dashboard.js").length), response.header("content-length"));
         assertEquals(0, response.body().length);
@@ -97,10 +103,17 @@ class DashboardRouteTest {
     @Test
     void nothingOutsideTheThreeFilesIsReachable() throws Exception {
         String[] paths = {
-            "/dashboard/missing.js", "/dashboard/../pom.xml", "/dashboard/..%2f..%2fpom.xml",
-            "/dashboard/%2e%2e/%2e%2e/etc/passwd", "/dashboard//index.html", "/dashboard/index.html/",
-            "/dashboard/./index.html", "/dashboard/dashboard/index.html", "/dashboard/INDEX.HTML",
-            "/dashboard/index.html%00.js", "/dashboard/com/motioness/edge/http/Route.class",
+            "/dashboard/missing.js",
+            "/dashboard/../pom.xml",
+            "/dashboard/..%2f..%2fpom.xml",
+            "/dashboard/%2e%2e/%2e%2e/etc/passwd",
+            "/dashboard//index.html",
+            "/dashboard/index.html/",
+            "/dashboard/./index.html",
+            "/dashboard/dashboard/index.html",
+            "/dashboard/INDEX.HTML",
+            "/dashboard/index.html%00.js",
+            "/dashboard/com/motioness/edge/http/Route.class",
             "/dashboard/..\\..\\pom.xml",
         };
         for (String path : paths) {
@@ -125,13 +138,14 @@ class DashboardRouteTest {
         assertEquals(200, page.status());
         String cookie = page.header("set-cookie");
         assertEquals("better-auth.session_token=demo-session; Path=/; HttpOnly; SameSite=Lax", cookie);
-        assertNull(HttpWire.get(demoEdge.port(), "/dashboard/dashboard.js").header("set-cookie"),
-                "only the page sets it");
+        assertNull(
+                HttpWire.get(demoEdge.port(), "/dashboard/dashboard.js").header("set-cookie"), "only the page sets it");
 
         String sent = "Cookie: " + cookie.substring(0, cookie.indexOf(';'));
         try (java.net.Socket socket = HttpWire.connect(demoEdge.port())) {
-            socket.getOutputStream().write(HttpWire.request("GET", "/api/projects/demo/activity", null, sent)
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(HttpWire.request("GET", "/api/projects/demo/activity", null, sent)
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             RawResponse head = HttpWire.readHead(socket.getInputStream());
             assertEquals(200, head.status(), "the cookie the page set opens the demo's feed");
             assertEquals("text/event-stream; charset=utf-8", head.header("content-type"));

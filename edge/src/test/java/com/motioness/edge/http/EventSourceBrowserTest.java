@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.motioness.edge.config.AuthSettings;
-import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.Lifecycle;
 import com.motioness.edge.support.NodeScript;
@@ -59,11 +58,16 @@ class EventSourceBrowserTest {
                 // window in which the test publishes while the browser is away.
                 TestEdge away = TestEdge.start(config -> config.maxStreamDuration(Duration.ofMillis(700))
                         .retry(Duration.ofSeconds(1))
-                        .devSessions(Map.of(SESSION, new AuthSettings.DevSession("user-x",
-                                Set.of(TestEdge.PROJECT, TestEdge.OTHER_PROJECT)))))) {
+                        .devSessions(Map.of(
+                                SESSION,
+                                new AuthSettings.DevSession(
+                                        "user-x", Set.of(TestEdge.PROJECT, TestEdge.OTHER_PROJECT)))))) {
             // Project A has a history the feed must not replay: it starts live, at this cursor.
-            List<String> history = away.publish(List.of(Events.of(EventType.QUEUED, TestEdge.PROJECT, "before-1"),
-                    Events.of(EventType.STAGE_STARTED, TestEdge.PROJECT, "before-1")), Duration.ZERO);
+            List<String> history = away.publish(
+                    List.of(
+                            Events.of(EventType.QUEUED, TestEdge.PROJECT, "before-1"),
+                            Events.of(EventType.STAGE_STARTED, TestEdge.PROJECT, "before-1")),
+                    Duration.ZERO);
             String feedCursor = idOf(history.get(history.size() - 1));
             List<AssetEvent> specLifecycle = Lifecycle.of(TestEdge.PROJECT, SPEC_ASSET);
             List<AssetEvent> awayLifecycle = Lifecycle.of(TestEdge.PROJECT, AWAY_ASSET);
@@ -76,8 +80,18 @@ class EventSourceBrowserTest {
                                  {"name": "feed-b", "url": "%s", "expect": 2},
                                  {"name": "asset", "url": "%s", "expect": %d}],
                      "awayWaitMs": 4000, "awayQuietMs": 300}
-                    """.formatted(chromium, spec.port(), TestEdge.KEY, SPEC_ASSET, away.port(), SESSION,
-                    FEED_A, awayLifecycle.size(), FEED_B, assetPath, awayLifecycle.size());
+                    """.formatted(
+                            chromium,
+                            spec.port(),
+                            TestEdge.KEY,
+                            SPEC_ASSET,
+                            away.port(),
+                            SESSION,
+                            FEED_A,
+                            awayLifecycle.size(),
+                            FEED_B,
+                            assetPath,
+                            awayLifecycle.size());
             try (NodeScript browser = NodeScript.start(RealClients.BROWSER_DIR, "event-source-browser.mjs", options)) {
                 Poll.until(() -> !browser.isAlive() || spec.counter(OPENED) >= 1, AWAIT, "the example's stream");
                 if (!browser.isAlive()) {
@@ -90,27 +104,44 @@ class EventSourceBrowserTest {
                 browser.await("AWAY"::equals, AWAIT);
                 // The browser now waits out the retry: everything it missed must come with its reconnect.
                 List<String> missedA = away.publish(awayLifecycle, Duration.ZERO);
-                List<String> missedB = away.publish(List.of(Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b1"),
-                        Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b2")), Duration.ZERO);
+                List<String> missedB = away.publish(
+                        List.of(
+                                Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b1"),
+                                Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b2")),
+                        Duration.ZERO);
                 assertSpecExample(browser, specLifecycle);
                 browser.await("DONE"::equals, AWAIT);
                 String report = browser.report();
                 assertTrue(browser.prefixed("PAGE_ERROR").isEmpty(), report);
 
-                assertEquals(onReconnect(missedA), browser.prefixed("AWAY_EVENT feed-a "),
+                assertEquals(
+                        onReconnect(missedA),
+                        browser.prefixed("AWAY_EVENT feed-a "),
                         "the feed: exactly the events of its absence, once, in order, none of its history: " + report);
-                assertEquals(onReconnect(missedB), browser.prefixed("AWAY_EVENT feed-b "),
+                assertEquals(
+                        onReconnect(missedB),
+                        browser.prefixed("AWAY_EVENT feed-b "),
                         "a project without events before: the same, from id 0: " + report);
-                assertEquals(onReconnect(missedA), browser.prefixed("AWAY_EVENT asset "),
+                assertEquals(
+                        onReconnect(missedA),
+                        browser.prefixed("AWAY_EVENT asset "),
                         "the asset: its whole lifecycle, replayed from queued: " + report);
-                assertEquals(List.of("feed-a 0", "feed-b 0", "asset 0"), browser.prefixed("AWAY_MESSAGES "),
+                assertEquals(
+                        List.of("feed-a 0", "feed-b 0", "asset 0"),
+                        browser.prefixed("AWAY_MESSAGES "),
                         "an id without data dispatches no event: " + report);
 
-                assertEquals(List.of("200 - " + FEED_A, "200 " + feedCursor + " " + FEED_A),
-                        firstTwo(browser, FEED_A), "the id frame set the feed's Last-Event-ID: " + report);
-                assertEquals(List.of("200 - " + FEED_B, "200 0 " + FEED_B), firstTwo(browser, FEED_B),
+                assertEquals(
+                        List.of("200 - " + FEED_A, "200 " + feedCursor + " " + FEED_A),
+                        firstTwo(browser, FEED_A),
+                        "the id frame set the feed's Last-Event-ID: " + report);
+                assertEquals(
+                        List.of("200 - " + FEED_B, "200 0 " + FEED_B),
+                        firstTwo(browser, FEED_B),
                         "id: 0 before a project's first event: " + report);
-                assertEquals(List.of("200 - " + assetPath, "200 - " + assetPath), firstTwo(browser, assetPath),
+                assertEquals(
+                        List.of("200 - " + assetPath, "200 - " + assetPath),
+                        firstTwo(browser, assetPath),
                         "a waiting asset stream hands out no cursor: " + report);
                 // Replayed, not live: each event was in the log before the reconnect that carried it.
                 Poll.until(() -> away.counter(REPLAYED) >= missedA.size() * 2 + missedB.size(), AWAIT, "the replays");
@@ -134,7 +165,9 @@ class EventSourceBrowserTest {
         String report = browser.report();
         assertEquals(expected, browser.prefixed("SPEC_CONSOLE "), report);
         String url = "https://motioness.com" + TestEdge.assetPath(SPEC_ASSET);
-        assertEquals(List.of("200 - " + url), browser.prefixed("SPEC_REQUEST "),
+        assertEquals(
+                List.of("200 - " + url),
+                browser.prefixed("SPEC_REQUEST "),
                 "one stream: it waited, carried the lifecycle, and the example closed it at ready: " + report);
         assertEquals(List.of("1"), browser.prefixed("SPEC_REQUESTS_AT_END "), report);
     }

@@ -42,8 +42,8 @@ class EventSourceClientTest {
             while (matcher.find()) {
                 seen.add(matcher.group(1) + " " + matcher.group(2));
             }
-            return new Report(seen, count(raw, "opens"), count(raw, "opensBeforeFirst"),
-                    raw.contains("\"closed\":true"), raw);
+            return new Report(
+                    seen, count(raw, "opens"), count(raw, "opensBeforeFirst"), raw.contains("\"closed\":true"), raw);
         }
 
         private static int count(String raw, String name) {
@@ -60,8 +60,11 @@ class EventSourceClientTest {
 
     /** Starts es-client.mjs on an asset's public stream, with {@code query} after its path. */
     private static NodeScript follow(TestEdge edge, String asset, String query) {
-        return NodeScript.start(RealClients.EVENTSOURCE_DIR, "es-client.mjs",
-                "http://127.0.0.1:" + edge.port() + TestEdge.assetPath(asset) + query, "20000");
+        return NodeScript.start(
+                RealClients.EVENTSOURCE_DIR,
+                "es-client.mjs",
+                "http://127.0.0.1:" + edge.port() + TestEdge.assetPath(asset) + query,
+                "20000");
     }
 
     /**
@@ -69,18 +72,21 @@ class EventSourceClientTest {
      * stopped first (as it did when an asset unknown yet was a 404).
      */
     private static void awaitOpens(TestEdge edge, NodeScript client, int opens) throws InterruptedException {
-        Poll.until(() -> !client.isAlive() || edge.counter(OPENED) >= opens, Duration.ofSeconds(30),
+        Poll.until(
+                () -> !client.isAlive() || edge.counter(OPENED) >= opens,
+                Duration.ofSeconds(30),
                 opens + " streams opened");
         if (!client.isAlive()) {
-            fail("the client stopped before " + opens + " streams opened: " + Report.of(client).raw());
+            fail("the client stopped before " + opens + " streams opened: "
+                    + Report.of(client).raw());
         }
     }
 
     @Test
     void aRealEventSourceResumesAcrossCapClosesLosingNothingAndStopsAtReady() throws Exception {
         RealClients.requireEventSource();
-        try (TestEdge edge = TestEdge.start(config -> config.maxStreamDuration(Duration.ofMillis(600))
-                .retry(Duration.ofMillis(50)))) {
+        try (TestEdge edge = TestEdge.start(
+                config -> config.maxStreamDuration(Duration.ofMillis(600)).retry(Duration.ofMillis(50)))) {
             List<AssetEvent> events = new ArrayList<>();
             events.add(Events.of(EventType.QUEUED, TestEdge.PROJECT, "es-1"));
             List<String> expected = edge.publish(events, Duration.ZERO);
@@ -110,8 +116,8 @@ class EventSourceClientTest {
                 awaitOpens(edge, client, 1);
                 // Issue 10's scenario: the page opens its stream, the asset's first event comes 0.5 s later.
                 Thread.sleep(500);
-                List<String> expected = edge.publish(Lifecycle.of(TestEdge.PROJECT, "early-es-1"),
-                        Duration.ofMillis(25));
+                List<String> expected =
+                        edge.publish(Lifecycle.of(TestEdge.PROJECT, "early-es-1"), Duration.ofMillis(25));
                 Report report = Report.of(client);
                 assertEquals(expected, report.seen(), "every event once, in order, from queued");
                 assertTrue(report.closed(), "204 after ready ends it for good: " + report.raw());
@@ -123,19 +129,20 @@ class EventSourceClientTest {
     @Test
     void anEventSourceThatReconnectsSeveralTimesBeforeTheFirstEventStillGetsEveryEventOnce() throws Exception {
         RealClients.requireEventSource();
-        try (TestEdge edge = TestEdge.start(config -> config.maxStreamDuration(Duration.ofMillis(300))
-                .retry(Duration.ofMillis(50)))) {
+        try (TestEdge edge = TestEdge.start(
+                config -> config.maxStreamDuration(Duration.ofMillis(300)).retry(Duration.ofMillis(50)))) {
             try (NodeScript client = follow(edge, "early-es-2")) {
                 // Two cap closes of a stream that only waited, each followed by a reconnect.
                 awaitOpens(edge, client, 3);
                 // 18 pauses of 60 ms outlast the 300 ms cap: it cuts the lifecycle at least once too.
-                List<String> expected = edge.publish(Lifecycle.of(TestEdge.PROJECT, "early-es-2"),
-                        Duration.ofMillis(60));
+                List<String> expected =
+                        edge.publish(Lifecycle.of(TestEdge.PROJECT, "early-es-2"), Duration.ofMillis(60));
                 Report report = Report.of(client);
                 assertEquals(expected, report.seen(), "every event once, in order, from queued");
                 assertTrue(report.closed(), "204 after ready ends it for good: " + report.raw());
                 assertTrue(report.opensBeforeFirst() >= 3, "it reconnected while the stream waited: " + report.raw());
-                assertTrue(report.opens() > report.opensBeforeFirst(),
+                assertTrue(
+                        report.opens() > report.opensBeforeFirst(),
                         "and resumed with Last-Event-ID after a cap close within the lifecycle: " + report.raw());
             }
         }
@@ -147,10 +154,13 @@ class EventSourceClientTest {
         // A page that resumes after a reload puts its saved id in the URL; the EventSource keeps that
         // URL and adds the newer Last-Event-ID on each reconnect, so the two differ from the first
         // reconnect on: the header must win, a conflicting_cursor 400 would end the client for good.
-        try (TestEdge edge = TestEdge.start(config -> config.maxStreamDuration(Duration.ofMillis(600))
-                .retry(Duration.ofMillis(50)))) {
-            List<String> before = edge.publish(List.of(Events.of(EventType.QUEUED, TestEdge.PROJECT, "es-url-1"),
-                    Events.of(EventType.VISION_STARTED, TestEdge.PROJECT, "es-url-1")), Duration.ZERO);
+        try (TestEdge edge = TestEdge.start(
+                config -> config.maxStreamDuration(Duration.ofMillis(600)).retry(Duration.ofMillis(50)))) {
+            List<String> before = edge.publish(
+                    List.of(
+                            Events.of(EventType.QUEUED, TestEdge.PROJECT, "es-url-1"),
+                            Events.of(EventType.VISION_STARTED, TestEdge.PROJECT, "es-url-1")),
+                    Duration.ZERO);
             String saved = before.get(0).split(" ")[0];
             try (NodeScript client = follow(edge, "es-url-1", "?lastEventId=" + saved)) {
                 awaitOpens(edge, client, 1);
@@ -162,7 +172,8 @@ class EventSourceClientTest {
                 List<String> expected = new ArrayList<>(before.subList(1, 2));
                 expected.addAll(edge.publish(events, Duration.ofMillis(60)));
                 Report report = Report.of(client);
-                assertEquals(expected, report.seen(), "every event after the saved id once, in order, across reconnects");
+                assertEquals(
+                        expected, report.seen(), "every event after the saved id once, in order, across reconnects");
                 assertTrue(report.closed(), "204 after ready ends it for good: " + report.raw());
                 assertTrue(report.opens() >= 3, "the cap forced several reconnects: " + report.raw());
             }

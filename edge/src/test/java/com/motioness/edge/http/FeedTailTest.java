@@ -37,14 +37,18 @@ class FeedTailTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String FEED = "/api/projects/" + TestEdge.PROJECT + "/activity";
     private static final String COOKIE = TestEdge.cookie(TestEdge.SESSION);
-    private static final EventType[] STEPS = {EventType.QUEUED, EventType.VISION_STARTED, EventType.VISION_COMPLETED,
-        EventType.STAGE_STARTED, EventType.STAGE_COMPLETED};
+    private static final EventType[] STEPS = {
+        EventType.QUEUED,
+        EventType.VISION_STARTED,
+        EventType.VISION_COMPLETED,
+        EventType.STAGE_STARTED,
+        EventType.STAGE_COMPLETED
+    };
 
     private final List<EdgeOnLog> edges = new ArrayList<>();
     private TestEdge edge;
 
-    private void start(String log, UnaryOperator<EdgeConfig.Builder> tweak)
-            throws InterruptedException {
+    private void start(String log, UnaryOperator<EdgeConfig.Builder> tweak) throws InterruptedException {
         EdgeOnLog onLog = EdgeOnLog.start(log, tweak);
         edges.add(onLog);
         edge = onLog.edge();
@@ -60,7 +64,9 @@ class FeedTailTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             EventType type = STEPS[i / 2 % STEPS.length];
-            ids.add(edge.append(Events.of(type, TestEdge.PROJECT, "a" + i % 2)).get(0).toString());
+            ids.add(edge.append(Events.of(type, TestEdge.PROJECT, "a" + i % 2))
+                    .get(0)
+                    .toString());
         }
         return ids;
     }
@@ -100,7 +106,9 @@ class FeedTailTest {
     /** Proves the stream is live: an event appended now is the next block with an id. */
     private void assertLive(SseClient feed, int openStreams) throws Exception {
         edge.awaitOpenStreams(openStreams);
-        String next = edge.append(Events.of(EventType.STAGE_STARTED, TestEdge.PROJECT, "a0")).get(0).toString();
+        String next = edge.append(Events.of(EventType.STAGE_STARTED, TestEdge.PROJECT, "a0"))
+                .get(0)
+                .toString();
         assertEquals(List.of(next), ids(feed, 1), "then live");
     }
 
@@ -113,7 +121,9 @@ class FeedTailTest {
             assertEquals(200, feed.status());
             assertNull(feed.header("x-motioness-replay-truncated"));
             assertEquals("3000", feed.next(WAIT).retry());
-            assertEquals(with("id:" + ids.get(2), ids.subList(3, 6)), ids(feed, 4),
+            assertEquals(
+                    with("id:" + ids.get(2), ids.subList(3, 6)),
+                    ids(feed, 4),
                     "the cursor before the tail, then the three newest events");
             assertLive(feed, 1);
         }
@@ -126,10 +136,13 @@ class FeedTailTest {
         List<String> ids = append(2);
         assertTails(List.of("2", "50"), with("id:0", ids));
         String otherFeed = "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity";
-        try (SseClient empty = SseClient.open(edge.port(), otherFeed + "?tail=5", TestEdge.cookie(TestEdge.OTHER_SESSION))) {
+        try (SseClient empty =
+                SseClient.open(edge.port(), otherFeed + "?tail=5", TestEdge.cookie(TestEdge.OTHER_SESSION))) {
             assertEquals(List.of("id:0"), ids(empty, 1), "a project without events yet");
             edge.awaitOpenStreams(1);
-            String first = edge.append(Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b1")).get(0).toString();
+            String first = edge.append(Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b1"))
+                    .get(0)
+                    .toString();
             assertEquals(List.of(first), ids(empty, 1));
         }
     }
@@ -181,16 +194,27 @@ class FeedTailTest {
         for (String tail : List.of("abc", "-1", "", "1.5", "+3", "1e3", "%203", "0x10")) {
             RawResponse response = HttpWire.get(edge.port(), FEED + "?tail=" + tail, COOKIE);
             assertEquals(400, response.status(), "tail=" + tail);
-            assertTrue(response.bodyText().startsWith("{\"error\":\"invalid_tail\",\"message\":\"tail must be a whole "
-                    + "number of events, 0 or more, got \\\""), "tail=" + tail + ": " + response.bodyText());
+            assertTrue(
+                    response.bodyText()
+                            .startsWith("{\"error\":\"invalid_tail\",\"message\":\"tail must be a whole "
+                                    + "number of events, 0 or more, got \\\""),
+                    "tail=" + tail + ": " + response.bodyText());
         }
-        assertEquals("{\"error\":\"invalid_tail\",\"message\":\"tail must be a whole number of events, 0 or more, "
-                + "got \\\"abc\\\"\"}\n", HttpWire.get(edge.port(), FEED + "?tail=abc", COOKIE).bodyText());
-        assertEquals("{\"error\":\"invalid_tail\",\"message\":\"tail: given more than once with different values\"}\n",
+        assertEquals(
+                "{\"error\":\"invalid_tail\",\"message\":\"tail must be a whole number of events, 0 or more, "
+                        + "got \\\"abc\\\"\"}\n",
+                HttpWire.get(edge.port(), FEED + "?tail=abc", COOKIE).bodyText());
+        assertEquals(
+                "{\"error\":\"invalid_tail\",\"message\":\"tail: given more than once with different values\"}\n",
                 HttpWire.get(edge.port(), FEED + "?tail=3&tail=4", COOKIE).bodyText());
-        assertEquals(400, HttpWire.get(edge.port(), FEED + "?tail=x", COOKIE, "Last-Event-ID: 0").status(),
+        assertEquals(
+                400,
+                HttpWire.get(edge.port(), FEED + "?tail=x", COOKIE, "Last-Event-ID: 0")
+                        .status(),
                 "with a cursor too: the request is malformed all the same");
-        assertEquals(400, HttpWire.get(edge.port(), FEED + "?tail=x").status(),
+        assertEquals(
+                400,
+                HttpWire.get(edge.port(), FEED + "?tail=x").status(),
                 "checked before the session, like a malformed cursor");
         try (SseClient twice = SseClient.open(edge.port(), FEED + "?tail=1&tail=1", COOKIE)) {
             assertEquals(200, twice.status(), "the same value twice is one tail");
@@ -247,7 +271,9 @@ class FeedTailTest {
                 int at = all.indexOf(first);
                 assertTrue(at >= 0, first);
                 assertEquals("id:" + (at == 0 ? EventId.ZERO : all.get(at - 1)), start);
-                assertEquals(all.subList(at + 1, all.size()), ids(feed, all.size() - at - 1),
+                assertEquals(
+                        all.subList(at + 1, all.size()),
+                        ids(feed, all.size() - at - 1),
                         "every event after the first once, in order");
             }
         } finally {

@@ -41,7 +41,11 @@ class HeadRequestTest {
     }
 
     private static String request(String method, String target, String version, String... headerLines) {
-        StringBuilder request = new StringBuilder(method).append(' ').append(target).append(' ').append(version)
+        StringBuilder request = new StringBuilder(method)
+                .append(' ')
+                .append(target)
+                .append(' ')
+                .append(version)
                 .append("\r\nHost: 127.0.0.1\r\n");
         for (String line : headerLines) {
             request.append(line).append("\r\n");
@@ -56,8 +60,10 @@ class HeadRequestTest {
      */
     private static RawResponse headThenNextRequest(String target, String... headerLines) throws IOException {
         try (Socket socket = HttpWire.connect(edge.port())) {
-            socket.getOutputStream().write((request("HEAD", target, "HTTP/1.1", headerLines)
-                    + request("GET", "/nope", "HTTP/1.1", "Connection: close")).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write((request("HEAD", target, "HTTP/1.1", headerLines)
+                                    + request("GET", "/nope", "HTTP/1.1", "Connection: close"))
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = new BufferedInputStream(socket.getInputStream());
             RawResponse head = HttpWire.readHead(in);
             RawResponse next = HttpWire.readResponse(in);
@@ -71,8 +77,8 @@ class HeadRequestTest {
     /** The head GET gets, read on a connection of its own (a stream's GET holds its connection). */
     private static RawResponse getHead(String target, String... headerLines) throws IOException {
         try (Socket socket = HttpWire.connect(edge.port())) {
-            socket.getOutputStream().write(request("GET", target, "HTTP/1.1", headerLines)
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(request("GET", target, "HTTP/1.1", headerLines).getBytes(StandardCharsets.US_ASCII));
             return HttpWire.readHead(socket.getInputStream());
         }
     }
@@ -126,8 +132,9 @@ class HeadRequestTest {
     @Test
     void headOnAStreamRouteInHttp10GetsTheSameCloseDelimitedHeadAndTheClose() throws Exception {
         try (Socket socket = HttpWire.connect(edge.port())) {
-            socket.getOutputStream().write(("HEAD " + TestEdge.assetPath("a1") + " HTTP/1.0\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("HEAD " + TestEdge.assetPath("a1") + " HTTP/1.0\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             RawResponse head = HttpWire.readHead(in);
             assertEquals(-1, in.read(), "no body, and the connection ends as GET's would");

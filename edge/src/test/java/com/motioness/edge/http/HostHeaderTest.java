@@ -30,11 +30,13 @@ class HostHeaderTest {
 
     /** The answer to a request for the dashboard page with these header lines. */
     private static RawResponse page(String version, String... headerLines) throws Exception {
-        StringBuilder request = new StringBuilder("GET /dashboard/ ").append(version).append("\r\n");
+        StringBuilder request =
+                new StringBuilder("GET /dashboard/ ").append(version).append("\r\n");
         for (String line : headerLines) {
             request.append(line).append("\r\n");
         }
-        return HttpWire.exchange(edge.port(), request.append("Connection: close\r\n\r\n").toString());
+        return HttpWire.exchange(
+                edge.port(), request.append("Connection: close\r\n\r\n").toString());
     }
 
     private static void assertRefused(RawResponse response, String what) {
@@ -71,7 +73,8 @@ class HostHeaderTest {
     void validHostsAreServed() throws Exception {
         String[] valid = {
             "127.0.0.1", "127.0.0.1:8080", "localhost", "localhost:1", "edge.motioness.com",
-            "EDGE.Motioness.com.", "xn--bcher-kva.example:443", "[::1]", "[::1]:8080", "[2001:db8::ffff:192.0.2.1]:65535",
+            "EDGE.Motioness.com.", "xn--bcher-kva.example:443", "[::1]", "[::1]:8080",
+                    "[2001:db8::ffff:192.0.2.1]:65535",
             "under_score.example", "%41.example",
         };
         for (String host : valid) {

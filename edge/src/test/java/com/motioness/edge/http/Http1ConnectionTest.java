@@ -14,8 +14,8 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -70,10 +70,13 @@ class Http1ConnectionTest {
         channel.writeInbound(get("/1"));
         CompletableFuture<String> lookup = new CompletableFuture<>();
         List<Thread> answeredOn = new ArrayList<>();
-        connection.completeOnLoop(lookup, (value, error) -> {
-            answeredOn.add(Thread.currentThread());
-            seen.add("answer " + value);
-        }, () -> seen.add("afterwards"));
+        connection.completeOnLoop(
+                lookup,
+                (value, error) -> {
+                    answeredOn.add(Thread.currentThread());
+                    seen.add("answer " + value);
+                },
+                () -> seen.add("afterwards"));
         channel.writeInbound(get("/2"), content("body"), LastHttpContent.EMPTY_LAST_CONTENT, get("/3"));
         assertEquals(List.of("request /1"), seen, "requests read while the answer is pending wait");
 
@@ -81,8 +84,16 @@ class Http1ConnectionTest {
         assertEquals(List.of("request /1"), seen, "the answer waits for the loop, not the completing thread");
 
         channel.runPendingTasks();
-        assertEquals(List.of("request /1", "answer key", "request /2", "content body", "content ", "request /3",
-                "afterwards"), seen);
+        assertEquals(
+                List.of(
+                        "request /1",
+                        "answer key",
+                        "request /2",
+                        "content body",
+                        "content ",
+                        "request /3",
+                        "afterwards"),
+                seen);
         assertSame(Thread.currentThread(), answeredOn.get(0), "the loop of an EmbeddedChannel is the test's thread");
         assertFalse(channel.finishAndReleaseAll());
     }
@@ -123,8 +134,7 @@ class Http1ConnectionTest {
     @Test
     void aConnectionHoldingTooManyWaitingRequestsIsNotReadUntilHalfAreAnswered() {
         CompletableFuture<String> lookup = new CompletableFuture<>();
-        connection.completeOnLoop(lookup, (value, error) -> {
-        });
+        connection.completeOnLoop(lookup, (value, error) -> {});
         for (int i = 0; i < 127; i++) {
             channel.writeInbound(get("/" + i));
         }

@@ -35,8 +35,8 @@ class HttpVersionTest {
     @Test
     void otherVersionsAre505() throws Exception {
         for (String version : new String[] {"HTTP/2.0", "HTTP/9.9", "HTTP/3.0", "HTTP/0.9", "HTTP/1.2"}) {
-            RawResponse response = HttpWire.exchangeThenClosed(edge.port(),
-                    "GET /dashboard/ " + version + "\r\nHost: 127.0.0.1\r\n\r\n");
+            RawResponse response = HttpWire.exchangeThenClosed(
+                    edge.port(), "GET /dashboard/ " + version + "\r\nHost: 127.0.0.1\r\n\r\n");
             assertError(response, 505, "http_version_not_supported", version);
             assertTrue(response.bodyText().contains(version), response.bodyText());
         }
@@ -44,17 +44,17 @@ class HttpVersionTest {
 
     @Test
     void theHttp2PrefaceOnTheCleartextPortIs505NeverA404() throws Exception {
-        RawResponse response = HttpWire.exchangeThenClosed(edge.port(),
-                "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0012\u0004\u0000\u0000\u0000\u0000\u0000");
+        RawResponse response = HttpWire.exchangeThenClosed(
+                edge.port(), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0012\u0004\u0000\u0000\u0000\u0000\u0000");
         assertError(response, 505, "http_version_not_supported", "the HTTP/2 preface");
     }
 
     @Test
     void aVersionNotWrittenExactlyIs400() throws Exception {
-        for (String version : new String[] {"http/1.1", "Http/1.1", "HTTP/1.01", "HTTP/1", "HTTP/1.1.1", "HTTP/11.1",
-                "HTTP/2"}) {
-            RawResponse response = HttpWire.exchangeThenClosed(edge.port(),
-                    "GET /dashboard/ " + version + "\r\nHost: 127.0.0.1\r\n\r\n");
+        for (String version :
+                new String[] {"http/1.1", "Http/1.1", "HTTP/1.01", "HTTP/1", "HTTP/1.1.1", "HTTP/11.1", "HTTP/2"}) {
+            RawResponse response = HttpWire.exchangeThenClosed(
+                    edge.port(), "GET /dashboard/ " + version + "\r\nHost: 127.0.0.1\r\n\r\n");
             assertError(response, 400, "bad_request", version);
             assertTrue(response.bodyText().contains("got " + version), response.bodyText());
         }
@@ -63,10 +63,11 @@ class HttpVersionTest {
     @Test
     void whitespaceBeforeTheRequestLineIs400() throws Exception {
         for (String before : new String[] {" ", "\t", "  \r\n", "\r\n ", "\u000b", "\u0000"}) {
-            RawResponse response = HttpWire.exchangeThenClosed(edge.port(),
-                    before + "GET /dashboard/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            RawResponse response = HttpWire.exchangeThenClosed(
+                    edge.port(), before + "GET /dashboard/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             assertError(response, 400, "bad_request", "'" + before + "'");
-            assertTrue(response.bodyText().contains("only empty lines may come before a request line"),
+            assertTrue(
+                    response.bodyText().contains("only empty lines may come before a request line"),
                     response.bodyText());
         }
     }
@@ -74,8 +75,9 @@ class HttpVersionTest {
     @Test
     void whitespaceBeforeAPipelinedRequestLineIs400Too() throws Exception {
         try (Socket socket = HttpWire.connect(edge.port())) {
-            socket.getOutputStream().write(("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
-                    + " GET /nope HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n" + " GET /nope HTTP/1.1\r\nHost: x\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             assertError(HttpWire.readResponse(in), 404, "not_found", "the first request");
             assertError(HttpWire.readResponse(in), 400, "bad_request", "the second, after a space");
@@ -87,9 +89,10 @@ class HttpVersionTest {
     void emptyLinesBeforeTheRequestLineAreSkipped() throws Exception {
         // RFC 9112 section 2.2: a server SHOULD ignore at least one empty line before a request.
         try (Socket socket = HttpWire.connect(edge.port())) {
-            socket.getOutputStream().write(("\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
-                    + "\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                                    + "\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             assertError(HttpWire.readResponse(in), 404, "not_found", "the first request");
             assertError(HttpWire.readResponse(in), 404, "not_found", "the second");
@@ -98,8 +101,13 @@ class HttpVersionTest {
 
     @Test
     void http10AndHttp11AreServed() throws Exception {
-        assertEquals(200, HttpWire.exchange(edge.port(), "GET /dashboard/ HTTP/1.0\r\n\r\n").status());
-        assertEquals(200, HttpWire.exchange(edge.port(),
-                "GET /dashboard/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status());
+        assertEquals(
+                200,
+                HttpWire.exchange(edge.port(), "GET /dashboard/ HTTP/1.0\r\n\r\n")
+                        .status());
+        assertEquals(
+                200,
+                HttpWire.exchange(edge.port(), "GET /dashboard/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        .status());
     }
 }

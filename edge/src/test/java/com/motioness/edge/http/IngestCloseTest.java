@@ -103,7 +103,12 @@ class IngestCloseTest {
             for (int i = 0; i < 8; i++) {
                 producers.add(PipeliningProducer.start(edge.port(), TestEdge.PROJECT, "a" + i, 4));
             }
-            Poll.until(() -> producers.stream().mapToInt(PipeliningProducer::answeredOk).sum() > 500, WAIT,
+            Poll.until(
+                    () -> producers.stream()
+                                    .mapToInt(PipeliningProducer::answeredOk)
+                                    .sum()
+                            > 500,
+                    WAIT,
                     "producers under way");
             TestEdge closing = edge;
             edge = null;
@@ -114,7 +119,8 @@ class IngestCloseTest {
             for (PipeliningProducer producer : producers) {
                 outcomes.addAll(producer.awaitEnd(10_000));
             }
-            IngestOutcomes.Tally tally = IngestOutcomes.check(outcomes, stored(closing.server().log()));
+            IngestOutcomes.Tally tally =
+                    IngestOutcomes.check(outcomes, stored(closing.server().log()));
             System.out.println("IngestCloseTest: " + tally + ", close() took " + closeMillis + " ms");
         } finally {
             producers.forEach(PipeliningProducer::close);
@@ -127,7 +133,8 @@ class IngestCloseTest {
         try (Socket partial = HttpWire.connect(edge.port())) {
             OutputStream out = partial.getOutputStream();
             out.write(("POST /internal/events HTTP/1.1\r\nHost: 127.0.0.1\r\n" + AUTH
-                    + "\r\nExpect: 100-continue\r\nContent-Length: 1000\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                            + "\r\nExpect: 100-continue\r\nContent-Length: 1000\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             InputStream in = partial.getInputStream();
             assertEquals(100, HttpWire.readHead(in).status(), "the head was read");
             out.write("[{\"type\":".getBytes(StandardCharsets.UTF_8));

@@ -55,7 +55,8 @@ class IngestTest {
         try (SseClient client = SseClient.open(edge.port(), TestEdge.assetPath("a1"))) {
             SseBlock block = client.nextEvent(Duration.ofSeconds(5));
             assertEquals(id, block.id());
-            assertEquals(Events.json(EventType.QUEUED, TestEdge.PROJECT, "a1").replaceAll("req-\\d+", ""),
+            assertEquals(
+                    Events.json(EventType.QUEUED, TestEdge.PROJECT, "a1").replaceAll("req-\\d+", ""),
                     block.data().replaceAll("req-\\d+", ""));
         }
     }
@@ -69,21 +70,24 @@ class IngestTest {
         assertEquals(200, response.status(), response.bodyText());
         try (SseClient client = SseClient.open(edge.port(), TestEdge.assetPath("a1"))) {
             List<SseBlock> events = client.events(3, Duration.ofSeconds(5));
-            String expected = "{\"ids\":[\"" + events.get(0).id() + "\",\"" + events.get(1).id() + "\",\""
-                    + events.get(2).id() + "\"]}\n";
+            String expected = "{\"ids\":[\"" + events.get(0).id() + "\",\""
+                    + events.get(1).id() + "\",\"" + events.get(2).id() + "\"]}\n";
             assertEquals(expected, response.bodyText());
-            assertEquals(List.of("queued", "vision_started", "vision_completed"),
+            assertEquals(
+                    List.of("queued", "vision_started", "vision_completed"),
                     events.stream().map(SseBlock::event).toList());
         }
     }
 
     @Test
     void anInvalidEventNamesItsFieldAndIndexAndNothingOfTheBatchIsWritten() throws Exception {
-        String invalid = Events.json(EventType.STAGE_COMPLETED, TestEdge.PROJECT, "a1").replaceAll(",\"latency_ms\":\\d+", "");
+        String invalid =
+                Events.json(EventType.STAGE_COMPLETED, TestEdge.PROJECT, "a1").replaceAll(",\"latency_ms\":\\d+", "");
         String batch = "[" + Events.json(EventType.QUEUED, TestEdge.PROJECT, "a1") + "," + invalid + "]";
         RawResponse response = post(batch, AUTH);
         assertEquals(400, response.status());
-        assertTrue(response.bodyText().startsWith("{\"error\":\"invalid_event\",\"message\":\"latency_ms: "),
+        assertTrue(
+                response.bodyText().startsWith("{\"error\":\"invalid_event\",\"message\":\"latency_ms: "),
                 response.bodyText());
         assertTrue(response.bodyText().contains("\"field\":\"latency_ms\",\"index\":1}"), response.bodyText());
         assertFalse(holds("a1"), "nothing was written");
@@ -91,8 +95,8 @@ class IngestTest {
 
     @Test
     void unknownTypesAndBrokenJsonAre400() throws Exception {
-        RawResponse unknown = post(Events.json(EventType.QUEUED, TestEdge.PROJECT, "a1")
-                .replace("\"queued\"", "\"exploded\""), AUTH);
+        RawResponse unknown =
+                post(Events.json(EventType.QUEUED, TestEdge.PROJECT, "a1").replace("\"queued\"", "\"exploded\""), AUTH);
         assertEquals(400, unknown.status());
         assertTrue(unknown.bodyText().contains("\"field\":\"type\""), unknown.bodyText());
         RawResponse broken = post("{\"type\":", AUTH);
@@ -102,7 +106,10 @@ class IngestTest {
 
     @Test
     void anAssetCannotMoveToAnotherProject() throws Exception {
-        assertEquals(200, post(Events.json(EventType.QUEUED, TestEdge.PROJECT, "a1"), AUTH).status());
+        assertEquals(
+                200,
+                post(Events.json(EventType.QUEUED, TestEdge.PROJECT, "a1"), AUTH)
+                        .status());
         RawResponse moved = post(Events.json(EventType.QUEUED, TestEdge.OTHER_PROJECT, "a1"), AUTH);
         assertEquals(400, moved.status());
         assertTrue(moved.bodyText().contains("\"field\":\"asset_id\""), moved.bodyText());
@@ -114,7 +121,8 @@ class IngestTest {
         RawResponse none = post(body);
         assertEquals(401, none.status());
         assertEquals("Bearer", none.header("www-authenticate"));
-        assertEquals(401, post(body, "Authorization: Bearer wrong-token-0123456789").status());
+        assertEquals(
+                401, post(body, "Authorization: Bearer wrong-token-0123456789").status());
         assertFalse(holds("a1"));
     }
 
@@ -128,14 +136,16 @@ class IngestTest {
     @Test
     void aChunkedOversizedBodyIs413() throws Exception {
         try (Socket socket = HttpWire.connect(edge.port())) {
-            String head = "POST /internal/events HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+            String head =
+                    "POST /internal/events HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\nTransfer-Encoding: chunked\r\n\r\n";
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             String chunk = "x".repeat(16 * 1024);
             InputStream in = socket.getInputStream();
             try {
                 for (int i = 0; i < 6; i++) {
-                    socket.getOutputStream().write((Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream()
+                            .write((Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                 }
             } catch (java.io.IOException closedEarly) {
                 // The server may close as soon as it answered; the answer is still readable.
@@ -159,8 +169,12 @@ class IngestTest {
             StringBuilder requests = new StringBuilder();
             for (int i = 0; i < 3; i++) {
                 String body = Events.json(EventType.QUEUED, TestEdge.PROJECT, "k" + i);
-                requests.append("POST /internal/events HTTP/1.1\r\nHost: x\r\n").append(AUTH)
-                        .append("\r\nContent-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+                requests.append("POST /internal/events HTTP/1.1\r\nHost: x\r\n")
+                        .append(AUTH)
+                        .append("\r\nContent-Length: ")
+                        .append(body.length())
+                        .append("\r\n\r\n")
+                        .append(body);
             }
             socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();

@@ -30,10 +30,39 @@ class MalformedRequestFuzzTest {
     private static final Set<Integer> KNOWN = Set.of(200, 204, 400, 401, 403, 404, 405, 408, 413, 429, 431, 505);
 
     private static final String[] PIECES = {
-        "\r\n", "\n", "\r", "\0", " ", ":", "%", "%zz", "%00", "..", "/", "?", "=", ";", ",", "\"", "é", "\u2028",
-        "Last-Event-ID: ", "Cookie: better-auth.session_token=", "Transfer-Encoding: chunked", "Content-Length: -1",
-        "Content-Length: 99999999999", "Host: x", "GET", "POST", "OPTIONS", "HTTP/1.1", "HTTP/9.9", "1700-", "-0",
-        "99999999999999999999", "x".repeat(300),
+        "\r\n",
+        "\n",
+        "\r",
+        "\0",
+        " ",
+        ":",
+        "%",
+        "%zz",
+        "%00",
+        "..",
+        "/",
+        "?",
+        "=",
+        ";",
+        ",",
+        "\"",
+        "é",
+        "\u2028",
+        "Last-Event-ID: ",
+        "Cookie: better-auth.session_token=",
+        "Transfer-Encoding: chunked",
+        "Content-Length: -1",
+        "Content-Length: 99999999999",
+        "Host: x",
+        "GET",
+        "POST",
+        "OPTIONS",
+        "HTTP/1.1",
+        "HTTP/9.9",
+        "1700-",
+        "-0",
+        "99999999999999999999",
+        "x".repeat(300),
     };
 
     @Test
@@ -50,8 +79,10 @@ class MalformedRequestFuzzTest {
                 int status = exchange(edge.port(), request.getBytes(StandardCharsets.UTF_8));
                 if (status > 0) {
                     answered++;
-                    assertTrue(KNOWN.contains(status), "round " + round + " answered " + status + " to "
-                            + request.replace("\r", "\\r").replace("\n", "\\n"));
+                    assertTrue(
+                            KNOWN.contains(status),
+                            "round " + round + " answered " + status + " to "
+                                    + request.replace("\r", "\\r").replace("\n", "\\n"));
                 }
             }
             // An incomplete request is answered 408 by the header timeout: every round gets an answer.
@@ -101,8 +132,10 @@ class MalformedRequestFuzzTest {
                     answer.write(buffer, 0, read);
                     String sofar = answer.toString(StandardCharsets.ISO_8859_1);
                     int head = sofar.indexOf("\r\n\r\n");
-                    if (head > 0 && (sofar.startsWith("HTTP/1.1 200") || sofar.startsWith("HTTP/1.1 204")
-                            || sofar.indexOf('}', head) > 0)) {
+                    if (head > 0
+                            && (sofar.startsWith("HTTP/1.1 200")
+                                    || sofar.startsWith("HTTP/1.1 204")
+                                    || sofar.indexOf('}', head) > 0)) {
                         break;
                     }
                 }
@@ -116,7 +149,8 @@ class MalformedRequestFuzzTest {
             int status = Integer.parseInt(text.substring(9, 12));
             if (status != 200 && status != 204) {
                 int body = text.indexOf("\r\n\r\n");
-                assertTrue(body > 0 && text.substring(body + 4).startsWith("{\"error\":\""), "JSON error body: " + text);
+                assertTrue(
+                        body > 0 && text.substring(body + 4).startsWith("{\"error\":\""), "JSON error body: " + text);
             }
             return status;
         }

@@ -49,7 +49,9 @@ class ManySubscribersTest {
                 for (SseClient client : clients) {
                     results.add(readers.submit(() -> {
                         client.nextEvent(Duration.ofSeconds(30));
-                        return client.events(EVENTS, Duration.ofSeconds(60)).stream().map(SseBlock::id).toList();
+                        return client.events(EVENTS, Duration.ofSeconds(60)).stream()
+                                .map(SseBlock::id)
+                                .toList();
                     }));
                 }
                 for (Future<List<String>> result : results) {
@@ -82,11 +84,15 @@ class ManySubscribersTest {
                     batch[i] = Events.of(EventType.STAGE_STARTED, TestEdge.PROJECT, "batched");
                 }
                 batch[batch.length - 1] = Events.of(EventType.READY, TestEdge.PROJECT, "batched");
-                List<String> expected = edge.append(batch).stream().map(EventId::toString).toList();
+                List<String> expected =
+                        edge.append(batch).stream().map(EventId::toString).toList();
                 for (SseClient client : clients) {
                     client.nextEvent(Duration.ofSeconds(10));
-                    assertEquals(expected, client.events(batch.length, Duration.ofSeconds(20)).stream()
-                            .map(SseBlock::id).toList());
+                    assertEquals(
+                            expected,
+                            client.events(batch.length, Duration.ofSeconds(20)).stream()
+                                    .map(SseBlock::id)
+                                    .toList());
                     assertTrue(client.awaitEnd(Duration.ofSeconds(10)), "ready ends the stream");
                 }
             } finally {

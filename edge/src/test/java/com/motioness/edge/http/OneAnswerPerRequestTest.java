@@ -56,9 +56,13 @@ class OneAnswerPerRequestTest {
     void aBodyOnARouteThatTakesNoneIsOneErrorThenTheClose() throws Exception {
         String stream = TestEdge.assetPath("a1");
         // A method the route does not take: 405 alone, whatever the body looks like.
-        assertError(onlyAnswer("POST " + stream, "Content-Length: 99999999999", "{\"partial\":"), 405,
+        assertError(
+                onlyAnswer("POST " + stream, "Content-Length: 99999999999", "{\"partial\":"),
+                405,
                 "method_not_allowed");
-        assertError(onlyAnswer("POST " + stream, "Transfer-Encoding: chunked", "zz\r\nnot a chunk\r\n"), 405,
+        assertError(
+                onlyAnswer("POST " + stream, "Transfer-Encoding: chunked", "zz\r\nnot a chunk\r\n"),
+                405,
                 "method_not_allowed");
         assertError(onlyAnswer("PUT /dashboard/", "Content-Length: 5000000", "x"), 405, "method_not_allowed");
         assertError(onlyAnswer("POST /nope", "Content-Length: 1000", "x"), 404, "not_found");
@@ -70,32 +74,46 @@ class OneAnswerPerRequestTest {
             assertError(onlyAnswer("GET " + target, "Transfer-Encoding: chunked", "zz\r\n"), 400, "bad_request");
             assertError(onlyAnswer("GET " + target, "Content-Length: 5", "hello"), 400, "bad_request");
         }
-        assertError(onlyAnswer("OPTIONS " + stream, "Origin: https://anyone.example", "Content-Length: 2", "{}"), 400,
+        assertError(
+                onlyAnswer("OPTIONS " + stream, "Origin: https://anyone.example", "Content-Length: 2", "{}"),
+                400,
                 "bad_request");
     }
 
     @Test
     void ingestRefusedBeforeItsBodyIsOneErrorThenTheClose() throws Exception {
-        assertError(onlyAnswer("POST /internal/events", "Authorization: Bearer wrong", "Content-Length: 1000",
-                "[{\"type\":"), 401, "unauthenticated");
-        assertError(onlyAnswer("POST /internal/events", AUTH, "Idempotency-Key: a b", "Content-Length: 1000",
-                "[{\"type\":"), 400, "invalid_idempotency_key");
-        assertError(onlyAnswer("POST /internal/events", AUTH, "Content-Length: 99999999999", "["), 413,
-                "body_too_large");
+        assertError(
+                onlyAnswer(
+                        "POST /internal/events", "Authorization: Bearer wrong", "Content-Length: 1000", "[{\"type\":"),
+                401,
+                "unauthenticated");
+        assertError(
+                onlyAnswer(
+                        "POST /internal/events", AUTH, "Idempotency-Key: a b", "Content-Length: 1000", "[{\"type\":"),
+                400,
+                "invalid_idempotency_key");
+        assertError(
+                onlyAnswer("POST /internal/events", AUTH, "Content-Length: 99999999999", "["), 413, "body_too_large");
         // GET on ingest: the route takes POST only.
         assertError(onlyAnswer("GET /internal/events", "Content-Length: 3", "abc"), 405, "method_not_allowed");
     }
 
     @Test
     void aMalformedChunkOfAnIngestBodyIsOneError() throws Exception {
-        assertError(onlyAnswer("POST /internal/events", AUTH, "Transfer-Encoding: chunked", "zz\r\n[]\r\n0\r\n\r\n"),
-                400, "bad_request");
+        assertError(
+                onlyAnswer("POST /internal/events", AUTH, "Transfer-Encoding: chunked", "zz\r\n[]\r\n0\r\n\r\n"),
+                400,
+                "bad_request");
     }
 
     @Test
     void garbageIsOneErrorThenTheClose() throws Exception {
-        for (String garbage : new String[] {"NOT HTTP AT ALL\r\n\r\n", "GET / FOO\r\n\r\n",
-                "GET /nope HTTP/1.1\r\nHost : x\r\n\r\n", "GET /nope HTTP/1.1\nHost: x\n\n"}) {
+        for (String garbage : new String[] {
+            "NOT HTTP AT ALL\r\n\r\n",
+            "GET / FOO\r\n\r\n",
+            "GET /nope HTTP/1.1\r\nHost : x\r\n\r\n",
+            "GET /nope HTTP/1.1\nHost: x\n\n"
+        }) {
             assertError(HttpWire.exchangeThenClosed(edge.port(), garbage), 400, "bad_request");
         }
     }

@@ -1,9 +1,9 @@
 package com.motioness.edge.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.motioness.edge.auth.DevSessionAuthenticator;
 import com.motioness.edge.auth.ProjectKeys;
@@ -56,8 +56,12 @@ class PipelineGoldenTest {
         ring = new EventRing(1024, (slot, sequence, endOfBatch) -> slot.clear());
         log = new EmbeddedEventLog(ring, 3, Duration.ofHours(1), Clock.fixed(Instant.ofEpochMilli(MS), ZoneOffset.UTC));
         channel = new EmbeddedChannel();
-        StreamSettings settings = new StreamSettings(PooledByteBufAllocator.DEFAULT, Duration.ofSeconds(15),
-                Duration.ofMinutes(5), Duration.ofSeconds(5), 64 * 1024);
+        StreamSettings settings = new StreamSettings(
+                PooledByteBufAllocator.DEFAULT,
+                Duration.ofSeconds(15),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(5),
+                64 * 1024);
         LoopFanout fanout = new LoopFanout(channel.eventLoop(), settings);
         EdgeServices services = EdgeServices.builder()
                 .auth(ProjectKeys.of(Map.of("key-0123456789", "p1")), new DevSessionAuthenticator(Map.of()))
@@ -103,7 +107,9 @@ class PipelineGoldenTest {
         String response = exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(response.startsWith(HEAD), response);
         assertNull(channel.pipeline().get(HttpRequestDecoder.class), "a stream reads no more requests");
-        assertEquals("", exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\n\r\n"),
+        assertEquals(
+                "",
+                exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\n\r\n"),
                 "bytes after the stream's request are dropped, not parsed");
         assertTrue(channel.isActive());
     }
@@ -114,11 +120,13 @@ class PipelineGoldenTest {
         AssetEvent ready = Events.of(EventType.READY, "p1", "a1");
         log.append(List.of(queued, ready)).get();
         String response = exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\n\r\n");
-        assertEquals(HEAD + "\r\n"
-                + chunk("retry: 3000\n\n")
-                + chunk(frame(queued, Long.toString(MS)))
-                + chunk(frame(ready, MS + "-1"))
-                + "0\r\n\r\n", response);
+        assertEquals(
+                HEAD + "\r\n"
+                        + chunk("retry: 3000\n\n")
+                        + chunk(frame(queued, Long.toString(MS)))
+                        + chunk(frame(ready, MS + "-1"))
+                        + "0\r\n\r\n",
+                response);
         assertFalse(channel.isActive(), "the stream closes after its terminal event");
         assertFalse(channel.finishAndReleaseAll());
     }
@@ -130,13 +138,16 @@ class PipelineGoldenTest {
             events[i] = Events.of(EventType.STAGE_STARTED, "p1", "a1");
         }
         log.append(List.of(events)).get();
-        String response = exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\nLast-Event-ID: " + MS
-                + "\r\n\r\n");
-        assertEquals(HEAD + "X-Motioness-Replay-Truncated: true\r\n\r\n"
-                + chunk("retry: 3000\n\n: replay truncated: events up to " + MS + "-1 are no longer retained\n\n")
-                + chunk(frame(events[2], MS + "-2"))
-                + chunk(frame(events[3], MS + "-3"))
-                + chunk(frame(events[4], MS + "-4")), response);
+        String response =
+                exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\nLast-Event-ID: " + MS + "\r\n\r\n");
+        assertEquals(
+                HEAD + "X-Motioness-Replay-Truncated: true\r\n\r\n"
+                        + chunk("retry: 3000\n\n: replay truncated: events up to " + MS
+                                + "-1 are no longer retained\n\n")
+                        + chunk(frame(events[2], MS + "-2"))
+                        + chunk(frame(events[3], MS + "-3"))
+                        + chunk(frame(events[4], MS + "-4")),
+                response);
         assertFalse(channel.finishAndReleaseAll());
     }
 
@@ -145,8 +156,10 @@ class PipelineGoldenTest {
         AssetEvent ready = Events.of(EventType.READY, "p1", "a1");
         log.append(List.of(ready)).get();
         String response = exchange("GET /v1/key-0123456789/events/a1 HTTP/1.0\r\n\r\n");
-        assertEquals(HEAD.replace("Transfer-Encoding: chunked", "Connection: close") + "\r\n"
-                + "retry: 3000\n\n" + frame(ready, Long.toString(MS)), response);
+        assertEquals(
+                HEAD.replace("Transfer-Encoding: chunked", "Connection: close") + "\r\n" + "retry: 3000\n\n"
+                        + frame(ready, Long.toString(MS)),
+                response);
         assertFalse(channel.isActive());
         assertFalse(channel.finishAndReleaseAll());
     }
@@ -154,12 +167,14 @@ class PipelineGoldenTest {
     @Test
     void noContentAfterTheTerminalCursor() throws Exception {
         log.append(List.of(Events.of(EventType.CANCELLED, "p1", "a1"))).get();
-        String response = exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\nLast-Event-ID: " + MS
-                + "\r\n\r\n");
-        assertEquals("HTTP/1.1 204 No Content\r\n"
-                + "Access-Control-Allow-Origin: *\r\n"
-                + "Access-Control-Expose-Headers: X-Motioness-Replay-Truncated, X-Motioness-Cursor-Ahead\r\n"
-                + "Connection: close\r\n\r\n", response);
+        String response =
+                exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\nLast-Event-ID: " + MS + "\r\n\r\n");
+        assertEquals(
+                "HTTP/1.1 204 No Content\r\n"
+                        + "Access-Control-Allow-Origin: *\r\n"
+                        + "Access-Control-Expose-Headers: X-Motioness-Replay-Truncated, X-Motioness-Cursor-Ahead\r\n"
+                        + "Connection: close\r\n\r\n",
+                response);
         assertFalse(channel.finishAndReleaseAll());
     }
 
@@ -172,35 +187,44 @@ class PipelineGoldenTest {
 
     @Test
     void aCursorAheadOfTheStreamResumesFromItsEnd() throws Exception {
-        log.append(List.of(Events.of(EventType.QUEUED, "p1", "a1"), Events.of(EventType.STAGE_STARTED, "p1", "a1"))).get();
-        String response = exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\n"
-                + "Last-Event-ID: 9999999999999\r\n\r\n");
-        assertEquals(HEAD + "X-Motioness-Cursor-Ahead: true\r\n\r\n"
-                + chunk("retry: 3000\n\n: cursor 9999999999999 is ahead of this stream, which ends at " + MS
-                        + "-1; resuming from there\n\nid: " + MS + "-1\n\n"), response);
+        log.append(List.of(Events.of(EventType.QUEUED, "p1", "a1"), Events.of(EventType.STAGE_STARTED, "p1", "a1")))
+                .get();
+        String response = exchange(
+                "GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\n" + "Last-Event-ID: 9999999999999\r\n\r\n");
+        assertEquals(
+                HEAD + "X-Motioness-Cursor-Ahead: true\r\n\r\n"
+                        + chunk("retry: 3000\n\n: cursor 9999999999999 is ahead of this stream, which ends at " + MS
+                                + "-1; resuming from there\n\nid: " + MS + "-1\n\n"),
+                response);
         assertTrue(channel.isActive());
     }
 
     @Test
     void aCursorForAnUnknownAssetStartsItFromTheBeginning() {
-        String response = exchange("GET /v1/key-0123456789/events/missing HTTP/1.1\r\nHost: x\r\n"
-                + "Last-Event-ID: " + MS + "\r\n\r\n");
-        assertEquals(HEAD + "X-Motioness-Cursor-Ahead: true\r\n\r\n"
-                + chunk("retry: 3000\n\n: cursor " + MS + " is ahead of this stream, which ends at 0; resuming from"
-                        + " there\n\nid: 0\n\n"), response);
+        String response = exchange(
+                "GET /v1/key-0123456789/events/missing HTTP/1.1\r\nHost: x\r\n" + "Last-Event-ID: " + MS + "\r\n\r\n");
+        assertEquals(
+                HEAD + "X-Motioness-Cursor-Ahead: true\r\n\r\n"
+                        + chunk("retry: 3000\n\n: cursor " + MS
+                                + " is ahead of this stream, which ends at 0; resuming from" + " there\n\nid: 0\n\n"),
+                response);
         assertTrue(channel.isActive());
     }
 
     @Test
     void ingestAnswersIds() {
-        String body = "[" + Events.json(EventType.QUEUED, "p1", "a1") + "," + Events.json(EventType.VISION_STARTED, "p1", "a1") + "]";
-        String response = exchange("POST /internal/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer token-0123456789abcdef\r\n"
-                + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+        String body = "[" + Events.json(EventType.QUEUED, "p1", "a1") + ","
+                + Events.json(EventType.VISION_STARTED, "p1", "a1") + "]";
+        String response =
+                exchange("POST /internal/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer token-0123456789abcdef\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body);
         String answer = "{\"ids\":[\"" + MS + "\",\"" + MS + "-1\"]}\n";
-        assertEquals("HTTP/1.1 200 OK\r\n"
-                + "Content-Type: application/json; charset=utf-8\r\n"
-                + "Cache-Control: no-store\r\n"
-                + "Content-Length: " + answer.length() + "\r\n\r\n" + answer, response);
+        assertEquals(
+                "HTTP/1.1 200 OK\r\n"
+                        + "Content-Type: application/json; charset=utf-8\r\n"
+                        + "Cache-Control: no-store\r\n"
+                        + "Content-Length: " + answer.length() + "\r\n\r\n" + answer,
+                response);
         assertFalse(channel.finishAndReleaseAll());
     }
 }

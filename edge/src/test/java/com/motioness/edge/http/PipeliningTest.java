@@ -52,7 +52,10 @@ class PipeliningTest {
         EventId after = null;
         ReplayPage page;
         do {
-            page = edge.server().log().read(StreamRef.project(TestEdge.PROJECT), after, 1000).get(5, TimeUnit.SECONDS);
+            page = edge.server()
+                    .log()
+                    .read(StreamRef.project(TestEdge.PROJECT), after, 1000)
+                    .get(5, TimeUnit.SECONDS);
             for (LoggedEvent event : page.events()) {
                 byId.put(event.id().toString(), EventJson.decode(event.json()).requestId());
                 after = event.id();
@@ -72,14 +75,16 @@ class PipeliningTest {
         try (Socket socket = HttpWire.connect(edge.port())) {
             // Written whole before anything is read. The kernel's buffers hold it all, so a writer
             // that blocks means the edge stopped reading for good: fail then, rather than hang.
-            Thread writer = new Thread(() -> {
-                try {
-                    socket.getOutputStream().write(requests.toByteArray());
-                    socket.getOutputStream().flush();
-                } catch (java.io.IOException e) {
-                    // Seen below as answers missing.
-                }
-            }, "pipelining-writer");
+            Thread writer = new Thread(
+                    () -> {
+                        try {
+                            socket.getOutputStream().write(requests.toByteArray());
+                            socket.getOutputStream().flush();
+                        } catch (java.io.IOException e) {
+                            // Seen below as answers missing.
+                        }
+                    },
+                    "pipelining-writer");
             writer.start();
             writer.join(10_000);
             assertTrue(!writer.isAlive(), "the " + REQUESTS + " requests were written before reading");
@@ -96,8 +101,9 @@ class PipeliningTest {
             for (int i = 0; i < REQUESTS; i++) {
                 assertEquals("r" + i, stored.get(answeredIds[i]), "answer " + i + " belongs to request " + i);
             }
-            socket.getOutputStream().write(PipeliningProducer.request(TestEdge.PROJECT, "pipelined", "one-more")
-                    .getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream()
+                    .write(PipeliningProducer.request(TestEdge.PROJECT, "pipelined", "one-more")
+                            .getBytes(StandardCharsets.UTF_8));
             assertEquals(200, HttpWire.readResponse(in).status(), "and the connection goes on");
         }
     }
@@ -116,18 +122,20 @@ class PipeliningTest {
             socket.connect(new InetSocketAddress("127.0.0.1", edge.port()), 5_000);
             socket.setSoTimeout(10_000);
             AtomicLong written = new AtomicLong();
-            Thread writer = new Thread(() -> {
-                try {
-                    OutputStream out = socket.getOutputStream();
-                    for (int at = 0; at < all.length; at += 4096) {
-                        int length = Math.min(4096, all.length - at);
-                        out.write(all, at, length);
-                        written.addAndGet(length);
-                    }
-                } catch (java.io.IOException e) {
-                    // The test closed the socket.
-                }
-            }, "non-reading-client");
+            Thread writer = new Thread(
+                    () -> {
+                        try {
+                            OutputStream out = socket.getOutputStream();
+                            for (int at = 0; at < all.length; at += 4096) {
+                                int length = Math.min(4096, all.length - at);
+                                out.write(all, at, length);
+                                written.addAndGet(length);
+                            }
+                        } catch (java.io.IOException e) {
+                            // The test closed the socket.
+                        }
+                    },
+                    "non-reading-client");
             writer.setDaemon(true);
             writer.start();
             // An edge that reads on (as it did, queueing its answers without bound) takes the whole
@@ -135,22 +143,27 @@ class PipeliningTest {
             // reading leaves the writer blocked for good.
             long[] last = {-1};
             long[] since = {System.nanoTime()};
-            Poll.until(() -> {
-                long now = written.get();
-                if (now != last[0]) {
-                    last[0] = now;
-                    since[0] = System.nanoTime();
-                }
-                return !writer.isAlive() || System.nanoTime() - since[0] > TimeUnit.SECONDS.toNanos(3);
-            }, Duration.ofSeconds(60), "the writer to finish or block");
+            Poll.until(
+                    () -> {
+                        long now = written.get();
+                        if (now != last[0]) {
+                            last[0] = now;
+                            since[0] = System.nanoTime();
+                        }
+                        return !writer.isAlive() || System.nanoTime() - since[0] > TimeUnit.SECONDS.toNanos(3);
+                    },
+                    Duration.ofSeconds(60),
+                    "the writer to finish or block");
             long blockedAt = written.get();
             System.out.println("PipeliningTest: a client that does not read could send " + blockedAt + " of "
                     + all.length + " bytes (" + blockedAt / request.length() + " requests)");
-            assertTrue(writer.isAlive(), "the edge stopped reading: the client could not send all " + all.length
-                    + " bytes");
+            assertTrue(
+                    writer.isAlive(),
+                    "the edge stopped reading: the client could not send all " + all.length + " bytes");
             if (KernelSockets.available()) {
                 KernelSockets.Row edgeSide = KernelSockets.find(edge.port(), socket.getLocalPort());
-                assertTrue(edgeSide != null && edgeSide.receiveQueue() > 0,
+                assertTrue(
+                        edgeSide != null && edgeSide.receiveQueue() > 0,
                         "what the edge has not read waits in its kernel receive queue: " + edgeSide);
             }
 

@@ -47,8 +47,12 @@ class RequestRouterTest {
         ring = new EventRing(1024, (slot, sequence, endOfBatch) -> slot.clear());
         log = new EmbeddedEventLog(ring, 100, Duration.ofHours(1), Clock.systemUTC());
         channel = new EmbeddedChannel();
-        StreamSettings settings = new StreamSettings(PooledByteBufAllocator.DEFAULT, Duration.ofSeconds(15),
-                Duration.ofMinutes(5), Duration.ofSeconds(5), 64 * 1024);
+        StreamSettings settings = new StreamSettings(
+                PooledByteBufAllocator.DEFAULT,
+                Duration.ofSeconds(15),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(5),
+                64 * 1024);
         EdgeServices services = EdgeServices.builder()
                 .auth(ProjectKeys.of(Map.of("key-0123456789", "p1")), new DevSessionAuthenticator(Map.of()))
                 .log(log, List.of(new LoopFanout(channel.eventLoop(), settings)))
@@ -79,7 +83,9 @@ class RequestRouterTest {
     }
 
     private List<String> handlers() {
-        return channel.pipeline().names().stream().filter(name -> !name.contains("TailContext")).toList();
+        return channel.pipeline().names().stream()
+                .filter(name -> !name.contains("TailContext"))
+                .toList();
     }
 
     @Test
@@ -95,7 +101,8 @@ class RequestRouterTest {
     @Test
     void anOpenStreamKeepsNoneOfTheRequestHandlers() throws Exception {
         WeakReference<Object> decoder = new WeakReference<>(channel.pipeline().get("http-decoder"));
-        WeakReference<Object> connection = new WeakReference<>(channel.pipeline().get("http1"));
+        WeakReference<Object> connection =
+                new WeakReference<>(channel.pipeline().get("http1"));
         WeakReference<Object> router = new WeakReference<>(channel.pipeline().get("router"));
         exchange("GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\n\r\n");
         assertEquals(List.of("stream"), handlers());
@@ -126,8 +133,10 @@ class RequestRouterTest {
     void aContinueIsSentOnlyToAnIngestHeadThatPassedItsChecks() {
         String redirect = exchange("GET /dashboard HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n");
         assertTrue(redirect.startsWith("HTTP/1.1 301 ") && !redirect.contains("100 Continue"), redirect);
-        assertEquals("HTTP/1.1 100 Continue\r\n\r\n", exchange("POST /internal/events HTTP/1.1\r\nHost: x\r\n"
-                + "Authorization: Bearer " + TOKEN + "\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n"));
+        assertEquals(
+                "HTTP/1.1 100 Continue\r\n\r\n",
+                exchange("POST /internal/events HTTP/1.1\r\nHost: x\r\n" + "Authorization: Bearer " + TOKEN
+                        + "\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n"));
         assertFalse(channel.finishAndReleaseAll());
     }
 
@@ -144,12 +153,13 @@ class RequestRouterTest {
     void aDeclaredBodyTooLargeGetsOurJson413AndNoContinue() {
         String response = exchange("POST /internal/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nExpect: 100-continue\r\nContent-Length: 1001\r\n\r\n");
-        assertEquals("HTTP/1.1 413 Request Entity Too Large\r\n"
-                + "Content-Type: application/json; charset=utf-8\r\n"
-                + "Cache-Control: no-store\r\n"
-                + "Content-Length: 82\r\n"
-                + "Connection: close\r\n\r\n"
-                + "{\"error\":\"body_too_large\",\"message\":\"the request body is larger than 1000 bytes\"}\n",
+        assertEquals(
+                "HTTP/1.1 413 Request Entity Too Large\r\n"
+                        + "Content-Type: application/json; charset=utf-8\r\n"
+                        + "Cache-Control: no-store\r\n"
+                        + "Content-Length: 82\r\n"
+                        + "Connection: close\r\n\r\n"
+                        + "{\"error\":\"body_too_large\",\"message\":\"the request body is larger than 1000 bytes\"}\n",
                 response);
         assertFalse(channel.isActive());
         assertFalse(channel.finishAndReleaseAll());

@@ -46,7 +46,9 @@ class StalledClientTest {
      * buffer, doubled by Linux), the kernel bound, and Netty's high-water mark.
      */
     private static final long FILL_BOUND = 8 * 1024 + KERNEL_BOUND + HIGH;
-    private static final String SLOW_CUTS = "motioness_streams_closed_total{reason=\"slow_consumer\",route=\"public_asset\"}";
+
+    private static final String SLOW_CUTS =
+            "motioness_streams_closed_total{reason=\"slow_consumer\",route=\"public_asset\"}";
     private static final String ASSET = "stalled-asset";
 
     private TestEdge edge;
@@ -61,8 +63,10 @@ class StalledClientTest {
     @Test
     void aClientThatNeverReadsIsCutWithinTheTimeoutAndTheKernelHoldsLittleForIt() throws Exception {
         assumeTrue(KernelSockets.available(), "reads the edge's send queue from /proc/net/tcp (Linux)");
-        edge = TestEdge.start(config -> config.slowConsumerTimeout(TIMEOUT).writeBufferHigh(HIGH)
-                .sendBuffer(SEND_BUFFER).retentionCount(100_000));
+        edge = TestEdge.start(config -> config.slowConsumerTimeout(TIMEOUT)
+                .writeBufferHigh(HIGH)
+                .sendBuffer(SEND_BUFFER)
+                .retentionCount(100_000));
         List<String> published = new ArrayList<>();
         edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, ASSET)).forEach(id -> published.add(id.toString()));
 
@@ -84,9 +88,12 @@ class StalledClientTest {
             } finally {
                 publisher.finish();
             }
-            assertEquals(1, edge.server().openStreams(), "the stalled stream was cut within "
-                    + Publisher.LIMIT.toSeconds() + " s of publishing (the kernel held up to " + maxSendQueue
-                    + " bytes for it); the reader's stream stays open");
+            assertEquals(
+                    1,
+                    edge.server().openStreams(),
+                    "the stalled stream was cut within "
+                            + Publisher.LIMIT.toSeconds() + " s of publishing (the kernel held up to " + maxSendQueue
+                            + " bytes for it); the reader's stream stays open");
             assertEquals(1.0, edge.metric(SLOW_CUTS), "cut as a slow consumer");
 
             double seconds = publisher.nanosToCut / 1e9;
@@ -94,14 +101,21 @@ class StalledClientTest {
             // The channel turns unwritable once FILL_BOUND bytes queued; the cut follows within the
             // timeout (or sooner, at four times the high-water mark) plus a tick of the loop's ticker.
             double bound = FILL_BOUND / bytesPerSecond + TIMEOUT.toMillis() / 1e3 + 0.25 + 0.5;
-            assertTrue(seconds <= bound, String.format("cut after %.2f s, %d bytes published at %.0f B/s; bound %.2f s",
-                    seconds, publisher.bytesAtCut, bytesPerSecond, bound));
-            assertTrue(maxSendQueue <= KERNEL_BOUND, "the edge's kernel send queue for the stalled client peaked at "
-                    + maxSendQueue + " bytes, over " + KERNEL_BOUND);
+            assertTrue(
+                    seconds <= bound,
+                    String.format(
+                            "cut after %.2f s, %d bytes published at %.0f B/s; bound %.2f s",
+                            seconds, publisher.bytesAtCut, bytesPerSecond, bound));
+            assertTrue(
+                    maxSendQueue <= KERNEL_BOUND,
+                    "the edge's kernel send queue for the stalled client peaked at " + maxSendQueue + " bytes, over "
+                            + KERNEL_BOUND);
             assertFreedByAReset(stalled);
 
             published.addAll(publisher.ids);
-            published.add(edge.append(Events.of(EventType.READY, TestEdge.PROJECT, ASSET)).get(0).toString());
+            published.add(edge.append(Events.of(EventType.READY, TestEdge.PROJECT, ASSET))
+                    .get(0)
+                    .toString());
             List<String> received = new ArrayList<>();
             for (SseBlock block : reader.events(published.size(), WAIT)) {
                 received.add(block.id());
@@ -116,8 +130,10 @@ class StalledClientTest {
         assumeTrue(KernelSockets.available(), "reads the edge's send queue from /proc/net/tcp (Linux)");
         // A high-water mark above what is published: the channel stays writable, so nothing but the
         // cap ends the stream, and its last chunk waits behind a full kernel buffer.
-        edge = TestEdge.start(config -> config.slowConsumerTimeout(TIMEOUT).writeBufferHigh(512 * 1024)
-                .sendBuffer(SEND_BUFFER).maxStreamDuration(Duration.ofSeconds(2)));
+        edge = TestEdge.start(config -> config.slowConsumerTimeout(TIMEOUT)
+                .writeBufferHigh(512 * 1024)
+                .sendBuffer(SEND_BUFFER)
+                .maxStreamDuration(Duration.ofSeconds(2)));
         edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, ASSET));
         try (Socket stalled = stalledClient()) {
             edge.awaitOpenStreams(1);
@@ -129,9 +145,11 @@ class StalledClientTest {
             long ended = System.nanoTime();
             Poll.until(() -> connectionsOpen() == 0, WAIT, "the stalled connection closed");
             double seconds = (System.nanoTime() - ended) / 1e9;
-            assertTrue(seconds <= TIMEOUT.toMillis() / 1e3 + 0.5, String.format(
-                    "the connection closed %.2f s after its stream ended at the cap, more than the %d ms timeout",
-                    seconds, TIMEOUT.toMillis()));
+            assertTrue(
+                    seconds <= TIMEOUT.toMillis() / 1e3 + 0.5,
+                    String.format(
+                            "the connection closed %.2f s after its stream ended at the cap, more than the %d ms timeout",
+                            seconds, TIMEOUT.toMillis()));
             assertFreedByAReset(stalled);
         }
     }
@@ -139,8 +157,8 @@ class StalledClientTest {
     @Test
     void aStalledClientWhoseStreamEndsBeforeItsKernelBufferFillsIsResetToo() throws Exception {
         assumeTrue(KernelSockets.available(), "reads the edge's send queue from /proc/net/tcp (Linux)");
-        edge = TestEdge.start(config -> config.slowConsumerTimeout(TIMEOUT).sendBuffer(SEND_BUFFER)
-                .maxStreamDuration(Duration.ofSeconds(2)));
+        edge = TestEdge.start(config ->
+                config.slowConsumerTimeout(TIMEOUT).sendBuffer(SEND_BUFFER).maxStreamDuration(Duration.ofSeconds(2)));
         edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, ASSET));
         try (Socket stalled = stalledClient()) {
             edge.awaitOpenStreams(1);
@@ -162,25 +180,36 @@ class StalledClientTest {
         Socket stalled = new Socket();
         stalled.setReceiveBufferSize(4096);
         stalled.connect(new InetSocketAddress("127.0.0.1", edge.port()));
-        stalled.getOutputStream().write(("GET " + TestEdge.assetPath(ASSET) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        stalled.getOutputStream()
+                .write(("GET " + TestEdge.assetPath(ASSET) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         return stalled;
     }
 
     /** Waits until the edge's kernel holds at least {@code bytes} for the client. */
     private void awaitQueued(Socket stalled, long bytes, String what) throws InterruptedException {
-        Poll.until(() -> {
-            KernelSockets.Row row = KernelSockets.find(edge.port(), stalled.getLocalPort());
-            return row != null && row.sendQueue() >= bytes;
-        }, WAIT, what);
+        Poll.until(
+                () -> {
+                    KernelSockets.Row row = KernelSockets.find(edge.port(), stalled.getLocalPort());
+                    return row != null && row.sendQueue() >= bytes;
+                },
+                WAIT,
+                what);
     }
 
     /** Events of the asset of about 1 KB each (a long error message). */
     private static AssetEvent[] kilobyteEvents(int count) throws EventValidationException {
         AssetEvent[] events = new AssetEvent[count];
         for (int i = 0; i < count; i++) {
-            events[i] = AssetEvent.builder(EventType.STAGE_FAILED).assetId(ASSET).projectId(TestEdge.PROJECT)
-                    .ts(1).attempt(1).stage("render").error("E", "x".repeat(900)).requestId("r").build();
+            events[i] = AssetEvent.builder(EventType.STAGE_FAILED)
+                    .assetId(ASSET)
+                    .projectId(TestEdge.PROJECT)
+                    .ts(1)
+                    .attempt(1)
+                    .stage("render")
+                    .error("E", "x".repeat(900))
+                    .requestId("r")
+                    .build();
         }
         return events;
     }
@@ -191,7 +220,9 @@ class StalledClientTest {
      * the client reads what reached it, then the reset.
      */
     private void assertFreedByAReset(Socket stalled) throws Exception {
-        Poll.until(() -> KernelSockets.find(edge.port(), stalled.getLocalPort()) == null, Duration.ofSeconds(2),
+        Poll.until(
+                () -> KernelSockets.find(edge.port(), stalled.getLocalPort()) == null,
+                Duration.ofSeconds(2),
                 "the edge's socket freed by the kernel (now " + KernelSockets.find(edge.port(), stalled.getLocalPort())
                         + ")");
         stalled.setSoTimeout(5_000);

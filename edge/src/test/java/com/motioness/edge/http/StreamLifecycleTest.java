@@ -38,18 +38,20 @@ class StreamLifecycleTest {
         edge = TestEdge.start();
         for (EventType terminal : List.of(EventType.READY, EventType.FAILED, EventType.CANCELLED)) {
             String asset = "asset-" + terminal.wireName();
-            EventId first = edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, asset)).get(0);
+            EventId first = edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, asset))
+                    .get(0);
             try (SseClient client = SseClient.open(edge.port(), TestEdge.assetPath(asset))) {
                 assertEquals(first.toString(), client.nextEvent(WAIT).id());
-                EventId end = edge.append(Events.of(terminal, TestEdge.PROJECT, asset)).get(0);
+                EventId end = edge.append(Events.of(terminal, TestEdge.PROJECT, asset))
+                        .get(0);
                 SseBlock last = client.nextEvent(WAIT);
                 assertEquals(terminal.wireName(), last.event());
                 assertEquals(end.toString(), last.id());
                 assertTrue(client.awaitEnd(WAIT), "the stream ends after " + terminal.wireName());
                 assertTrue(client.endedCleanly(), "with the zero-length chunk, so curl -N exits 0");
 
-                RawResponse again = com.motioness.edge.support.HttpWire.get(edge.port(), TestEdge.assetPath(asset),
-                        "Last-Event-ID: " + end);
+                RawResponse again = com.motioness.edge.support.HttpWire.get(
+                        edge.port(), TestEdge.assetPath(asset), "Last-Event-ID: " + end);
                 assertEquals(204, again.status(), "EventSource stops reconnecting on 204");
                 assertEquals(0, again.body().length);
                 assertEquals("*", again.header("access-control-allow-origin"));
@@ -72,7 +74,8 @@ class StreamLifecycleTest {
             long start = System.nanoTime();
             client.until(SseBlock::isPing, WAIT);
             client.until(SseBlock::isPing, WAIT);
-            assertTrue(System.nanoTime() - start >= Duration.ofMillis(250).toNanos(), "pings are spaced by the interval");
+            assertTrue(
+                    System.nanoTime() - start >= Duration.ofMillis(250).toNanos(), "pings are spaced by the interval");
             String body = new String(client.rawBody(), java.nio.charset.StandardCharsets.US_ASCII);
             assertTrue(body.contains("\n\n: ping\n\n"), body);
         }
@@ -81,8 +84,8 @@ class StreamLifecycleTest {
     @Test
     void aBusyStreamIsNotPinged() throws Exception {
         edge = TestEdge.start(config -> config.pingInterval(Duration.ofMillis(400)));
-        try (SseClient client = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
-                TestEdge.cookie(TestEdge.SESSION))) {
+        try (SseClient client = SseClient.open(
+                edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity", TestEdge.cookie(TestEdge.SESSION))) {
             edge.awaitOpenStreams(1);
             for (int i = 0; i < 15; i++) {
                 edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "busy-" + i));
@@ -151,20 +154,30 @@ class StreamLifecycleTest {
         try (Socket stalled = new Socket()) {
             stalled.setReceiveBufferSize(4096);
             stalled.connect(new java.net.InetSocketAddress("127.0.0.1", edge.port()));
-            stalled.getOutputStream().write(("GET /api/projects/" + TestEdge.PROJECT + "/activity HTTP/1.0\r\n"
-                    + TestEdge.cookie(TestEdge.SESSION) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream()
+                    .write(("GET /api/projects/" + TestEdge.PROJECT + "/activity HTTP/1.0\r\n"
+                                    + TestEdge.cookie(TestEdge.SESSION) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             edge.awaitOpenStreams(1);
             // A few events it reads normally first, so it holds a cursor when the flood starts.
             for (int i = 0; i < 10; i++) {
-                edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "first-" + i)).forEach(id -> all.add(id.toString()));
+                edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "first-" + i))
+                        .forEach(id -> all.add(id.toString()));
             }
             Poll.until(() -> edge.server().dispatcher().dispatchedCount() >= 10, WAIT, "the first events dispatched");
             String bigMessage = "x".repeat(2000);
             while (edge.server().openStreams() > 0 && all.size() < 20_000) {
                 AssetEvent[] batch = new AssetEvent[50];
                 for (int i = 0; i < batch.length; i++) {
-                    batch[i] = AssetEvent.builder(EventType.STAGE_FAILED).assetId("slow").projectId(TestEdge.PROJECT)
-                            .ts(1).attempt(1).stage("render").error("E", bigMessage).requestId("r").build();
+                    batch[i] = AssetEvent.builder(EventType.STAGE_FAILED)
+                            .assetId("slow")
+                            .projectId(TestEdge.PROJECT)
+                            .ts(1)
+                            .attempt(1)
+                            .stage("render")
+                            .error("E", bigMessage)
+                            .requestId("r")
+                            .build();
                 }
                 edge.append(batch).forEach(id -> all.add(id.toString()));
             }
@@ -180,8 +193,11 @@ class StreamLifecycleTest {
             }
         }
         assertTrue(received.size() < all.size(), "the stalled client was cut before the end");
-        try (SseClient resumed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
-                TestEdge.cookie(TestEdge.SESSION), "Last-Event-ID: " + received.get(received.size() - 1))) {
+        try (SseClient resumed = SseClient.open(
+                edge.port(),
+                "/api/projects/" + TestEdge.PROJECT + "/activity",
+                TestEdge.cookie(TestEdge.SESSION),
+                "Last-Event-ID: " + received.get(received.size() - 1))) {
             for (SseBlock block : resumed.events(all.size() - received.size(), Duration.ofSeconds(30))) {
                 received.add(block.id());
             }
@@ -192,8 +208,8 @@ class StreamLifecycleTest {
     @Test
     void shutdownEndsOpenStreamsCleanly() throws Exception {
         edge = TestEdge.start();
-        try (SseClient client = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
-                TestEdge.cookie(TestEdge.SESSION))) {
+        try (SseClient client = SseClient.open(
+                edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity", TestEdge.cookie(TestEdge.SESSION))) {
             edge.awaitOpenStreams(1);
             edge.close();
             edge = null;

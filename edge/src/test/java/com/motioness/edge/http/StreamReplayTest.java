@@ -51,8 +51,8 @@ class StreamReplayTest {
 
     @Test
     void everyEventTypeIsFramedWithItsNameIdAndJson() throws Exception {
-        try (SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
-                TestEdge.cookie(TestEdge.SESSION))) {
+        try (SseClient feed = SseClient.open(
+                edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity", TestEdge.cookie(TestEdge.SESSION))) {
             assertEquals(200, feed.status());
             assertEquals("text/event-stream; charset=utf-8", feed.header("content-type"));
             assertEquals("no-cache, no-transform", feed.header("cache-control"));
@@ -84,10 +84,13 @@ class StreamReplayTest {
         try (SseClient client = SseClient.open(edge.port(), TestEdge.assetPath("a1"))) {
             assertEquals(200, client.status());
             List<SseBlock> replayed = client.events(3, WAIT);
-            assertEquals(ids.stream().map(EventId::toString).toList(), replayed.stream().map(SseBlock::id).toList());
+            assertEquals(
+                    ids.stream().map(EventId::toString).toList(),
+                    replayed.stream().map(SseBlock::id).toList());
             ids.addAll(appendRunning("a1", 2));
             List<SseBlock> live = client.events(2, WAIT);
-            assertEquals(ids.subList(3, 5).stream().map(EventId::toString).toList(),
+            assertEquals(
+                    ids.subList(3, 5).stream().map(EventId::toString).toList(),
                     live.stream().map(SseBlock::id).toList());
         }
     }
@@ -97,7 +100,8 @@ class StreamReplayTest {
         List<EventId> ids = appendRunning("a1", 6);
         try (SseClient client = SseClient.open(edge.port(), TestEdge.assetPath("a1"), "Last-Event-ID: " + ids.get(2))) {
             List<SseBlock> replayed = client.events(3, WAIT);
-            assertEquals(ids.subList(3, 6).stream().map(EventId::toString).toList(),
+            assertEquals(
+                    ids.subList(3, 6).stream().map(EventId::toString).toList(),
                     replayed.stream().map(SseBlock::id).toList());
             assertTrue(client.drain().stream().noneMatch(SseBlock::isEvent), "nothing older than the cursor");
         }
@@ -109,8 +113,8 @@ class StreamReplayTest {
         try (SseClient client = SseClient.open(edge.port(), TestEdge.assetPath("a1") + "?lastEventId=" + ids.get(0))) {
             assertEquals(ids.get(1).toString(), client.nextEvent(WAIT).id());
         }
-        try (SseClient client = SseClient.open(edge.port(), TestEdge.assetPath("a1") + "?lastEventId=" + ids.get(0),
-                "Last-Event-ID: " + ids.get(2))) {
+        try (SseClient client = SseClient.open(
+                edge.port(), TestEdge.assetPath("a1") + "?lastEventId=" + ids.get(0), "Last-Event-ID: " + ids.get(2))) {
             assertEquals(ids.get(3).toString(), client.nextEvent(WAIT).id());
         }
     }
@@ -140,7 +144,9 @@ class StreamReplayTest {
         }
         try (SseClient client = SseClient.open(edge.port(), TestEdge.assetPath("a1"), "Last-Event-ID: " + ms + "-2")) {
             List<SseBlock> replayed = client.events(2, WAIT);
-            assertEquals(List.of(ms + "-3", ms + "-4"), replayed.stream().map(SseBlock::id).toList());
+            assertEquals(
+                    List.of(ms + "-3", ms + "-4"),
+                    replayed.stream().map(SseBlock::id).toList());
         }
     }
 
@@ -163,7 +169,8 @@ class StreamReplayTest {
             producer.start();
             List<SseBlock> received = client.events(3000 - 201, Duration.ofSeconds(30));
             producer.join();
-            List<String> expected = all.subList(201, 3000).stream().map(EventId::toString).toList();
+            List<String> expected =
+                    all.subList(201, 3000).stream().map(EventId::toString).toList();
             assertEquals(expected, received.stream().map(SseBlock::id).toList());
         }
     }
@@ -180,7 +187,8 @@ class StreamReplayTest {
             SseBlock notice = client.next(WAIT);
             assertEquals("replay truncated: events up to " + ids.get(4) + " are no longer retained", notice.comment());
             List<SseBlock> replayed = client.events(5, WAIT);
-            assertEquals(ids.subList(5, 10).stream().map(EventId::toString).toList(),
+            assertEquals(
+                    ids.subList(5, 10).stream().map(EventId::toString).toList(),
                     replayed.stream().map(SseBlock::id).toList());
         }
         try (SseClient client = SseClient.open(edge.port(), TestEdge.assetPath("a1"), "Last-Event-ID: " + ids.get(6))) {
@@ -197,12 +205,18 @@ class StreamReplayTest {
         // "Live" starts when the stream opens: let the earlier events clear the ring first, so
         // none is still in flight to the loops when the live client joins.
         Poll.until(() -> edge.server().ringBacklog() == 0, WAIT, "the ring to drain");
-        try (SseClient live = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
-                TestEdge.cookie(TestEdge.SESSION));
-                SseClient resumed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
-                        TestEdge.cookie(TestEdge.SESSION), "Last-Event-ID: " + before.get(0))) {
+        try (SseClient live = SseClient.open(
+                        edge.port(),
+                        "/api/projects/" + TestEdge.PROJECT + "/activity",
+                        TestEdge.cookie(TestEdge.SESSION));
+                SseClient resumed = SseClient.open(
+                        edge.port(),
+                        "/api/projects/" + TestEdge.PROJECT + "/activity",
+                        TestEdge.cookie(TestEdge.SESSION),
+                        "Last-Event-ID: " + before.get(0))) {
             edge.awaitOpenStreams(2);
-            EventId next = edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "x3")).get(0);
+            EventId next = edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "x3"))
+                    .get(0);
             assertEquals(next.toString(), live.nextEvent(WAIT).id(), "no replay without a cursor");
             assertEquals(before.get(1).toString(), resumed.nextEvent(WAIT).id());
             assertEquals(next.toString(), resumed.nextEvent(WAIT).id());
@@ -211,23 +225,29 @@ class StreamReplayTest {
 
     @Test
     void theActivityFeedGoesOnPastAnAssetsTerminalEvent() throws Exception {
-        EventId ready = edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "done")).get(0);
-        try (SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
-                TestEdge.cookie(TestEdge.SESSION), "Last-Event-ID: " + ready)) {
+        EventId ready = edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "done"))
+                .get(0);
+        try (SseClient feed = SseClient.open(
+                edge.port(),
+                "/api/projects/" + TestEdge.PROJECT + "/activity",
+                TestEdge.cookie(TestEdge.SESSION),
+                "Last-Event-ID: " + ready)) {
             assertEquals(200, feed.status(), "only asset streams end at a terminal event");
             edge.awaitOpenStreams(1);
-            EventId next = edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "next")).get(0);
+            EventId next = edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "next"))
+                    .get(0);
             assertEquals(next.toString(), feed.nextEvent(WAIT).id());
         }
     }
 
     @Test
     void theActivityFeedCarriesOnlyItsOwnProject() throws Exception {
-        try (SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
-                TestEdge.cookie(TestEdge.SESSION))) {
+        try (SseClient feed = SseClient.open(
+                edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity", TestEdge.cookie(TestEdge.SESSION))) {
             edge.awaitOpenStreams(1);
             edge.append(Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "theirs"));
-            EventId mine = edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "mine")).get(0);
+            EventId mine = edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "mine"))
+                    .get(0);
             SseBlock block = feed.nextEvent(WAIT);
             assertEquals(mine.toString(), block.id());
             assertFalse(block.data().contains(TestEdge.OTHER_PROJECT));
@@ -236,15 +256,17 @@ class StreamReplayTest {
 
     @Test
     void theSessionAssetRouteServesAssetsOfTheUsersProjectsOnly() throws Exception {
-        EventId id = edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a1")).get(0);
+        EventId id =
+                edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a1")).get(0);
         edge.append(Events.of(EventType.QUEUED, TestEdge.OTHER_PROJECT, "b1"));
         try (SseClient mine = SseClient.open(edge.port(), "/api/assets/a1/events", TestEdge.cookie(TestEdge.SESSION))) {
             assertEquals(200, mine.status());
             assertEquals(id.toString(), mine.nextEvent(WAIT).id());
         }
-        try (SseClient theirs = SseClient.open(edge.port(), "/api/assets/b1/events", TestEdge.cookie(TestEdge.SESSION));
-                SseClient missing = SseClient.open(edge.port(), "/api/assets/nope/events",
-                        TestEdge.cookie(TestEdge.SESSION))) {
+        try (SseClient theirs =
+                        SseClient.open(edge.port(), "/api/assets/b1/events", TestEdge.cookie(TestEdge.SESSION));
+                SseClient missing =
+                        SseClient.open(edge.port(), "/api/assets/nope/events", TestEdge.cookie(TestEdge.SESSION))) {
             // An asset of another project is not revealed: it looks like one that does not exist yet.
             edge.append(Events.of(EventType.STAGE_STARTED, TestEdge.OTHER_PROJECT, "b1"));
             LookAlike.assertIndistinguishable(theirs, missing);
@@ -263,7 +285,10 @@ class StreamReplayTest {
             String body = new String(client.rawBody(), StandardCharsets.US_ASCII);
             assertTrue(body.startsWith("retry: 3000\n\nevent: stage_started\nid: " + ids.get(0) + "\ndata: {"), body);
             assertTrue(body.endsWith("\n\n"));
-            assertNotNull(client.drain().stream().filter(b -> "ready".equals(b.event())).findFirst().orElse(null));
+            assertNotNull(client.drain().stream()
+                    .filter(b -> "ready".equals(b.event()))
+                    .findFirst()
+                    .orElse(null));
         }
     }
 }

@@ -27,8 +27,13 @@ import org.junit.jupiter.api.Test;
 class SubscribeBeforeFirstEventTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final EventType[] LIFECYCLE = {
-        EventType.QUEUED, EventType.VISION_STARTED, EventType.VISION_COMPLETED, EventType.STAGE_STARTED,
-        EventType.STAGE_COMPLETED, EventType.R2_WRITE_COMPLETED, EventType.READY,
+        EventType.QUEUED,
+        EventType.VISION_STARTED,
+        EventType.VISION_COMPLETED,
+        EventType.STAGE_STARTED,
+        EventType.STAGE_COMPLETED,
+        EventType.R2_WRITE_COMPLETED,
+        EventType.READY,
     };
 
     private TestEdge edge;
@@ -82,11 +87,12 @@ class SubscribeBeforeFirstEventTest {
     @Test
     void theSessionRouteWaitsTooAndDecidesAccessOnTheFirstEvent() throws Exception {
         edge = TestEdge.start();
-        try (SseClient mine = SseClient.open(edge.port(), "/api/assets/early-2/events", TestEdge.cookie(TestEdge.SESSION));
-                SseClient theirs = SseClient.open(edge.port(), "/api/assets/early-3/events",
-                        TestEdge.cookie(TestEdge.SESSION));
-                SseClient missing = SseClient.open(edge.port(), "/api/assets/never/events",
-                        TestEdge.cookie(TestEdge.SESSION))) {
+        try (SseClient mine =
+                        SseClient.open(edge.port(), "/api/assets/early-2/events", TestEdge.cookie(TestEdge.SESSION));
+                SseClient theirs =
+                        SseClient.open(edge.port(), "/api/assets/early-3/events", TestEdge.cookie(TestEdge.SESSION));
+                SseClient missing =
+                        SseClient.open(edge.port(), "/api/assets/never/events", TestEdge.cookie(TestEdge.SESSION))) {
             followsMineOnly(edge, mine, "early-2", theirs, "early-3", missing);
         }
     }
@@ -96,8 +102,9 @@ class SubscribeBeforeFirstEventTest {
      * read, one that never comes): once both lifecycles are published through {@code producer}, the
      * first was followed whole and the second stayed as silent as the third.
      */
-    private void followsMineOnly(TestEdge producer, SseClient mine, String myAsset, SseClient theirs,
-            String theirAsset, SseClient missing) throws Exception {
+    private void followsMineOnly(
+            TestEdge producer, SseClient mine, String myAsset, SseClient theirs, String theirAsset, SseClient missing)
+            throws Exception {
         edge.awaitOpenStreams(3);
         List<String> published = lifecycle(producer, TestEdge.PROJECT, myAsset);
         lifecycle(producer, TestEdge.OTHER_PROJECT, theirAsset);
@@ -141,8 +148,10 @@ class SubscribeBeforeFirstEventTest {
         CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
             try {
                 for (int i = 0; i < events; i++) {
-                    EventType type = i == 0 ? EventType.QUEUED : i == events - 1 ? EventType.READY : EventType.STAGE_STARTED;
-                    EventId id = edge.append(Events.of(type, TestEdge.PROJECT, "race")).get(0);
+                    EventType type =
+                            i == 0 ? EventType.QUEUED : i == events - 1 ? EventType.READY : EventType.STAGE_STARTED;
+                    EventId id = edge.append(Events.of(type, TestEdge.PROJECT, "race"))
+                            .get(0);
                     synchronized (published) {
                         published.add(id.toString());
                     }

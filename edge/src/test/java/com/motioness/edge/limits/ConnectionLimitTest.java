@@ -43,8 +43,9 @@ class ConnectionLimitTest {
                 try (Socket fourth = new Socket()) {
                     fourth.connect(new InetSocketAddress("127.0.0.1", edge.port()), 5_000);
                     fourth.setSoTimeout(5_000);
-                    fourth.getOutputStream().write(("GET " + TestEdge.assetPath("limited")
-                            + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    fourth.getOutputStream()
+                            .write(("GET " + TestEdge.assetPath("limited") + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     InputStream in = fourth.getInputStream();
                     first = in.read();
                 } catch (SocketException reset) {

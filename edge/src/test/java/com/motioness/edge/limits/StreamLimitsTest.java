@@ -40,8 +40,12 @@ class StreamLimitsTest {
                 }
             }
             edge.awaitOpenStreams(0);
-            EventId ended = edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a2")).get(0);
-            assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a2"), "Last-Event-ID: " + ended).status(),
+            EventId ended = edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a2"))
+                    .get(0);
+            assertEquals(
+                    204,
+                    HttpWire.get(edge.port(), TestEdge.assetPath("a2"), "Last-Event-ID: " + ended)
+                            .status(),
                     "a refused 204 holds no place");
             edge.awaitOpenStreams(0);
             try (SseClient waiting = SseClient.open(edge.port(), TestEdge.assetPath("not-yet"));
@@ -63,12 +67,21 @@ class StreamLimitsTest {
     @Test
     void openStreamsPerUserAreCapped() throws Exception {
         try (TestEdge edge = TestEdge.start(config -> config.maxStreamsPerUser(1));
-                SseClient feed = SseClient.open(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
+                SseClient feed = SseClient.open(
+                        edge.port(),
+                        "/api/projects/" + TestEdge.PROJECT + "/activity",
                         TestEdge.cookie(TestEdge.SESSION))) {
             assertEquals(200, feed.status());
-            assertTooMany(HttpWire.get(edge.port(), "/api/projects/" + TestEdge.PROJECT + "/activity",
-                    TestEdge.cookie(TestEdge.SESSION)), "too_many_streams", "this user");
-            try (SseClient other = SseClient.open(edge.port(), "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity",
+            assertTooMany(
+                    HttpWire.get(
+                            edge.port(),
+                            "/api/projects/" + TestEdge.PROJECT + "/activity",
+                            TestEdge.cookie(TestEdge.SESSION)),
+                    "too_many_streams",
+                    "this user");
+            try (SseClient other = SseClient.open(
+                    edge.port(),
+                    "/api/projects/" + TestEdge.OTHER_PROJECT + "/activity",
                     TestEdge.cookie(TestEdge.OTHER_SESSION))) {
                 assertEquals(200, other.status(), "another user has their own count");
             }
@@ -77,24 +90,30 @@ class StreamLimitsTest {
 
     @Test
     void behindATrustedProxyTheForwardedClientIsCountedElseTheConnection() throws Exception {
-        try (TestEdge edge = TestEdge.start(config -> config.maxStreamsPerAddress(1).trustedProxies(List.of("127.0.0.0/8")))) {
+        try (TestEdge edge =
+                TestEdge.start(config -> config.maxStreamsPerAddress(1).trustedProxies(List.of("127.0.0.0/8")))) {
             edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a1"));
-            try (SseClient first = SseClient.open(edge.port(), TestEdge.assetPath("a1"),
-                    "X-Forwarded-For: 198.51.100.1, 203.0.113.5");
-                    SseClient other = SseClient.open(edge.port(), TestEdge.assetPath("a1"),
-                            "X-Forwarded-For: 203.0.113.6")) {
+            try (SseClient first = SseClient.open(
+                            edge.port(), TestEdge.assetPath("a1"), "X-Forwarded-For: 198.51.100.1, 203.0.113.5");
+                    SseClient other =
+                            SseClient.open(edge.port(), TestEdge.assetPath("a1"), "X-Forwarded-For: 203.0.113.6")) {
                 assertEquals(200, first.status());
                 assertEquals(200, other.status(), "another client behind the same proxy");
-                assertTooMany(HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "X-Forwarded-For: 203.0.113.5"),
-                        "too_many_streams", "address 203.0.113.5");
+                assertTooMany(
+                        HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "X-Forwarded-For: 203.0.113.5"),
+                        "too_many_streams",
+                        "address 203.0.113.5");
             }
         }
         try (TestEdge edge = TestEdge.start(config -> config.maxStreamsPerAddress(1))) {
             edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a1"));
-            try (SseClient first = SseClient.open(edge.port(), TestEdge.assetPath("a1"), "X-Forwarded-For: 203.0.113.5")) {
+            try (SseClient first =
+                    SseClient.open(edge.port(), TestEdge.assetPath("a1"), "X-Forwarded-For: 203.0.113.5")) {
                 assertEquals(200, first.status());
-                assertTooMany(HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "X-Forwarded-For: 203.0.113.9"),
-                        "too_many_streams", "address 127.0.0.1");
+                assertTooMany(
+                        HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "X-Forwarded-For: 203.0.113.9"),
+                        "too_many_streams",
+                        "address 127.0.0.1");
             }
         }
     }
@@ -102,13 +121,18 @@ class StreamLimitsTest {
     @Test
     void newStreamsPerAddressAreRateLimited() throws Exception {
         try (TestEdge edge = TestEdge.start(config -> config.newStreamsPerAddress(2))) {
-            String ended = "Last-Event-ID: " + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a1")).get(0);
+            String ended = "Last-Event-ID: "
+                    + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a1"))
+                            .get(0);
             for (int i = 0; i < 4; i++) {
-                assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a1"), ended).status(),
+                assertEquals(
+                        204,
+                        HttpWire.get(edge.port(), TestEdge.assetPath("a1"), ended)
+                                .status(),
                         "burst of twice the rate");
             }
-            assertTooMany(HttpWire.get(edge.port(), TestEdge.assetPath("a1"), ended), "too_many_new_streams",
-                    "127.0.0.1");
+            assertTooMany(
+                    HttpWire.get(edge.port(), TestEdge.assetPath("a1"), ended), "too_many_new_streams", "127.0.0.1");
         }
     }
 
@@ -134,7 +158,9 @@ class StreamLimitsTest {
         assertEquals("10.1.2.3", addresses.clientOf(proxy, null));
         assertEquals("203.0.113.5", addresses.clientOf(proxy, "garbage, 203.0.113.5"));
         assertEquals("10.1.2.3", addresses.clientOf(proxy, "not-an-address"), "no DNS lookups, no trust in names");
-        assertEquals("192.0.2.1", addresses.clientOf(new InetSocketAddress("192.0.2.1", 1), "203.0.113.5"),
+        assertEquals(
+                "192.0.2.1",
+                addresses.clientOf(new InetSocketAddress("192.0.2.1", 1), "203.0.113.5"),
                 "an untrusted peer's header is ignored");
     }
 }

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.motioness.edge.log.StreamRef;
+import com.motioness.edge.support.EdgeOnLog;
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.Poll;
 import com.motioness.edge.support.RawResponse;
-import com.motioness.edge.support.EdgeOnLog;
 import com.motioness.edge.support.SseBlock;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
@@ -62,8 +61,13 @@ class AfterTerminalTest {
         for (int i = 0; i < types.length; i++) {
             body.append(i == 0 ? "" : ",").append(Events.json(types[i], TestEdge.PROJECT, asset));
         }
-        return HttpWire.exchange(edge.port(), HttpWire.request("POST", "/internal/events",
-                body.append(types.length > 1 ? "]" : "").toString(), AUTH));
+        return HttpWire.exchange(
+                edge.port(),
+                HttpWire.request(
+                        "POST",
+                        "/internal/events",
+                        body.append(types.length > 1 ? "]" : "").toString(),
+                        AUTH));
     }
 
     private static List<String> ids(RawResponse response) {
@@ -77,8 +81,10 @@ class AfterTerminalTest {
         try (SseClient stream = SseClient.open(edge.port(), TestEdge.assetPath(asset))) {
             assertEquals(200, stream.status());
             assertTrue(stream.awaitEnd(WAIT), "the asset's stream ends at its terminal event");
-            return SseClient.parseBlocks(stream.rawBody()).stream().filter(block -> block.id() != null)
-                    .map(block -> block.event() + "@" + block.id()).toList();
+            return SseClient.parseBlocks(stream.rawBody()).stream()
+                    .filter(block -> block.id() != null)
+                    .map(block -> block.event() + "@" + block.id())
+                    .toList();
         }
     }
 
@@ -91,10 +97,15 @@ class AfterTerminalTest {
         String ready = ids.get(1);
         RawResponse late = post(EventType.CANCELLED);
         assertEquals(409, late.status());
-        assertEquals("{\"error\":\"asset_ended\",\"message\":\"asset a1 ended at " + ready + "; only webhook_* events"
-                + " may follow its terminal event\",\"terminal_id\":\"" + ready + "\"}\n", late.bodyText());
+        assertEquals(
+                "{\"error\":\"asset_ended\",\"message\":\"asset a1 ended at " + ready + "; only webhook_* events"
+                        + " may follow its terminal event\",\"terminal_id\":\"" + ready + "\"}\n",
+                late.bodyText());
         assertEquals(List.of("queued@" + queued, "ready@" + ready), assetStream("a1"));
-        assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "Last-Event-ID: " + ready).status());
+        assertEquals(
+                204,
+                HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "Last-Event-ID: " + ready)
+                        .status());
     }
 
     @ParameterizedTest
@@ -108,15 +119,22 @@ class AfterTerminalTest {
             String delivered = ids(post(EventType.WEBHOOK_DELIVERED)).get(0);
             SseBlock block = live.nextEvent(WAIT);
             assertEquals("webhook_delivered@" + delivered, block.event() + "@" + block.id(), "live on the feed");
-            try (SseClient resumed = SseClient.open(edge.port(), FEED, TestEdge.cookie(TestEdge.SESSION),
-                    "Last-Event-ID: 0")) {
-                assertEquals(List.of(queued, ready, delivered),
-                        resumed.events(3, WAIT).stream().map(SseBlock::id).toList(), "replayed on the feed");
+            try (SseClient resumed =
+                    SseClient.open(edge.port(), FEED, TestEdge.cookie(TestEdge.SESSION), "Last-Event-ID: 0")) {
+                assertEquals(
+                        List.of(queued, ready, delivered),
+                        resumed.events(3, WAIT).stream().map(SseBlock::id).toList(),
+                        "replayed on the feed");
             }
         }
-        assertEquals(List.of("queued@" + queued, "ready@" + ready), assetStream("a1"),
+        assertEquals(
+                List.of("queued@" + queued, "ready@" + ready),
+                assetStream("a1"),
                 "the asset's stream still ends at ready");
-        assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "Last-Event-ID: " + ready).status());
+        assertEquals(
+                204,
+                HttpWire.get(edge.port(), TestEdge.assetPath("a1"), "Last-Event-ID: " + ready)
+                        .status());
     }
 
     @Test
@@ -130,7 +148,8 @@ class AfterTerminalTest {
             long owner = connection.sync().ttl(keys.owner(0, "a1"));
             long asset = connection.sync().ttl(keys.asset(0, "a1"));
             // The finished lifetime is --retention-age (1 h); a running asset's, 24 h.
-            assertTrue(owner > 0 && owner <= 3600 && asset > 0 && asset <= 3600,
+            assertTrue(
+                    owner > 0 && owner <= 3600 && asset > 0 && asset <= 3600,
                     "still a finished asset's lifetime: owner " + owner + " s, stream " + asset + " s");
         } finally {
             client.shutdown();
@@ -145,15 +164,20 @@ class AfterTerminalTest {
         // Events age by their id's milliseconds: the webhook event must be clearly younger.
         Thread.sleep(1000);
         ids(post(EventType.WEBHOOK_DELIVERED));
-        Poll.until(() -> types(StreamRef.project(TestEdge.PROJECT)).equals(List.of(EventType.WEBHOOK_DELIVERED)),
-                Duration.ofSeconds(5), "the terminal event to age out of the project feed");
-        assertFalse(edge.server().log().read(StreamRef.asset("a1"), null, 10).get().found(),
+        Poll.until(
+                () -> types(StreamRef.project(TestEdge.PROJECT)).equals(List.of(EventType.WEBHOOK_DELIVERED)),
+                Duration.ofSeconds(5),
+                "the terminal event to age out of the project feed");
+        assertFalse(
+                edge.server().log().read(StreamRef.asset("a1"), null, 10).get().found(),
                 "the asset went with its terminal event; the later webhook event is not in its stream");
     }
 
     private List<EventType> types(StreamRef stream) {
         try {
-            return edge.server().log().read(stream, null, 10).get().events().stream().map(LoggedEvent::type).toList();
+            return edge.server().log().read(stream, null, 10).get().events().stream()
+                    .map(LoggedEvent::type)
+                    .toList();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -167,11 +191,14 @@ class AfterTerminalTest {
         assertEquals(3, written.size());
         assertEquals(List.of("queued@" + written.get(0), "ready@" + written.get(1)), assetStream("a2"));
 
-        RawResponse refused = post("a3", EventType.QUEUED, EventType.READY, EventType.WEBHOOK_DISPATCHED,
-                EventType.CANCELLED);
+        RawResponse refused =
+                post("a3", EventType.QUEUED, EventType.READY, EventType.WEBHOOK_DISPATCHED, EventType.CANCELLED);
         assertEquals(409, refused.status());
-        assertEquals("{\"error\":\"asset_ended\",\"message\":\"asset a3 ended at index 1 of this batch; only webhook_*"
-                + " events may follow its terminal event\",\"index\":3}\n", refused.bodyText());
-        assertFalse(edge.server().log().read(StreamRef.asset("a3"), null, 1).get().found(), "nothing of the batch");
+        assertEquals(
+                "{\"error\":\"asset_ended\",\"message\":\"asset a3 ended at index 1 of this batch; only webhook_*"
+                        + " events may follow its terminal event\",\"index\":3}\n",
+                refused.bodyText());
+        assertFalse(
+                edge.server().log().read(StreamRef.asset("a3"), null, 1).get().found(), "nothing of the batch");
     }
 }

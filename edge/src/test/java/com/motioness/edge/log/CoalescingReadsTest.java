@@ -51,8 +51,7 @@ class CoalescingReadsTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
@@ -118,8 +117,7 @@ class CoalescingReadsTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         try (CoalescingReads reads = new CoalescingReads(immediate, 1)) {
             for (int i = 0; i < 100_000; i++) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
-import com.motioness.edge.support.LookAlike;
 import com.motioness.edge.support.Poll;
 import com.motioness.edge.support.RawResponse;
 import com.motioness.edge.support.Scrape;
@@ -42,13 +41,16 @@ class MetricsTest {
     }
 
     private void awaitMetric(String series, double expected) throws Exception {
-        Poll.until(() -> {
-            try {
-                return edge.metric(series) == expected;
-            } catch (IOException e) {
-                return false;
-            }
-        }, WAIT, series + " == " + expected + " (now " + safeMetric(series) + ")");
+        Poll.until(
+                () -> {
+                    try {
+                        return edge.metric(series) == expected;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                },
+                WAIT,
+                series + " == " + expected + " (now " + safeMetric(series) + ")");
     }
 
     private String safeMetric(String series) {
@@ -68,14 +70,18 @@ class MetricsTest {
         }
         RawResponse metrics = HttpWire.get(edge.adminPort(), "/metrics");
         assertEquals(200, metrics.status());
-        assertTrue(metrics.header("content-type").startsWith("text/plain; version=0.0.4"), metrics.header("content-type"));
+        assertTrue(
+                metrics.header("content-type").startsWith("text/plain; version=0.0.4"), metrics.header("content-type"));
         assertTrue(metrics.bodyText().contains("# TYPE motioness_streams_opened_total counter"), metrics.bodyText());
         assertEquals(200, HttpWire.get(edge.adminPort(), "/healthz").status());
         RawResponse ready = HttpWire.get(edge.adminPort(), "/readyz");
         assertEquals(200, ready.status(), "embedded mode is always ready");
         assertEquals("{\"status\":\"ready\"}\n", ready.bodyText());
         assertEquals(404, HttpWire.get(edge.adminPort(), "/nope").status());
-        assertEquals(405, HttpWire.exchange(edge.adminPort(), HttpWire.request("POST", "/metrics", "")).status());
+        assertEquals(
+                405,
+                HttpWire.exchange(edge.adminPort(), HttpWire.request("POST", "/metrics", ""))
+                        .status());
     }
 
     @Test
@@ -89,7 +95,8 @@ class MetricsTest {
         edge = TestEdge.start();
         edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "a1"));
         try (SseClient asset = SseClient.open(edge.port(), TestEdge.assetPath("a1"));
-                SseClient session = SseClient.open(edge.port(), "/api/assets/a1/events", TestEdge.cookie(TestEdge.SESSION));
+                SseClient session =
+                        SseClient.open(edge.port(), "/api/assets/a1/events", TestEdge.cookie(TestEdge.SESSION));
                 SseClient feed = SseClient.open(edge.port(), FEED, TestEdge.cookie(TestEdge.SESSION))) {
             asset.nextEvent(WAIT);
             session.nextEvent(WAIT);
@@ -110,8 +117,11 @@ class MetricsTest {
             awaitMetric(CLOSED.formatted("project_activity", "client"), 1);
             assertEquals(0, edge.metric("motioness_streams_open{route=\"project_activity\"}"));
         }
-        String ended = "Last-Event-ID: " + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a9")).get(0);
-        assertEquals(204, HttpWire.get(edge.port(), TestEdge.assetPath("a9"), ended).status());
+        String ended = "Last-Event-ID: "
+                + edge.append(Events.of(EventType.READY, TestEdge.PROJECT, "a9"))
+                        .get(0);
+        assertEquals(
+                204, HttpWire.get(edge.port(), TestEdge.assetPath("a9"), ended).status());
         assertEquals(1, edge.metric(OPENED.formatted("public_asset")), "a 204 is not an opened stream");
     }
 
@@ -130,15 +140,23 @@ class MetricsTest {
         try (Socket stalled = new Socket()) {
             stalled.setReceiveBufferSize(4096);
             stalled.connect(new InetSocketAddress("127.0.0.1", edge.port()));
-            stalled.getOutputStream().write(("GET " + FEED + " HTTP/1.1\r\nHost: x\r\n" + TestEdge.cookie(TestEdge.SESSION)
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream()
+                    .write(("GET " + FEED + " HTTP/1.1\r\nHost: x\r\n" + TestEdge.cookie(TestEdge.SESSION) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             edge.awaitOpenStreams(1);
             String big = "x".repeat(2000);
             for (int round = 0; edge.server().openStreams() > 0 && round < 400; round++) {
                 AssetEvent[] batch = new AssetEvent[50];
                 for (int i = 0; i < batch.length; i++) {
-                    batch[i] = AssetEvent.builder(EventType.STAGE_FAILED).assetId("slow").projectId(TestEdge.PROJECT)
-                            .ts(1).attempt(1).stage("render").error("E", big).requestId("r").build();
+                    batch[i] = AssetEvent.builder(EventType.STAGE_FAILED)
+                            .assetId("slow")
+                            .projectId(TestEdge.PROJECT)
+                            .ts(1)
+                            .attempt(1)
+                            .stage("render")
+                            .error("E", big)
+                            .requestId("r")
+                            .build();
                 }
                 edge.append(batch);
             }
@@ -212,17 +230,32 @@ class MetricsTest {
         String series = "motioness_auth_failures_total{kind=\"%s\"}";
         assertEquals(0, edge.metric(series.formatted("unknown_key")), "every kind is exposed from the start");
 
-        assertEquals(401, HttpWire.get(edge.port(), "/v1/not-a-key-0123456789/events/a1").status());
+        assertEquals(
+                401,
+                HttpWire.get(edge.port(), "/v1/not-a-key-0123456789/events/a1").status());
         assertEquals(1, edge.metric(series.formatted("unknown_key")));
         assertEquals(401, HttpWire.get(edge.port(), FEED).status());
         assertEquals(1, edge.metric(series.formatted("no_session")));
-        assertEquals(403, HttpWire.get(edge.port(), FEED, TestEdge.cookie(TestEdge.OTHER_SESSION)).status());
+        assertEquals(
+                403,
+                HttpWire.get(edge.port(), FEED, TestEdge.cookie(TestEdge.OTHER_SESSION))
+                        .status());
         assertEquals(1, edge.metric(series.formatted("not_member")));
-        assertEquals(403, HttpWire.get(edge.port(), FEED, TestEdge.cookie(TestEdge.SESSION),
-                "Origin: https://evil.example").status());
+        assertEquals(
+                403,
+                HttpWire.get(edge.port(), FEED, TestEdge.cookie(TestEdge.SESSION), "Origin: https://evil.example")
+                        .status());
         assertEquals(1, edge.metric(series.formatted("origin")));
-        assertEquals(401, HttpWire.exchange(edge.port(), HttpWire.request("POST", "/internal/events", "[]",
-                "Authorization: Bearer wrong-token-0123456789")).status());
+        assertEquals(
+                401,
+                HttpWire.exchange(
+                                edge.port(),
+                                HttpWire.request(
+                                        "POST",
+                                        "/internal/events",
+                                        "[]",
+                                        "Authorization: Bearer wrong-token-0123456789"))
+                        .status());
         assertEquals(1, edge.metric(series.formatted("ingest_token")));
     }
 
@@ -233,7 +266,8 @@ class MetricsTest {
         String series = "motioness_limit_rejections_total{limit=\"%s\"}";
         try (SseClient first = SseClient.open(edge.port(), TestEdge.assetPath("a1"))) {
             assertEquals(200, first.status());
-            assertEquals(429, HttpWire.get(edge.port(), TestEdge.assetPath("a1")).status());
+            assertEquals(
+                    429, HttpWire.get(edge.port(), TestEdge.assetPath("a1")).status());
             assertEquals(1, edge.metric(series.formatted("key")));
             int refused = 0;
             for (int i = 0; i < 10; i++) {
@@ -271,7 +305,9 @@ class MetricsTest {
             awaitMetric("motioness_publish_to_write_seconds_count", 2);
             assertEquals(4, edge.metric("motioness_frames_out_total"), "two subscribers, one loop: two observations");
             assertEquals(2, edge.metric("motioness_publish_to_write_seconds_bucket{le=\"+Inf\"}"));
-            assertEquals(2, edge.metric("motioness_publish_to_write_seconds_bucket{le=\"10.0\"}"),
+            assertEquals(
+                    2,
+                    edge.metric("motioness_publish_to_write_seconds_bucket{le=\"10.0\"}"),
                     "an event in memory is written within 10 s");
             assertTrue(edge.metric("motioness_publish_to_write_seconds_sum") < 20);
         }

@@ -24,9 +24,13 @@ public final class EdgeOnLog implements AutoCloseable {
 
     /** Starts an edge on {@code log} ({@code embedded} or {@code redis}) with the test defaults changed by {@code tweak}. */
     public static EdgeOnLog start(String log, UnaryOperator<EdgeConfig.Builder> tweak) throws InterruptedException {
-        String prefix = log.equals(EMBEDDED) ? null : "mxlog-" + UUID.randomUUID().toString().substring(0, 8);
-        return new EdgeOnLog(TestEdge.start(config -> tweak.apply(prefix == null ? config
-                : config.redis(REDIS_URL).redisPrefix(prefix))), prefix);
+        String prefix = log.equals(EMBEDDED)
+                ? null
+                : "mxlog-" + UUID.randomUUID().toString().substring(0, 8);
+        return new EdgeOnLog(
+                TestEdge.start(config -> tweak.apply(
+                        prefix == null ? config : config.redis(REDIS_URL).redisPrefix(prefix))),
+                prefix);
     }
 
     /** The edge. */

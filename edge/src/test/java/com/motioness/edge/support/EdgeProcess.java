@@ -44,8 +44,11 @@ public final class EdgeProcess implements AutoCloseable {
 
     /** Starts {@code java -cp <test classpath> com.motioness.edge.EdgeMain args...}. */
     public static EdgeProcess start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "com.motioness.edge.EdgeMain"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "com.motioness.edge.EdgeMain"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         // Settings come from the arguments alone: the test run's own MOTIONESS_* variables (such as
@@ -116,20 +119,23 @@ public final class EdgeProcess implements AutoCloseable {
 
     private int printed(Pattern pattern) throws InterruptedException {
         int[] port = {-1};
-        Poll.until(() -> {
-            for (String line : output()) {
-                Matcher matcher = pattern.matcher(line);
-                if (matcher.find()) {
-                    port[0] = Integer.parseInt(matcher.group(1));
-                    return true;
-                }
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("the edge exited with " + process.exitValue() + ":\n"
-                        + String.join("\n", output()));
-            }
-            return false;
-        }, Duration.ofSeconds(30), "the edge to print " + pattern.pattern());
+        Poll.until(
+                () -> {
+                    for (String line : output()) {
+                        Matcher matcher = pattern.matcher(line);
+                        if (matcher.find()) {
+                            port[0] = Integer.parseInt(matcher.group(1));
+                            return true;
+                        }
+                    }
+                    if (!process.isAlive()) {
+                        throw new AssertionError(
+                                "the edge exited with " + process.exitValue() + ":\n" + String.join("\n", output()));
+                    }
+                    return false;
+                },
+                Duration.ofSeconds(30),
+                "the edge to print " + pattern.pattern());
         return port[0];
     }
 

@@ -10,8 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Events {
     private static final AtomicLong REQUESTS = new AtomicLong();
 
-    private Events() {
-    }
+    private Events() {}
 
     /** A valid event of this type for the asset and project. */
     public static AssetEvent of(EventType type, String projectId, String assetId) {
@@ -44,7 +43,8 @@ public final class Events {
 
     /** The JSON of a valid event, as ingest takes it. */
     public static String json(EventType type, String projectId, String assetId) {
-        return new String(com.motioness.protocol.EventJson.encode(of(type, projectId, assetId)),
+        return new String(
+                com.motioness.protocol.EventJson.encode(of(type, projectId, assetId)),
                 java.nio.charset.StandardCharsets.UTF_8);
     }
 }

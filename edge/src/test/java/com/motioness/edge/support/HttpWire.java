@@ -13,8 +13,7 @@ import java.util.Map;
 
 /** Plain-socket HTTP/1.1 for tests: sends bytes exactly as written, reads responses exactly as sent. */
 public final class HttpWire {
-    private HttpWire() {
-    }
+    private HttpWire() {}
 
     /** Connects to the edge on loopback with a read timeout. */
     public static Socket connect(int port) throws IOException {
@@ -76,13 +75,18 @@ public final class HttpWire {
     /** Builds a request; Host and Connection: close are added, and Content-Length for a body. */
     public static String request(String method, String path, String body, String... headerLines) {
         StringBuilder request = new StringBuilder()
-                .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                .append(method)
+                .append(' ')
+                .append(path)
+                .append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1\r\nConnection: close\r\n");
         for (String line : headerLines) {
             request.append(line).append("\r\n");
         }
         if (body != null) {
-            request.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
+            request.append("Content-Length: ")
+                    .append(body.getBytes(StandardCharsets.UTF_8).length)
+                    .append("\r\n");
         }
         request.append("\r\n");
         if (body != null) {
@@ -103,7 +107,9 @@ public final class HttpWire {
         String line;
         while ((line = readLine(in)) != null && !line.isEmpty()) {
             int colon = line.indexOf(':');
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            headers.put(
+                    line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).trim());
         }
         return new RawResponse(status, headers, new byte[0]);
     }

@@ -18,12 +18,10 @@ import java.util.Set;
  * loses or doubles events).
  */
 public final class IngestOutcomes {
-    private IngestOutcomes() {
-    }
+    private IngestOutcomes() {}
 
     /** Counts of each outcome, for the failure messages and the test's report. */
-    public record Tally(int ok, int refused, int unanswered) {
-    }
+    public record Tally(int ok, int refused, int unanswered) {}
 
     /**
      * Fails unless every outcome agrees with {@code stored} (request_id → times stored).
@@ -45,8 +43,10 @@ public final class IngestOutcomes {
                 }
                 case 503 -> {
                     refused++;
-                    assertTrue(outcome.body().startsWith("{\"error\":\"draining\"")
-                            || outcome.body().startsWith("{\"error\":\"unavailable\""), outcome.body());
+                    assertTrue(
+                            outcome.body().startsWith("{\"error\":\"draining\"")
+                                    || outcome.body().startsWith("{\"error\":\"unavailable\""),
+                            outcome.body());
                     assertEquals(0, times, outcome.requestId() + " was answered 503: not stored");
                 }
                 case PipeliningProducer.UNANSWERED -> {

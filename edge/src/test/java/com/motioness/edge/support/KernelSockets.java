@@ -15,11 +15,9 @@ public final class KernelSockets {
     private static final List<Path> TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
 
     /** One row of the table: its state (as {@code include/net/tcp_states.h} numbers them) and queues in bytes. */
-    public record Row(int state, long sendQueue, long receiveQueue) {
-    }
+    public record Row(int state, long sendQueue, long receiveQueue) {}
 
-    private KernelSockets() {
-    }
+    private KernelSockets() {}
 
     /** True when this machine has the tables (Linux). */
     public static boolean available() {
@@ -46,7 +44,9 @@ public final class KernelSockets {
                 String[] fields = lines.get(i).trim().split("\\s+");
                 if (port(fields[1]) == localPort && port(fields[2]) == remotePort) {
                     int colon = fields[4].indexOf(':');
-                    return new Row(Integer.parseInt(fields[3], 16), Long.parseLong(fields[4].substring(0, colon), 16),
+                    return new Row(
+                            Integer.parseInt(fields[3], 16),
+                            Long.parseLong(fields[4].substring(0, colon), 16),
                             Long.parseLong(fields[4].substring(colon + 1), 16));
                 }
             }

@@ -22,8 +22,8 @@ public final class LeakCheck implements AfterAllCallback {
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
             @Override
             @SuppressWarnings("deprecation")
-            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-                    long maxActive) {
+            public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+                    Class<T> resource, int samplingInterval, long maxActive) {
                 return new ResourceLeakDetector<T>(resource, samplingInterval) {
                     @Override
                     protected void reportTracedLeak(String resourceType, String records) {
@@ -63,7 +63,8 @@ public final class LeakCheck implements AfterAllCallback {
             if (!LEAKS.isEmpty()) {
                 String report = String.join("\n---\n", LEAKS);
                 LEAKS.clear();
-                throw new AssertionError("Netty reported leaked buffers in " + context.getDisplayName() + ":\n" + report);
+                throw new AssertionError(
+                        "Netty reported leaked buffers in " + context.getDisplayName() + ":\n" + report);
             }
         }
     }

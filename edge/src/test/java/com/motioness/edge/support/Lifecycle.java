@@ -15,8 +15,7 @@ public final class Lifecycle {
     /** Its stages, in order. */
     public static final List<String> STAGES = List.of("storyboard", "render", "upscale", "encode");
 
-    private Lifecycle() {
-    }
+    private Lifecycle() {}
 
     /** The whole lifecycle, from {@code queued} to {@code ready}: 19 events. */
     public static List<AssetEvent> of(String projectId, String assetId) {
@@ -44,10 +43,14 @@ public final class Lifecycle {
         return events;
     }
 
-    private static AssetEvent event(String projectId, String assetId, EventType type, int attempt, String stage,
-            long latencyMs, String error) {
-        AssetEvent.Builder builder = AssetEvent.builder(type).assetId(assetId).projectId(projectId)
-                .ts(System.currentTimeMillis()).attempt(attempt).requestId("req-" + type.wireName() + "-" + attempt);
+    private static AssetEvent event(
+            String projectId, String assetId, EventType type, int attempt, String stage, long latencyMs, String error) {
+        AssetEvent.Builder builder = AssetEvent.builder(type)
+                .assetId(assetId)
+                .projectId(projectId)
+                .ts(System.currentTimeMillis())
+                .attempt(attempt)
+                .requestId("req-" + type.wireName() + "-" + attempt);
         if (stage != null) {
             builder.stage(stage);
         }

@@ -13,15 +13,16 @@ public final class LookAlike {
     /** How long both are watched for a byte that would tell them apart. */
     private static final Duration QUIET = Duration.ofMillis(300);
 
-    private LookAlike() {
-    }
+    private LookAlike() {}
 
     /** Same status, same headers, same bytes, and both still open after a quiet while. */
     public static void assertIndistinguishable(SseClient theirs, SseClient missing) throws InterruptedException {
         assertEquals(200, missing.status(), "an unknown asset gets a stream that waits for it");
         assertEquals(missing.status(), theirs.status());
         assertEquals(missing.headers(), theirs.headers(), "the heads say the same");
-        Poll.until(() -> missing.rawBody().length > 0 && theirs.rawBody().length > 0, Duration.ofSeconds(5),
+        Poll.until(
+                () -> missing.rawBody().length > 0 && theirs.rawBody().length > 0,
+                Duration.ofSeconds(5),
                 "the first frame of both");
         Thread.sleep(QUIET.toMillis());
         // Heartbeats come on each stream's own schedule; everything else must be the same bytes.

@@ -28,18 +28,20 @@ public final class NodeScript implements AutoCloseable {
 
     private NodeScript(Process process) {
         this.process = process;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("FAIL reading the script's output: " + e);
-            }
-            lines.add("EOF");
-        }, "node-script-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        lines.add("FAIL reading the script's output: " + e);
+                    }
+                    lines.add("EOF");
+                },
+                "node-script-output");
         reader.setDaemon(true);
         reader.start();
     }

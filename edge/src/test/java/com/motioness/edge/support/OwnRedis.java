@@ -74,8 +74,20 @@ public final class OwnRedis implements AutoCloseable {
 
     /** Starts the server again on the same port and folder; returns when it answers. */
     public void restart() throws Exception {
-        process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--appendonly", persistent ? "yes" : "no", "--save", "", "--daemonize", "no")
+        process = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--dir",
+                        dir.toString(),
+                        "--appendonly",
+                        persistent ? "yes" : "no",
+                        "--save",
+                        "",
+                        "--daemonize",
+                        "no")
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
@@ -86,8 +98,8 @@ public final class OwnRedis implements AutoCloseable {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             byte[] reply = new byte[7];
-            return socket.getInputStream().read(reply) > 0 && new String(reply, java.nio.charset.StandardCharsets.US_ASCII)
-                    .startsWith("+PONG");
+            return socket.getInputStream().read(reply) > 0
+                    && new String(reply, java.nio.charset.StandardCharsets.US_ASCII).startsWith("+PONG");
         } catch (IOException e) {
             return false;
         }

@@ -16,8 +16,7 @@ public final class OwnRedisCluster implements AutoCloseable {
     private final List<Process> nodes = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
 
-    private OwnRedisCluster() {
-    }
+    private OwnRedisCluster() {}
 
     /** Starts three masters and joins them into one Cluster; returns when it reports ok. */
     public static OwnRedisCluster start(Path dir) throws Exception {
@@ -30,9 +29,22 @@ public final class OwnRedisCluster implements AutoCloseable {
                 }
                 Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
                 cluster.ports.add(port);
-                cluster.nodes.add(new ProcessBuilder("redis-server", "--port", Integer.toString(port),
-                        "--bind", "127.0.0.1", "--dir", nodeDir.toString(), "--cluster-enabled", "yes",
-                        "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no")
+                cluster.nodes.add(new ProcessBuilder(
+                                "redis-server",
+                                "--port",
+                                Integer.toString(port),
+                                "--bind",
+                                "127.0.0.1",
+                                "--dir",
+                                nodeDir.toString(),
+                                "--cluster-enabled",
+                                "yes",
+                                "--cluster-config-file",
+                                "nodes.conf",
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "no")
                         .redirectErrorStream(true)
                         .redirectOutput(nodeDir.resolve("redis.log").toFile())
                         .start());
@@ -45,13 +57,17 @@ public final class OwnRedisCluster implements AutoCloseable {
                 create.add("127.0.0.1:" + port);
             }
             create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-            Process creating = new ProcessBuilder(create).redirectErrorStream(true).start();
-            String output = new String(creating.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            Process creating =
+                    new ProcessBuilder(create).redirectErrorStream(true).start();
+            String output =
+                    new String(creating.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!creating.waitFor(30, TimeUnit.SECONDS) || creating.exitValue() != 0) {
                 throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
             }
             for (int port : cluster.ports) {
-                Poll.until(() -> cli(port, "cluster", "info").contains("cluster_state:ok"), Duration.ofSeconds(20),
+                Poll.until(
+                        () -> cli(port, "cluster", "info").contains("cluster_state:ok"),
+                        Duration.ofSeconds(20),
                         "cluster state ok on " + port);
             }
             return cluster;
@@ -94,7 +110,8 @@ public final class OwnRedisCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             process.waitFor(10, TimeUnit.SECONDS);
             return out;

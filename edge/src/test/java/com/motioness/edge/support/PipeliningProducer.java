@@ -24,8 +24,7 @@ public final class PipeliningProducer implements AutoCloseable {
     public static final int UNANSWERED = 0;
 
     /** One request and its answer ({@link #UNANSWERED}, or the status and body). */
-    public record Outcome(String requestId, int status, String body, long answeredAtNanos) {
-    }
+    public record Outcome(String requestId, int status, String body, long answeredAtNanos) {}
 
     private final String project;
     private final String asset;
@@ -61,8 +60,8 @@ public final class PipeliningProducer implements AutoCloseable {
     public List<Outcome> awaitEnd(long timeoutMillis) throws InterruptedException {
         thread.join(timeoutMillis);
         if (thread.isAlive()) {
-            throw new AssertionError("producer " + asset + ": the server did not end its connection in "
-                    + timeoutMillis + " ms");
+            throw new AssertionError(
+                    "producer " + asset + ": the server did not end its connection in " + timeoutMillis + " ms");
         }
         synchronized (outcomes) {
             return List.copyOf(outcomes);
@@ -121,8 +120,8 @@ public final class PipeliningProducer implements AutoCloseable {
 
     /** A keep-alive ingest request of one valid event with this request_id, as raw HTTP/1.1. */
     public static String request(String project, String asset, String requestId) {
-        String body = new String(EventJson.encode(Events.of(EventType.QUEUED, project, asset, requestId)),
-                StandardCharsets.UTF_8);
+        String body = new String(
+                EventJson.encode(Events.of(EventType.QUEUED, project, asset, requestId)), StandardCharsets.UTF_8);
         return "POST /internal/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Authorization: Bearer " + TestEdge.INGEST_TOKEN + "\r\n"
                 + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;

@@ -5,8 +5,7 @@ import java.util.function.BooleanSupplier;
 
 /** Waits for a condition by polling, with a deadline: tests never sleep a fixed time. */
 public final class Poll {
-    private Poll() {
-    }
+    private Poll() {}
 
     /** Polls every 5 ms until the condition holds, or fails after the timeout. */
     public static void until(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {

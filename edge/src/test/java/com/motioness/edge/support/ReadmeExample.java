@@ -21,6 +21,7 @@ public record ReadmeExample(String name, List<Block> blocks) {
     private static final Pattern MARKER = Pattern.compile("<!-- example ([a-z0-9-]+)(: server)? -->");
     /** A documented answer: a comment line of JSON, right after the command that prints it. */
     public static final Pattern DOCUMENTED_ANSWER = Pattern.compile("(?m)^# (\\{.*})[ \\t]*$");
+
     private static final Pattern SERVER_COMMAND = Pattern.compile("(?m)java -jar .*$");
 
     /**
@@ -50,8 +51,8 @@ public record ReadmeExample(String name, List<Block> blocks) {
                 continue;
             }
             if (i + 1 >= lines.size() || !lines.get(i + 1).equals("```bash")) {
-                throw new IllegalStateException("line " + (i + 1) + ": the marker " + lines.get(i)
-                        + " is not right before a ```bash block");
+                throw new IllegalStateException(
+                        "line " + (i + 1) + ": the marker " + lines.get(i) + " is not right before a ```bash block");
             }
             StringBuilder text = new StringBuilder();
             int line = i + 2;

@@ -22,8 +22,7 @@ public final class RealClients {
     /** The browser scripts (playwright-core) and the spec's example they run. */
     public static final Path BROWSER_DIR = Path.of("src/test/browser");
 
-    private RealClients() {
-    }
+    private RealClients() {}
 
     /** Skips the test without the npm EventSource client; fails instead under CI. */
     public static void requireEventSource() {
@@ -60,8 +59,10 @@ public final class RealClients {
     static void requireInCi(boolean present, String message) {
         String ci = System.getenv("CI");
         if (ci != null && !ci.isEmpty() && !ci.equals("false") && !ci.equals("0")) {
-            assertTrue(present, message + "; CI must not skip it (set MOTIONESS_SKIP_BROWSER_TEST to skip"
-                    + " the browser tests on purpose)");
+            assertTrue(
+                    present,
+                    message + "; CI must not skip it (set MOTIONESS_SKIP_BROWSER_TEST to skip"
+                            + " the browser tests on purpose)");
         }
     }
 }

@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Deletes what a test wrote to the shared Redis: every key under its own prefix. */
 public final class RedisKeysUnder {
-    private RedisKeysUnder() {
-    }
+    private RedisKeysUnder() {}
 
     /** DEL of every key matching {@code prefix*} (KEYS is fine for a test's handful of keys). */
     public static void delete(String redisUrl, String prefix) {

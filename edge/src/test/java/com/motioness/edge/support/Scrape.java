@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Reads {@code /metrics} of an admin port over HTTP and parses the text format's samples. */
 public final class Scrape {
-    private Scrape() {
-    }
+    private Scrape() {}
 
     /** Every sample: the series (name and labels, exactly as exposed) to its value. */
     public static Map<String, Double> all(int adminPort) throws IOException {

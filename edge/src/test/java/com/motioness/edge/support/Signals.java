@@ -5,12 +5,13 @@ import java.util.concurrent.TimeUnit;
 
 /** Signals and stops a process the test started, by its own handle or pid (never by name). */
 final class Signals {
-    private Signals() {
-    }
+    private Signals() {}
 
     /** {@code kill -<signal> <pid>}, e.g. STOP to freeze a process as a long GC pause or a hung VM would. */
     static void send(Process process, String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
         }

@@ -43,7 +43,10 @@ public final class SseClient implements AutoCloseable {
             throws IOException {
         Socket socket = HttpWire.connect(port);
         socket.setSoTimeout(0);
-        StringBuilder request = new StringBuilder("GET ").append(path).append(' ').append(version)
+        StringBuilder request = new StringBuilder("GET ")
+                .append(path)
+                .append(' ')
+                .append(version)
                 .append("\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n");
         for (String line : headerLines) {
             request.append(line).append("\r\n");

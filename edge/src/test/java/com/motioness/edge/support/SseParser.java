@@ -70,7 +70,7 @@ final class SseParser {
                     data.append('\n').append(value);
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 }

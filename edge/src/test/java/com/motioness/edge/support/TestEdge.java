@@ -120,8 +120,13 @@ public final class TestEdge implements AutoCloseable {
      * test unless it is answered 200. Returns the event's id.
      */
     public String ingest(com.motioness.protocol.EventType type, String asset) throws Exception {
-        RawResponse response = HttpWire.exchange(port(), HttpWire.request("POST", "/internal/events",
-                Events.json(type, PROJECT, asset), "Authorization: Bearer " + INGEST_TOKEN));
+        RawResponse response = HttpWire.exchange(
+                port(),
+                HttpWire.request(
+                        "POST",
+                        "/internal/events",
+                        Events.json(type, PROJECT, asset),
+                        "Authorization: Bearer " + INGEST_TOKEN));
         org.junit.jupiter.api.Assertions.assertEquals(200, response.status(), response.bodyText());
         return response.bodyText().replaceAll("(?s).*\\[\"([0-9-]+)\"].*", "$1");
     }
@@ -138,8 +143,10 @@ public final class TestEdge implements AutoCloseable {
 
     /** Waits until the node has exactly this many open streams. */
     public void awaitOpenStreams(int count) throws InterruptedException {
-        Poll.until(() -> server.openStreams() == count, Duration.ofSeconds(10), count + " open streams (now "
-                + server.openStreams() + ")");
+        Poll.until(
+                () -> server.openStreams() == count,
+                Duration.ofSeconds(10),
+                count + " open streams (now " + server.openStreams() + ")");
     }
 
     @Override

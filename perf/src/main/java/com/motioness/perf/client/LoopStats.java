@@ -13,5 +13,6 @@ final class LoopStats {
     final SingleWriterRecorder latency = new SingleWriterRecorder(1, 3_600_000_000L, 3);
     /** From connect to the response head, in microseconds, for first connections. */
     final Histogram openLatency = new Histogram(1, 3_600_000_000L, 3);
+
     long comments;
 }

@@ -23,7 +23,8 @@ final class SseResponseHandler extends ChannelInboundHandlerAdapter implements B
     private static final int DONE = 6;
 
     private static final int MAX_LINE = 1024;
-    private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] TRANSFER_ENCODING =
+            "transfer-encoding:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CHUNKED = "chunked".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** The stamp the harness's publishers put in each event: {@code "perf.<asset>.<seq>.<micros>"}. */
     private static final byte[] MARKER = "\"perf.".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

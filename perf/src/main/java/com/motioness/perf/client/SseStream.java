@@ -14,6 +14,7 @@ final class SseStream {
     final int index;
     /** The asset this stream follows, or -1 for a feed of every asset. */
     final int asset;
+
     final String path;
     final EventLoop loop;
     final LoopStats stats;

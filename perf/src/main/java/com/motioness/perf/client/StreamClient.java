@@ -14,8 +14,8 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.unix.Errors;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.Errors;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -43,9 +43,17 @@ import org.HdrHistogram.Histogram;
  */
 public final class StreamClient implements AutoCloseable {
     /** How to reach the server and behave like a client. */
-    public record Settings(String host, int port, List<InetAddress> sources, List<String> headers, int threads,
-            long reconnectDelayMillis, boolean retryErrors, int maxConnectsInFlight, int firstPort, int lastPort) {
-    }
+    public record Settings(
+            String host,
+            int port,
+            List<InetAddress> sources,
+            List<String> headers,
+            int threads,
+            long reconnectDelayMillis,
+            boolean retryErrors,
+            int maxConnectsInFlight,
+            int firstPort,
+            int lastPort) {}
 
     /** Source ports tried in turn before a connection counts as failed, when each one is taken. */
     private static final int PORT_ATTEMPTS = 64;
@@ -110,8 +118,8 @@ public final class StreamClient implements AutoCloseable {
             }
             connectsInFlight.acquire();
             EventLoop loop = group.next();
-            SseStream stream = new SseStream(this, i, assetOf.applyAsInt(i), assets, pathOf.apply(i), loop,
-                    statsByLoop.get(loop));
+            SseStream stream =
+                    new SseStream(this, i, assetOf.applyAsInt(i), assets, pathOf.apply(i), loop, statsByLoop.get(loop));
             streams.add(stream);
             loop.execute(() -> {
                 streamsByLoop.get(loop).add(stream);
@@ -303,7 +311,8 @@ public final class StreamClient implements AutoCloseable {
             return;
         }
         int source = stream.index % settings.sources().size();
-        ChannelFuture connect = bootstrap.clone(stream.loop)
+        ChannelFuture connect = bootstrap
+                .clone(stream.loop)
                 .handler(new SseResponseHandler(stream))
                 .connect(remote, new InetSocketAddress(settings.sources().get(source), nextPort(source)));
         Channel channel = connect.channel();
@@ -325,8 +334,7 @@ public final class StreamClient implements AutoCloseable {
     /** The JDK transport says BindException, the epoll one EADDRINUSE in a NativeIoException. */
     private static boolean isAddressInUse(Throwable cause) {
         return cause instanceof BindException
-                || (cause instanceof Errors.NativeIoException nativeError
-                        && nativeError.expectedErr() == -EADDRINUSE);
+                || (cause instanceof Errors.NativeIoException nativeError && nativeError.expectedErr() == -EADDRINUSE);
     }
 
     private int nextPort(int source) {
@@ -336,8 +344,14 @@ public final class StreamClient implements AutoCloseable {
 
     private ByteBuf request(Channel channel, SseStream stream) {
         StringBuilder head = new StringBuilder(256)
-                .append("GET ").append(stream.path).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(settings.host()).append(':').append(settings.port()).append("\r\n")
+                .append("GET ")
+                .append(stream.path)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(settings.host())
+                .append(':')
+                .append(settings.port())
+                .append("\r\n")
                 .append("Accept: text/event-stream\r\n")
                 .append("Cache-Control: no-cache\r\n");
         for (String header : settings.headers()) {

@@ -52,7 +52,9 @@ final class HttpPoster implements AutoCloseable {
         this.authorization = authorization;
         this.maxUnanswered = maxUnanswered;
         this.unanswered = new Semaphore(maxUnanswered);
-        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .remoteAddress(host, port);
         for (int i = 0; i < connections; i++) {
@@ -62,13 +64,21 @@ final class HttpPoster implements AutoCloseable {
 
     private Channel connect() throws InterruptedException {
         ArrayDeque<Integer> pending = new ArrayDeque<>();
-        Channel channel = bootstrap.clone().handler(new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
-                        new AnswerHandler(pending));
-            }
-        }).connect().sync().channel();
+        Channel channel = bootstrap
+                .clone()
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpClientCodec(),
+                                        new HttpObjectAggregator(1 << 20),
+                                        new AnswerHandler(pending));
+                    }
+                })
+                .connect()
+                .sync()
+                .channel();
         channel.attr(AnswerHandler.PENDING).set(pending);
         return channel;
     }
@@ -86,8 +96,8 @@ final class HttpPoster implements AutoCloseable {
             channels.set(index, connect());
         }
         Channel channel = channels.get(index);
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-                Unpooled.wrappedBuffer(body));
+        FullHttpRequest request =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.wrappedBuffer(body));
         request.headers()
                 .set(HttpHeaderNames.HOST, host)
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
@@ -153,8 +163,8 @@ final class HttpPoster implements AutoCloseable {
                 acknowledged.addAndGet(n);
             } else {
                 failed.addAndGet(n);
-                firstFailure.compareAndSet(null, response.status() + " "
-                        + response.content().toString(StandardCharsets.UTF_8));
+                firstFailure.compareAndSet(
+                        null, response.status() + " " + response.content().toString(StandardCharsets.UTF_8));
             }
             unanswered.release();
         }

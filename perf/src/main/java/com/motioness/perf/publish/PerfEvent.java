@@ -19,10 +19,14 @@ public record PerfEvent(int asset, String assetId, String projectId, long seq, l
     /** The event as JSON, in the contract's field order. */
     public byte[] json() {
         StringBuilder json = new StringBuilder(192)
-                .append("{\"type\":\"").append(seq == 0 ? "queued" : "stage_started")
-                .append("\",\"asset_id\":\"").append(assetId)
-                .append("\",\"project_id\":\"").append(projectId)
-                .append("\",\"ts\":").append(intendedMicros / 1000)
+                .append("{\"type\":\"")
+                .append(seq == 0 ? "queued" : "stage_started")
+                .append("\",\"asset_id\":\"")
+                .append(assetId)
+                .append("\",\"project_id\":\"")
+                .append(projectId)
+                .append("\",\"ts\":")
+                .append(intendedMicros / 1000)
                 .append(",\"attempt\":1");
         if (seq != 0) {
             json.append(",\"stage\":\"perf\"");

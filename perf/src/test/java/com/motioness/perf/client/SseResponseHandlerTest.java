@@ -25,8 +25,8 @@ class SseResponseHandlerTest {
         return Integer.toHexString(body.getBytes(StandardCharsets.UTF_8).length) + "\r\n" + body + "\r\n";
     }
 
-    private final StreamClient client = new StreamClient(new StreamClient.Settings("127.0.0.1", 1,
-            List.of(InetAddress.getLoopbackAddress()), List.of(), 1, 0, false, 10, 10000, 65000));
+    private final StreamClient client = new StreamClient(new StreamClient.Settings(
+            "127.0.0.1", 1, List.of(InetAddress.getLoopbackAddress()), List.of(), 1, 0, false, 10, 10000, 65000));
 
     @AfterEach
     void close() {
@@ -49,7 +49,8 @@ class SseResponseHandlerTest {
     @Test
     void readsAnUnframedStream() {
         byte[] bytes = ("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"
-                + "id: 1:0\ndata: {\"request_id\":\"perf.0.1.1764300000123000\"}\n\n").getBytes(StandardCharsets.UTF_8);
+                        + "id: 1:0\ndata: {\"request_id\":\"perf.0.1.1764300000123000\"}\n\n")
+                .getBytes(StandardCharsets.UTF_8);
         SseStream stream = feed(bytes, 5);
         assertEquals(1, stream.delivered());
         assertEquals("1:0", stream.lastEventId());
@@ -57,8 +58,8 @@ class SseResponseHandlerTest {
 
     @Test
     void countsEventsOfAnotherAssetAsForeign() {
-        byte[] bytes = ("HTTP/1.1 200 OK\r\n\r\n"
-                + "data: {\"request_id\":\"perf.3.1.1764300000123000\"}\n\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = ("HTTP/1.1 200 OK\r\n\r\n" + "data: {\"request_id\":\"perf.3.1.1764300000123000\"}\n\n")
+                .getBytes(StandardCharsets.UTF_8);
         SseStream stream = feed(bytes, 9);
         assertEquals(0, stream.delivered());
         assertEquals(1, stream.foreign);

@@ -92,8 +92,13 @@ public final class EventPublisher {
      * @param runningTtl how long an asset stays after its last event while it runs
      * @param finishedTtl how long an asset stays after its terminal event
      */
-    public EventPublisher(RedisClusterAsyncCommands<String, byte[]> redis, RedisKeys keys, int firehoseLength,
-            int streamLength, Duration runningTtl, Duration finishedTtl) {
+    public EventPublisher(
+            RedisClusterAsyncCommands<String, byte[]> redis,
+            RedisKeys keys,
+            int firehoseLength,
+            int streamLength,
+            Duration runningTtl,
+            Duration finishedTtl) {
         this(redis, keys, firehoseLength, streamLength, runningTtl, finishedTtl, IdempotencyKey.DEFAULT_WINDOW);
     }
 
@@ -104,14 +109,24 @@ public final class EventPublisher {
      * @param finishedTtl how long an asset stays after its terminal event
      * @param idempotencyWindow how long a batch's idempotency key is remembered (whole seconds, at least 1)
      */
-    public EventPublisher(RedisClusterAsyncCommands<String, byte[]> redis, RedisKeys keys, int firehoseLength,
-            int streamLength, Duration runningTtl, Duration finishedTtl, Duration idempotencyWindow) {
+    public EventPublisher(
+            RedisClusterAsyncCommands<String, byte[]> redis,
+            RedisKeys keys,
+            int firehoseLength,
+            int streamLength,
+            Duration runningTtl,
+            Duration finishedTtl,
+            Duration idempotencyWindow) {
         this.redis = redis;
         this.keys = keys;
         this.shards = ascii(keys.shards());
         this.limits = new byte[][] {
-            shards, ascii(firehoseLength), ascii(streamLength), ascii(streamLength),
-            ascii(Math.max(1, runningTtl.toSeconds())), ascii(Math.max(1, finishedTtl.toSeconds())),
+            shards,
+            ascii(firehoseLength),
+            ascii(streamLength),
+            ascii(streamLength),
+            ascii(Math.max(1, runningTtl.toSeconds())),
+            ascii(Math.max(1, finishedTtl.toSeconds())),
             ascii(Math.max(1, idempotencyWindow.toSeconds())),
         };
     }
@@ -193,8 +208,9 @@ public final class EventPublisher {
             AssetEvent event = events.get(i);
             if (keys.shardOf(event.projectId()) != shard) {
                 // One call is one slot: a batch spanning shards could not be written atomically.
-                return CompletableFuture.failedFuture(new EventValidationException("project_id",
-                        "a batch must not mix projects of different shards").atIndex(i));
+                return CompletableFuture.failedFuture(
+                        new EventValidationException("project_id", "a batch must not mix projects of different shards")
+                                .atIndex(i));
             }
             callKeys[first + 3 * i] = keys.project(shard, event.projectId());
             callKeys[first + 1 + 3 * i] = keys.asset(shard, event.assetId());
@@ -238,7 +254,8 @@ public final class EventPublisher {
         String[] callKeys = {keys.meta(shard), keys.firehose(shard)};
         return redis.<List<Object>>fcall("motioness_init", ScriptOutputType.MULTI, callKeys, shards)
                 .toCompletableFuture()
-                .thenApply(reply -> new ShardMeta(Integer.parseInt(text(reply.get(0))), Long.parseLong(text(reply.get(1)))));
+                .thenApply(reply ->
+                        new ShardMeta(Integer.parseInt(text(reply.get(0))), Long.parseLong(text(reply.get(1)))));
     }
 
     private static String text(Object bulk) {
@@ -256,8 +273,10 @@ public final class EventPublisher {
             }
             Matcher ended = ENDED.matcher(message);
             if (ended.matches()) {
-                return new AssetEndedException(ended.group(2).equals("-") ? null : EventId.parse(ended.group(2)),
-                        batch ? Integer.parseInt(ended.group(1)) : -1, ended.group(3));
+                return new AssetEndedException(
+                        ended.group(2).equals("-") ? null : EventId.parse(ended.group(2)),
+                        batch ? Integer.parseInt(ended.group(1)) : -1,
+                        ended.group(3));
             }
             Matcher reused = REUSED.matcher(message);
             if (reused.matches()) {
@@ -265,8 +284,8 @@ public final class EventPublisher {
             }
             Matcher mismatch = SHARDS.matcher(message);
             if (mismatch.matches()) {
-                return new ShardCountMismatchException(Integer.parseInt(mismatch.group(1)),
-                        Integer.parseInt(mismatch.group(2)), mismatch.group(3));
+                return new ShardCountMismatchException(
+                        Integer.parseInt(mismatch.group(1)), Integer.parseInt(mismatch.group(2)), mismatch.group(3));
             }
         }
         return cause;

@@ -12,8 +12,7 @@ public final class RedisFunctionLibrary {
     /** The version {@code FCALL motioness_version 0} answers. */
     public static final String VERSION = "2";
 
-    private RedisFunctionLibrary() {
-    }
+    private RedisFunctionLibrary() {}
 
     /** The library's source. */
     public static String source() {

@@ -24,8 +24,11 @@ public final class ShardCountMismatchException extends RuntimeException {
 
     /** The refusal of a caller with K {@code given} by a log whose {@code metaKey} holds {@code stored}. */
     public static ShardCountMismatchException of(int stored, int given, String metaKey) {
-        return new ShardCountMismatchException(stored, given, "this log has " + stored + " shards (" + metaKey
-                + " shards), the caller " + given + "; every edge and producer must use the same K");
+        return new ShardCountMismatchException(
+                stored,
+                given,
+                "this log has " + stored + " shards (" + metaKey + " shards), the caller " + given
+                        + "; every edge and producer must use the same K");
     }
 
     /** The K the log was created with (its meta hash's {@code shards}). */

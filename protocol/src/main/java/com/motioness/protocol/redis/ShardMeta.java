@@ -8,5 +8,4 @@ package com.motioness.protocol.redis;
  *     a Redis that lost its data (restarted without persistence, emptied, replaced) gets a new one,
  *     and events before it are gone; 0 when the history began before the log recorded epochs
  */
-public record ShardMeta(int shards, long epochMillis) {
-}
+public record ShardMeta(int shards, long epochMillis) {}

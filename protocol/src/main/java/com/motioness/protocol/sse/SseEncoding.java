@@ -29,13 +29,13 @@ public final class SseEncoding {
     private static final byte[] COMMENT = ascii(": ");
     /** Ends a frame: the line break after its last field plus the blank line that dispatches it. */
     private static final byte[] END = ascii("\n\n");
+
     private static final byte[] PING = ascii(": ping\n\n");
 
     /** The length of {@link #writePing(ByteBuf)}'s frame, {@code ": ping\n\n"}. */
     public static final int PING_LENGTH = PING.length;
 
-    private SseEncoding() {
-    }
+    private SseEncoding() {}
 
     /**
      * Returns the exact length of the frame {@link #writeEventFrame} writes for these arguments.
@@ -66,10 +66,14 @@ public final class SseEncoding {
         }
         // Each line break in data is replaced by a "\ndata: " prefix of the next line.
         final int lines = lineBreaks + 1;
-        return EVENT.length + type.wireNameLength()
-            + ID.length + EventId.asciiLength(ms, seq)
-            + lines * DATA.length + data.length - lineBreakBytes
-            + END.length;
+        return EVENT.length
+                + type.wireNameLength()
+                + ID.length
+                + EventId.asciiLength(ms, seq)
+                + lines * DATA.length
+                + data.length
+                - lineBreakBytes
+                + END.length;
     }
 
     /**
@@ -100,8 +104,8 @@ public final class SseEncoding {
      * @throws IllegalArgumentException if {@code ms} or {@code seq} is negative; nothing is
      *     written then
      */
-    public static void writeEventFrame(final ByteBuf out, final EventType type, final long ms, final long seq,
-        final byte[] data) {
+    public static void writeEventFrame(
+            final ByteBuf out, final EventType type, final long ms, final long seq, final byte[] data) {
         // Checked up front so that a bad id never leaves half a frame in the buffer.
         if ((ms | seq) < 0) {
             throw new IllegalArgumentException("id parts must be >= 0, got ms=" + ms + ", seq=" + seq);

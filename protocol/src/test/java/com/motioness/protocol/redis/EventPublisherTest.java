@@ -15,11 +15,11 @@ import com.motioness.protocol.EventValidationException;
 import com.motioness.protocol.IdempotencyKey;
 import com.motioness.protocol.IdempotencyKeyReusedException;
 import com.motioness.protocol.StoredBatch;
-import java.time.Duration;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -56,8 +56,12 @@ class EventPublisherTest {
     }
 
     private static AssetEvent event(EventType type, String project, String asset) throws EventValidationException {
-        AssetEvent.Builder builder = AssetEvent.builder(type).assetId(asset).projectId(project).ts(1_764_300_000_000L)
-                .attempt(1).requestId("r1");
+        AssetEvent.Builder builder = AssetEvent.builder(type)
+                .assetId(asset)
+                .projectId(project)
+                .ts(1_764_300_000_000L)
+                .attempt(1)
+                .requestId("r1");
         if (type == EventType.STAGE_COMPLETED) {
             builder.stage("render").latencyMs(5);
         }
@@ -66,8 +70,9 @@ class EventPublisherTest {
 
     @Test
     void aBatchIsWrittenToItsShardsStreamsUnderIncreasingIds() throws Exception {
-        List<EventId> ids = publisher.publish(List.of(event(EventType.QUEUED, "p1", "a1"),
-                event(EventType.STAGE_COMPLETED, "p1", "a1"))).get();
+        List<EventId> ids = publisher
+                .publish(List.of(event(EventType.QUEUED, "p1", "a1"), event(EventType.STAGE_COMPLETED, "p1", "a1")))
+                .get();
         assertEquals(2, ids.size());
         assertTrue(ids.get(0).compareTo(ids.get(1)) < 0);
         int shard = keys.shardOf("p1");
@@ -88,8 +93,12 @@ class EventPublisherTest {
             other = "p1-other-" + i;
         }
         String sameShard = other;
-        ExecutionException refused = assertThrows(ExecutionException.class, () -> publisher.publish(List.of(
-                event(EventType.QUEUED, sameShard, "a2"), event(EventType.QUEUED, sameShard, "a1"))).get());
+        ExecutionException refused = assertThrows(
+                ExecutionException.class,
+                () -> publisher
+                        .publish(List.of(
+                                event(EventType.QUEUED, sameShard, "a2"), event(EventType.QUEUED, sameShard, "a1")))
+                        .get());
         EventValidationException invalid = (EventValidationException) refused.getCause();
         assertEquals("asset_id", invalid.field());
         assertEquals(1, invalid.index());
@@ -103,13 +112,18 @@ class EventPublisherTest {
         for (int k : new int[] {2, 8}) {
             RedisKeys other = new RedisKeys(prefix, k);
             EventPublisher misconfigured = new EventPublisher(connection.async(), other);
-            ExecutionException refused = assertThrows(ExecutionException.class,
-                    () -> misconfigured.publish(List.of(event(EventType.QUEUED, "p1", "a2"))).get());
+            ExecutionException refused = assertThrows(
+                    ExecutionException.class,
+                    () -> misconfigured
+                            .publish(List.of(event(EventType.QUEUED, "p1", "a2")))
+                            .get());
             ShardCountMismatchException mismatch = (ShardCountMismatchException) refused.getCause();
             assertEquals(4, mismatch.stored());
             assertEquals(k, mismatch.given());
-            assertEquals("this log has 4 shards (" + prefix + ":{0}:meta shards), the caller " + k
-                    + "; every edge and producer must use the same K", mismatch.getMessage());
+            assertEquals(
+                    "this log has 4 shards (" + prefix + ":{0}:meta shards), the caller " + k
+                            + "; every edge and producer must use the same K",
+                    mismatch.getMessage());
             assertEquals(0L, connection.sync().exists(other.asset(other.shardOf("p1"), "a2")), "nothing written");
         }
     }
@@ -118,12 +132,19 @@ class EventPublisherTest {
     void redisItselfRefusesACallWithAnotherShardCount() throws Exception {
         publisher.publish(List.of(event(EventType.QUEUED, "p1", "a1"))).get();
         int shard = keys.shardOf("p1");
-        String[] callKeys = {keys.firehose(shard), keys.meta(shard), keys.project(shard, "p1"), keys.asset(shard, "a1"),
-            keys.owner(shard, "a1")};
-        RedisCommandExecutionException refused = assertThrows(RedisCommandExecutionException.class,
-                () -> fcall(callKeys, 8, event(EventType.QUEUED, "p1", "a1")));
-        assertEquals("SHARDS 4 8: this log has 4 shards (" + keys.meta(shard) + " shards), the caller 8; every edge and"
-                + " producer must use the same K", refused.getMessage());
+        String[] callKeys = {
+            keys.firehose(shard),
+            keys.meta(shard),
+            keys.project(shard, "p1"),
+            keys.asset(shard, "a1"),
+            keys.owner(shard, "a1")
+        };
+        RedisCommandExecutionException refused = assertThrows(
+                RedisCommandExecutionException.class, () -> fcall(callKeys, 8, event(EventType.QUEUED, "p1", "a1")));
+        assertEquals(
+                "SHARDS 4 8: this log has 4 shards (" + keys.meta(shard) + " shards), the caller 8; every edge and"
+                        + " producer must use the same K",
+                refused.getMessage());
         assertEquals(1L, connection.sync().xlen(keys.asset(shard, "a1")), "nothing written");
     }
 
@@ -131,27 +152,41 @@ class EventPublisherTest {
     void eventsInKeysOfTheWrongShardAreRefused() throws Exception {
         int shard = keys.shardOf("p1");
         int wrong = (shard + 1) % keys.shards();
-        String[] callKeys = {keys.firehose(wrong), keys.meta(wrong), keys.project(wrong, "p1"), keys.asset(wrong, "a1"),
-            keys.owner(wrong, "a1")};
-        RedisCommandExecutionException refused = assertThrows(RedisCommandExecutionException.class,
-                () -> fcall(callKeys, 4, event(EventType.QUEUED, "p1", "a1")));
-        assertEquals("INVALID 0 project_id: project p1 belongs to shard " + shard + " of 4 (crc32 mod K), the keys are"
-                + " of shard " + wrong, refused.getMessage());
+        String[] callKeys = {
+            keys.firehose(wrong),
+            keys.meta(wrong),
+            keys.project(wrong, "p1"),
+            keys.asset(wrong, "a1"),
+            keys.owner(wrong, "a1")
+        };
+        RedisCommandExecutionException refused = assertThrows(
+                RedisCommandExecutionException.class, () -> fcall(callKeys, 4, event(EventType.QUEUED, "p1", "a1")));
+        assertEquals(
+                "INVALID 0 project_id: project p1 belongs to shard " + shard + " of 4 (crc32 mod K), the keys are"
+                        + " of shard " + wrong,
+                refused.getMessage());
         assertEquals(0L, connection.sync().exists(keys.firehose(wrong)));
     }
 
     @Test
     void afterItsTerminalEventAnAssetTakesOnlyWebhookEventsAndOnlyOnTheProjectFeed() throws Exception {
-        List<EventId> ids = publisher.publish(List.of(event(EventType.QUEUED, "p1", "a1"),
-                event(EventType.READY, "p1", "a1"))).get();
-        ExecutionException refused = assertThrows(ExecutionException.class,
-                () -> publisher.publish(List.of(event(EventType.CANCELLED, "p1", "a1"))).get());
+        List<EventId> ids = publisher
+                .publish(List.of(event(EventType.QUEUED, "p1", "a1"), event(EventType.READY, "p1", "a1")))
+                .get();
+        ExecutionException refused = assertThrows(
+                ExecutionException.class,
+                () -> publisher
+                        .publish(List.of(event(EventType.CANCELLED, "p1", "a1")))
+                        .get());
         AssetEndedException ended = (AssetEndedException) refused.getCause();
         assertEquals(ids.get(1), ended.terminalId());
         assertEquals(-1, ended.index());
-        assertEquals("asset a1 ended at " + ids.get(1) + "; only webhook_* events may follow its terminal event",
+        assertEquals(
+                "asset a1 ended at " + ids.get(1) + "; only webhook_* events may follow its terminal event",
                 ended.getMessage());
-        publisher.publish(List.of(event(EventType.WEBHOOK_DELIVERED, "p1", "a1"))).get();
+        publisher
+                .publish(List.of(event(EventType.WEBHOOK_DELIVERED, "p1", "a1")))
+                .get();
         int shard = keys.shardOf("p1");
         assertEquals(2L, connection.sync().xlen(keys.asset(shard, "a1")), "the asset's stream ends at ready");
         assertEquals(3L, connection.sync().xlen(keys.project(shard, "p1")));
@@ -167,7 +202,8 @@ class EventPublisherTest {
         assertFalse(first.replayed());
         assertEquals(2, first.ids().size());
         // Another producer process retrying the same batch: its own publisher, the same key.
-        StoredBatch retry = new EventPublisher(connection.async(), keys).publish(batch, key).get();
+        StoredBatch retry =
+                new EventPublisher(connection.async(), keys).publish(batch, key).get();
         assertTrue(retry.replayed());
         assertEquals(first.ids(), retry.ids());
         int shard = keys.shardOf("p1");
@@ -180,9 +216,13 @@ class EventPublisherTest {
     void theSameKeyWithOtherEventsIsRefusedAndStoresNothing() throws Exception {
         IdempotencyKey key = IdempotencyKey.of("k-1");
         publisher.publish(List.of(event(EventType.QUEUED, "p1", "a1")), key).get();
-        ExecutionException refused = assertThrows(ExecutionException.class,
-                () -> publisher.publish(List.of(event(EventType.QUEUED, "p1", "a2")), key).get());
-        assertEquals("Idempotency-Key k-1 was used for a different batch within the idempotency window",
+        ExecutionException refused = assertThrows(
+                ExecutionException.class,
+                () -> publisher
+                        .publish(List.of(event(EventType.QUEUED, "p1", "a2")), key)
+                        .get());
+        assertEquals(
+                "Idempotency-Key k-1 was used for a different batch within the idempotency window",
                 refused.getCause().getMessage());
         assertTrue(refused.getCause() instanceof IdempotencyKeyReusedException);
         assertEquals(0L, connection.sync().exists(keys.asset(keys.shardOf("p1"), "a2")));
@@ -205,7 +245,8 @@ class EventPublisherTest {
             for (java.util.concurrent.CompletableFuture<StoredBatch> call : calls) {
                 answers.add(call.get());
             }
-            assertEquals(1, answers.stream().filter(answer -> !answer.replayed()).count(), "one call stored it");
+            assertEquals(
+                    1, answers.stream().filter(answer -> !answer.replayed()).count(), "one call stored it");
             assertEquals(1, answers.stream().map(StoredBatch::ids).distinct().count(), "every call got its ids");
             assertEquals(1L, connection.sync().xlen(keys.firehose(keys.shardOf("p1"))));
         } finally {
@@ -215,8 +256,8 @@ class EventPublisherTest {
 
     @Test
     void afterTheWindowTheKeyIsFreeAgain() throws Exception {
-        EventPublisher shortWindow = new EventPublisher(connection.async(), keys, 1000, 1000, Duration.ofHours(1),
-                Duration.ofHours(1), Duration.ofSeconds(1));
+        EventPublisher shortWindow = new EventPublisher(
+                connection.async(), keys, 1000, 1000, Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(1));
         IdempotencyKey key = IdempotencyKey.of("short");
         List<AssetEvent> batch = List.of(event(EventType.QUEUED, "p1", "a1"));
         StoredBatch first = shortWindow.publish(batch, key).get();
@@ -232,8 +273,20 @@ class EventPublisherTest {
 
     /** A producer's own call of the function, with K = {@code shards} and the default limits. */
     private List<Object> fcall(String[] callKeys, int shards, AssetEvent event) {
-        return connection.sync().fcall("motioness_publish", ScriptOutputType.MULTI, callKeys, ascii(shards),
-                ascii(1000), ascii(1000), ascii(1000), ascii(86400), ascii(3600), ascii(86400), EventJson.encode(event));
+        return connection
+                .sync()
+                .fcall(
+                        "motioness_publish",
+                        ScriptOutputType.MULTI,
+                        callKeys,
+                        ascii(shards),
+                        ascii(1000),
+                        ascii(1000),
+                        ascii(1000),
+                        ascii(86400),
+                        ascii(3600),
+                        ascii(86400),
+                        EventJson.encode(event));
     }
 
     private static byte[] ascii(long value) {

@@ -37,53 +37,70 @@ class SseEncodingTest {
 
     private static String eventFrame(final EventType type, final long ms, final long seq, final String data) {
         final byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
-        return writeExactly(SseEncoding.eventFrameLength(type, ms, seq, bytes),
-            out -> SseEncoding.writeEventFrame(out, type, ms, seq, bytes));
+        return writeExactly(
+                SseEncoding.eventFrameLength(type, ms, seq, bytes),
+                out -> SseEncoding.writeEventFrame(out, type, ms, seq, bytes));
     }
 
     static Stream<Arguments> eventFrames() {
         return Stream.of(
-            Arguments.of(EventType.STAGE_COMPLETED, 1764300000000L, 0L,
-                "{\"type\":\"stage_completed\",\"stage\":\"upscale\",\"latency_ms\":812}",
-                "event: stage_completed\nid: 1764300000000\n"
-                    + "data: {\"type\":\"stage_completed\",\"stage\":\"upscale\",\"latency_ms\":812}\n\n"),
-            Arguments.of(EventType.READY, 1764300000000L, 3L, "{}",
-                "event: ready\nid: 1764300000000-3\ndata: {}\n\n"),
-            Arguments.of(EventType.QUEUED, 0L, 0L, "x", "event: queued\nid: 0\ndata: x\n\n"),
-            Arguments.of(EventType.QUEUED, Long.MAX_VALUE, Long.MAX_VALUE, "x",
-                "event: queued\nid: 9223372036854775807-9223372036854775807\ndata: x\n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "a\nb", "event: failed\nid: 5\ndata: a\ndata: b\n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "a\rb", "event: failed\nid: 5\ndata: a\ndata: b\n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "a\r\nb", "event: failed\nid: 5\ndata: a\ndata: b\n\n"),
-            // LF CR is two breaks (the CR starts a new line), CR CR LF too
-            Arguments.of(EventType.FAILED, 5L, 0L, "a\n\rb", "event: failed\nid: 5\ndata: a\ndata: \ndata: b\n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "a\r\r\nb", "event: failed\nid: 5\ndata: a\ndata: \ndata: b\n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "1\n2\r3\r\n4\n\n5",
-                "event: failed\nid: 5\ndata: 1\ndata: 2\ndata: 3\ndata: 4\ndata: \ndata: 5\n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "a\n", "event: failed\nid: 5\ndata: a\ndata: \n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "a\r", "event: failed\nid: 5\ndata: a\ndata: \n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "a\r\n", "event: failed\nid: 5\ndata: a\ndata: \n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "\na", "event: failed\nid: 5\ndata: \ndata: a\n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "\r\n", "event: failed\nid: 5\ndata: \ndata: \n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "\r", "event: failed\nid: 5\ndata: \ndata: \n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "", "event: failed\nid: 5\ndata: \n\n"),
-            Arguments.of(EventType.FAILED, 5L, 0L, "échec 🚀", "event: failed\nid: 5\ndata: échec 🚀\n\n"),
-            // JSON pretty-printed across lines survives as JSON once the client joins lines with LF
-            Arguments.of(EventType.WEBHOOK_DEAD_LETTER, 12L, 1L, "{\r\n  \"a\": 1\r\n}",
-                "event: webhook_dead_letter\nid: 12-1\ndata: {\ndata:   \"a\": 1\ndata: }\n\n"));
+                Arguments.of(
+                        EventType.STAGE_COMPLETED,
+                        1764300000000L,
+                        0L,
+                        "{\"type\":\"stage_completed\",\"stage\":\"upscale\",\"latency_ms\":812}",
+                        "event: stage_completed\nid: 1764300000000\n"
+                                + "data: {\"type\":\"stage_completed\",\"stage\":\"upscale\",\"latency_ms\":812}\n\n"),
+                Arguments.of(
+                        EventType.READY, 1764300000000L, 3L, "{}", "event: ready\nid: 1764300000000-3\ndata: {}\n\n"),
+                Arguments.of(EventType.QUEUED, 0L, 0L, "x", "event: queued\nid: 0\ndata: x\n\n"),
+                Arguments.of(
+                        EventType.QUEUED,
+                        Long.MAX_VALUE,
+                        Long.MAX_VALUE,
+                        "x",
+                        "event: queued\nid: 9223372036854775807-9223372036854775807\ndata: x\n\n"),
+                Arguments.of(EventType.FAILED, 5L, 0L, "a\nb", "event: failed\nid: 5\ndata: a\ndata: b\n\n"),
+                Arguments.of(EventType.FAILED, 5L, 0L, "a\rb", "event: failed\nid: 5\ndata: a\ndata: b\n\n"),
+                Arguments.of(EventType.FAILED, 5L, 0L, "a\r\nb", "event: failed\nid: 5\ndata: a\ndata: b\n\n"),
+                // LF CR is two breaks (the CR starts a new line), CR CR LF too
+                Arguments.of(EventType.FAILED, 5L, 0L, "a\n\rb", "event: failed\nid: 5\ndata: a\ndata: \ndata: b\n\n"),
+                Arguments.of(
+                        EventType.FAILED, 5L, 0L, "a\r\r\nb", "event: failed\nid: 5\ndata: a\ndata: \ndata: b\n\n"),
+                Arguments.of(
+                        EventType.FAILED,
+                        5L,
+                        0L,
+                        "1\n2\r3\r\n4\n\n5",
+                        "event: failed\nid: 5\ndata: 1\ndata: 2\ndata: 3\ndata: 4\ndata: \ndata: 5\n\n"),
+                Arguments.of(EventType.FAILED, 5L, 0L, "a\n", "event: failed\nid: 5\ndata: a\ndata: \n\n"),
+                Arguments.of(EventType.FAILED, 5L, 0L, "a\r", "event: failed\nid: 5\ndata: a\ndata: \n\n"),
+                Arguments.of(EventType.FAILED, 5L, 0L, "a\r\n", "event: failed\nid: 5\ndata: a\ndata: \n\n"),
+                Arguments.of(EventType.FAILED, 5L, 0L, "\na", "event: failed\nid: 5\ndata: \ndata: a\n\n"),
+                Arguments.of(EventType.FAILED, 5L, 0L, "\r\n", "event: failed\nid: 5\ndata: \ndata: \n\n"),
+                Arguments.of(EventType.FAILED, 5L, 0L, "\r", "event: failed\nid: 5\ndata: \ndata: \n\n"),
+                Arguments.of(EventType.FAILED, 5L, 0L, "", "event: failed\nid: 5\ndata: \n\n"),
+                Arguments.of(EventType.FAILED, 5L, 0L, "échec 🚀", "event: failed\nid: 5\ndata: échec 🚀\n\n"),
+                // JSON pretty-printed across lines survives as JSON once the client joins lines with LF
+                Arguments.of(
+                        EventType.WEBHOOK_DEAD_LETTER,
+                        12L,
+                        1L,
+                        "{\r\n  \"a\": 1\r\n}",
+                        "event: webhook_dead_letter\nid: 12-1\ndata: {\ndata:   \"a\": 1\ndata: }\n\n"));
     }
 
     @ParameterizedTest
     @MethodSource("eventFrames")
-    void eventFrameGoldenBytes(final EventType type, final long ms, final long seq, final String data,
-        final String expected) {
+    void eventFrameGoldenBytes(
+            final EventType type, final long ms, final long seq, final String data, final String expected) {
         assertEquals(expected, eventFrame(type, ms, seq, data));
     }
 
     @ParameterizedTest
     @MethodSource("eventFrames")
-    void clientReassemblesTheDataWithLf(final EventType type, final long ms, final long seq, final String data,
-        final String expected) {
+    void clientReassemblesTheDataWithLf(
+            final EventType type, final long ms, final long seq, final String data, final String expected) {
         // What an EventSource parser does: collect "data: " fields, join with LF.
         final List<String> lines = new ArrayList<>();
         for (final String line : expected.split("\n", -1)) {
@@ -98,10 +115,11 @@ class SseEncodingTest {
     void eventFrameAppendsAfterExistingBytes() {
         final byte[] data = "{}".getBytes(StandardCharsets.US_ASCII);
         final int length = SseEncoding.eventFrameLength(EventType.READY, 1, 0, data);
-        assertEquals(": ping\n\nevent: ready\nid: 1\ndata: {}\n\n", writeExactly(SseEncoding.PING_LENGTH + length, out -> {
-            SseEncoding.writePing(out);
-            SseEncoding.writeEventFrame(out, EventType.READY, 1, 0, data);
-        }));
+        assertEquals(
+                ": ping\n\nevent: ready\nid: 1\ndata: {}\n\n", writeExactly(SseEncoding.PING_LENGTH + length, out -> {
+                    SseEncoding.writePing(out);
+                    SseEncoding.writeEventFrame(out, EventType.READY, 1, 0, data);
+                }));
     }
 
     @Test
@@ -129,8 +147,12 @@ class SseEncodingTest {
         assertThrows(IllegalArgumentException.class, () -> SseEncoding.eventFrameLength(EventType.READY, 0, -1, data));
         final ByteBuf out = Unpooled.buffer(64, 64);
         try {
-            assertThrows(IllegalArgumentException.class, () -> SseEncoding.writeEventFrame(out, EventType.READY, -1, 0, data));
-            assertThrows(IllegalArgumentException.class, () -> SseEncoding.writeEventFrame(out, EventType.READY, 1, -1, data));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> SseEncoding.writeEventFrame(out, EventType.READY, -1, 0, data));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> SseEncoding.writeEventFrame(out, EventType.READY, 1, -1, data));
             assertEquals(0, out.writerIndex());
         } finally {
             out.release();
@@ -143,7 +165,9 @@ class SseEncodingTest {
         final int length = SseEncoding.eventFrameLength(EventType.READY, 1, 0, data);
         final ByteBuf out = Unpooled.buffer(length - 1, length - 1);
         try {
-            assertThrows(IndexOutOfBoundsException.class, () -> SseEncoding.writeEventFrame(out, EventType.READY, 1, 0, data));
+            assertThrows(
+                    IndexOutOfBoundsException.class,
+                    () -> SseEncoding.writeEventFrame(out, EventType.READY, 1, 0, data));
         } finally {
             out.release();
         }
@@ -151,17 +175,23 @@ class SseEncodingTest {
 
     @Test
     void comment() {
-        assertEquals(": hello world\n\n", writeExactly(SseEncoding.commentLength("hello world"),
-            out -> SseEncoding.writeComment(out, "hello world")));
+        assertEquals(
+                ": hello world\n\n",
+                writeExactly(
+                        SseEncoding.commentLength("hello world"), out -> SseEncoding.writeComment(out, "hello world")));
         assertEquals(": \n\n", writeExactly(SseEncoding.commentLength(""), out -> SseEncoding.writeComment(out, "")));
-        assertEquals(": a:b\t~\n\n", writeExactly(SseEncoding.commentLength(new StringBuilder("a:b\t~")),
-            out -> SseEncoding.writeComment(out, new StringBuilder("a:b\t~"))));
+        assertEquals(
+                ": a:b\t~\n\n",
+                writeExactly(
+                        SseEncoding.commentLength(new StringBuilder("a:b\t~")),
+                        out -> SseEncoding.writeComment(out, new StringBuilder("a:b\t~"))));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"a\nb", "a\rb", "\r\n", "a\u0000", "\n"})
     void commentRejectsLineBreaksAndNul(final String text) {
-        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SseEncoding.commentLength(text));
+        final IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> SseEncoding.commentLength(text));
         assertTrue(e.getMessage().startsWith("comment must not contain CR, LF or NUL"), e.getMessage());
         assertNothingWritten(out -> SseEncoding.writeComment(out, text));
     }
@@ -169,7 +199,8 @@ class SseEncodingTest {
     @ParameterizedTest
     @ValueSource(strings = {"é", "ping ✓", "\u0080"})
     void commentRejectsNonAscii(final String text) {
-        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SseEncoding.commentLength(text));
+        final IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> SseEncoding.commentLength(text));
         assertTrue(e.getMessage().startsWith("comment must be ASCII"), e.getMessage());
         assertNothingWritten(out -> SseEncoding.writeComment(out, text));
     }
@@ -186,21 +217,32 @@ class SseEncodingTest {
 
     @Test
     void retry() {
-        assertEquals("retry: 3000\n\n", writeExactly(SseEncoding.retryLength(3000), out -> SseEncoding.writeRetry(out, 3000)));
+        assertEquals(
+                "retry: 3000\n\n",
+                writeExactly(SseEncoding.retryLength(3000), out -> SseEncoding.writeRetry(out, 3000)));
         assertEquals("retry: 0\n\n", writeExactly(SseEncoding.retryLength(0), out -> SseEncoding.writeRetry(out, 0)));
-        assertEquals("retry: 9223372036854775807\n\n",
-            writeExactly(SseEncoding.retryLength(Long.MAX_VALUE), out -> SseEncoding.writeRetry(out, Long.MAX_VALUE)));
+        assertEquals(
+                "retry: 9223372036854775807\n\n",
+                writeExactly(
+                        SseEncoding.retryLength(Long.MAX_VALUE), out -> SseEncoding.writeRetry(out, Long.MAX_VALUE)));
         assertThrows(IllegalArgumentException.class, () -> SseEncoding.retryLength(-1));
         assertNothingWritten(out -> SseEncoding.writeRetry(out, -1));
     }
 
     @Test
     void cursorOnly() {
-        assertEquals("id: 1764300000123\n\n",
-            writeExactly(SseEncoding.cursorLength(1764300000123L, 0), out -> SseEncoding.writeCursor(out, 1764300000123L, 0)));
-        assertEquals("id: 1764300000123-7\n\n",
-            writeExactly(SseEncoding.cursorLength(1764300000123L, 7), out -> SseEncoding.writeCursor(out, 1764300000123L, 7)));
-        assertEquals("id: 0\n\n", writeExactly(SseEncoding.cursorLength(0, 0), out -> SseEncoding.writeCursor(out, 0, 0)));
+        assertEquals(
+                "id: 1764300000123\n\n",
+                writeExactly(
+                        SseEncoding.cursorLength(1764300000123L, 0),
+                        out -> SseEncoding.writeCursor(out, 1764300000123L, 0)));
+        assertEquals(
+                "id: 1764300000123-7\n\n",
+                writeExactly(
+                        SseEncoding.cursorLength(1764300000123L, 7),
+                        out -> SseEncoding.writeCursor(out, 1764300000123L, 7)));
+        assertEquals(
+                "id: 0\n\n", writeExactly(SseEncoding.cursorLength(0, 0), out -> SseEncoding.writeCursor(out, 0, 0)));
     }
 
     @Test

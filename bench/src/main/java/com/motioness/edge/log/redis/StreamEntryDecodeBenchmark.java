@@ -59,8 +59,15 @@ public class StreamEntryDecodeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws EventValidationException {
-        AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED).assetId("demo-asset-1").projectId("demo")
-                .ts(1_764_300_004_567L).attempt(1).stage("render").latencyMs(1204).requestId("req-1-7").build();
+        AssetEvent event = AssetEvent.builder(EventType.STAGE_COMPLETED)
+                .assetId("demo-asset-1")
+                .projectId("demo")
+                .ts(1_764_300_004_567L)
+                .attempt(1)
+                .stage("render")
+                .latencyMs(1204)
+                .requestId("req-1-7")
+                .build();
         json = EventJson.encode(event);
         // What Lettuce hands the reader: the entry's id, and its body with the event under "e".
         entry = new StreamMessage<>("mx:firehose:0", "1764300004567-0", Map.of("e", json));

@@ -35,13 +35,26 @@ public final class LogBackend implements AutoCloseable {
         EventRing ring = new EventRing(settings.ringSize(), consumer);
         try {
             if (settings.redis() == null) {
-                return new LogBackend(ring, new EmbeddedEventLog(ring, settings.retentionCount(),
-                        settings.retentionAge(), settings.idempotencyWindow(), Clock.systemUTC()), null);
+                return new LogBackend(
+                        ring,
+                        new EmbeddedEventLog(
+                                ring,
+                                settings.retentionCount(),
+                                settings.retentionAge(),
+                                settings.idempotencyWindow(),
+                                Clock.systemUTC()),
+                        null);
             }
-            RedisEventLog redisLog = new RedisEventLog(settings.redis(),
-                    new RedisKeys(settings.redisPrefix(), settings.redisShards()), ring,
-                    new RedisRetention(settings.redisFirehoseLength(), settings.retentionCount(),
-                            settings.redisRunningTtl(), settings.retentionAge(), settings.idempotencyWindow()));
+            RedisEventLog redisLog = new RedisEventLog(
+                    settings.redis(),
+                    new RedisKeys(settings.redisPrefix(), settings.redisShards()),
+                    ring,
+                    new RedisRetention(
+                            settings.redisFirehoseLength(),
+                            settings.retentionCount(),
+                            settings.redisRunningTtl(),
+                            settings.retentionAge(),
+                            settings.idempotencyWindow()));
             // Reads from Redis cost round trips: at most 16 on their way, and the same read asked for by
             // many new streams while they wait (a node starting, a reconnect storm) goes once. Memory
             // reads cost nothing to repeat.

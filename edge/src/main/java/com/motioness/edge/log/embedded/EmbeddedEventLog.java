@@ -52,6 +52,7 @@ public final class EmbeddedEventLog implements EventLog {
     private final IdempotencyRecords idempotency;
     /** Memory only: a restart loses every event, so the history begins when this log is made. */
     private final EventId historyStart;
+
     private long lastMs = -1;
     private long lastSeq;
 
@@ -67,8 +68,8 @@ public final class EmbeddedEventLog implements EventLog {
      * @param idempotencyWindow how long a batch's idempotency key is remembered
      * @param clock the source of id milliseconds (tests pass a fixed clock to force shared ms)
      */
-    public EmbeddedEventLog(EventRing ring, int retentionCount, Duration retentionAge, Duration idempotencyWindow,
-            Clock clock) {
+    public EmbeddedEventLog(
+            EventRing ring, int retentionCount, Duration retentionAge, Duration idempotencyWindow, Clock clock) {
         this.ring = ring;
         this.retentionCount = retentionCount;
         this.retentionAgeMs = retentionAge.toMillis();
@@ -155,7 +156,8 @@ public final class EmbeddedEventLog implements EventLog {
             AssetEvent event = events.get(i);
             int index = events.size() > 1 ? i : -1;
             StreamWindow window = assets.get(event.assetId());
-            String owner = window != null ? window.ownerProjectId()
+            String owner = window != null
+                    ? window.ownerProjectId()
                     : ownersInBatch != null ? ownersInBatch.putIfAbsent(event.assetId(), event.projectId()) : null;
             if (owner != null && !owner.equals(event.projectId())) {
                 return new EventValidationException("asset_id", "belongs to another project").atIndex(index);
@@ -183,14 +185,22 @@ public final class EmbeddedEventLog implements EventLog {
         synchronized (lock) {
             StreamWindow window = (stream.isAsset() ? assets : projects).get(stream.id());
             if (window == null) {
-                return CompletableFuture.completedFuture(stream.isAsset() ? ReplayPage.notFound(historyStart)
-                        : new ReplayPage(List.of(), false, stream.id(), null, null, null, historyStart));
+                return CompletableFuture.completedFuture(
+                        stream.isAsset()
+                                ? ReplayPage.notFound(historyStart)
+                                : new ReplayPage(List.of(), false, stream.id(), null, null, null, historyStart));
             }
             List<LoggedEvent> page = window.readAfter(after, limit, more);
             // Only an asset ends; a project's feed goes on past any one asset's terminal event.
             EventId terminal = stream.isAsset() ? window.terminalId() : null;
-            return CompletableFuture.completedFuture(new ReplayPage(page, more[0], window.ownerProjectId(),
-                    terminal, window.trimmedThrough(), window.newestId(), historyStart));
+            return CompletableFuture.completedFuture(new ReplayPage(
+                    page,
+                    more[0],
+                    window.ownerProjectId(),
+                    terminal,
+                    window.trimmedThrough(),
+                    window.newestId(),
+                    historyStart));
         }
     }
 

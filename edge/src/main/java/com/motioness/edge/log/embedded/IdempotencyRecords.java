@@ -61,8 +61,9 @@ final class IdempotencyRecords {
                 }
                 if (!boundReached) {
                     boundReached = true;
-                    LOG.warn("more than {} idempotency keys within the window: the oldest are forgotten early, and a"
-                            + " retry of their batch would be stored again (use Redis for more)",
+                    LOG.warn(
+                            "more than {} idempotency keys within the window: the oldest are forgotten early, and a"
+                                    + " retry of their batch would be stored again (use Redis for more)",
                             IdempotencyRecords.this.maxKeys);
                 }
                 return true;

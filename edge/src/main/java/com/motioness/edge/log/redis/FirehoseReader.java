@@ -53,7 +53,9 @@ final class FirehoseReader implements Runnable {
     /** Starts after the newest entry of the firehose: older events are replayed from their streams. */
     void start() {
         List<StreamMessage<String, byte[]>> newest = backend.async()
-                .xrevrange(firehose, Range.create("-", "+"), Limit.from(1)).toCompletableFuture().join();
+                .xrevrange(firehose, Range.create("-", "+"), Limit.from(1))
+                .toCompletableFuture()
+                .join();
         lastId = newest.isEmpty() ? "0-0" : newest.get(0).getId();
         thread.start();
     }
@@ -83,8 +85,12 @@ final class FirehoseReader implements Runnable {
                     lastId = entry.getId();
                 }
                 // A full batch means more is waiting: the last entry's age is how far behind we are.
-                lagMillis = entries.size() < BATCH ? 0
-                        : Math.max(0, System.currentTimeMillis() - EventId.parse(lastId).ms());
+                lagMillis = entries.size() < BATCH
+                        ? 0
+                        : Math.max(
+                                0,
+                                System.currentTimeMillis()
+                                        - EventId.parse(lastId).ms());
                 backoff = 50;
             } catch (RuntimeException e) {
                 if (!running) {
@@ -123,7 +129,8 @@ final class FirehoseReader implements Runnable {
 
     @SuppressWarnings("unchecked")
     private List<StreamMessage<String, byte[]>> readAfter(RedisClusterCommands<String, byte[]> redis, String id) {
-        return redis.xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(BATCH), XReadArgs.StreamOffset.from(firehose, id));
+        return redis.xread(
+                XReadArgs.Builder.block(BLOCK_MILLIS).count(BATCH), XReadArgs.StreamOffset.from(firehose, id));
     }
 
     private static void sleep(long millis) {

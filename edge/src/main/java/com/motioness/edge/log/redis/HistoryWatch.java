@@ -48,8 +48,13 @@ final class HistoryWatch implements AutoCloseable {
      * @param init creates a shard's meta hash when it is missing and answers it
      * @param epochs each shard's epoch when this node started (taken over)
      */
-    HistoryWatch(RedisClusterAsyncCommands<String, byte[]> redis, RedisKeys keys,
-            IntFunction<CompletableFuture<ShardMeta>> init, List<FirehoseReader> readers, long[] epochs, Duration period) {
+    HistoryWatch(
+            RedisClusterAsyncCommands<String, byte[]> redis,
+            RedisKeys keys,
+            IntFunction<CompletableFuture<ShardMeta>> init,
+            List<FirehoseReader> readers,
+            long[] epochs,
+            Duration period) {
         this.redis = redis;
         this.keys = keys;
         this.init = init;
@@ -94,9 +99,12 @@ final class HistoryWatch implements AutoCloseable {
     private void compare(int shard, ShardMeta meta) {
         if (meta.shards() != keys.shards() && reportedShards[shard] != meta.shards()) {
             reportedShards[shard] = meta.shards();
-            LOG.error("{} says the log has {} shards, this node uses {} (--redis-shards): its replays and appends"
-                    + " miss the other nodes' shards; every edge and producer of a prefix must use the same K",
-                    keys.meta(shard), meta.shards(), keys.shards());
+            LOG.error(
+                    "{} says the log has {} shards, this node uses {} (--redis-shards): its replays and appends"
+                            + " miss the other nodes' shards; every edge and producer of a prefix must use the same K",
+                    keys.meta(shard),
+                    meta.shards(),
+                    keys.shards());
         }
         long was = epochs[shard];
         long now = meta.epochMillis();
@@ -110,10 +118,14 @@ final class HistoryWatch implements AutoCloseable {
             return;
         }
         losses++;
-        LOG.warn("Redis lost the history of shard {}: its log now begins at {} (epoch {}, was {}). Events before"
-                + " that are gone; clients resuming from an earlier cursor get what was written since, marked"
-                + " X-Motioness-Replay-Truncated. Run Redis with AOF persistence (see docs/deploy.md).",
-                shard, new EventId(now, 0), now, was);
+        LOG.warn(
+                "Redis lost the history of shard {}: its log now begins at {} (epoch {}, was {}). Events before"
+                        + " that are gone; clients resuming from an earlier cursor get what was written since, marked"
+                        + " X-Motioness-Replay-Truncated. Run Redis with AOF persistence (see docs/deploy.md).",
+                shard,
+                new EventId(now, 0),
+                now,
+                was);
         readers.get(shard).restartFrom(EventId.ZERO);
     }
 

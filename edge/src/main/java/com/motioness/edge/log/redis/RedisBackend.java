@@ -120,7 +120,10 @@ final class RedisBackend implements AutoCloseable {
     /** FUNCTION LOAD REPLACE on the server, or on every master of a Cluster. */
     void loadFunctions(String source) {
         if (clusterClient != null) {
-            ((StatefulRedisClusterConnection<String, byte[]>) shared).sync().upstream().commands()
+            ((StatefulRedisClusterConnection<String, byte[]>) shared)
+                    .sync()
+                    .upstream()
+                    .commands()
                     .functionLoad(source, true);
         } else {
             ((StatefulRedisConnection<String, byte[]>) shared).sync().functionLoad(source, true);

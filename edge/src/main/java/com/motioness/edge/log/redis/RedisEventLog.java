@@ -47,6 +47,7 @@ public final class RedisEventLog implements EventLog {
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
     /** The library name in redis/motioness.lua's shebang line. */
     private static final String LIBRARY = "motioness";
+
     private static final long STARTUP_TIMEOUT_SECONDS = 5;
     private static final Duration HISTORY_CHECK_PERIOD = Duration.ofSeconds(1);
 
@@ -72,12 +73,22 @@ public final class RedisEventLog implements EventLog {
         this.backend = RedisBackend.connect(uri);
         this.keys = keys;
         this.redis = backend.async();
-        this.allShards = java.util.stream.IntStream.range(0, keys.shards()).boxed().toList();
+        this.allShards =
+                java.util.stream.IntStream.range(0, keys.shards()).boxed().toList();
         backend.loadFunctions(RedisFunctionLibrary.source());
-        LOG.info("loaded Redis function library motioness version {} ({}, {} shards)", RedisFunctionLibrary.VERSION,
-                backend.isCluster() ? "Cluster" : "single Redis", keys.shards());
-        this.publisher = new EventPublisher(redis, keys, retention.firehoseLength(), retention.streamLength(),
-                retention.runningTtl(), retention.finishedTtl(), retention.idempotencyWindow());
+        LOG.info(
+                "loaded Redis function library motioness version {} ({}, {} shards)",
+                RedisFunctionLibrary.VERSION,
+                backend.isCluster() ? "Cluster" : "single Redis",
+                keys.shards());
+        this.publisher = new EventPublisher(
+                redis,
+                keys,
+                retention.firehoseLength(),
+                retention.streamLength(),
+                retention.runningTtl(),
+                retention.finishedTtl(),
+                retention.idempotencyWindow());
         long[] epochs;
         try {
             epochs = initShards(uri);
@@ -90,8 +101,13 @@ public final class RedisEventLog implements EventLog {
             reader.start();
             readers.add(reader);
         }
-        this.historyWatch = new HistoryWatch(redis, keys, shard -> withLibrary(() -> publisher.initShard(shard)),
-                readers, epochs, HISTORY_CHECK_PERIOD);
+        this.historyWatch = new HistoryWatch(
+                redis,
+                keys,
+                shard -> withLibrary(() -> publisher.initShard(shard)),
+                readers,
+                epochs,
+                HISTORY_CHECK_PERIOD);
     }
 
     /**
@@ -108,19 +124,24 @@ public final class RedisEventLog implements EventLog {
             try {
                 meta = publisher.initShard(shard).get(STARTUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
-                throw new IllegalStateException("reading " + keys.meta(shard) + " on " + uri + ": "
-                        + e.getCause().getMessage(), e.getCause());
+                throw new IllegalStateException(
+                        "reading " + keys.meta(shard) + " on " + uri + ": "
+                                + e.getCause().getMessage(),
+                        e.getCause());
             } catch (TimeoutException e) {
-                throw new IllegalStateException("Redis at " + uri + " did not answer within "
-                        + STARTUP_TIMEOUT_SECONDS + " s", e);
+                throw new IllegalStateException(
+                        "Redis at " + uri + " did not answer within " + STARTUP_TIMEOUT_SECONDS + " s", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
             if (meta.shards() != keys.shards()) {
-                throw new ShardCountMismatchException(meta.shards(), keys.shards(), "--redis-shards is " + keys.shards()
-                        + " but the log on " + uri + " has " + meta.shards() + " shards (" + keys.meta(shard)
-                        + " field shards); every edge and producer of a prefix must use the same K");
+                throw new ShardCountMismatchException(
+                        meta.shards(),
+                        keys.shards(),
+                        "--redis-shards is " + keys.shards()
+                                + " but the log on " + uri + " has " + meta.shards() + " shards (" + keys.meta(shard)
+                                + " field shards); every edge and producer of a prefix must use the same K");
             }
             epochs[shard] = meta.epochMillis();
         }
@@ -132,9 +153,12 @@ public final class RedisEventLog implements EventLog {
         return withLibrary(() -> publisher.publish(events, key)).exceptionallyCompose(error -> {
             Throwable cause = rootCause(error);
             // Refusals of the input reach the producer as they are; anything else is the log's trouble.
-            return CompletableFuture.failedFuture(cause instanceof EventValidationException
-                    || cause instanceof AssetEndedException || cause instanceof IdempotencyKeyReusedException ? cause
-                    : new LogUnavailableException("event log unavailable: " + cause.getMessage()));
+            return CompletableFuture.failedFuture(
+                    cause instanceof EventValidationException
+                                    || cause instanceof AssetEndedException
+                                    || cause instanceof IdempotencyKeyReusedException
+                            ? cause
+                            : new LogUnavailableException("event log unavailable: " + cause.getMessage()));
         });
     }
 
@@ -166,8 +190,8 @@ public final class RedisEventLog implements EventLog {
         List<Integer> shards = hint != null ? List.of(keys.shardOf(hint)) : allShards;
         // The caller may read one project only: its shard is the one place to look, so a shard
         // that does not answer (a Cluster master down) fails no other project's streams.
-        CompletableFuture<String> owner = ownerIn(shards, stream.id())
-                .thenApply(found -> hint == null || hint.equals(found) ? found : null);
+        CompletableFuture<String> owner =
+                ownerIn(shards, stream.id()).thenApply(found -> hint == null || hint.equals(found) ? found : null);
         return owner.thenCompose(project -> project == null
                 ? historyStartOf(shards).thenApply(ReplayPage::notFound)
                 : readStream(keys.asset(keys.shardOf(project), stream.id()), project, true, after, limit));
@@ -179,14 +203,15 @@ public final class RedisEventLog implements EventLog {
         for (int shard : shards) {
             lookups.add(redis.get(keys.owner(shard, assetId)).toCompletableFuture());
         }
-        return CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            for (CompletableFuture<byte[]> lookup : lookups) {
-                if (lookup.join() != null) {
-                    return new String(lookup.join(), StandardCharsets.UTF_8);
-                }
-            }
-            return null;
-        });
+        return CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0]))
+                .thenApply(done -> {
+                    for (CompletableFuture<byte[]> lookup : lookups) {
+                        if (lookup.join() != null) {
+                            return new String(lookup.join(), StandardCharsets.UTF_8);
+                        }
+                    }
+                    return null;
+                });
     }
 
     /**
@@ -198,30 +223,33 @@ public final class RedisEventLog implements EventLog {
         for (int shard : shards) {
             epochs.add(redis.hget(keys.meta(shard), "epoch").toCompletableFuture());
         }
-        return CompletableFuture.allOf(epochs.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            EventId latest = EventId.ZERO;
-            for (CompletableFuture<byte[]> epoch : epochs) {
-                EventId start = historyStart(epoch.join());
-                latest = start.compareTo(latest) > 0 ? start : latest;
-            }
-            return latest;
-        });
+        return CompletableFuture.allOf(epochs.toArray(new CompletableFuture<?>[0]))
+                .thenApply(done -> {
+                    EventId latest = EventId.ZERO;
+                    for (CompletableFuture<byte[]> epoch : epochs) {
+                        EventId start = historyStart(epoch.join());
+                        latest = start.compareTo(latest) > 0 ? start : latest;
+                    }
+                    return latest;
+                });
     }
 
-    private CompletableFuture<ReplayPage> readStream(String key, String owner, boolean asset, EventId after,
-            int limit) {
-        Range<String> range = Range.from(after == null ? Range.Boundary.unbounded()
-                : Range.Boundary.excluding(after.toRedisId()), Range.Boundary.unbounded());
+    private CompletableFuture<ReplayPage> readStream(
+            String key, String owner, boolean asset, EventId after, int limit) {
+        Range<String> range = Range.from(
+                after == null ? Range.Boundary.unbounded() : Range.Boundary.excluding(after.toRedisId()),
+                Range.Boundary.unbounded());
         CompletableFuture<List<StreamMessage<String, byte[]>>> page =
                 redis.xrange(key, range, Limit.from(limit + 1)).toCompletableFuture();
         CompletableFuture<List<StreamMessage<String, byte[]>>> newest = asset
                 ? redis.xrevrange(key, Range.create("-", "+"), Limit.from(1)).toCompletableFuture()
                 : CompletableFuture.completedFuture(List.of());
-        CompletableFuture<List<Object>> info = redis.xinfoStream(key).toCompletableFuture()
-                .exceptionally(noSuchStream -> List.of());
+        CompletableFuture<List<Object>> info =
+                redis.xinfoStream(key).toCompletableFuture().exceptionally(noSuchStream -> List.of());
         // Read with every page, in the same pipelined batch: right after Redis lost its data, when
         // every client reconnects at once, is exactly when a remembered epoch would be wrong.
-        CompletableFuture<byte[]> epoch = redis.hget(keys.meta(keys.shardOf(owner)), "epoch").toCompletableFuture();
+        CompletableFuture<byte[]> epoch =
+                redis.hget(keys.meta(keys.shardOf(owner)), "epoch").toCompletableFuture();
         return CompletableFuture.allOf(page, newest, info, epoch).handle((done, error) -> {
             if (error != null) {
                 throw unavailable(error);
@@ -243,8 +271,14 @@ public final class RedisEventLog implements EventLog {
                     terminal = last.id();
                 }
             }
-            return new ReplayPage(events, entries.size() > limit, owner, terminal, trimmedThrough(info.join()),
-                    newestId, historyStart(epoch.join()));
+            return new ReplayPage(
+                    events,
+                    entries.size() > limit,
+                    owner,
+                    terminal,
+                    trimmedThrough(info.join()),
+                    newestId,
+                    historyStart(epoch.join()));
         });
     }
 
@@ -256,12 +290,15 @@ public final class RedisEventLog implements EventLog {
     @Override
     public CompletableFuture<EventId> cursorBeforeNewest(String projectId, int count) {
         String key = keys.project(keys.shardOf(projectId), projectId);
-        return redis.xrevrange(key, Range.create("-", "+"), Limit.from(count + 1L)).toCompletableFuture()
+        return redis.xrevrange(key, Range.create("-", "+"), Limit.from(count + 1L))
+                .toCompletableFuture()
                 .handle((newest, error) -> {
                     if (error != null) {
                         throw unavailable(error);
                     }
-                    return newest.size() > count ? EventId.parse(newest.get(count).getId()) : EventId.ZERO;
+                    return newest.size() > count
+                            ? EventId.parse(newest.get(count).getId())
+                            : EventId.ZERO;
                 });
     }
 
@@ -276,7 +313,9 @@ public final class RedisEventLog implements EventLog {
      * cursor is told its replay may be incomplete.
      */
     static EventId historyStart(byte[] epoch) {
-        long ms = epoch == null ? System.currentTimeMillis() : Long.parseLong(new String(epoch, StandardCharsets.US_ASCII));
+        long ms = epoch == null
+                ? System.currentTimeMillis()
+                : Long.parseLong(new String(epoch, StandardCharsets.US_ASCII));
         return ms == 0 ? EventId.ZERO : new EventId(ms, 0);
     }
 
@@ -299,8 +338,9 @@ public final class RedisEventLog implements EventLog {
                 case "entries-added" -> added = ((Number) value).longValue();
                 case "last-generated-id" -> last = text(value);
                 case "max-deleted-entry-id" -> maxDeleted = text(value);
-                case "first-entry" -> first = value instanceof List<?> entry && !entry.isEmpty() ? text(entry.get(0)) : null;
-                default -> { }
+                case "first-entry" ->
+                    first = value instanceof List<?> entry && !entry.isEmpty() ? text(entry.get(0)) : null;
+                default -> {}
             }
         }
         EventId trimmed = null;
@@ -360,10 +400,11 @@ public final class RedisEventLog implements EventLog {
      */
     public String unavailability() {
         try {
-            List<java.util.Map<String, Object>> libraries = redis.functionList(LIBRARY)
-                    .get(1, java.util.concurrent.TimeUnit.SECONDS);
+            List<java.util.Map<String, Object>> libraries =
+                    redis.functionList(LIBRARY).get(1, java.util.concurrent.TimeUnit.SECONDS);
             return libraries == null || libraries.isEmpty()
-                    ? "Redis answers but the " + LIBRARY + " function library is not loaded" : null;
+                    ? "Redis answers but the " + LIBRARY + " function library is not loaded"
+                    : null;
         } catch (java.util.concurrent.TimeoutException e) {
             return "Redis did not answer within 1 s";
         } catch (java.util.concurrent.ExecutionException e) {

@@ -13,6 +13,5 @@ import java.time.Duration;
  * @param finishedTtl lifetime of a finished asset after its terminal event
  * @param idempotencyWindow how long an idempotency key is remembered
  */
-public record RedisRetention(int firehoseLength, int streamLength, Duration runningTtl, Duration finishedTtl,
-        Duration idempotencyWindow) {
-}
+public record RedisRetention(
+        int firehoseLength, int streamLength, Duration runningTtl, Duration finishedTtl, Duration idempotencyWindow) {}

@@ -58,7 +58,9 @@ class EmbeddedEventLogTest {
     }
 
     private EventId append(String project, String asset) throws Exception {
-        return log.append(List.of(Events.of(EventType.STAGE_STARTED, project, asset))).get().get(0);
+        return log.append(List.of(Events.of(EventType.STAGE_STARTED, project, asset)))
+                .get()
+                .get(0);
     }
 
     @Test
@@ -114,7 +116,8 @@ class EmbeddedEventLogTest {
         log.sweep();
         assertFalse(log.read(StreamRef.asset("old"), null, 10).get().found(), "an expired asset is forgotten");
         ReplayPage project = log.read(StreamRef.project("p"), null, 10).get();
-        assertEquals(List.of(recent), project.events().stream().map(LoggedEvent::id).toList());
+        assertEquals(
+                List.of(recent), project.events().stream().map(LoggedEvent::id).toList());
         assertEquals(old, project.trimmedThrough());
         clock.millis += Duration.ofMinutes(10).toMillis();
         log.sweep();
@@ -125,13 +128,16 @@ class EmbeddedEventLogTest {
 
     @Test
     void theTerminalEventStaysTheAssetsLastWhileWebhookEventsFollowIt() throws Exception {
-        EventId ready = log.append(List.of(Events.of(EventType.READY, "p", "a"))).get().get(0);
+        EventId ready =
+                log.append(List.of(Events.of(EventType.READY, "p", "a"))).get().get(0);
         for (int i = 0; i < 6; i++) {
             log.append(List.of(Events.of(EventType.WEBHOOK_FAILED, "p", "a"))).get();
         }
         ReplayPage asset = log.read(StreamRef.asset("a"), null, 10).get();
         assertEquals(ready, asset.terminalId());
-        assertEquals(List.of(ready), asset.events().stream().map(LoggedEvent::id).toList(),
+        assertEquals(
+                List.of(ready),
+                asset.events().stream().map(LoggedEvent::id).toList(),
                 "later webhook events are not in the asset's stream, so retention cannot trim its end away");
         assertNull(log.read(StreamRef.project("p"), null, 10).get().terminalId());
     }
@@ -139,11 +145,12 @@ class EmbeddedEventLogTest {
     @Test
     void anAssetStaysWithItsProject() throws Exception {
         append("p", "a");
-        ExecutionException moved = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> append("q", "a"));
+        ExecutionException moved =
+                org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> append("q", "a"));
         EventValidationException cause = (EventValidationException) moved.getCause();
         assertEquals("asset_id", cause.field());
-        ExecutionException inBatch = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        ExecutionException inBatch = org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class,
                 () -> log.append(List.of(Events.of(EventType.QUEUED, "q", "b"), Events.of(EventType.QUEUED, "r", "b")))
                         .get());
         assertEquals(1, ((EventValidationException) inBatch.getCause()).index());
@@ -161,8 +168,8 @@ class EmbeddedEventLogTest {
             for (int i = 0; i < 1024; i++) {
                 append("p", "a" + i);
             }
-            ExecutionException full = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                    () -> append("p", "overflow"));
+            ExecutionException full = org.junit.jupiter.api.Assertions.assertThrows(
+                    ExecutionException.class, () -> append("p", "overflow"));
             assertTrue(full.getCause() instanceof LogUnavailableException);
             assertFalse(log.read(StreamRef.asset("overflow"), null, 10).get().found());
         } finally {

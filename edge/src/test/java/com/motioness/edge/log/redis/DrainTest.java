@@ -96,16 +96,19 @@ class DrainTest {
             sent.get(i).add(other.ingest(EventType.STAGE_STARTED, "a" + i));
         }
         long[] endedAt = new long[STREAMS];
-        Poll.until(() -> {
-            boolean all = true;
-            for (int i = 0; i < STREAMS; i++) {
-                if (endedAt[i] == 0 && clients.get(i).isEnded()) {
-                    endedAt[i] = System.nanoTime() - start;
-                }
-                all &= endedAt[i] != 0;
-            }
-            return all;
-        }, WAIT, "every stream ended");
+        Poll.until(
+                () -> {
+                    boolean all = true;
+                    for (int i = 0; i < STREAMS; i++) {
+                        if (endedAt[i] == 0 && clients.get(i).isEnded()) {
+                            endedAt[i] = System.nanoTime() - start;
+                        }
+                        all &= endedAt[i] != 0;
+                    }
+                    return all;
+                },
+                WAIT,
+                "every stream ended");
         drained.get(5, TimeUnit.SECONDS);
 
         long first = Long.MAX_VALUE;
@@ -117,10 +120,13 @@ class DrainTest {
         }
         long window = WINDOW.toNanos();
         assertTrue(first < window / 2, "the first stream ends early in the window: " + first / 1_000_000 + " ms");
-        assertTrue(last - first > window / 2, "closes are spread over the window, not made at once: "
-                + first / 1_000_000 + " ms to " + last / 1_000_000 + " ms");
+        assertTrue(
+                last - first > window / 2,
+                "closes are spread over the window, not made at once: " + first / 1_000_000 + " ms to "
+                        + last / 1_000_000 + " ms");
         assertTrue(last < window + TimeUnit.SECONDS.toNanos(2), "and end within it: " + last / 1_000_000 + " ms");
-        assertEquals(STREAMS, draining.metric("motioness_streams_closed_total{reason=\"drain\",route=\"public_asset\"}"));
+        assertEquals(
+                STREAMS, draining.metric("motioness_streams_closed_total{reason=\"drain\",route=\"public_asset\"}"));
 
         for (int i = 0; i < STREAMS; i++) {
             received.get(i).addAll(eventIds(clients.get(i).drain()));
@@ -130,8 +136,8 @@ class DrainTest {
         try {
             for (int i = 0; i < STREAMS; i++) {
                 List<String> mine = received.get(i);
-                SseClient client = SseClient.open(other.port(), TestEdge.assetPath("a" + i),
-                        "Last-Event-ID: " + mine.get(mine.size() - 1));
+                SseClient client = SseClient.open(
+                        other.port(), TestEdge.assetPath("a" + i), "Last-Event-ID: " + mine.get(mine.size() - 1));
                 assertEquals(200, client.status());
                 resumed.add(client);
             }

@@ -60,8 +60,8 @@ class IngestShutdownTest {
     /** request_id → how many times the project's stream holds it. */
     private Map<String, Integer> stored(String redisUrl) {
         RedisClient client = RedisClient.create(redisUrl);
-        try (StatefulRedisConnection<String, byte[]> redis = client.connect(
-                RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
+        try (StatefulRedisConnection<String, byte[]> redis =
+                client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
             String key = new RedisKeys(prefix, 1).project(0, TestEdge.PROJECT);
             Map<String, Integer> counts = new HashMap<>();
             for (StreamMessage<String, byte[]> entry : redis.sync().xrange(key, Range.create("-", "+"))) {
@@ -78,10 +78,25 @@ class IngestShutdownTest {
     @Test
     void sigtermMidStreamAnswersEveryIngestRequestReadAndStoresOnlyThoseAnswered200() throws Exception {
         List<PipeliningProducer> producers = new ArrayList<>();
-        try (EdgeProcess edge = EdgeProcess.start("--port", "0", "--bind", "127.0.0.1", "--admin-port", "0", "--redis", REDIS_URL,
-                "--redis-prefix", prefix,
-                "--ingest-token", TestEdge.INGEST_TOKEN, "--project-key", TestEdge.KEY + "=" + TestEdge.PROJECT,
-                "--drain-window", "1s", "--retention-count", "1000000")) {
+        try (EdgeProcess edge = EdgeProcess.start(
+                "--port",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--admin-port",
+                "0",
+                "--redis",
+                REDIS_URL,
+                "--redis-prefix",
+                prefix,
+                "--ingest-token",
+                TestEdge.INGEST_TOKEN,
+                "--project-key",
+                TestEdge.KEY + "=" + TestEdge.PROJECT,
+                "--drain-window",
+                "1s",
+                "--retention-count",
+                "1000000")) {
             for (int i = 0; i < PRODUCERS; i++) {
                 producers.add(PipeliningProducer.start(edge.port(), TestEdge.PROJECT, "a" + i, PIPELINED));
             }
@@ -89,8 +104,13 @@ class IngestShutdownTest {
             // An open stream makes the drain last part of its window, with producers still sending.
             try (SseClient stream = SseClient.open(edge.port(), TestEdge.assetPath("a0"))) {
                 assertEquals(200, stream.status());
-                Poll.until(() -> producers.stream().mapToInt(PipeliningProducer::answeredOk).sum() > 200,
-                        Duration.ofSeconds(10), "producers under way");
+                Poll.until(
+                        () -> producers.stream()
+                                        .mapToInt(PipeliningProducer::answeredOk)
+                                        .sum()
+                                > 200,
+                        Duration.ofSeconds(10),
+                        "producers under way");
                 long signalled = System.nanoTime();
                 edge.terminate();
                 assertEquals(0, edge.awaitExit(Duration.ofSeconds(30)), "the edge exits 0 after SIGTERM");
@@ -103,7 +123,8 @@ class IngestShutdownTest {
                 }
                 IngestOutcomes.Tally tally = IngestOutcomes.check(outcomes, stored(REDIS_URL));
                 long okAfterSignal = outcomes.stream()
-                        .filter(outcome -> outcome.status() == 200 && outcome.answeredAtNanos() > signalled).count();
+                        .filter(outcome -> outcome.status() == 200 && outcome.answeredAtNanos() > signalled)
+                        .count();
                 System.out.println("IngestShutdownTest: " + tally + ", answered 200 after SIGTERM: " + okAfterSignal
                         + ", exit " + exitMillis + " ms after SIGTERM");
                 assertTrue(okAfterSignal > 0, "ingest kept answering while the node drained");
@@ -127,7 +148,8 @@ class IngestShutdownTest {
                 redis.pause();
                 OutputStream out = pipelined.getOutputStream();
                 out.write((PipeliningProducer.request(TestEdge.PROJECT, "a1", "in-flight")
-                        + PipeliningProducer.request(TestEdge.PROJECT, "a1", "behind")).getBytes(StandardCharsets.UTF_8));
+                                + PipeliningProducer.request(TestEdge.PROJECT, "a1", "behind"))
+                        .getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 Poll.until(() -> edge.server().appendsInFlight() == 1, Duration.ofSeconds(5), "the append on its way");
                 closed = CompletableFuture.runAsync(edge::close);

@@ -45,8 +45,10 @@ class RedisClusterTest {
     void projectsSpreadOverShardsAndMastersAndStreamFromBothNodes(@TempDir Path dir) throws Exception {
         Map<String, String> keys = projectKeys();
         try (OwnRedisCluster cluster = OwnRedisCluster.start(dir);
-                TestEdge nodeA = TestEdge.start(config -> config.redis(cluster.url()).redisShards(8).projectKeys(keys));
-                TestEdge nodeB = TestEdge.start(config -> config.redis(cluster.url()).redisShards(8).projectKeys(keys))) {
+                TestEdge nodeA = TestEdge.start(
+                        config -> config.redis(cluster.url()).redisShards(8).projectKeys(keys));
+                TestEdge nodeB = TestEdge.start(
+                        config -> config.redis(cluster.url()).redisShards(8).projectKeys(keys))) {
             RedisKeys layout = new RedisKeys("mx", 8);
             Set<Integer> shards = new HashSet<>();
             Set<Integer> masters = new HashSet<>();
@@ -56,8 +58,7 @@ class RedisClusterTest {
                     String project = "cp" + p;
                     shards.add(layout.shardOf(project));
                     masters.add(cluster.portOf(layout.firehose(layout.shardOf(project))));
-                    streams.add(SseClient.open(nodeB.port(), "/v1/" + key(p)
-                            + "/events/asset-" + p));
+                    streams.add(SseClient.open(nodeB.port(), "/v1/" + key(p) + "/events/asset-" + p));
                 }
                 assertTrue(shards.size() >= 4, "projects land in several shards: " + shards);
                 assertEquals(3, masters.size(), "and the shards on every master");
@@ -69,27 +70,41 @@ class RedisClusterTest {
                 nodeB.awaitOpenStreams(PROJECTS);
                 Map<String, String> firstIds = new HashMap<>();
                 for (int p = 0; p < PROJECTS; p++) {
-                    RawResponse response = HttpWire.exchange(nodeA.port(), HttpWire.request("POST", "/internal/events",
-                            Events.json(EventType.QUEUED, "cp" + p, "asset-" + p), AUTH));
+                    RawResponse response = HttpWire.exchange(
+                            nodeA.port(),
+                            HttpWire.request(
+                                    "POST",
+                                    "/internal/events",
+                                    Events.json(EventType.QUEUED, "cp" + p, "asset-" + p),
+                                    AUTH));
                     assertEquals(200, response.status(), response.bodyText());
                     firstIds.put("cp" + p, response.bodyText().replaceAll("(?s).*\\[\"([0-9-]+)\"].*", "$1"));
                 }
                 for (int p = 0; p < PROJECTS; p++) {
-                    assertEquals(firstIds.get("cp" + p), streams.get(p).nextEvent(WAIT).id(), "the waiting stream of cp" + p);
+                    assertEquals(
+                            firstIds.get("cp" + p),
+                            streams.get(p).nextEvent(WAIT).id(),
+                            "the waiting stream of cp" + p);
                     streams.get(p).close();
                 }
                 nodeB.awaitOpenStreams(0);
                 for (int p = 0; p < PROJECTS; p++) {
-                    try (SseClient live = SseClient.open(nodeB.port(), "/v1/" + key(p)
-                            + "/events/asset-" + p)) {
-                        assertEquals(firstIds.get("cp" + p), live.nextEvent(WAIT).id(), "replayed from its shard");
+                    try (SseClient live = SseClient.open(nodeB.port(), "/v1/" + key(p) + "/events/asset-" + p)) {
+                        assertEquals(
+                                firstIds.get("cp" + p), live.nextEvent(WAIT).id(), "replayed from its shard");
                         nodeB.awaitOpenStreams(1);
-                        RawResponse ready = HttpWire.exchange(nodeA.port(), HttpWire.request("POST", "/internal/events",
-                                Events.json(EventType.READY, "cp" + p, "asset-" + p), AUTH));
+                        RawResponse ready = HttpWire.exchange(
+                                nodeA.port(),
+                                HttpWire.request(
+                                        "POST",
+                                        "/internal/events",
+                                        Events.json(EventType.READY, "cp" + p, "asset-" + p),
+                                        AUTH));
                         SseBlock end = live.nextEvent(WAIT);
                         assertEquals("ready", end.event());
-                        assertTrue(ready.bodyText().contains(end.id()), "live through shard "
-                                + layout.shardOf("cp" + p) + "'s reader");
+                        assertTrue(
+                                ready.bodyText().contains(end.id()),
+                                "live through shard " + layout.shardOf("cp" + p) + "'s reader");
                         assertTrue(live.awaitEnd(WAIT));
                     }
                 }
@@ -109,13 +124,18 @@ class RedisClusterTest {
     @Test
     void aMasterDownRefusesOnlyTheNewStreamsOfItsOwnProjects(@TempDir Path dir) throws Exception {
         try (OwnRedisCluster cluster = OwnRedisCluster.start(dir);
-                TestEdge edge = TestEdge.start(config -> config.redis(cluster.url()).redisShards(8)
-                        .projectKeys(projectKeys()))) {
+                TestEdge edge = TestEdge.start(
+                        config -> config.redis(cluster.url()).redisShards(8).projectKeys(projectKeys()))) {
             RedisKeys layout = new RedisKeys("mx", 8);
             Map<Integer, String> firstIds = new HashMap<>();
             for (int p = 0; p < PROJECTS; p++) {
-                RawResponse response = HttpWire.exchange(edge.port(), HttpWire.request("POST", "/internal/events",
-                        Events.json(EventType.QUEUED, "cp" + p, "asset-" + p), AUTH));
+                RawResponse response = HttpWire.exchange(
+                        edge.port(),
+                        HttpWire.request(
+                                "POST",
+                                "/internal/events",
+                                Events.json(EventType.QUEUED, "cp" + p, "asset-" + p),
+                                AUTH));
                 assertEquals(200, response.status(), response.bodyText());
                 firstIds.put(p, response.bodyText().replaceAll("(?s).*\\[\"([0-9-]+)\"].*", "$1"));
             }
@@ -137,8 +157,9 @@ class RedisClusterTest {
                     assertEquals(200, stream.status(), "cp" + p + " is on a master that answers");
                     assertEquals(firstIds.get(p), stream.nextEvent(WAIT).id());
                     long millis = (System.nanoTime() - start) / 1_000_000;
-                    assertTrue(millis < 1_000, "cp" + p + " replayed in " + millis + " ms, without waiting for "
-                            + "the dead master");
+                    assertTrue(
+                            millis < 1_000,
+                            "cp" + p + " replayed in " + millis + " ms, without waiting for " + "the dead master");
                     served++;
                 }
             }

@@ -49,11 +49,18 @@ class RedisHealthTest {
             Poll.until(() -> readyz(edge).status() == 503, WAIT, "not ready without the function library");
             RawResponse noFunction = readyz(edge);
             assertEquals("application/json", noFunction.header("content-type"));
-            assertTrue(noFunction.bodyText().contains("\"problem\":\"Redis answers but the motioness function library"
-                    + " is not loaded\""), noFunction.bodyText());
+            assertTrue(
+                    noFunction
+                            .bodyText()
+                            .contains("\"problem\":\"Redis answers but the motioness function library"
+                                    + " is not loaded\""),
+                    noFunction.bodyText());
 
-            edge.server().log().append(java.util.List.of(com.motioness.edge.support.Events.of(
-                    com.motioness.protocol.EventType.QUEUED, TestEdge.PROJECT, "a1"))).get();
+            edge.server()
+                    .log()
+                    .append(java.util.List.of(com.motioness.edge.support.Events.of(
+                            com.motioness.protocol.EventType.QUEUED, TestEdge.PROJECT, "a1")))
+                    .get();
             Poll.until(() -> readyz(edge).status() == 200, WAIT, "ready again: an append reloaded the library");
 
             redis.kill();
@@ -69,7 +76,8 @@ class RedisHealthTest {
     @Test
     void theReaderLagIsExposedPerShard(@TempDir Path dir) throws Exception {
         try (OwnRedis redis = OwnRedis.start(dir);
-                TestEdge edge = TestEdge.start(config -> config.redis(redis.url()).redisShards(3))) {
+                TestEdge edge =
+                        TestEdge.start(config -> config.redis(redis.url()).redisShards(3))) {
             Map<String, Double> samples = Scrape.all(edge.adminPort());
             long[] lag = edge.server().redisLog().readerLagMillis();
             assertEquals(3, lag.length);

@@ -25,8 +25,9 @@ class RedisOutageTest {
     private static final String AUTH = "Authorization: Bearer " + TestEdge.INGEST_TOKEN;
 
     private static RawResponse ingest(TestEdge edge, EventType type) throws Exception {
-        return HttpWire.exchange(edge.port(), HttpWire.request("POST", "/internal/events",
-                Events.json(type, TestEdge.PROJECT, "a1"), AUTH));
+        return HttpWire.exchange(
+                edge.port(),
+                HttpWire.request("POST", "/internal/events", Events.json(type, TestEdge.PROJECT, "a1"), AUTH));
     }
 
     private static String idOf(RawResponse response) {
@@ -55,14 +56,17 @@ class RedisOutageTest {
 
                 redis.restart();
                 RawResponse[] accepted = new RawResponse[1];
-                Poll.until(() -> {
-                    try {
-                        accepted[0] = ingest(edge, EventType.VISION_STARTED);
-                        return accepted[0].status() == 200;
-                    } catch (Exception e) {
-                        return false;
-                    }
-                }, WAIT, "ingest to work again");
+                Poll.until(
+                        () -> {
+                            try {
+                                accepted[0] = ingest(edge, EventType.VISION_STARTED);
+                                return accepted[0].status() == 200;
+                            } catch (Exception e) {
+                                return false;
+                            }
+                        },
+                        WAIT,
+                        "ingest to work again");
                 sent.add(idOf(accepted[0]));
                 sent.add(idOf(ingest(edge, EventType.VISION_COMPLETED)));
                 List<String> received = new ArrayList<>();
@@ -74,7 +78,8 @@ class RedisOutageTest {
             }
             try (SseClient fresh = SseClient.open(edge.port(), TestEdge.assetPath("a1"))) {
                 assertEquals(200, fresh.status(), "new streams are served again");
-                assertEquals(sent, fresh.events(3, WAIT).stream().map(SseBlock::id).toList());
+                assertEquals(
+                        sent, fresh.events(3, WAIT).stream().map(SseBlock::id).toList());
             }
         }
     }

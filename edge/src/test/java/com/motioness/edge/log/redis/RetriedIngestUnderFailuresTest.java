@@ -53,14 +53,28 @@ class RetriedIngestUnderFailuresTest {
 
     /** What the producers saw: per request id, the id they were answered; and how it went. */
     private final Map<String, String> answeredIds = new ConcurrentHashMap<>();
+
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger retries = new AtomicInteger();
     private final AtomicInteger replayedAnswers = new AtomicInteger();
     private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private static EdgeProcess node(String redisUrl) throws IOException {
-        return EdgeProcess.start("--port", "0", "--bind", "127.0.0.1", "--admin-port", "-1", "--redis", redisUrl,
-                "--project-key", "key-a-0123456789=" + PROJECT, "--ingest-token", TOKEN, "--io-threads", "1");
+        return EdgeProcess.start(
+                "--port",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--admin-port",
+                "-1",
+                "--redis",
+                redisUrl,
+                "--project-key",
+                "key-a-0123456789=" + PROJECT,
+                "--ingest-token",
+                TOKEN,
+                "--io-threads",
+                "1");
     }
 
     @Test
@@ -104,24 +118,35 @@ class RetriedIngestUnderFailuresTest {
             assertEquals(PRODUCERS * BATCHES_EACH, done.get());
 
             Map<String, List<String>> stored = storedIdsByRequestId(redis.url());
-            List<String> duplicated = stored.entrySet().stream().filter(entry -> entry.getValue().size() > 1)
-                    .map(entry -> entry.getKey() + "=" + entry.getValue()).toList();
-            assertEquals(List.of(), duplicated, "every event stored once (retries: " + retries.get()
-                    + ", answered as replays: " + replayedAnswers.get() + ")");
+            List<String> duplicated = stored.entrySet().stream()
+                    .filter(entry -> entry.getValue().size() > 1)
+                    .map(entry -> entry.getKey() + "=" + entry.getValue())
+                    .toList();
+            assertEquals(
+                    List.of(),
+                    duplicated,
+                    "every event stored once (retries: " + retries.get() + ", answered as replays: "
+                            + replayedAnswers.get() + ")");
             assertEquals(answeredIds.keySet(), stored.keySet(), "every event the producers sent is stored");
             for (Map.Entry<String, String> answered : answeredIds.entrySet()) {
-                assertEquals(List.of(answered.getValue()), stored.get(answered.getKey()),
+                assertEquals(
+                        List.of(answered.getValue()),
+                        stored.get(answered.getKey()),
                         "the id answered for " + answered.getKey() + " is the stored one");
             }
-            assertTrue(replayedAnswers.get() > 0, "some retry repeated a batch that had been stored (retries: "
-                    + retries.get() + ")");
-            System.out.printf("%d batches, %d events: %d retries, %d answered as replays%n", done.get(),
-                    answeredIds.size(), retries.get(), replayedAnswers.get());
+            assertTrue(
+                    replayedAnswers.get() > 0,
+                    "some retry repeated a batch that had been stored (retries: " + retries.get() + ")");
+            System.out.printf(
+                    "%d batches, %d events: %d retries, %d answered as replays%n",
+                    done.get(), answeredIds.size(), retries.get(), replayedAnswers.get());
         }
     }
 
     private void awaitDone(int batches) throws InterruptedException {
-        Poll.until(() -> done.get() >= batches || !failures.isEmpty(), Duration.ofSeconds(60),
+        Poll.until(
+                () -> done.get() >= batches || !failures.isEmpty(),
+                Duration.ofSeconds(60),
                 batches + " batches answered (now " + done.get() + ")");
         assertEquals(List.of(), failures);
     }
@@ -156,8 +181,15 @@ class RetriedIngestUnderFailuresTest {
             if ("true".equals(answer.header("idempotent-replayed"))) {
                 replayedAnswers.incrementAndGet();
             }
-            List<String> ids = ID.matcher(answer.bodyText()).results().map(match -> match.group(1)).toList();
-            List<String> requestIds = REQUEST_ID.matcher(body).results().map(match -> match.group(1)).toList();
+            List<String> ids = ID.matcher(answer.bodyText())
+                    .results()
+                    .map(match -> match.group(1))
+                    .toList();
+            List<String> requestIds = REQUEST_ID
+                    .matcher(body)
+                    .results()
+                    .map(match -> match.group(1))
+                    .toList();
             for (int i = 0; i < requestIds.size(); i++) {
                 answeredIds.put(requestIds.get(i), ids.get(i));
             }
@@ -169,8 +201,14 @@ class RetriedIngestUnderFailuresTest {
     private static RawResponse post(int port, String body, String key) {
         try (Socket socket = HttpWire.connect(port)) {
             socket.setSoTimeout(3000);
-            socket.getOutputStream().write(HttpWire.request("POST", "/internal/events", body,
-                    "Authorization: Bearer " + TOKEN, "Idempotency-Key: " + key).getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream()
+                    .write(HttpWire.request(
+                                    "POST",
+                                    "/internal/events",
+                                    body,
+                                    "Authorization: Bearer " + TOKEN,
+                                    "Idempotency-Key: " + key)
+                            .getBytes(StandardCharsets.UTF_8));
             return HttpWire.readResponse(socket.getInputStream());
         } catch (IOException | RuntimeException e) {
             return null;
@@ -190,14 +228,16 @@ class RetriedIngestUnderFailuresTest {
         RedisClient client = RedisClient.create(url);
         try (StatefulRedisConnection<String, String> redis = client.connect()) {
             Map<String, List<String>> stored = new HashMap<>();
-            List<StreamMessage<String, String>> entries = redis.sync().xrange(new RedisKeys("mx", 1).firehose(0),
-                    Range.create("-", "+"));
+            List<StreamMessage<String, String>> entries =
+                    redis.sync().xrange(new RedisKeys("mx", 1).firehose(0), Range.create("-", "+"));
             for (StreamMessage<String, String> entry : entries) {
                 Matcher requestId = REQUEST_ID.matcher(entry.getBody().get("e"));
                 assertTrue(requestId.find(), entry.getBody().toString());
-                String id = entry.getId().endsWith("-0") ? entry.getId().substring(0, entry.getId().length() - 2)
+                String id = entry.getId().endsWith("-0")
+                        ? entry.getId().substring(0, entry.getId().length() - 2)
                         : entry.getId();
-                stored.computeIfAbsent(requestId.group(1), k -> new ArrayList<>()).add(id);
+                stored.computeIfAbsent(requestId.group(1), k -> new ArrayList<>())
+                        .add(id);
             }
             return stored;
         } finally {

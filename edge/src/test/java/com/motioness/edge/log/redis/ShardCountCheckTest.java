@@ -26,24 +26,41 @@ class ShardCountCheckTest {
 
     @Test
     void anEdgeWithAnotherShardCountExitsWith2NamingBothValues() throws Exception {
-        try (TestEdge first = TestEdge.start(config -> config.redis(RedisBackboneTest.REDIS_URL).redisPrefix(prefix)
-                .redisShards(3))) {
+        try (TestEdge first = TestEdge.start(config ->
+                config.redis(RedisBackboneTest.REDIS_URL).redisPrefix(prefix).redisShards(3))) {
             first.ingest(com.motioness.protocol.EventType.QUEUED, "a1");
         }
         for (int k : new int[] {2, 4}) {
-            try (EdgeProcess edge = EdgeProcess.start("--port", "0", "--bind", "127.0.0.1", "--admin-port", "-1",
-                    "--redis", RedisBackboneTest.REDIS_URL, "--redis-prefix", prefix, "--redis-shards", Integer.toString(k))) {
+            try (EdgeProcess edge = EdgeProcess.start(
+                    "--port",
+                    "0",
+                    "--bind",
+                    "127.0.0.1",
+                    "--admin-port",
+                    "-1",
+                    "--redis",
+                    RedisBackboneTest.REDIS_URL,
+                    "--redis-prefix",
+                    prefix,
+                    "--redis-shards",
+                    Integer.toString(k))) {
                 assertEquals(2, edge.awaitExit(Duration.ofSeconds(30)), String.join("\n", edge.output()));
                 List<String> errors = edge.linesWith("error: ");
-                assertEquals(List.of("error: --redis-shards is " + k + " but the log on " + RedisBackboneTest.REDIS_URL
-                        + " has 3 shards (" + prefix + ":{0}:meta field shards); every edge and producer of a prefix"
-                        + " must use the same K"), errors, String.join("\n", edge.output()));
+                assertEquals(
+                        List.of("error: --redis-shards is " + k + " but the log on " + RedisBackboneTest.REDIS_URL
+                                + " has 3 shards (" + prefix
+                                + ":{0}:meta field shards); every edge and producer of a prefix"
+                                + " must use the same K"),
+                        errors,
+                        String.join("\n", edge.output()));
             }
         }
-        try (TestEdge same = TestEdge.start(config -> config.redis(RedisBackboneTest.REDIS_URL).redisPrefix(prefix)
-                .redisShards(3))) {
+        try (TestEdge same = TestEdge.start(config ->
+                config.redis(RedisBackboneTest.REDIS_URL).redisPrefix(prefix).redisShards(3))) {
             try (SseClient stream = SseClient.open(same.port(), TestEdge.assetPath("a1"))) {
-                assertEquals("queued", stream.nextEvent(Duration.ofSeconds(10)).event(),
+                assertEquals(
+                        "queued",
+                        stream.nextEvent(Duration.ofSeconds(10)).event(),
                         "the same K starts and reads what was written");
             }
         }
