@@ -1,9 +1,10 @@
 package com.motioness.edge.fanout;
 
 /**
- * What one stream did, for the access log and the loop's counters: its route and answer, the
- * event frames and bytes written, when it opened and ended, and why it ended. Loop-confined like
- * its subscription, so every count is a plain add.
+ * What one stream did, for the access log and the loop's counters: its route and answer, when it
+ * opened and ended, and why it ended. The frames and bytes it wrote are counted by
+ * {@link StreamDelivery}, where they are written. Loop-confined like its subscription, so every
+ * count is a plain add.
  */
 final class StreamStats {
     private final LoopCounters counters;
@@ -13,9 +14,6 @@ final class StreamStats {
     private long openedNanos;
     private long endedNanos;
     private boolean ended;
-    // Per-stream totals for the access log: plain fields, the subscription is loop-confined.
-    private long eventsSent;
-    private long bytesSent;
 
     StreamStats(LoopCounters counters, StreamRoute route) {
         this.counters = counters;
@@ -38,14 +36,6 @@ final class StreamStats {
         return endReason;
     }
 
-    long eventsSent() {
-        return eventsSent;
-    }
-
-    long bytesSent() {
-        return bytesSent;
-    }
-
     void opened(long nowNanos) {
         openedNanos = nowNanos;
     }
@@ -66,26 +56,6 @@ final class StreamStats {
 
     void replayStarted() {
         counters.replays++;
-    }
-
-    /** One event frame written: the stream's and the loop's counters, plain adds on the loop. */
-    void eventWritten(int length) {
-        eventsSent++;
-        bytesSent += length;
-        counters.eventFrames++;
-        counters.bytes += length;
-    }
-
-    /** One event frame written from the log. */
-    void replayedEventWritten(int length) {
-        eventWritten(length);
-        counters.replayedEvents++;
-    }
-
-    void pingWritten(int length) {
-        bytesSent += length;
-        counters.bytes += length;
-        counters.pings++;
     }
 
     /**

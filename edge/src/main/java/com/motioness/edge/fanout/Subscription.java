@@ -93,7 +93,7 @@ public final class Subscription {
         StreamSettings settings = fanout.settings();
         this.stats = new StreamStats(
                 fanout.counters(), stream.isAsset() ? StreamRoute.PUBLIC_ASSET : StreamRoute.PROJECT_ACTIVITY);
-        this.delivery = new StreamDelivery(this, channel, chunked, stream.isAsset(), stats, settings);
+        this.delivery = new StreamDelivery(this, channel, chunked, stream.isAsset(), fanout.counters(), settings);
         this.replay = new StreamReplay(this, delivery, channel, log, stream, cursor);
         this.timers = new StreamTimers(this, settings, channel.eventLoop(), clock);
     }
@@ -182,12 +182,12 @@ public final class Subscription {
 
     /** Event frames written to this stream. */
     public long eventsSent() {
-        return stats.eventsSent();
+        return delivery.eventsSent();
     }
 
     /** SSE body bytes written to this stream (events and pings, chunk framing included). */
     public long bytesSent() {
-        return stats.bytesSent();
+        return delivery.bytesSent();
     }
 
     /** From {@link #open()} to the end, or to now while the stream runs. */
