@@ -54,7 +54,7 @@ public final class LoopFanout {
     private final Map<String, SubscriberGroup> byProject = new HashMap<>();
     private Subscription[] all = new Subscription[64];
     private int allSize;
-    private final Subscription[] dirty = new Subscription[FLUSH_GROUP];
+    private final StreamDelivery[] dirty = new StreamDelivery[FLUSH_GROUP];
     private int dirtySize;
     private int unflushedWrites;
     private final SharedFrame[] run = new SharedFrame[MAX_RUN];
@@ -176,11 +176,11 @@ public final class LoopFanout {
         }
     }
 
-    /** Notes one write to {@code subscription}'s channel, to be flushed with the others. */
-    void markDirty(Subscription subscription) {
-        if (!subscription.dirty) {
-            subscription.dirty = true;
-            dirty[dirtySize++] = subscription;
+    /** Notes one write to {@code stream}'s channel, to be flushed with the others. */
+    void markDirty(StreamDelivery stream) {
+        if (!stream.dirty) {
+            stream.dirty = true;
+            dirty[dirtySize++] = stream;
         }
         if (++unflushedWrites == FLUSH_GROUP) {
             flushDirty();
@@ -189,10 +189,10 @@ public final class LoopFanout {
 
     void flushDirty() {
         for (int i = 0; i < dirtySize; i++) {
-            Subscription subscription = dirty[i];
+            StreamDelivery stream = dirty[i];
             dirty[i] = null;
-            subscription.dirty = false;
-            subscription.channel().flush();
+            stream.dirty = false;
+            stream.channel().flush();
         }
         dirtySize = 0;
         unflushedWrites = 0;
@@ -202,7 +202,7 @@ public final class LoopFanout {
     void join(Subscription subscription) {
         Map<String, SubscriberGroup> index = subscription.stream().isAsset() ? byAsset : byProject;
         index.computeIfAbsent(subscription.stream().id(), id -> new SubscriberGroup())
-                .add(subscription);
+                .add(subscription.delivery());
         if (allSize == all.length) {
             all = Arrays.copyOf(all, allSize * 2);
         }
@@ -220,7 +220,7 @@ public final class LoopFanout {
         }
         Map<String, SubscriberGroup> index = subscription.stream().isAsset() ? byAsset : byProject;
         SubscriberGroup group = index.get(subscription.stream().id());
-        group.remove(subscription);
+        group.remove(subscription.delivery());
         if (group.isEmpty()) {
             index.remove(subscription.stream().id());
         }
@@ -246,7 +246,7 @@ public final class LoopFanout {
         for (int i = allSize - 1; i >= 0; i--) {
             Subscription subscription = all[i];
             if (subscription.onTick(now, this)) {
-                markDirty(subscription);
+                markDirty(subscription.delivery());
             }
         }
         flushDirty();

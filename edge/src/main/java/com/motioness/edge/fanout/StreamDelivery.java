@@ -41,6 +41,15 @@ final class StreamDelivery {
     private long bytesSent;
     private boolean stalled;
     private long stalledSinceNanos;
+    /** Set by the subscription once the replay is written: live frames are written from then on. */
+    private boolean live;
+
+    // The fan-out's bookkeeping, here rather than in Subscription: the fan-out's groups hold this
+    // object, so a delivery touches one object of its stream, not two (docs/perf.md, issue 12).
+    /** Written since the last flush: on the fan-out's list of channels to flush. */
+    boolean dirty;
+    /** Where this stream sits in its {@link SubscriberGroup}; -1 outside. */
+    int groupIndex = -1;
 
     StreamDelivery(
             Subscription subscription,
@@ -90,6 +99,29 @@ final class StreamDelivery {
     /** The head went out at {@code nowNanos}: the heartbeat's idle time counts from there. */
     void headWritten(long nowNanos) {
         lastWriteNanos = nowNanos;
+    }
+
+    /**
+     * Takes one frame of its stream from the fan-out: written when the stream is live, else handed
+     * to the subscription, which holds it back during the replay. Runs on the loop for every frame of
+     * this stream.
+     *
+     * @return true when it wrote, so the channel needs a flush
+     */
+    boolean onLive(SharedFrame frame, long nowNanos) {
+        if (live) {
+            return write(frame, nowNanos);
+        }
+        subscription.onNotLive(frame);
+        return false;
+    }
+
+    void live(boolean live) {
+        this.live = live;
+    }
+
+    Channel channel() {
+        return channel;
     }
 
     /**

@@ -6,24 +6,24 @@ package com.motioness.edge.fanout;
  * during delivery (terminal event, slow consumer) is removed without skipping anyone.
  */
 final class SubscriberGroup {
-    private Subscription[] members = new Subscription[4];
+    private StreamDelivery[] members = new StreamDelivery[4];
     private int size;
 
-    void add(Subscription subscription) {
+    void add(StreamDelivery member) {
         if (size == members.length) {
             members = java.util.Arrays.copyOf(members, size * 2);
         }
-        subscription.groupIndex = size;
-        members[size++] = subscription;
+        member.groupIndex = size;
+        members[size++] = member;
     }
 
-    void remove(Subscription subscription) {
-        int index = subscription.groupIndex;
-        Subscription last = members[--size];
+    void remove(StreamDelivery member) {
+        int index = member.groupIndex;
+        StreamDelivery last = members[--size];
         members[index] = last;
         last.groupIndex = index;
         members[size] = null;
-        subscription.groupIndex = -1;
+        member.groupIndex = -1;
     }
 
     boolean isEmpty() {
@@ -33,12 +33,12 @@ final class SubscriberGroup {
     /** Delivers {@code frames[0..count)}, in order, to each member in turn. */
     void deliver(SharedFrame[] frames, int count, long nowNanos, LoopFanout fanout) {
         for (int i = size - 1; i >= 0; i--) {
-            Subscription subscription = members[i];
+            StreamDelivery member = members[i];
             for (int f = 0; f < count; f++) {
-                if (subscription.onLive(frames[f], nowNanos)) {
-                    fanout.markDirty(subscription);
+                if (member.onLive(frames[f], nowNanos)) {
+                    fanout.markDirty(member);
                 }
-                if (subscription.groupIndex != i) {
+                if (member.groupIndex != i) {
                     // It ended (terminal event, slow consumer) and left the group: nothing more for it.
                     break;
                 }

@@ -64,8 +64,6 @@ public final class Subscription {
     private boolean checkingOwner;
     private Runnable onEnd;
 
-    boolean dirty;
-    int groupIndex = -1;
     int loopIndex = -1;
 
     /**
@@ -149,6 +147,11 @@ public final class Subscription {
 
     Channel channel() {
         return channel;
+    }
+
+    /** What the fan-out hands this stream's frames to. */
+    StreamDelivery delivery() {
+        return delivery;
     }
 
     boolean hasEnded() {
@@ -322,6 +325,7 @@ public final class Subscription {
     /** The replay is done, or the unknown asset's owner is allowed: the held frames, then live. */
     void goLive() {
         state = State.LIVE;
+        delivery.live(true);
         replay.writeHeldBack(clock.nanoTime());
         if (state != State.ENDED) {
             channel.flush();
@@ -329,19 +333,15 @@ public final class Subscription {
     }
 
     /**
-     * Takes one live frame. Runs on the loop for every frame of this stream, so it allocates
-     * nothing and writes without flushing; the fan-out flushes once per batch.
-     *
-     * @return true when it wrote, so the channel needs a flush
+     * Takes one live frame of a stream that is not live yet ({@link StreamDelivery#onLive} writes
+     * those of a live one): held back while the replay runs or the owner is unknown, dropped when the
+     * stream is hidden or has ended.
      */
-    boolean onLive(SharedFrame frame, long nowNanos) {
-        if (state == State.LIVE) {
-            return delivery.write(frame, nowNanos);
-        }
+    void onNotLive(SharedFrame frame) {
         String hint = stream.projectHint();
         if (hint != null && !hint.equals(frame.projectId)) {
             // The caller may read one project only: another's asset of the same id is not this one.
-            return false;
+            return;
         }
         if (state == State.AWAITING) {
             holdBack(frame);
@@ -351,7 +351,6 @@ public final class Subscription {
         } else if (state == State.REPLAYING) {
             holdBack(frame);
         }
-        return false;
     }
 
     private void holdBack(SharedFrame frame) {
@@ -432,6 +431,7 @@ public final class Subscription {
     /** The stream ended (reason null: refused): counted, its end hook run, the fan-out left. */
     private void recordEnd(EndReason reason) {
         state = State.ENDED;
+        delivery.live(false);
         stats.ended(clock.nanoTime(), reason, headWritten);
         // Give places back before leaving the fan-out: whoever sees the stream count drop may
         // count on its places being free.
