@@ -214,7 +214,7 @@ final class StreamReplay {
         while ((frame = held.poll()) != null) {
             // A terminal frame among them ends the stream; the rest are only released.
             if (!subscription.hasEnded()) {
-                delivery.write(frame, nowNanos);
+                delivery.onLive(frame, nowNanos);
             }
             frame.release();
         }
