@@ -35,8 +35,8 @@ final class StreamDelivery {
     private long lastSeq = -1;
     private long lastWriteNanos;
     // The stream's totals for the access log, counted here rather than in StreamStats: the live
-    // write runs for every subscriber of every event, and one object fewer to touch per delivery
-    // measured 10-15% less CPU per delivery at 10,000 subscribers of one asset (docs/perf.md).
+    // write runs for every subscriber of every event and should touch one object of its stream,
+    // as it did before Subscription was split (docs/perf.md, issue 12).
     private long eventsSent;
     private long bytesSent;
     private boolean stalled;
@@ -45,7 +45,7 @@ final class StreamDelivery {
     private boolean live;
 
     // The fan-out's bookkeeping, here rather than in Subscription: the fan-out's groups hold this
-    // object, so a delivery touches one object of its stream, not two (docs/perf.md, issue 12).
+    // object, so a delivery touches one object of its stream, not two.
     /** Written since the last flush: on the fan-out's list of channels to flush. */
     boolean dirty;
     /** Where this stream sits in its {@link SubscriberGroup}; -1 outside. */
@@ -105,9 +105,9 @@ final class StreamDelivery {
      * Takes one frame of its stream from the fan-out and writes it, unless it is not after the last
      * one written or of another project; a stream that is not live yet hands it to its subscription,
      * which holds it back during the replay. Runs on the loop for every frame of every subscriber, so
-     * it allocates nothing and writes without flushing (the fan-out flushes once per batch); it is
-     * one method, not a check that calls a writer, because the channel's own write beneath it is
-     * deep enough that one more call level measured slower at 10,000 subscribers (docs/perf.md).
+     * it allocates nothing and writes without flushing (the fan-out flushes once per batch). One
+     * method, not a check that calls a writer: the channel's own write beneath it is deep, and the
+     * JIT's inlining depth is bounded, so the loop's path keeps the shape it had before the split.
      *
      * @return true when it wrote, so the channel needs a flush
      */
