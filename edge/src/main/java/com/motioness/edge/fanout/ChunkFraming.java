@@ -63,7 +63,15 @@ public final class ChunkFraming {
      */
     public static ByteBuf event(
             ByteBufAllocator alloc, EventType type, long ms, long seq, byte[] json, boolean chunked) {
-        int length = SseEncoding.eventFrameLength(type, ms, seq, json);
+        return event(alloc, type, ms, seq, json, chunked, SseEncoding.eventFrameLength(type, ms, seq, json));
+    }
+
+    /**
+     * The same, for a caller that has sized the frame already ({@link SseEncoding#eventFrameLength},
+     * which scans the JSON for line breaks): sized once, written once.
+     */
+    static ByteBuf event(
+            ByteBufAllocator alloc, EventType type, long ms, long seq, byte[] json, boolean chunked, int length) {
         int total = chunked ? chunkLength(length) : length;
         ByteBuf out = alloc.directBuffer(total, total);
         if (chunked) {

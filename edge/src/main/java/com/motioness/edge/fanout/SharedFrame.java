@@ -47,11 +47,7 @@ final class SharedFrame {
             ByteBufAllocator alloc, long ms, long seq, EventType type, String projectId, String assetId, byte[] json) {
         // Sized once (it scans the JSON for line breaks), then written into an exactly sized buffer.
         int payloadLength = SseEncoding.eventFrameLength(type, ms, seq, json);
-        int total = ChunkFraming.chunkLength(payloadLength);
-        ByteBuf chunk = alloc.directBuffer(total, total);
-        ChunkFraming.writeChunkHeader(chunk, payloadLength);
-        SseEncoding.writeEventFrame(chunk, type, ms, seq, json);
-        ChunkFraming.writeChunkTrailer(chunk);
+        ByteBuf chunk = ChunkFraming.event(alloc, type, ms, seq, json, true, payloadLength);
         return new SharedFrame(
                 chunk, ChunkFraming.chunkHeaderLength(payloadLength), payloadLength, ms, seq, type, projectId, assetId);
     }
