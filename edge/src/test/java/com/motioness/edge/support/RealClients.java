@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Assumptions;
  * silently. {@code MOTIONESS_SKIP_BROWSER_TEST} skips the browser tests on purpose.
  */
 public final class RealClients {
-    /** The npm EventSource client's script, {@code es-client.mjs}, and its node_modules. */
+    /**
+     * The npm clients' scripts and their node_modules: the EventSource client ({@code es-client.mjs})
+     * and the Standard Webhooks verifier ({@code verify-webhooks.mjs}).
+     */
     public static final Path EVENTSOURCE_DIR = Path.of("src/test/node");
     /** The browser scripts (playwright-core) and the spec's example they run. */
     public static final Path BROWSER_DIR = Path.of("src/test/browser");
@@ -28,6 +31,14 @@ public final class RealClients {
     public static void requireEventSource() {
         boolean installed = Files.isDirectory(EVENTSOURCE_DIR.resolve("node_modules/eventsource"));
         String message = "the EventSource client test needs npm ci --prefix edge/src/test/node (.ci/setup runs it)";
+        requireInCi(installed, message);
+        Assumptions.assumeTrue(installed, message);
+    }
+
+    /** Skips the test without the npm standardwebhooks verifier; fails instead under CI. */
+    public static void requireWebhookVerifier() {
+        boolean installed = Files.isDirectory(EVENTSOURCE_DIR.resolve("node_modules/standardwebhooks"));
+        String message = "the webhook verifier test needs npm ci --prefix edge/src/test/node (.ci/setup runs it)";
         requireInCi(installed, message);
         Assumptions.assumeTrue(installed, message);
     }
