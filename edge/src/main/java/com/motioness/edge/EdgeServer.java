@@ -98,6 +98,7 @@ public final class EdgeServer implements AutoCloseable {
             ConnectionLimit connections = ConnectionLimit.of(config.limits().maxConnections());
             metrics.connections(connections);
             metrics.historyLost(redisLog != null ? redisLog::historyLosses : () -> 0);
+            metrics.undecodable(redisLog != null ? redisLog::undecodableEntries : () -> 0);
 
             openedAuth = EdgeAuth.open(config.auth(), config.log(), config.ops().demo());
             auth = openedAuth;

@@ -17,7 +17,6 @@ public final class FanoutDispatcher implements EventHandler<RingSlot> {
     private final ByteBufAllocator alloc;
     private final LoopFanout[] loops;
     private final boolean[] handedFrames;
-    private final LongAdder undecodable = new LongAdder();
     private final LongAdder dispatched = new LongAdder();
     /** Written by the ring's thread alone, read racily by a scrape (see {@link LoopCounters}). */
     private long eventsIn;
@@ -37,11 +36,7 @@ public final class FanoutDispatcher implements EventHandler<RingSlot> {
         byte[] json = slot.json();
         slot.clear();
         eventsIn++;
-        if (type == null) {
-            // An entry its reader could not route (and logged): skipped, counted here with the rest
-            // of what the ring carried.
-            undecodable.increment();
-        } else if (anyLoopHasSubscribers()) {
+        if (anyLoopHasSubscribers()) {
             dispatch(slot.ms(), slot.seq(), type, projectId, assetId, json);
         }
         if (endOfBatch) {
@@ -81,11 +76,6 @@ public final class FanoutDispatcher implements EventHandler<RingSlot> {
     /** Events taken off the ring, with or without subscribers; read without synchronisation. */
     public long eventsIn() {
         return eventsIn;
-    }
-
-    /** Events skipped because their JSON did not give the routing fields. */
-    public long undecodableCount() {
-        return undecodable.sum();
     }
 
     /** Events encoded and handed to at least one loop. */

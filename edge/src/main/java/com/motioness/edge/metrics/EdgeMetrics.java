@@ -90,10 +90,6 @@ public final class EdgeMetrics {
                 "Events taken off the ring (appended here or read from Redis)",
                 dispatcher::eventsIn);
         counter(
-                "motioness_events_undecodable",
-                "Events skipped because their JSON did not decode",
-                dispatcher::undecodableCount);
-        counter(
                 "motioness_frames_out",
                 "Event frames written to streams, live and replayed",
                 () -> sum(LoopCounters::eventFrames));
@@ -172,6 +168,11 @@ public final class EdgeMetrics {
                 .help("Client connections reset at once because --max-connections were open")
                 .callback(callback -> callback.call(limit.refused()))
                 .register(registry);
+    }
+
+    /** Entries read from the log that were skipped because their JSON did not give the routing fields. */
+    public void undecodable(LongSupplier skipped) {
+        counter("motioness_events_undecodable", "Events skipped because their JSON did not decode", skipped);
     }
 
     /** How many times the log's history was found lost (Redis restarted empty or replaced). */

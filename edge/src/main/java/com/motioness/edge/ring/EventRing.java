@@ -5,7 +5,6 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import com.motioness.protocol.EventId;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.TimeUnit;
 
@@ -58,14 +57,6 @@ public final class EventRing implements AutoCloseable {
      */
     public void publish(RingEvent event) {
         ring.publishEvent(RingSlot.FROM_EVENT, event);
-    }
-
-    /**
-     * Publishes, in its place in the feed, the id of an entry read from an outside log that could
-     * not be routed: the consumer counts it and skips it. Waits for room like {@link #publish}.
-     */
-    public void publishUnroutable(EventId id) {
-        ring.publishEvent(RingSlot.UNROUTABLE, id);
     }
 
     /** Slots taken but not yet consumed. */

@@ -1,7 +1,6 @@
 package com.motioness.edge.ring;
 
 import com.lmax.disruptor.EventTranslatorOneArg;
-import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventType;
 
 /**
@@ -14,10 +13,6 @@ public final class RingSlot {
     /** Copies an event into a slot; static so publishing captures nothing per event. */
     static final EventTranslatorOneArg<RingSlot, RingEvent> FROM_EVENT = (slot, sequence, event) ->
             slot.set(event.ms(), event.seq(), event.type(), event.projectId(), event.assetId(), event.json());
-
-    /** Copies the id of an entry that could not be routed, and nothing else. */
-    static final EventTranslatorOneArg<RingSlot, EventId> UNROUTABLE =
-            (slot, sequence, id) -> slot.set(id.ms(), id.seq(), null, null, null, null);
 
     long ms;
     long seq;

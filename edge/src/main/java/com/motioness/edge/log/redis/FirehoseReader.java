@@ -39,6 +39,9 @@ final class FirehoseReader implements Runnable {
     private volatile boolean running = true;
     private volatile String lastId;
     private volatile long lagMillis;
+    /** Entries skipped because they could not be routed; written by the reader's thread alone. */
+    private volatile long undecodable;
+
     private volatile StatefulConnection<String, byte[]> connection;
     private final AtomicReference<String> restartAt = new AtomicReference<>();
 
@@ -109,14 +112,18 @@ final class FirehoseReader implements Runnable {
         try {
             routing = RoutingFields.scan(json);
         } catch (EventValidationException | RuntimeException e) {
-            // A bad entry is skipped; it must never stop the feed for everyone else (nor send this
-            // reader back to read it again). It still takes its place in the ring, whose consumer
-            // counts it (the node's undecodable count).
+            // A bad entry is skipped and counted; it must never stop the feed for everyone else (nor
+            // send this reader back to read it again).
             LOG.warn("skipped undecodable event {}-{}: {}", id.ms(), id.seq(), e.getMessage());
-            ring.publishUnroutable(id);
+            undecodable++;
             return;
         }
         ring.publish(new LoggedEvent(id.ms(), id.seq(), routing.type(), routing.projectId(), routing.assetId(), json));
+    }
+
+    /** Entries of this shard skipped because their JSON did not give the routing fields. */
+    long undecodable() {
+        return undecodable;
     }
 
     private void closeConnection() {

@@ -415,6 +415,15 @@ public final class RedisEventLog implements EventLog {
         }
     }
 
+    /** Firehose entries skipped since this node started because they could not be routed. */
+    public long undecodableEntries() {
+        long total = 0;
+        for (FirehoseReader reader : readers) {
+            total += reader.undecodable();
+        }
+        return total;
+    }
+
     /** How many times a shard's history was found lost (a new epoch) since this node started. */
     public long historyLosses() {
         return historyWatch.losses();

@@ -227,7 +227,7 @@ class RedisBackboneTest {
             }
             String next = nodeA.ingest(EventType.VISION_STARTED, "a1");
             assertEquals(next, stream.nextEvent(WAIT).id(), "the reader went on past the bad entry");
-            assertEquals(1, nodeB.server().dispatcher().undecodableCount());
+            assertEquals(1, nodeB.server().redisLog().undecodableEntries());
         }
     }
 
