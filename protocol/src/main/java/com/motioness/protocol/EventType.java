@@ -40,8 +40,8 @@ public enum EventType {
     R2_WRITE_COMPLETED("r2_write_completed", OPTIONAL, REQUIRED, FORBIDDEN),
     /** A webhook delivery was sent. */
     WEBHOOK_DISPATCHED("webhook_dispatched", OPTIONAL, FORBIDDEN, FORBIDDEN),
-    /** A webhook delivery was acknowledged by the receiver. */
-    WEBHOOK_DELIVERED("webhook_delivered", OPTIONAL, FORBIDDEN, FORBIDDEN),
+    /** A webhook delivery was acknowledged by the receiver; may carry the attempt's {@code latency_ms}. */
+    WEBHOOK_DELIVERED("webhook_delivered", OPTIONAL, OPTIONAL, FORBIDDEN),
     /** A webhook delivery attempt failed; carries {@code error_code} and {@code error_msg}. */
     WEBHOOK_FAILED("webhook_failed", OPTIONAL, FORBIDDEN, REQUIRED),
     /** A webhook exhausted its retries; may say why. */
@@ -133,6 +133,16 @@ public enum EventType {
      * @return true for the {@code webhook_*} types
      */
     public boolean mayFollowTerminal() {
+        return isWebhook();
+    }
+
+    /**
+     * Tells whether this type reports a webhook delivery. Such events are never delivered by
+     * webhook themselves, so a delivery cannot trigger another.
+     *
+     * @return true for the {@code webhook_*} types
+     */
+    public boolean isWebhook() {
         return this == WEBHOOK_DISPATCHED
                 || this == WEBHOOK_DELIVERED
                 || this == WEBHOOK_FAILED

@@ -85,13 +85,24 @@ class EventTypeTest {
         }
     }
 
+    @Test
+    void webhookTypes() {
+        for (final EventType type : EventType.values()) {
+            assertEquals(type.wireName().startsWith("webhook_"), type.isWebhook(), type.wireName());
+        }
+    }
+
     /** Restates the contract's field rules from the wire names, independently of the enum's table. */
     @ParameterizedTest
     @EnumSource(EventType.class)
     void fieldRules(final EventType type) {
         final String name = type.wireName();
         assertEquals(name.startsWith("stage_") ? FieldRule.REQUIRED : FieldRule.OPTIONAL, type.stage(), name);
-        assertEquals(name.endsWith("_completed") ? FieldRule.REQUIRED : FieldRule.FORBIDDEN, type.latencyMs(), name);
+        // The contract puts latency_ms on *_completed; a delivered webhook may carry its attempt's latency too.
+        final FieldRule latency = name.endsWith("_completed")
+                ? FieldRule.REQUIRED
+                : name.equals("webhook_delivered") ? FieldRule.OPTIONAL : FieldRule.FORBIDDEN;
+        assertEquals(latency, type.latencyMs(), name);
         final FieldRule error;
         if (Set.of("vision_failed", "stage_failed", "webhook_failed", "failed").contains(name)) {
             error = FieldRule.REQUIRED;

@@ -72,6 +72,14 @@ public final class RedisKeys {
         return base(shard) + ":idempotency:" + key;
     }
 
+    /**
+     * A key of the shard's own slot for another part of the system, e.g. the webhook dispatcher's
+     * due retries: {@code <prefix>:{<shard>}:<name>}.
+     */
+    public String ofShard(int shard, String name) {
+        return base(shard) + ":" + name;
+    }
+
     /** The string naming the project that owns an asset. */
     public String owner(int shard, String assetId) {
         return base(shard) + ":owner:" + assetId;

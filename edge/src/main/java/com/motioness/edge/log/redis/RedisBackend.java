@@ -26,8 +26,8 @@ import java.time.Duration;
  * reconnect, and none waits more than two seconds, so the edge answers 503 at once and open
  * streams simply receive nothing until Redis is back.
  */
-final class RedisBackend implements AutoCloseable {
-    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+public final class RedisBackend implements AutoCloseable {
+    public static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     static {
@@ -58,7 +58,7 @@ final class RedisBackend implements AutoCloseable {
     }
 
     /** Connects to the Redis or Cluster at {@code uri}. */
-    static RedisBackend connect(String uri) {
+    public static RedisBackend connect(String uri) {
         RedisURI redisUri = RedisURI.create(uri);
         RedisClient probe = RedisClient.create(redisUri);
         boolean cluster;
@@ -88,17 +88,17 @@ final class RedisBackend implements AutoCloseable {
         return new RedisBackend(client, null);
     }
 
-    boolean isCluster() {
+    public boolean isCluster() {
         return clusterClient != null;
     }
 
     /** The shared asynchronous commands, routed by key on a Cluster. */
-    RedisClusterAsyncCommands<String, byte[]> async() {
+    public RedisClusterAsyncCommands<String, byte[]> async() {
         return async;
     }
 
     /** A connection of its own, for a reader that blocks on XREAD. */
-    StatefulConnection<String, byte[]> newConnection() {
+    public StatefulConnection<String, byte[]> newConnection() {
         if (clusterClient == null) {
             return client.connect(CODEC);
         }
@@ -110,7 +110,7 @@ final class RedisBackend implements AutoCloseable {
     }
 
     /** Synchronous commands of a connection from {@link #newConnection()}. */
-    static RedisClusterCommands<String, byte[]> sync(StatefulConnection<String, byte[]> connection) {
+    public static RedisClusterCommands<String, byte[]> sync(StatefulConnection<String, byte[]> connection) {
         if (connection instanceof StatefulRedisClusterConnection<String, byte[]> cluster) {
             return cluster.sync();
         }
@@ -118,7 +118,7 @@ final class RedisBackend implements AutoCloseable {
     }
 
     /** FUNCTION LOAD REPLACE on the server, or on every master of a Cluster. */
-    void loadFunctions(String source) {
+    public void loadFunctions(String source) {
         if (clusterClient != null) {
             ((StatefulRedisClusterConnection<String, byte[]>) shared)
                     .sync()
