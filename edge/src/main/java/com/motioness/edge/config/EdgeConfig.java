@@ -23,7 +23,8 @@ public final class EdgeConfig {
                     LogSettings.SETTINGS,
                     AuthSettings.SETTINGS,
                     LimitSettings.SETTINGS,
-                    OpsSettings.SETTINGS)
+                    OpsSettings.SETTINGS,
+                    WebhookSettings.SETTINGS)
             .flatMap(List::stream)
             .toList();
 
@@ -33,6 +34,7 @@ public final class EdgeConfig {
     private final AuthSettings auth;
     private final LimitSettings limits;
     private final OpsSettings ops;
+    private final WebhookSettings webhooks;
 
     private EdgeConfig(
             HttpSettings http,
@@ -40,13 +42,15 @@ public final class EdgeConfig {
             LogSettings log,
             AuthSettings auth,
             LimitSettings limits,
-            OpsSettings ops) {
+            OpsSettings ops,
+            WebhookSettings webhooks) {
         this.http = http;
         this.streaming = streaming;
         this.log = log;
         this.auth = auth;
         this.limits = limits;
         this.ops = ops;
+        this.webhooks = webhooks;
     }
 
     /** A builder with every default. */
@@ -82,6 +86,11 @@ public final class EdgeConfig {
     /** The admin port, the drain, the access log and the demo. */
     public OpsSettings ops() {
         return ops;
+    }
+
+    /** The webhook dispatcher. */
+    public WebhookSettings webhooks() {
+        return webhooks;
     }
 
     /**
@@ -340,6 +349,11 @@ public final class EdgeConfig {
             return set(OpsSettings.ACCESS_LOG, accessLogSample);
         }
 
+        /** @see WebhookSettings#WEBHOOKS */
+        public Builder webhooks(boolean on) {
+            return set(WebhookSettings.WEBHOOKS, on);
+        }
+
         /** @see OpsSettings#DEMO */
         public Builder demo(boolean demo) {
             return set(OpsSettings.DEMO, demo);
@@ -358,7 +372,8 @@ public final class EdgeConfig {
             AuthSettings auth = AuthSettings.from(values, demo);
             LimitSettings limits = LimitSettings.from(values);
             OpsSettings ops = OpsSettings.from(values, http.port());
-            return new EdgeConfig(http, streaming, log, auth, limits, ops);
+            WebhookSettings webhooks = WebhookSettings.from(values, demo);
+            return new EdgeConfig(http, streaming, log, auth, limits, ops, webhooks);
         }
     }
 }

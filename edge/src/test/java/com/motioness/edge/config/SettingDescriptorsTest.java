@@ -31,7 +31,8 @@ class SettingDescriptorsTest {
             LogSettings.class,
             AuthSettings.class,
             LimitSettings.class,
-            OpsSettings.class);
+            OpsSettings.class,
+            WebhookSettings.class);
 
     @Test
     void everySettingDeclaredInAConcernIsListedByItOnceAndAllAreTheConfigsSettings() throws Exception {
