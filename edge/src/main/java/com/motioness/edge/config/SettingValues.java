@@ -17,4 +17,9 @@ final class SettingValues {
     <T> T get(Setting<T> setting) {
         return given.containsKey(setting) ? (T) given.get(setting) : setting.defaultValue();
     }
+
+    /** Whether the setting was given (a flag, the environment or the file), not left at its default. */
+    boolean isGiven(Setting<?> setting) {
+        return given.containsKey(setting);
+    }
 }

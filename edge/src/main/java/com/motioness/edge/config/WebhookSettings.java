@@ -62,7 +62,7 @@ public record WebhookSettings(
                             Duration.ofMinutes(30),
                             Duration.ofHours(2)),
                     WebhookSettings::schedule,
-                    "The delay before each of the 5 attempts, each spread by ±20% jitter")
+                    "The delay before each of the 5 attempts, each spread by ±20% jitter (--demo: 0s,1s,2s,4s,8s)")
             .shown("0s,30s,5m,30m,2h");
     /** {@code --webhook-max-in-flight}. */
     public static final Setting<Integer> MAX_IN_FLIGHT = Setting.integer(
@@ -112,14 +112,22 @@ public record WebhookSettings(
                 "--webhook-poll must be between 1ms and 10s, got " + Checks.shown(poll));
     }
 
+    /**
+     * The demo's schedule unless one is given: 15 s in all, so the demo's dead letter shows in its
+     * first minute.
+     */
+    static final List<Duration> DEMO_SCHEDULE = List.of(
+            Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8));
+
     /** The demo turns the dispatcher on, delivering to its own receiver on loopback over http. */
     static WebhookSettings from(SettingValues values, boolean demo) {
+        List<Duration> schedule = demo && !values.isGiven(RETRY_SCHEDULE) ? DEMO_SCHEDULE : values.get(RETRY_SCHEDULE);
         return new WebhookSettings(
                 demo || values.get(WEBHOOKS),
                 demo || values.get(ALLOW_HTTP),
                 demo || values.get(ALLOW_PRIVATE),
                 values.get(TIMEOUT),
-                values.get(RETRY_SCHEDULE),
+                schedule,
                 values.get(MAX_IN_FLIGHT),
                 values.get(SECRET_GRACE),
                 values.get(PARK),

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The script of one demo asset: the events it goes through, in order. Six shapes rotate, so a
- * few minutes of demo show every event type: clean runs, a stage retry, a webhook that dead-letters,
- * a failure after retries, and a cancellation.
+ * few minutes of demo show every lifecycle event type: clean runs, a stage retry, a failure after
+ * retries, and a cancellation. The {@code webhook_*} events come from the real dispatcher delivering
+ * to the {@link DemoReceiver}, which fails on purpose for some assets.
  */
 final class DemoLifecycle {
     private static final String[] STAGES = {"storyboard", "render", "upscale", "encode"};
@@ -75,13 +76,6 @@ final class DemoLifecycle {
             }
         }
         steps.add(new Step(EventType.R2_WRITE_COMPLETED, 1, null, latency(random, 150), null, null));
-        steps.add(plain(EventType.WEBHOOK_DISPATCHED, null));
-        if (shape == 3) {
-            steps.add(new Step(EventType.WEBHOOK_FAILED, 1, null, -1, "HTTP_502", "customer endpoint answered 502"));
-            steps.add(new Step(EventType.WEBHOOK_DEAD_LETTER, 5, null, -1, "HTTP_502", "gave up after 5 attempts"));
-        } else {
-            steps.add(plain(EventType.WEBHOOK_DELIVERED, null));
-        }
         steps.add(plain(EventType.READY, null));
         return steps;
     }
