@@ -26,12 +26,20 @@ final class Attempt {
 
     // Read and written on the origin's loop only.
     Phase phase = Phase.QUEUED;
+    /** Whether it waited for a connection: then a timeout while connecting is the wait's, not the connect's. */
+    boolean waited;
+
     Channel channel;
     ScheduledFuture<?> timeout;
 
     Attempt(WebhookRequest request, long startNanos) {
         this.request = request;
         this.startNanos = startNanos;
+    }
+
+    /** How long it may still take. */
+    long remainingNanos() {
+        return request.timeout().toNanos() - (System.nanoTime() - startNanos);
     }
 
     boolean done() {
@@ -61,7 +69,13 @@ final class Attempt {
     /** The outcome when the attempt's time runs out in its current phase. */
     boolean timedOut() {
         return switch (phase) {
-            case CONNECTING -> finish(0, AttemptOutcomes.CONNECT_TIMEOUT, "no connection within the timeout");
+            case CONNECTING ->
+                waited
+                        ? finish(
+                                0,
+                                AttemptOutcomes.TIMEOUT,
+                                "waited for a connection, then no connection within the timeout")
+                        : finish(0, AttemptOutcomes.CONNECT_TIMEOUT, "no connection within the timeout");
             case QUEUED -> finish(0, AttemptOutcomes.TIMEOUT, "no pooled connection free within the timeout");
             case RESOLVING -> finish(0, AttemptOutcomes.TIMEOUT, "the host did not resolve within the timeout");
             case HANDSHAKING -> finish(0, AttemptOutcomes.TIMEOUT, "the TLS handshake did not finish in time");

@@ -59,8 +59,8 @@ final class OriginPool {
             attempt.finish(0, AttemptOutcomes.CLIENT_CLOSED, "the webhook client is closed");
             return;
         }
-        long left = attempt.request.timeout().toNanos() - (System.nanoTime() - attempt.startNanos);
-        attempt.timeout = loop.schedule(() -> timedOut(attempt), Math.max(0, left), TimeUnit.NANOSECONDS);
+        attempt.timeout =
+                loop.schedule(() -> timedOut(attempt), Math.max(0, attempt.remainingNanos()), TimeUnit.NANOSECONDS);
         AttemptHandler free = takeIdle();
         if (free != null) {
             exchange(free, attempt);
@@ -68,6 +68,7 @@ final class OriginPool {
             connect(attempt);
         } else if (queued.size() < maxQueued) {
             attempt.phase = Attempt.Phase.QUEUED;
+            attempt.waited = true;
             queued.addLast(attempt);
         } else {
             attempt.finish(0, AttemptOutcomes.POOL_FULL, "too many attempts waiting for a connection to " + origin);
@@ -131,7 +132,10 @@ final class OriginPool {
 
     private Attempt nextQueued() {
         for (Attempt attempt = queued.pollFirst(); attempt != null; attempt = queued.pollFirst()) {
-            if (!attempt.done()) {
+            if (attempt.remainingNanos() <= 0) {
+                // Its timeout task has not run yet: a connection now would be wasted on it.
+                attempt.timedOut();
+            } else if (!attempt.done()) {
                 return attempt;
             }
         }
