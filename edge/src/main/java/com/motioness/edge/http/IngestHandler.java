@@ -15,12 +15,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -29,12 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingest route, {@code POST /internal/events}: checks a request's head before its body is read
- * ({@link #acceptsHead}, called by the router), then, behind the {@link IngestBodyAggregator}, decodes
+ * ({@link #acceptsHead}, called by the router), then, behind the {@link RouteBodyAggregator}, decodes
  * the whole batch, appends it to the event log through the {@link IngestGate} and answers the ids.
  */
 final class IngestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
-    private static final String BEARER = "Bearer ";
     private static final Consumer<ResponseHead> RETRY_AFTER = head -> head.header(HttpNames.RETRY_AFTER, "1");
 
     private final EdgeServices services;
@@ -62,7 +59,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
                     keepAlive);
             return false;
         }
-        if (!bearerMatches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        if (!BearerToken.matches(request, services.ingestToken)) {
             services.counters.authFailure(AuthFailure.INGEST_TOKEN);
             connection.answer(
                     ApiError.of(
@@ -89,15 +86,6 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         // Tracked from here: a body still arriving when the server closes is answered 503.
         services.ingestGate.track(channel);
         return true;
-    }
-
-    private boolean bearerMatches(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return false;
-        }
-        byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        // Constant time: the comparison must not tell an attacker how many leading bytes matched.
-        return MessageDigest.isEqual(presented, services.ingestToken);
     }
 
     @Override
