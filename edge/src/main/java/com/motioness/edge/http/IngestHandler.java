@@ -1,7 +1,6 @@
 package com.motioness.edge.http;
 
 import com.motioness.edge.log.LogUnavailableException;
-import com.motioness.edge.metrics.RequestCounters.AuthFailure;
 import com.motioness.protocol.AssetEndedException;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
@@ -11,9 +10,6 @@ import com.motioness.protocol.IdempotencyKey;
 import com.motioness.protocol.IdempotencyKeyReusedException;
 import com.motioness.protocol.StoredBatch;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -30,16 +26,15 @@ import org.slf4j.LoggerFactory;
  * ({@link #acceptsHead}, called by the router), then, behind the {@link RouteBodyAggregator}, decodes
  * the whole batch, appends it to the event log through the {@link IngestGate} and answers the ids.
  */
-final class IngestHandler extends ChannelInboundHandlerAdapter {
+final class IngestHandler extends FullRequestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
     private static final Consumer<ResponseHead> RETRY_AFTER = head -> head.header(HttpNames.RETRY_AFTER, "1");
 
     private final EdgeServices services;
-    private final Http1Connection connection;
 
     IngestHandler(EdgeServices services, Http1Connection connection) {
+        super(connection);
         this.services = services;
-        this.connection = connection;
     }
 
     /**
@@ -50,26 +45,8 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
      * @return true when its body is to be read: the connection is tracked for the server's close
      */
     boolean acceptsHead(Channel channel, HttpRequest request, boolean keepAlive) {
-        if (services.ingestToken == null) {
-            answer(
-                    ApiError.of(
-                            HttpResponseStatus.FORBIDDEN,
-                            "ingest_disabled",
-                            "ingest is disabled: start the edge with --ingest-token"),
-                    keepAlive);
-            return false;
-        }
-        if (!BearerToken.matches(request, services.ingestToken)) {
-            services.counters.authFailure(AuthFailure.INGEST_TOKEN);
-            connection.answer(
-                    ApiError.of(
-                            HttpResponseStatus.UNAUTHORIZED,
-                            "unauthenticated",
-                            "Authorization: Bearer <ingest token> is required"),
-                    CorsPolicy.NONE,
-                    null,
-                    keepAlive,
-                    head -> head.header(HttpNames.WWW_AUTHENTICATE, "Bearer"));
+        if (!BearerToken.admits(
+                services, connection, request, keepAlive, "ingest is disabled: start the edge with --ingest-token")) {
             return false;
         }
         List<String> keys = request.headers().getAll(HttpNames.IDEMPOTENCY_KEY);
@@ -89,17 +66,8 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest request)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        try {
-            connection.requestRead();
-            ingest(request);
-        } finally {
-            request.release();
-        }
+    void handle(FullHttpRequest request) {
+        ingest(request);
     }
 
     private void ingest(FullHttpRequest request) {
@@ -190,14 +158,5 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             json.append(i == 0 ? "\"" : ",\"").append(ids.get(i)).append('"');
         }
         return json.append("]}\n").toString().getBytes(StandardCharsets.US_ASCII);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof PrematureChannelClosureException) {
-            // The aggregator's word for a client that left in the middle of a body: nothing to answer.
-            return;
-        }
-        ConnectionErrors.close(ctx, cause);
     }
 }

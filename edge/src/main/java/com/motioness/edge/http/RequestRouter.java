@@ -2,6 +2,7 @@ package com.motioness.edge.http;
 
 import static com.motioness.edge.http.ApiError.abbreviate;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.util.function.BooleanSupplier;
 
 /**
  * Checks what every request must pass, in this order: decoding, {@code Host}, the route, the
@@ -173,13 +175,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     private IngestHandler ingest(ChannelHandlerContext ctx) {
         if (ingest == null) {
             ingest = new IngestHandler(services, connection);
-            ctx.pipeline()
-                    .addAfter(ctx.name(), "ingest", ingest)
-                    .addAfter(
-                            ctx.name(),
-                            "ingest-body",
-                            new RouteBodyAggregator(
-                                    services.maxIngestBytes, connection, () -> forwarded == Route.Kind.INGEST));
+            addBodyRoute(ctx, "ingest", ingest, services.maxIngestBytes, () -> forwarded == Route.Kind.INGEST);
         }
         return ingest;
     }
@@ -188,17 +184,22 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     private WebhookApiHandler webhookApi(ChannelHandlerContext ctx) {
         if (webhookApi == null) {
             webhookApi = new WebhookApiHandler(services, connection);
-            ctx.pipeline()
-                    .addAfter(ctx.name(), "webhook-api", webhookApi)
-                    .addAfter(
-                            ctx.name(),
-                            "webhook-api-body",
-                            new RouteBodyAggregator(
-                                    WebhookApiHandler.MAX_BODY_BYTES,
-                                    connection,
-                                    () -> forwarded != null && forwarded.isWebhookApi()));
+            addBodyRoute(
+                    ctx,
+                    "webhook-api",
+                    webhookApi,
+                    WebhookApiHandler.MAX_BODY_BYTES,
+                    () -> forwarded != null && forwarded.isWebhookApi());
         }
         return webhookApi;
+    }
+
+    /** Adds a route's handler behind this one, and its aggregator between them. */
+    private void addBodyRoute(
+            ChannelHandlerContext ctx, String name, ChannelHandler handler, int maxBytes, BooleanSupplier takes) {
+        ctx.pipeline()
+                .addAfter(ctx.name(), name, handler)
+                .addAfter(ctx.name(), name + "-body", new RouteBodyAggregator(maxBytes, connection, takes));
     }
 
     private void onMalformedRequest(Throwable cause) {

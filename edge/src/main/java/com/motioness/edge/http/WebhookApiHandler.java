@@ -1,12 +1,8 @@
 package com.motioness.edge.http;
 
-import com.motioness.edge.metrics.RequestCounters.AuthFailure;
 import com.motioness.edge.webhook.store.WebhookEndpoints;
 import com.motioness.edge.webhook.store.WebhookRefusal;
 import com.motioness.protocol.AssetEvent;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -27,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@link WebhookEndpoints} registry and answers on the connection's loop. An endpoint is only ever
  * found under its own project's path: another project's id answers 404 like a missing one.
  */
-final class WebhookApiHandler extends ChannelInboundHandlerAdapter {
+final class WebhookApiHandler extends FullRequestHandler {
     /** The largest request body of the API. */
     static final int MAX_BODY_BYTES = 16 * 1024;
     /** Dead letters listed when the request names no {@code limit}, and the most it may name. */
@@ -37,15 +33,14 @@ final class WebhookApiHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookApiHandler.class);
 
     private final EdgeServices services;
-    private final Http1Connection connection;
     /** The route and query of the request whose body the aggregator is reading. */
     private Route route;
 
     private QueryStringDecoder uri;
 
     WebhookApiHandler(EdgeServices services, Http1Connection connection) {
+        super(connection);
         this.services = services;
-        this.connection = connection;
     }
 
     /**
@@ -64,26 +59,12 @@ final class WebhookApiHandler extends ChannelInboundHandlerAdapter {
                     keepAlive);
             return false;
         }
-        if (services.ingestToken == null) {
-            answer(
-                    ApiError.of(
-                            HttpResponseStatus.FORBIDDEN,
-                            "ingest_disabled",
-                            "the webhook API takes the ingest token: start the edge with --ingest-token"),
-                    keepAlive);
-            return false;
-        }
-        if (!BearerToken.matches(request, services.ingestToken)) {
-            services.counters.authFailure(AuthFailure.INGEST_TOKEN);
-            connection.answer(
-                    ApiError.of(
-                            HttpResponseStatus.UNAUTHORIZED,
-                            "unauthenticated",
-                            "Authorization: Bearer <ingest token> is required"),
-                    CorsPolicy.NONE,
-                    null,
-                    keepAlive,
-                    head -> head.header(HttpNames.WWW_AUTHENTICATE, "Bearer"));
+        if (!BearerToken.admits(
+                services,
+                connection,
+                request,
+                keepAlive,
+                "the webhook API takes the ingest token: start the edge with --ingest-token")) {
             return false;
         }
         if (!AssetEvent.isValidId(route.id)) {
@@ -101,21 +82,11 @@ final class WebhookApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest request)) {
-            // Another route's request, on its way to its own handler.
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        try {
-            connection.requestRead();
-            handle(request, HttpUtil.isKeepAlive(request));
-        } finally {
-            request.release();
-        }
+    void handle(FullHttpRequest request) {
+        serve(request, HttpUtil.isKeepAlive(request));
     }
 
-    private void handle(FullHttpRequest request, boolean keepAlive) {
+    private void serve(FullHttpRequest request, boolean keepAlive) {
         WebhookEndpoints webhooks = services.webhooks;
         String project = route.id;
         String item = route.item;
@@ -269,14 +240,5 @@ final class WebhookApiHandler extends ChannelInboundHandlerAdapter {
 
     private void answer(ApiError error, boolean keepAlive) {
         connection.answer(error, CorsPolicy.NONE, null, keepAlive);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof PrematureChannelClosureException) {
-            // The aggregator's word for a client that left in the middle of a body: nothing to answer.
-            return;
-        }
-        ConnectionErrors.close(ctx, cause);
     }
 }

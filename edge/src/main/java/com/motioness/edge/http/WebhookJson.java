@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.motioness.edge.webhook.DeadLetter;
 import com.motioness.edge.webhook.WebhookEndpoint;
+import com.motioness.edge.webhook.store.DeadLetterFields;
 import com.motioness.edge.webhook.store.WebhookEndpoints.Rotation;
 import com.motioness.protocol.EventType;
 import io.netty.buffer.ByteBuf;
@@ -59,52 +60,34 @@ final class WebhookJson {
     record Creation(String url, List<String> eventTypes) {}
 
     static Creation creation(ByteBuf body) throws BadBody {
-        String url = null;
-        List<String> types = null;
-        try (JsonParser json = open(body, true)) {
-            while (json.nextToken() == JsonToken.FIELD_NAME) {
-                String field = json.currentName();
-                JsonToken value = json.nextToken();
-                switch (field) {
-                    case "url" -> url = string(json, value, field);
-                    case "event_types" -> types = strings(json, value, field);
-                    default -> throw unknown(field);
-                }
+        String[] url = new String[1];
+        List<List<String>> types = new ArrayList<>(1);
+        readObject(body, (json, field, value) -> {
+            switch (field) {
+                case "url" -> url[0] = string(json, value, field);
+                case "event_types" -> types.add(strings(json, value, field));
+                default -> throw unknown(field);
             }
-            end(json);
-        } catch (JsonProcessingException e) {
-            throw malformed(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Creation(url, types);
+        });
+        return new Creation(url[0], types.isEmpty() ? null : types.get(0));
     }
 
     /** {@code PATCH …/webhooks/{id}}: {@code {"enabled": true|false}}. */
     static boolean enabled(ByteBuf body) throws BadBody {
-        Boolean enabled = null;
-        try (JsonParser json = open(body, true)) {
-            while (json.nextToken() == JsonToken.FIELD_NAME) {
-                String field = json.currentName();
-                JsonToken value = json.nextToken();
-                if (!field.equals("enabled")) {
-                    throw unknown(field);
-                }
-                if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
-                    throw new BadBody("enabled must be true or false");
-                }
-                enabled = value == JsonToken.VALUE_TRUE;
+        Boolean[] enabled = new Boolean[1];
+        readObject(body, (json, field, value) -> {
+            if (!field.equals("enabled")) {
+                throw unknown(field);
             }
-            end(json);
-        } catch (JsonProcessingException e) {
-            throw malformed(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (enabled == null) {
+            if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+                throw new BadBody("enabled must be true or false");
+            }
+            enabled[0] = value == JsonToken.VALUE_TRUE;
+        });
+        if (enabled[0] == null) {
             throw new BadBody("enabled is required");
         }
-        return enabled;
+        return enabled[0];
     }
 
     /** {@code POST …/rotate}: an optional {@code {"grace_seconds": n}}; null when the body names none. */
@@ -112,44 +95,45 @@ final class WebhookJson {
         if (!body.isReadable()) {
             return null;
         }
-        Duration grace = null;
-        try (JsonParser json = open(body, false)) {
+        Duration[] grace = new Duration[1];
+        readObject(body, (json, field, value) -> {
+            if (!field.equals("grace_seconds")) {
+                throw unknown(field);
+            }
+            if (value != JsonToken.VALUE_NUMBER_INT) {
+                throw new BadBody("grace_seconds must be a whole number of seconds");
+            }
+            grace[0] = Duration.ofSeconds(json.getLongValue());
+        });
+        return grace[0];
+    }
+
+    /** Takes one field of a request body, its value's first token read. */
+    @FunctionalInterface
+    private interface FieldReader {
+        void read(JsonParser json, String field, JsonToken value) throws IOException, BadBody;
+    }
+
+    /** Reads a body that must be one JSON object, field by field. */
+    private static void readObject(ByteBuf body, FieldReader reader) throws BadBody {
+        if (!body.isReadable()) {
+            throw new BadBody("invalid_json", "a JSON object is required");
+        }
+        try (JsonParser json = JSON.createParser((java.io.InputStream) new ByteBufInputStream(body.duplicate()))) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw new BadBody("invalid_json", "the body must be a JSON object");
+            }
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String field = json.currentName();
-                JsonToken value = json.nextToken();
-                if (!field.equals("grace_seconds")) {
-                    throw unknown(field);
-                }
-                if (value != JsonToken.VALUE_NUMBER_INT) {
-                    throw new BadBody("grace_seconds must be a whole number of seconds");
-                }
-                grace = Duration.ofSeconds(json.getLongValue());
+                reader.read(json, field, json.nextToken());
             }
-            end(json);
+            if (json.nextToken() != null) {
+                throw new BadBody("invalid_json", "the body must be one JSON object, nothing after it");
+            }
         } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        return grace;
-    }
-
-    private static JsonParser open(ByteBuf body, boolean required) throws IOException, BadBody {
-        if (required && !body.isReadable()) {
-            throw new BadBody("invalid_json", "a JSON object is required");
-        }
-        JsonParser json = JSON.createParser((java.io.InputStream) new ByteBufInputStream(body.duplicate()));
-        if (json.nextToken() != JsonToken.START_OBJECT) {
-            json.close();
-            throw new BadBody("invalid_json", "the body must be a JSON object");
-        }
-        return json;
-    }
-
-    /** After the object's end: nothing but whitespace. */
-    private static void end(JsonParser json) throws IOException, BadBody {
-        if (json.nextToken() != null) {
-            throw new BadBody("invalid_json", "the body must be one JSON object, nothing after it");
         }
     }
 
@@ -233,14 +217,7 @@ final class WebhookJson {
             json.writeArrayFieldStart("dead_letters");
             for (DeadLetter letter : letters) {
                 json.writeStartObject();
-                json.writeStringField("message_id", letter.messageId());
-                json.writeStringField("endpoint_id", letter.endpointId());
-                json.writeStringField("asset_id", letter.assetId());
-                json.writeStringField("event_id", letter.eventId().toString());
-                json.writeStringField("event_type", letter.eventType().wireName());
-                json.writeNumberField("attempts", letter.attempts());
-                json.writeStringField("error_code", letter.errorCode());
-                json.writeStringField("error_msg", letter.errorMsg());
+                DeadLetterFields.write(json, letter);
                 json.writeStringField(
                         "dead_at", Instant.ofEpochMilli(letter.deadMs()).toString());
                 json.writeEndObject();

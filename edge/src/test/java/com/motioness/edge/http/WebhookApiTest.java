@@ -9,11 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.motioness.edge.support.DeadLetters;
 import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.RawResponse;
 import com.motioness.edge.support.TestEdge;
-import com.motioness.edge.webhook.DeadLetter;
-import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventType;
 import java.io.InputStream;
 import java.net.Socket;
@@ -109,9 +108,11 @@ class WebhookApiTest {
     void listsAndRedeliversDeadLetters(String stores) throws Exception {
         try (WebhookApiFixture api = new WebhookApiFixture(stores)) {
             for (int i = 1; i <= 3; i++) {
-                api.deadLetters.add(letter(P, "msg_" + i, i * 1_000L)).get(5, TimeUnit.SECONDS);
+                api.deadLetters.add(DeadLetters.of(P, "msg_" + i, i * 1_000L)).get(5, TimeUnit.SECONDS);
             }
-            api.deadLetters.add(letter(TestEdge.OTHER_PROJECT, "msg_x", 1)).get(5, TimeUnit.SECONDS);
+            api.deadLetters
+                    .add(DeadLetters.of(TestEdge.OTHER_PROJECT, "msg_x", 1))
+                    .get(5, TimeUnit.SECONDS);
 
             RawResponse first = api.call("GET", webhooks(P) + "/dead-letters?limit=1", null);
             assertEquals(200, first.status(), first.bodyText());
@@ -193,21 +194,6 @@ class WebhookApiTest {
 
     private static String keepAlive(String request) {
         return request.replace("Connection: close\r\n", "");
-    }
-
-    static DeadLetter letter(String project, String messageId, long deadMs) {
-        return new DeadLetter(
-                messageId,
-                "ep_a",
-                project,
-                "asset-1",
-                new EventId(deadMs, 3),
-                EventType.READY,
-                "{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8),
-                5,
-                "HTTP_503",
-                "endpoint ep_a answered 503",
-                deadMs);
     }
 
     static void assertError(RawResponse response, int status, String code) {

@@ -122,15 +122,8 @@ final class StoredJson {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + letter.body().length * 4 / 3);
         try (JsonGenerator json = JSON.createGenerator(bytes)) {
             json.writeStartObject();
-            json.writeStringField("message_id", letter.messageId());
-            json.writeStringField("endpoint_id", letter.endpointId());
+            DeadLetterFields.write(json, letter);
             json.writeStringField("project_id", letter.projectId());
-            json.writeStringField("asset_id", letter.assetId());
-            json.writeStringField("event_id", letter.eventId().toString());
-            json.writeStringField("event_type", letter.eventType().wireName());
-            json.writeNumberField("attempts", letter.attempts());
-            json.writeStringField("error_code", letter.errorCode());
-            json.writeStringField("error_msg", letter.errorMsg());
             json.writeNumberField("dead_ms", letter.deadMs());
             json.writeBinaryField("body", letter.body());
             json.writeEndObject();

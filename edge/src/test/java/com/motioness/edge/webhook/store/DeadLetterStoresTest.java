@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.motioness.edge.support.DeadLetters;
 import com.motioness.edge.webhook.DeadLetter;
 import com.motioness.edge.webhook.DeadLetterStore;
-import com.motioness.protocol.EventId;
-import com.motioness.protocol.EventType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,31 +36,16 @@ class DeadLetterStoresTest {
         fixture.close();
     }
 
-    static DeadLetter letter(String project, String messageId, long deadMs) {
-        // Bytes that are not UTF-8 prove the body is kept as bytes.
-        byte[] body = {'{', '"', 'x', '"', ':', 1, (byte) 0xff, (byte) 0xc3, '}'};
-        return new DeadLetter(
-                messageId,
-                "ep_a",
-                project,
-                "asset-1",
-                new EventId(deadMs, 3),
-                EventType.READY,
-                body,
-                5,
-                "HTTP_503",
-                "endpoint ep_a answered 503",
-                deadMs);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {StoreFixture.MEMORY, StoreFixture.REDIS})
     void listsOldestFirstPerProject(String kind) throws Exception {
         DeadLetterStore store = open(kind, 100);
-        store.add(letter("p1", "msg_c", 3_000)).get(5, TimeUnit.SECONDS);
-        store.add(letter("p1", "msg_a", 1_000)).get(5, TimeUnit.SECONDS);
-        store.add(letter("p1", "msg_b", 2_000)).get(5, TimeUnit.SECONDS);
-        store.add(letter("p2", "msg_z", 500)).get(5, TimeUnit.SECONDS);
+        add(
+                store,
+                DeadLetters.of("p1", "msg_c", 3_000),
+                DeadLetters.of("p1", "msg_a", 1_000),
+                DeadLetters.of("p1", "msg_b", 2_000),
+                DeadLetters.of("p2", "msg_z", 500));
 
         assertEquals(
                 List.of("msg_a", "msg_b", "msg_c"), ids(store.list("p1", 10).get(5, TimeUnit.SECONDS)));
@@ -69,7 +53,7 @@ class DeadLetterStoresTest {
         assertEquals(List.of("msg_z"), ids(store.list("p2", 10).get(5, TimeUnit.SECONDS)));
 
         DeadLetter read = store.list("p1", 1).get(5, TimeUnit.SECONDS).get(0);
-        DeadLetter written = letter("p1", "msg_a", 1_000);
+        DeadLetter written = DeadLetters.of("p1", "msg_a", 1_000);
         assertArrayEquals(written.body(), read.body());
         assertEquals(written.eventId(), read.eventId());
         assertEquals(
@@ -89,7 +73,7 @@ class DeadLetterStoresTest {
     @ValueSource(strings = {StoreFixture.MEMORY, StoreFixture.REDIS})
     void aLetterIsTakenOnceAndOnlyFromItsProject(String kind) throws Exception {
         DeadLetterStore store = open(kind, 100);
-        store.add(letter("p1", "msg_a", 1_000)).get(5, TimeUnit.SECONDS);
+        store.add(DeadLetters.of("p1", "msg_a", 1_000)).get(5, TimeUnit.SECONDS);
         assertNull(store.take("p2", "msg_a").get(5, TimeUnit.SECONDS));
 
         List<CompletableFuture<DeadLetter>> takes = new ArrayList<>();
@@ -108,9 +92,11 @@ class DeadLetterStoresTest {
     @ValueSource(strings = {StoreFixture.MEMORY, StoreFixture.REDIS})
     void theSameMessageIdReplacesItsLetter(String kind) throws Exception {
         DeadLetterStore store = open(kind, 100);
-        store.add(letter("p1", "msg_a", 1_000)).get(5, TimeUnit.SECONDS);
-        store.add(letter("p1", "msg_b", 2_000)).get(5, TimeUnit.SECONDS);
-        store.add(letter("p1", "msg_a", 3_000)).get(5, TimeUnit.SECONDS);
+        add(
+                store,
+                DeadLetters.of("p1", "msg_a", 1_000),
+                DeadLetters.of("p1", "msg_b", 2_000),
+                DeadLetters.of("p1", "msg_a", 3_000));
         List<DeadLetter> listed = store.list("p1", 10).get(5, TimeUnit.SECONDS);
         assertEquals(List.of("msg_b", "msg_a"), ids(listed));
         assertEquals(3_000, listed.get(1).deadMs());
@@ -121,14 +107,21 @@ class DeadLetterStoresTest {
     void keepsAtMostTheBoundDroppingTheOldest(String kind) throws Exception {
         DeadLetterStore store = open(kind, 3);
         for (int i = 1; i <= 5; i++) {
-            store.add(letter("p1", "msg_" + i, i * 1_000L)).get(5, TimeUnit.SECONDS);
+            store.add(DeadLetters.of("p1", "msg_" + i, i * 1_000L)).get(5, TimeUnit.SECONDS);
         }
-        store.add(letter("p2", "msg_x", 1)).get(5, TimeUnit.SECONDS);
+        store.add(DeadLetters.of("p2", "msg_x", 1)).get(5, TimeUnit.SECONDS);
         assertEquals(
                 List.of("msg_3", "msg_4", "msg_5"), ids(store.list("p1", 10).get(5, TimeUnit.SECONDS)));
         assertNull(store.take("p1", "msg_1").get(5, TimeUnit.SECONDS), "dropped from the hash too");
         assertEquals(2, dropped(store));
         assertEquals(List.of("msg_x"), ids(store.list("p2", 10).get(5, TimeUnit.SECONDS)));
+    }
+
+    /** Adds the letters one after the other, each stored before the next. */
+    private static void add(DeadLetterStore store, DeadLetter... letters) throws Exception {
+        for (DeadLetter letter : letters) {
+            store.add(letter).get(5, TimeUnit.SECONDS);
+        }
     }
 
     private static List<String> ids(List<DeadLetter> letters) {

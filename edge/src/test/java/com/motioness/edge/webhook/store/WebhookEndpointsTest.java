@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.motioness.edge.support.DeadLetters;
 import com.motioness.edge.webhook.DeadLetter;
 import com.motioness.edge.webhook.EndpointSecret;
 import com.motioness.edge.webhook.Redelivery;
@@ -206,8 +207,8 @@ class WebhookEndpointsTest {
 
     @Test
     void redeliversOneDeadLetterThroughTheDispatcher() throws Exception {
-        deadLetters.add(DeadLetterStoresTest.letter("p1", "msg_a", 1_000));
-        deadLetters.add(DeadLetterStoresTest.letter("p1", "msg_b", 2_000));
+        deadLetters.add(DeadLetters.of("p1", "msg_a", 1_000));
+        deadLetters.add(DeadLetters.of("p1", "msg_b", 2_000));
         assertEquals(2, done(registry.deadLetters("p1", 10)).size());
 
         assertEquals(Kind.DEAD_LETTER_NOT_FOUND, refused(registry.redeliver("p2", "msg_a")));
@@ -225,7 +226,7 @@ class WebhookEndpointsTest {
 
     @Test
     void aLetterTheDispatcherCannotQueueStaysDead() throws Exception {
-        deadLetters.add(DeadLetterStoresTest.letter("p1", "msg_a", 1_000));
+        deadLetters.add(DeadLetters.of("p1", "msg_a", 1_000));
         redelivery.failing = true;
         ExecutionException failed =
                 assertThrows(ExecutionException.class, () -> done(registry.redeliver("p1", "msg_a")));
@@ -240,9 +241,9 @@ class WebhookEndpointsTest {
     @Test
     void redeliversAllOfAProject() throws Exception {
         for (int i = 0; i < 7; i++) {
-            deadLetters.add(DeadLetterStoresTest.letter("p1", "msg_" + i, i));
+            deadLetters.add(DeadLetters.of("p1", "msg_" + i, i));
         }
-        deadLetters.add(DeadLetterStoresTest.letter("p2", "msg_other", 1));
+        deadLetters.add(DeadLetters.of("p2", "msg_other", 1));
         assertEquals(7, done(registry.redeliverAll("p1")));
         assertEquals(7, redelivery.redelivered.size());
         assertEquals(List.of(), done(registry.deadLetters("p1", 10)));
