@@ -26,16 +26,17 @@ import org.slf4j.LoggerFactory;
 final class WebhookApiHandler extends FullRequestHandler {
     /** The largest request body of the API. */
     static final int MAX_BODY_BYTES = 16 * 1024;
-    /** Dead letters listed when the request names no {@code limit}, and the most it may name. */
+    /** Dead letters listed when the request names no {@code limit}. */
     static final int DEFAULT_LIMIT = 100;
-
+    /** The most dead letters one list may ask for. */
     static final int MAX_LIMIT = 1_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(WebhookApiHandler.class);
 
     private final EdgeServices services;
-    /** The route and query of the request whose body the aggregator is reading. */
+    /** The route of the request whose body the aggregator is reading. */
     private Route route;
-
+    /** Its query ({@code ?limit=}). */
     private QueryStringDecoder uri;
 
     WebhookApiHandler(EdgeServices services, Http1Connection connection) {
@@ -47,7 +48,7 @@ final class WebhookApiHandler extends FullRequestHandler {
      * Checks a webhook API request's head; a request refused here is answered at once.
      *
      * @param keepAlive whether an answer given before the body is read may keep the connection
-     * @return true when its body is to be read, then the request answered by {@link #channelRead}
+     * @return true when its body is to be read, then the request answered by {@link #handle}
      */
     boolean acceptsHead(HttpRequest request, Route route, QueryStringDecoder uri, boolean keepAlive) {
         if (services.webhooks == null) {
