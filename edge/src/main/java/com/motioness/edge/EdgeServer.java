@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,8 @@ public final class EdgeServer implements AutoCloseable {
     private final EdgeServices services;
     private volatile CompletableFuture<Void> drained;
 
-    private EdgeServer(EdgeConfig config) throws InterruptedException {
+    private EdgeServer(EdgeConfig config, UnaryOperator<EdgeServices.Builder> moreServices)
+            throws InterruptedException {
         this.config = config;
         transport = Transport.start(config.http());
         // Pooled, explicitly: a retained duplicate of a pooled buffer is a recycled object, which
@@ -103,24 +105,27 @@ public final class EdgeServer implements AutoCloseable {
             openedAuth = EdgeAuth.open(config.auth(), config.log(), config.ops().demo());
             auth = openedAuth;
             EventLog log = backend.log();
-            services = EdgeServices.builder()
-                    .auth(auth.keys(), auth.sessions())
-                    .log(log, fanouts)
-                    .corsOrigins(config.http().corsOrigins())
-                    .ingest(config.auth().ingestToken(), config.http().maxIngestBytes())
-                    .retry(config.streaming().retry())
-                    .requestTimeout(config.http().headerTimeout())
-                    .recheck(config.auth().sessionRecheck(), config.auth().keyRecheck())
-                    .limits(new StreamLimits(
-                            config.limits().maxStreamsPerKey(),
-                            config.limits().maxStreamsPerUser(),
-                            config.limits().maxStreamsPerAddress(),
-                            config.limits().newStreamsPerAddress(),
-                            config.limits().trustedProxies()))
-                    .counters(metrics.requests())
-                    .accessLogSample(config.ops().accessLogSample())
-                    .dashboardCookie(auth.demoDashboardCookie())
-                    .feedTailMax(config.streaming().feedTailMax())
+            services = moreServices
+                    .apply(EdgeServices.builder()
+                            .auth(auth.keys(), auth.sessions())
+                            .log(log, fanouts)
+                            .corsOrigins(config.http().corsOrigins())
+                            .ingest(config.auth().ingestToken(), config.http().maxIngestBytes())
+                            .retry(config.streaming().retry())
+                            .requestTimeout(config.http().headerTimeout())
+                            .recheck(
+                                    config.auth().sessionRecheck(),
+                                    config.auth().keyRecheck())
+                            .limits(new StreamLimits(
+                                    config.limits().maxStreamsPerKey(),
+                                    config.limits().maxStreamsPerUser(),
+                                    config.limits().maxStreamsPerAddress(),
+                                    config.limits().newStreamsPerAddress(),
+                                    config.limits().trustedProxies()))
+                            .counters(metrics.requests())
+                            .accessLogSample(config.ops().accessLogSample())
+                            .dashboardCookie(auth.demoDashboardCookie())
+                            .feedTailMax(config.streaming().feedTailMax()))
                     .build();
 
             // The public port is bound but accepts nothing until the admin port is bound too: an
@@ -155,7 +160,16 @@ public final class EdgeServer implements AutoCloseable {
 
     /** Starts a server; returns once it listens. */
     public static EdgeServer start(EdgeConfig config) throws InterruptedException {
-        return new EdgeServer(config);
+        return new EdgeServer(config, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts a server whose request handlers also get what {@code moreServices} adds to their
+     * services (e.g. the webhook registry); returns once it listens.
+     */
+    public static EdgeServer start(EdgeConfig config, UnaryOperator<EdgeServices.Builder> moreServices)
+            throws InterruptedException {
+        return new EdgeServer(config, moreServices);
     }
 
     /** The port the server listens on (useful with port 0). */

@@ -6,6 +6,7 @@ import com.motioness.edge.fanout.LoopFanout;
 import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.log.EventLog;
 import com.motioness.edge.metrics.RequestCounters;
+import com.motioness.edge.webhook.store.WebhookEndpoints;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,6 +35,8 @@ public final class EdgeServices {
     final DashboardFiles dashboard;
     /** The most events {@code ?tail=} replays on the activity feed ({@code --feed-tail-max}). */
     final int feedTailMax;
+    /** The webhook endpoint registry, or null when webhooks are off in this process. */
+    final WebhookEndpoints webhooks;
 
     final IngestGate ingestGate = new IngestGate();
     /** Set once when the node starts draining; read by each new stream request. */
@@ -58,6 +61,7 @@ public final class EdgeServices {
         this.accessLog = new AccessLog(b.accessLogSample);
         this.dashboard = DashboardFiles.load(b.dashboardCookie);
         this.feedTailMax = b.feedTailMax;
+        this.webhooks = b.webhooks;
         for (LoopFanout fanout : Objects.requireNonNull(b.fanouts, "fanouts")) {
             fanoutByLoop.put(fanout.loop(), fanout);
         }
@@ -67,7 +71,7 @@ public final class EdgeServices {
      * Starts the services of a server. Required: the project keys, the sessions, the log, the
      * loops' fan-outs, the retry advice, the request timeout and both rechecks; the rest has
      * defaults: no CORS origins, ingest disabled, no stream limits, unregistered counters, no access
-     * log, no dashboard cookie, no feed tails.
+     * log, no dashboard cookie, no feed tails, no webhooks.
      */
     public static Builder builder() {
         return new Builder();
@@ -91,6 +95,7 @@ public final class EdgeServices {
         private double accessLogSample;
         private String dashboardCookie;
         private int feedTailMax;
+        private WebhookEndpoints webhooks;
 
         private Builder() {}
 
@@ -176,6 +181,15 @@ public final class EdgeServices {
         /** The most events the activity feed replays for {@code ?tail=N}; 0: none. */
         public Builder feedTailMax(int feedTailMax) {
             this.feedTailMax = feedTailMax;
+            return this;
+        }
+
+        /**
+         * The webhook endpoint registry behind {@code /internal/projects/{id}/webhooks}; without
+         * one (the default) those routes answer 404 {@code webhooks_disabled}.
+         */
+        public Builder webhooks(WebhookEndpoints webhooks) {
+            this.webhooks = webhooks;
             return this;
         }
 

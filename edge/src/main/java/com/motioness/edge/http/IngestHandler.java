@@ -1,7 +1,6 @@
 package com.motioness.edge.http;
 
 import com.motioness.edge.log.LogUnavailableException;
-import com.motioness.edge.metrics.RequestCounters.AuthFailure;
 import com.motioness.protocol.AssetEndedException;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
@@ -11,16 +10,11 @@ import com.motioness.protocol.IdempotencyKey;
 import com.motioness.protocol.IdempotencyKeyReusedException;
 import com.motioness.protocol.StoredBatch;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -29,20 +23,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingest route, {@code POST /internal/events}: checks a request's head before its body is read
- * ({@link #acceptsHead}, called by the router), then, behind the {@link IngestBodyAggregator}, decodes
+ * ({@link #acceptsHead}, called by the router), then, behind the {@link RouteBodyAggregator}, decodes
  * the whole batch, appends it to the event log through the {@link IngestGate} and answers the ids.
  */
-final class IngestHandler extends ChannelInboundHandlerAdapter {
+final class IngestHandler extends FullRequestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
-    private static final String BEARER = "Bearer ";
     private static final Consumer<ResponseHead> RETRY_AFTER = head -> head.header(HttpNames.RETRY_AFTER, "1");
 
     private final EdgeServices services;
-    private final Http1Connection connection;
 
     IngestHandler(EdgeServices services, Http1Connection connection) {
+        super(connection);
         this.services = services;
-        this.connection = connection;
     }
 
     /**
@@ -53,26 +45,8 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
      * @return true when its body is to be read: the connection is tracked for the server's close
      */
     boolean acceptsHead(Channel channel, HttpRequest request, boolean keepAlive) {
-        if (services.ingestToken == null) {
-            answer(
-                    ApiError.of(
-                            HttpResponseStatus.FORBIDDEN,
-                            "ingest_disabled",
-                            "ingest is disabled: start the edge with --ingest-token"),
-                    keepAlive);
-            return false;
-        }
-        if (!bearerMatches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            services.counters.authFailure(AuthFailure.INGEST_TOKEN);
-            connection.answer(
-                    ApiError.of(
-                            HttpResponseStatus.UNAUTHORIZED,
-                            "unauthenticated",
-                            "Authorization: Bearer <ingest token> is required"),
-                    CorsPolicy.NONE,
-                    null,
-                    keepAlive,
-                    head -> head.header(HttpNames.WWW_AUTHENTICATE, "Bearer"));
+        if (!BearerToken.admits(
+                services, connection, request, keepAlive, "ingest is disabled: start the edge with --ingest-token")) {
             return false;
         }
         List<String> keys = request.headers().getAll(HttpNames.IDEMPOTENCY_KEY);
@@ -91,27 +65,9 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    private boolean bearerMatches(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return false;
-        }
-        byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        // Constant time: the comparison must not tell an attacker how many leading bytes matched.
-        return MessageDigest.isEqual(presented, services.ingestToken);
-    }
-
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest request)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        try {
-            connection.requestRead();
-            ingest(request);
-        } finally {
-            request.release();
-        }
+    void handle(FullHttpRequest request) {
+        ingest(request);
     }
 
     private void ingest(FullHttpRequest request) {
@@ -202,14 +158,5 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             json.append(i == 0 ? "\"" : ",\"").append(ids.get(i)).append('"');
         }
         return json.append("]}\n").toString().getBytes(StandardCharsets.US_ASCII);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof PrematureChannelClosureException) {
-            // The aggregator's word for a client that left in the middle of a body: nothing to answer.
-            return;
-        }
-        ConnectionErrors.close(ctx, cause);
     }
 }

@@ -2,6 +2,7 @@ package com.motioness.edge.http;
 
 import static com.motioness.edge.http.ApiError.abbreviate;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -16,15 +17,18 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.util.function.BooleanSupplier;
 
 /**
  * Checks what every request must pass, in this order: decoding, {@code Host}, the route, the
- * method, a body (only ingest reads one); then hands the request to its route: the stream routes,
- * ingest or the dashboard. One instance per connection, on its loop, behind {@link Http1Connection}.
+ * method, a body (only ingest and the webhook API's writes read one); then hands the request to its
+ * route: the stream routes, ingest, the webhook API or the dashboard. One instance per connection,
+ * on its loop, behind {@link Http1Connection}.
  *
- * <p>Ingest requests, and only they, go on down the pipeline, to Netty's aggregator and the
- * {@link IngestHandler} behind it, added after this handler on the connection's first ingest
- * request: the other routes never pass through them.
+ * <p>Ingest and webhook API requests, and only they, go on down the pipeline, each to its own
+ * {@link RouteBodyAggregator} and handler ({@link IngestHandler}, {@link WebhookApiHandler}), added
+ * after this handler on the connection's first request of that route: the other routes never pass
+ * through them, and each aggregator takes only its own route's requests.
  *
  * <p>One request, one answer: a request answered before its body was read (a body on a route
  * that takes none, an ingest request refused on its head) ends the connection with that answer,
@@ -36,8 +40,11 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     private final StreamRoutes streams;
     private final DashboardHandler dashboard;
     private IngestHandler ingest;
-    /** The body of an ingest request that was let through is arriving: it goes to the aggregator. */
+    private WebhookApiHandler webhookApi;
+    /** The body of an ingest or webhook API request that was let through is arriving: it goes to the aggregator. */
     private boolean forwardingBody;
+    /** The route of the request handed on last: its aggregator takes it, the other lets it pass. */
+    private Route.Kind forwarded;
 
     RequestRouter(EdgeServices services, Http1Connection connection) {
         this.services = services;
@@ -115,7 +122,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
                     head -> head.header(HttpNames.ALLOW, route.kind.allow));
             return;
         }
-        if (hasBody && !route.kind.takesBody()) {
+        if (hasBody && !route.kind.takesBody(method)) {
             // RFC 9110 section 9.3.1: a body on GET has no meaning, and a server may refuse it. Reading it
             // only to drop it would keep the connection for nothing and is a classic smuggling vector.
             connection.answer(
@@ -130,8 +137,11 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         }
         if (route.kind == Route.Kind.INGEST) {
             if (ingest(ctx).acceptsHead(ctx.channel(), request, keepAlive)) {
-                forwardingBody = true;
-                ctx.fireChannelRead(request);
+                forward(ctx, request, route.kind);
+            }
+        } else if (route.kind.isWebhookApi()) {
+            if (webhookApi(ctx).acceptsHead(request, route, uri, keepAlive)) {
+                forward(ctx, request, route.kind);
             }
         } else if (route.kind == Route.Kind.DASHBOARD || route.kind == Route.Kind.DASHBOARD_BASE) {
             dashboard.answer(ctx.channel(), request, route, keepAlive);
@@ -154,15 +164,42 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         // Else the empty end of a request without a body: nothing to keep.
     }
 
+    /** Hands a request whose head was accepted, then its body, on to its route's aggregator. */
+    private void forward(ChannelHandlerContext ctx, HttpRequest request, Route.Kind kind) {
+        forwardingBody = true;
+        forwarded = kind;
+        ctx.fireChannelRead(request);
+    }
+
     /** The ingest handlers, added behind this one on the connection's first ingest request. */
     private IngestHandler ingest(ChannelHandlerContext ctx) {
         if (ingest == null) {
             ingest = new IngestHandler(services, connection);
-            ctx.pipeline()
-                    .addAfter(ctx.name(), "ingest", ingest)
-                    .addAfter(ctx.name(), "ingest-body", new IngestBodyAggregator(services.maxIngestBytes, connection));
+            addBodyRoute(ctx, "ingest", ingest, services.maxIngestBytes, () -> forwarded == Route.Kind.INGEST);
         }
         return ingest;
+    }
+
+    /** The webhook API's handlers, added behind this one on the connection's first request of it. */
+    private WebhookApiHandler webhookApi(ChannelHandlerContext ctx) {
+        if (webhookApi == null) {
+            webhookApi = new WebhookApiHandler(services, connection);
+            addBodyRoute(
+                    ctx,
+                    "webhook-api",
+                    webhookApi,
+                    WebhookApiHandler.MAX_BODY_BYTES,
+                    () -> forwarded != null && forwarded.isWebhookApi());
+        }
+        return webhookApi;
+    }
+
+    /** Adds a route's handler behind this one, and its aggregator between them. */
+    private void addBodyRoute(
+            ChannelHandlerContext ctx, String name, ChannelHandler handler, int maxBytes, BooleanSupplier takes) {
+        ctx.pipeline()
+                .addAfter(ctx.name(), name, handler)
+                .addAfter(ctx.name(), name + "-body", new RouteBodyAggregator(maxBytes, connection, takes));
     }
 
     private void onMalformedRequest(Throwable cause) {

@@ -13,6 +13,9 @@ final class Route {
     private static final String STREAM_METHODS = "GET, HEAD, OPTIONS";
 
     private static final String FILE_METHODS = "GET, HEAD";
+    private static final String WEBHOOKS = "webhooks";
+    private static final String DEAD_LETTERS = "dead-letters";
+    private static final String REDELIVER = "redeliver";
 
     enum Kind {
         /** {@code GET /v1/{projectKey}/events/{assetId}}: one asset, opened by a project key. */
@@ -26,7 +29,19 @@ final class Route {
         /** {@code GET /dashboard/{file}}: the dashboard page's static files; {@code id} is the file name. */
         DASHBOARD(FILE_METHODS),
         /** {@code GET /dashboard}: redirected to {@code /dashboard/}, the base its relative URLs need. */
-        DASHBOARD_BASE(FILE_METHODS);
+        DASHBOARD_BASE(FILE_METHODS),
+        /** {@code /internal/projects/{id}/webhooks}: list (GET) or create (POST) a project's endpoints. */
+        WEBHOOKS("GET, HEAD, POST"),
+        /** {@code /internal/projects/{id}/webhooks/{item}}: read, enable or disable (PATCH), delete one. */
+        WEBHOOK("GET, HEAD, PATCH, DELETE"),
+        /** {@code /internal/projects/{id}/webhooks/{item}/rotate}: a new signing secret. */
+        WEBHOOK_ROTATE("POST"),
+        /** {@code /internal/projects/{id}/webhooks/dead-letters}: the project's dead letters, oldest first. */
+        DEAD_LETTERS(FILE_METHODS),
+        /** {@code /internal/projects/{id}/webhooks/dead-letters/{item}/redeliver}: one sent again. */
+        DEAD_LETTER_REDELIVER("POST"),
+        /** {@code /internal/projects/{id}/webhooks/dead-letters/redeliver}: all of them sent again. */
+        DEAD_LETTERS_REDELIVER("POST");
 
         /** The methods the route answers, as a 405's {@code Allow} lists them. */
         final String allow;
@@ -42,9 +57,22 @@ final class Route {
             return methods.contains(method.name());
         }
 
-        /** Only ingest reads a request body; a body sent anywhere else is refused. */
-        boolean takesBody() {
-            return this == INGEST;
+        /**
+         * Only ingest and the webhook API's writes (create, PATCH, rotate) read a request body; a
+         * body sent anywhere else is refused.
+         */
+        boolean takesBody(HttpMethod method) {
+            return switch (this) {
+                case INGEST -> true;
+                case WEBHOOKS, WEBHOOK_ROTATE -> method.equals(HttpMethod.POST);
+                case WEBHOOK -> method.equals(HttpMethod.PATCH);
+                default -> false;
+            };
+        }
+
+        /** A route of the webhook endpoint API: the bearer ingest token opens it. */
+        boolean isWebhookApi() {
+            return compareTo(WEBHOOKS) >= 0;
         }
 
         boolean isStream() {
@@ -57,11 +85,18 @@ final class Route {
     final String projectKey;
     /** The asset or project id of the path, the file name of {@link Kind#DASHBOARD}, else null. */
     final String id;
+    /** The endpoint id, or the dead letter's message id, of a webhook API route; else null. */
+    final String item;
 
     private Route(Kind kind, String projectKey, String id) {
+        this(kind, projectKey, id, null);
+    }
+
+    private Route(Kind kind, String projectKey, String id, String item) {
         this.kind = kind;
         this.projectKey = projectKey;
         this.id = id;
+        this.item = item;
     }
 
     /** @return the route, or null when no route has this path */
@@ -79,6 +114,13 @@ final class Route {
                 return new Route(Kind.PROJECT_ACTIVITY, null, parts[3]);
             }
         }
+        if (parts.length >= 5
+                && parts[0].isEmpty()
+                && parts[1].equals("internal")
+                && parts[2].equals("projects")
+                && parts[4].equals(WEBHOOKS)) {
+            return webhookApi(parts);
+        }
         if (path.equals("/internal/events")) {
             return new Route(Kind.INGEST, null, null);
         }
@@ -90,5 +132,26 @@ final class Route {
             return new Route(Kind.DASHBOARD_BASE, null, null);
         }
         return null;
+    }
+
+    /** The webhook API's routes under {@code /internal/projects/{id}/webhooks}; null for any other path there. */
+    private static Route webhookApi(String[] parts) {
+        String project = parts[3];
+        boolean deadLetters = parts.length > 5 && parts[5].equals(DEAD_LETTERS);
+        return switch (parts.length) {
+            case 5 -> new Route(Kind.WEBHOOKS, null, project);
+            case 6 -> deadLetters ? new Route(Kind.DEAD_LETTERS, null, project) : item(Kind.WEBHOOK, project, parts[5]);
+            case 7 ->
+                deadLetters
+                        ? parts[6].equals(REDELIVER) ? new Route(Kind.DEAD_LETTERS_REDELIVER, null, project) : null
+                        : parts[6].equals("rotate") ? item(Kind.WEBHOOK_ROTATE, project, parts[5]) : null;
+            case 8 ->
+                deadLetters && parts[7].equals(REDELIVER) ? item(Kind.DEAD_LETTER_REDELIVER, project, parts[6]) : null;
+            default -> null;
+        };
+    }
+
+    private static Route item(Kind kind, String project, String item) {
+        return item.isEmpty() ? null : new Route(kind, null, project, item);
     }
 }

@@ -66,6 +66,17 @@ public final class TestEdge implements AutoCloseable {
         return new TestEdge(EdgeServer.start(tweak.apply(config()).build()));
     }
 
+    /**
+     * Starts an edge with the test defaults changed by {@code tweak}, and its request handlers'
+     * services given what {@code services} adds (e.g. a webhook registry).
+     */
+    public static TestEdge start(
+            UnaryOperator<EdgeConfig.Builder> tweak,
+            UnaryOperator<com.motioness.edge.http.EdgeServices.Builder> services)
+            throws InterruptedException {
+        return new TestEdge(EdgeServer.start(tweak.apply(config()).build(), services));
+    }
+
     public int port() {
         return server.port();
     }

@@ -3,32 +3,52 @@ package com.motioness.edge.http;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 /**
- * Netty's aggregator on the ingest route: it reads an ingest body, bounded by
- * {@code --max-ingest-bytes}, into one {@code FullHttpRequest} for the {@link IngestHandler}. Its
- * hooks keep the edge's answers: our {@code 100 Continue} bytes, and our JSON 413, after which the
- * connection closes (reading the rest of an oversized body is work for nothing).
+ * Netty's aggregator on a route that reads a body: ingest (bounded by {@code --max-ingest-bytes},
+ * for the {@link IngestHandler}) and the webhook API (16 KiB, for the {@link WebhookApiHandler}).
+ * It reads the body into one {@code FullHttpRequest}. Its hooks keep the edge's answers: our
+ * {@code 100 Continue} bytes, and our JSON 413, after which the connection closes (reading the
+ * rest of an oversized body is work for nothing).
+ *
+ * <p>A connection may carry both routes, each with its aggregator behind the router: an aggregator
+ * takes only the requests the router marked as its route's ({@code takesRequest}), and lets every
+ * other message pass on to the handlers behind it.
  *
  * <p>The edge runs no response encoder, so Netty's own answers (response objects) could not be
  * written; and {@link HttpServerExpectContinueHandler} is not used for the same reason: its hooks
  * can only return response objects (Netty also documents it as the alternative to this aggregator,
  * not its companion). This aggregator's continue hook may return bytes, and does.
  */
-final class IngestBodyAggregator extends HttpObjectAggregator {
+final class RouteBodyAggregator extends HttpObjectAggregator {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Http1Connection connection;
+    private final BooleanSupplier takesRequest;
 
-    IngestBodyAggregator(int maxBytes, Http1Connection connection) {
+    /** @param takesRequest whether the request whose head arrives now is this aggregator's route's */
+    RouteBodyAggregator(int maxBytes, Http1Connection connection, BooleanSupplier takesRequest) {
         super(maxBytes);
         this.connection = connection;
+        this.takesRequest = takesRequest;
+    }
+
+    @Override
+    public boolean acceptInboundMessage(Object msg) throws Exception {
+        // Another route's head passes; so does its body, since this aggregator is not aggregating.
+        if (msg instanceof HttpRequest && !(msg instanceof FullHttpMessage) && !takesRequest.getAsBoolean()) {
+            return false;
+        }
+        return super.acceptInboundMessage(msg);
     }
 
     /**
