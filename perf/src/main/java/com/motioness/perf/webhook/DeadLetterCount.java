@@ -9,33 +9,42 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Dead letters of the given projects, counted in Redis: {@code webhooks:dead:<project>} in its
- * shard's slot. The store's own type decides how to count (hash, sorted set, list or stream), so
- * the count does not depend on how the store chose to keep them.
+ * shard's slot. The key's own type decides how to count (hash, sorted set, list, set or stream), so
+ * the count does not depend on how the dead-letter store chose to keep them. One connection for the
+ * whole run: the driver counts twice a second while it waits.
  */
-final class DeadLetterCount {
-    private DeadLetterCount() {}
+final class DeadLetterCount implements AutoCloseable {
+    private final RedisKeys keys;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
 
-    static long of(String uri, String prefix, int shards, Collection<String> projects) {
-        RedisKeys keys = new RedisKeys(prefix, shards);
-        RedisClient client = RedisClient.create(uri);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            RedisCommands<String, String> redis = connection.sync();
-            long total = 0;
-            for (String project : projects) {
-                // TODO(integrator): the key name as the dead-letter store (webhook.store) writes it.
-                String key = keys.ofShard(keys.shardOf(project), "webhooks:dead:" + project);
-                total += switch (redis.type(key)) {
-                    case "hash" -> redis.hlen(key);
-                    case "zset" -> redis.zcard(key);
-                    case "list" -> redis.llen(key);
-                    case "stream" -> redis.xlen(key);
-                    case "set" -> redis.scard(key);
-                    default -> 0L;
-                };
-            }
-            return total;
-        } finally {
-            client.shutdown(0, 2, TimeUnit.SECONDS);
+    DeadLetterCount(String uri, String prefix, int shards) {
+        keys = new RedisKeys(prefix, shards);
+        client = RedisClient.create(uri);
+        connection = client.connect();
+    }
+
+    long of(Collection<String> projects) {
+        RedisCommands<String, String> redis = connection.sync();
+        long total = 0;
+        for (String project : projects) {
+            // TODO(integrator): the key name as the dead-letter store (webhook.store) writes it.
+            String key = keys.ofShard(keys.shardOf(project), "webhooks:dead:" + project);
+            total += switch (redis.type(key)) {
+                case "hash" -> redis.hlen(key);
+                case "zset" -> redis.zcard(key);
+                case "list" -> redis.llen(key);
+                case "stream" -> redis.xlen(key);
+                case "set" -> redis.scard(key);
+                default -> 0L;
+            };
         }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -220,7 +221,13 @@ public final class WebhookLoadMain implements Callable<Integer> {
         }
         List<String> countedProjects = new ArrayList<>(liveEndpointsOf.keySet());
         countedProjects.removeAll(projectsWithHanging);
-        settle(control, countedProjects, report);
+        if (countDeadLetters) {
+            try (DeadLetterCount dead = new DeadLetterCount(redis, redisPrefix, redisShards)) {
+                settle(control, () -> dead.of(countedProjects), report);
+            }
+        } else {
+            settle(control, () -> -1, report);
+        }
 
         report.clientCpu = ProcSample.of(SELF).cpuSecondsSince(clientStart);
         report.receiverCpu = ProcSample.of(receiverPids).cpuSecondsSince(receiverStart);
@@ -243,7 +250,7 @@ public final class WebhookLoadMain implements Callable<Integer> {
     }
 
     /** Polls the receiver until every expected delivery arrived or was dead-lettered, or they stop coming. */
-    private void settle(ReceiverControl control, List<String> countedProjects, Report report)
+    private void settle(ReceiverControl control, LongSupplier deadLetters, Report report)
             throws IOException, InterruptedException {
         long start = System.nanoTime();
         long lastChange = start;
@@ -251,9 +258,7 @@ public final class WebhookLoadMain implements Callable<Integer> {
         while (true) {
             report.receiver = control.report();
             report.unique = ReceiverControl.number(report.receiver, "unique");
-            if (countDeadLetters) {
-                report.dead = DeadLetterCount.of(redis, redisPrefix, redisShards, countedProjects);
-            }
+            report.dead = deadLetters.getAsLong();
             long now = System.nanoTime();
             long done = report.unique + Math.max(0, report.dead);
             if (done != last) {
