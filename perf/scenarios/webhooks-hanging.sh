@@ -7,10 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/webhooks-lib.sh"
 PREFIX=perfwhhang$$
-webhook_flags
-start_receiver
-require_webhooks
-start_edge 18080 --redis "$REDIS" --redis-prefix "$PREFIX" "${WEBHOOK_FLAGS[@]}"
+start_webhook_setup "$PREFIX" "$REDIS"
 COMMON=(--api http://127.0.0.1:18080 --publish redis --redis "$REDIS" --redis-prefix "$PREFIX"
   --endpoints 100 --rate 1000 --server-pid "$EDGE_PID" --quiet)
 webhook_load webhooks-hanging-warmup "${COMMON[@]}" --duration 10s > /dev/null

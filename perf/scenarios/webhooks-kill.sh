@@ -8,10 +8,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/webhooks-lib.sh"
 PREFIX=perfwhkill$$
 SECONDS_PUBLISHING=${1:-30}
-webhook_flags
-start_receiver
-require_webhooks
-start_edge 18080 --redis "$REDIS" --redis-prefix "$PREFIX" "${WEBHOOK_FLAGS[@]}"
+start_webhook_setup "$PREFIX" "$REDIS"
 EDGE_A=$EDGE_PID
 start_edge 18081 --redis "$REDIS" --redis-prefix "$PREFIX" "${WEBHOOK_FLAGS[@]}"
 EDGE_B=$EDGE_PID

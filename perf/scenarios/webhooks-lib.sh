@@ -33,19 +33,20 @@ start_receiver() {
     > "$RECEIVER_LOG" 2>&1 &
   RECEIVER_PID=$!
   STARTED+=("$RECEIVER_PID")
-  local i line
-  for i in $(seq 1 200); do
-    line=$(grep -m1 'webhook receiver listening on' "$RECEIVER_LOG" || true)
-    if [[ -n $line ]]; then
-      RECEIVER_PORT=$(echo "$line" | awk '{print $5}')
-      RECEIVER_CONTROL=$(echo "$line" | awk '{print $7}')
-      return 0
-    fi
-    kill -0 "$RECEIVER_PID" 2>/dev/null || { echo "receiver did not start:" >&2; cat "$RECEIVER_LOG" >&2; return 1; }
-    sleep 0.05
-  done
-  echo "receiver did not start in 10 s: $RECEIVER_LOG" >&2
-  return 1
+  wait_log_line "$RECEIVER_LOG" "$RECEIVER_PID" 'webhook receiver listening on' receiver
+  local line
+  line=$(grep -m1 'webhook receiver listening on' "$RECEIVER_LOG")
+  RECEIVER_PORT=$(echo "$line" | awk '{print $5}')
+  RECEIVER_CONTROL=$(echo "$line" | awk '{print $7}')
+}
+
+# start_webhook_setup PREFIX REDIS_URI: a receiver, then (if this edge has --webhooks) one edge on
+# 18080 with the dispatcher on that Redis and prefix; sets what start_receiver and start_edge set.
+start_webhook_setup() {
+  webhook_flags
+  start_receiver
+  require_webhooks
+  start_edge 18080 --redis "$2" --redis-prefix "$1" "${WEBHOOK_FLAGS[@]}"
 }
 
 # receiver_ctl PATH: one control call, e.g. /down, /up, '/mode?path=/hook/3&mode=hang', /report.

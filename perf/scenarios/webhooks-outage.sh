@@ -13,13 +13,11 @@ SCHEDULE=${SCHEDULE:-0s,5s,20s,40s,60s}
 REDIS_PORT=${REDIS_PORT:-16390}
 OWN_REDIS=redis://127.0.0.1:$REDIS_PORT
 SECONDS_PUBLISHING=${1:-30}
+require_webhooks
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/webhooks-outage.XXXXXX")
 PREFIX=perfwhout$$
-webhook_flags
-start_receiver
-require_webhooks
 start_own_redis "$REDIS_PORT" "$DIR"
-start_edge 18080 --redis "$OWN_REDIS" --redis-prefix "$PREFIX" "${WEBHOOK_FLAGS[@]}"
+start_webhook_setup "$PREFIX" "$OWN_REDIS"
 OUT=$RESULTS/webhooks-outage-$$.json
 webhook_load webhooks-outage --api http://127.0.0.1:18080 --publish redis --redis "$OWN_REDIS" --redis-prefix "$PREFIX" \
   --count-dead-letters --endpoints 100 --rate 1000 --duration "${SECONDS_PUBLISHING}s" \

@@ -2,8 +2,6 @@ package com.motioness.perf.webhook;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
@@ -12,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Registers webhook endpoints through the edge's API, {@code POST /internal/projects/{p}/webhooks}
@@ -56,22 +55,9 @@ final class EndpointRegistrar {
             throw new IOException("registering " + url + " for " + projectId + ": HTTP " + response.statusCode() + " "
                     + response.body());
         }
-        String id = null;
-        String secret = null;
-        try (JsonParser parser = JSON.createParser(response.body())) {
-            parser.nextToken();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    parser.skipChildren();
-                } else if (field.equals("id")) {
-                    id = parser.getText();
-                } else if (field.equals("secret")) {
-                    secret = parser.getText();
-                }
-            }
-        }
+        Map<String, String> fields = TopLevelFields.of(response.body());
+        String id = fields.get("id");
+        String secret = fields.get("secret");
         if (id == null || secret == null) {
             throw new IOException("registering " + url + ": the 201 lacks id or secret");
         }

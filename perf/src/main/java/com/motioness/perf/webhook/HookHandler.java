@@ -1,8 +1,5 @@
 package com.motioness.perf.webhook;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.motioness.perf.MicroClock;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.webhook.WebhookSignature;
@@ -28,8 +25,6 @@ import java.util.Map;
  */
 @ChannelHandler.Sharable
 final class HookHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final JsonFactory JSON = new JsonFactory();
-
     private final SignatureVerifier verifier;
     private final DeliveryLedger ledger;
     private final Map<String, EndpointMode> modes;
@@ -113,20 +108,15 @@ final class HookHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      */
     static long[] stamps(byte[] body) {
         long[] stamps = {-1, -1};
-        try (JsonParser parser = JSON.createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return stamps;
+        try {
+            Map<String, String> fields = TopLevelFields.of(body);
+            String id = fields.get("id");
+            if (id != null) {
+                stamps[0] = EventId.parse(id).ms();
             }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    parser.skipChildren();
-                } else if (field.equals("id") && value == JsonToken.VALUE_STRING) {
-                    stamps[0] = EventId.parse(parser.getText()).ms();
-                } else if (field.equals("request_id") && value == JsonToken.VALUE_STRING) {
-                    stamps[1] = intendedMicros(parser.getText());
-                }
+            String requestId = fields.get("request_id");
+            if (requestId != null) {
+                stamps[1] = intendedMicros(requestId);
             }
         } catch (IOException | RuntimeException e) {
             // A body that is not the event JSON counts as one without an id.

@@ -1,8 +1,5 @@
 package com.motioness.perf.webhook;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,8 +11,6 @@ import java.time.Duration;
 
 /** The load driver's side of a receiver's control port ({@link ControlHandler}). */
 final class ReceiverControl {
-    private static final JsonFactory JSON = new JsonFactory();
-
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -52,19 +47,12 @@ final class ReceiverControl {
 
     /** A top-level number of a report, e.g. {@code unique}; -1 if absent. */
     static long number(String report, String field) throws IOException {
-        try (JsonParser parser = JSON.createParser(report)) {
-            parser.nextToken();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    parser.skipChildren();
-                } else if (name.equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
-                    return parser.getLongValue();
-                }
-            }
+        String value = TopLevelFields.of(report).get(field);
+        try {
+            return value == null ? -1 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return -1;
         }
-        return -1;
     }
 
     private void call(String pathAndQuery, String body) throws IOException, InterruptedException {
