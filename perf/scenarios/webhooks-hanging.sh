@@ -11,10 +11,10 @@ start_webhook_setup "$PREFIX" "$REDIS"
 COMMON=(--api http://127.0.0.1:18080 --publish redis --redis "$REDIS" --redis-prefix "$PREFIX"
   --endpoints 100 --rate 1000 --server-pid "$EDGE_PID" --quiet)
 webhook_load webhooks-hanging-warmup "${COMMON[@]}" --duration 10s > /dev/null
-start_receiver
+receiver_ctl /reset > /dev/null
 webhook_load webhooks-healthy "${COMMON[@]}" --duration "${1:-30s}"
 HEALTHY=$LOAD_LINE
-start_receiver
+receiver_ctl /reset > /dev/null
 webhook_load webhooks-one-hanging "${COMMON[@]}" --duration "${1:-30s}" --hang 1
 HANGING=$LOAD_LINE
 python3 - "$HEALTHY" "$HANGING" <<'PY' | tee -a "$RESULTS/results.jsonl"

@@ -20,7 +20,8 @@ import java.util.List;
 /**
  * The receiver's control port, for scenario scripts and the load driver: {@code GET /report},
  * {@code POST /secrets} (lines {@code <path> <secret>}), {@code POST /mode?path=/hook/3&mode=hang}
- * ({@code path=*} sets the default), {@code POST /down} and {@code POST /up}.
+ * ({@code path=*} sets the default), {@code POST /down}, {@code POST /up} and {@code POST /reset}
+ * (counts and latencies back to zero).
  */
 @ChannelHandler.Sharable
 final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -51,6 +52,11 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 case "/down" -> {
                     requirePost(post);
                     receiver.down();
+                    answer(ctx, HttpResponseStatus.OK, "{}");
+                }
+                case "/reset" -> {
+                    requirePost(post);
+                    receiver.resetCounts();
                     answer(ctx, HttpResponseStatus.OK, "{}");
                 }
                 case "/up" -> {

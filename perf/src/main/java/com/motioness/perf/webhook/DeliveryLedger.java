@@ -104,6 +104,20 @@ final class DeliveryLedger {
         }
     }
 
+    /** Forgets everything seen: a measured run after a warm-up starts from zero on a warm receiver. */
+    synchronized void reset() {
+        latencyMicros.reset();
+        intendedLatencyMicros.reset();
+        messages.clear();
+        endpoints.clear();
+        received = 0;
+        badSignatures = 0;
+        staleTimestamps = 0;
+        unknownEndpoints = 0;
+        unreadableBodies = 0;
+        duplicates = 0;
+    }
+
     /** The report as one JSON object. */
     synchronized String reportJson() {
         StringWriter text = new StringWriter();

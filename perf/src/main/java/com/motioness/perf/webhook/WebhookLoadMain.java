@@ -175,7 +175,8 @@ public final class WebhookLoadMain implements Callable<Integer> {
         StringBuilder secrets = new StringBuilder();
         for (int i = 0; i < endpoints; i++) {
             String project = projectIds.get(i % projectCount);
-            String path = "/hook/" + i;
+            // The run's id in the path: runs against one receiver never share an endpoint's secrets or mode.
+            String path = "/hook/" + run + "-" + i;
             EndpointRegistrar.Registered endpoint = registrar.register(project, receiver + path, path, eventTypes);
             secrets.append(path).append(' ').append(endpoint.secret()).append('\n');
             if (i < hang) {

@@ -137,6 +137,11 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
+    /** Forgets every count and latency (secrets and modes stay). */
+    public void resetCounts() {
+        ledger.reset();
+    }
+
     /** Everything seen so far, as one JSON object. */
     public String reportJson() {
         return ledger.reportJson();

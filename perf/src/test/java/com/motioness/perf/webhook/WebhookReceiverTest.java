@@ -146,6 +146,21 @@ class WebhookReceiverTest {
     }
 
     @Test
+    void resetForgetsTheCountsButKeepsTheSecrets() throws Exception {
+        assertEquals(
+                204,
+                deliver("/hook/1", "msg_k", secret, System.currentTimeMillis()).statusCode());
+        control("/reset", "");
+        assertEquals("0", report().get("unique"));
+        assertEquals("0", report().get("latency_ms.count"));
+        assertEquals(
+                204,
+                deliver("/hook/1", "msg_k", secret, System.currentTimeMillis()).statusCode());
+        assertEquals("1", report().get("unique"));
+        assertEquals("0", report().get("duplicates"));
+    }
+
+    @Test
     void refusesConnectionsWhileDownAndAcceptsOnTheSamePortWhenUp() throws Exception {
         int port = receiver.hookPort();
         control("/down", "");
