@@ -57,13 +57,18 @@ start_edge() {
   EDGE_PID=$!
   STARTED+=("$EDGE_PID")
   # Another edge may already listen on a shared port (--reuse-port): wait for this one's own line.
+  wait_log_line "$log" "$EDGE_PID" "edge listening" edge
+}
+
+# wait_log_line LOG PID TEXT NAME: waits up to 15 s for TEXT in LOG while PID lives.
+wait_log_line() {
   local i
   for i in $(seq 1 300); do
-    grep -q "edge listening" "$log" && return 0
-    kill -0 "$EDGE_PID" 2>/dev/null || { echo "edge did not start:" >&2; cat "$log" >&2; return 1; }
+    grep -q "$3" "$1" && return 0
+    kill -0 "$2" 2>/dev/null || { echo "$4 did not start:" >&2; cat "$1" >&2; return 1; }
     sleep 0.05
   done
-  echo "edge did not start in 15 s: $log" >&2
+  echo "$4 did not start in 15 s: $1" >&2
   return 1
 }
 

@@ -7,9 +7,10 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Durations written as the edge's flags take them: {@code 500ms}, {@code 15s}, {@code 5m}, {@code 1h}. */
-final class DurationConverter implements ITypeConverter<Duration> {
+public final class DurationConverter implements ITypeConverter<Duration> {
     private static final Pattern FORM = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
 
+    /** Reads {@code 500ms}, {@code 15s}, {@code 5m} or {@code 1h}. */
     @Override
     public Duration convert(String text) {
         Matcher form = FORM.matcher(text);

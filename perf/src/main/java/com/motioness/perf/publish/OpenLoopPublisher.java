@@ -2,6 +2,7 @@ package com.motioness.perf.publish;
 
 import com.motioness.perf.MicroClock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -22,7 +23,7 @@ public final class OpenLoopPublisher {
 
     private final EventSink sink;
     private final List<String> assetIds;
-    private final String projectId;
+    private final List<String> projectOfAsset;
     private final double rate;
     private final long count;
     private final Histogram lateness = new Histogram(3_600_000_000L, 3);
@@ -33,9 +34,21 @@ public final class OpenLoopPublisher {
 
     /** {@code count} events at {@code rate} a second over {@code assetIds}. */
     public OpenLoopPublisher(EventSink sink, List<String> assetIds, String projectId, double rate, long count) {
+        this(sink, assetIds, Collections.nCopies(assetIds.size(), projectId), rate, count);
+    }
+
+    /**
+     * {@code count} events at {@code rate} a second over {@code assetIds}, asset {@code i} belonging
+     * to project {@code projectOfAsset.get(i)}: the webhook load spreads its events over many projects.
+     */
+    public OpenLoopPublisher(
+            EventSink sink, List<String> assetIds, List<String> projectOfAsset, double rate, long count) {
+        if (projectOfAsset.size() != assetIds.size()) {
+            throw new IllegalArgumentException("one project per asset");
+        }
         this.sink = sink;
         this.assetIds = assetIds;
-        this.projectId = projectId;
+        this.projectOfAsset = projectOfAsset;
         this.rate = rate;
         this.count = count;
     }
@@ -43,10 +56,17 @@ public final class OpenLoopPublisher {
     /** Publishes each asset's event 0 ({@code queued}) and waits for the answers. */
     public static void createAssets(EventSink sink, List<String> assetIds, String projectId, long timeoutMillis)
             throws InterruptedException {
+        createAssets(sink, assetIds, Collections.nCopies(assetIds.size(), projectId), timeoutMillis);
+    }
+
+    /** Publishes each asset's event 0 ({@code queued}) in its own project and waits for the answers. */
+    public static void createAssets(
+            EventSink sink, List<String> assetIds, List<String> projectOfAsset, long timeoutMillis)
+            throws InterruptedException {
         List<PerfEvent> batch = new ArrayList<>();
         long now = MicroClock.nowMicros();
         for (int i = 0; i < assetIds.size(); i++) {
-            batch.add(new PerfEvent(i, assetIds.get(i), projectId, 0, now));
+            batch.add(new PerfEvent(i, assetIds.get(i), projectOfAsset.get(i), 0, now));
             if (batch.size() == sink.maxBatch() || i == assetIds.size() - 1) {
                 sink.send(batch);
                 batch = new ArrayList<>();
@@ -81,7 +101,8 @@ public final class OpenLoopPublisher {
             for (long j = k; j < k + n; j++) {
                 int asset = (int) (j % assets);
                 long intended = startMicros + (long) (j * nanosPerEvent / 1000);
-                batch.add(new PerfEvent(asset, assetIds.get(asset), projectId, j / assets + 1, intended));
+                batch.add(
+                        new PerfEvent(asset, assetIds.get(asset), projectOfAsset.get(asset), j / assets + 1, intended));
             }
             long late = MicroClock.nowMicros() - batch.get(0).intendedMicros();
             lateness.recordValue(Math.max(0, Math.min(late, 3_600_000_000L)));
