@@ -1,0 +1,58 @@
+package com.motioness.edge.webhook.dispatch;
+
+import com.motioness.edge.ring.RingEvent;
+import com.motioness.protocol.EventType;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.jctools.queues.MpscArrayQueue;
+
+/**
+ * The embedded mode's intake: the ring's consumer offers every event, and the dispatcher's thread
+ * drains them. Never blocks the ring: a full queue drops the event and counts it (the embedded mode
+ * is not durable anyway). Webhook events are never queued: a delivery never triggers another.
+ */
+final class RingIntake {
+    /** What the dispatcher needs of an event; the JSON array is the log's, shared and never written. */
+    record Taken(long ms, long seq, EventType type, String projectId, String assetId, byte[] json) {}
+
+    private final MpscArrayQueue<Taken> queue;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final LongAdder dropped = new LongAdder();
+    private final Runnable wake;
+
+    /** @param wake asks the dispatcher's thread to drain, called at most once per drain */
+    RingIntake(int capacity, Runnable wake) {
+        this.queue = new MpscArrayQueue<>(capacity);
+        this.wake = wake;
+    }
+
+    /** Called on the ring's consumer thread; copies the fields, since the slot is reused. */
+    void offer(RingEvent event) {
+        EventType type = event.type();
+        if (type == null || type.isWebhook()) {
+            return;
+        }
+        if (!queue.offer(new Taken(event.ms(), event.seq(), type, event.projectId(), event.assetId(), event.json()))) {
+            dropped.increment();
+            return;
+        }
+        if (drainScheduled.compareAndSet(false, true)) {
+            wake.run();
+        }
+    }
+
+    /** Takes every queued event, on the dispatcher's thread. */
+    void drain(Consumer<Taken> handler) {
+        drainScheduled.set(false);
+        Taken taken;
+        while ((taken = queue.poll()) != null) {
+            handler.accept(taken);
+        }
+    }
+
+    /** Events dropped because the queue was full. */
+    long dropped() {
+        return dropped.sum();
+    }
+}
