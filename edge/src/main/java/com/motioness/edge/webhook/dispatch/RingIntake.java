@@ -1,6 +1,5 @@
 package com.motioness.edge.webhook.dispatch;
 
-import com.motioness.edge.ring.RingEvent;
 import com.motioness.protocol.EventType;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,12 +27,11 @@ final class RingIntake {
     }
 
     /** Called on the ring's consumer thread; copies the fields, since the slot is reused. */
-    void offer(RingEvent event) {
-        EventType type = event.type();
+    void offer(long ms, long seq, EventType type, String projectId, String assetId, byte[] json) {
         if (type == null || type.isWebhook()) {
             return;
         }
-        if (!queue.offer(new Taken(event.ms(), event.seq(), type, event.projectId(), event.assetId(), event.json()))) {
+        if (!queue.offer(new Taken(ms, seq, type, projectId, assetId, json))) {
             dropped.increment();
             return;
         }

@@ -4,6 +4,7 @@ import com.motioness.edge.log.EventLog;
 import com.motioness.edge.log.LogUnavailableException;
 import com.motioness.edge.log.redis.RedisBackend;
 import com.motioness.edge.ring.RingEvent;
+import com.motioness.edge.ring.RingSlot;
 import com.motioness.edge.webhook.AttemptResult;
 import com.motioness.edge.webhook.DeadLetter;
 import com.motioness.edge.webhook.DeadLetterStore;
@@ -218,10 +219,22 @@ public final class WebhookDispatcher implements AutoCloseable {
      * shared, not copied: the log never writes it again.
      */
     public void offer(RingEvent event) {
+        intake().offer(event.ms(), event.seq(), event.type(), event.projectId(), event.assetId(), event.json());
+    }
+
+    /**
+     * Takes an event from the ring's consumer as its slot holds it (embedded mode), before the
+     * consumer clears the slot; never blocks.
+     */
+    public void offer(RingSlot slot) {
+        intake().offer(slot.ms(), slot.seq(), slot.type(), slot.projectId(), slot.assetId(), slot.json());
+    }
+
+    private RingIntake intake() {
         if (ringIntake == null) {
             throw new IllegalStateException("a Redis dispatcher takes events from the firehose");
         }
-        ringIntake.offer(event);
+        return ringIntake;
     }
 
     /** Sends dead letters again; the API's redeliver routes call it. */
@@ -506,6 +519,10 @@ public final class WebhookDispatcher implements AutoCloseable {
         if (groupLag != null) {
             groupLag.sample();
         }
+    }
+
+    JobQueue queueForTest() {
+        return queue;
     }
 
     /** Jobs between claim and their next state stored, for tests and close. */
