@@ -14,8 +14,10 @@ import com.motioness.edge.webhook.WebhookRequest;
 import com.motioness.edge.webhook.WebhookSender;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
+import com.motioness.protocol.EventValidationException;
 import com.motioness.protocol.IdempotencyKey;
 import com.motioness.protocol.IdempotencyKeyReusedException;
+import com.motioness.protocol.StoredBatch;
 import com.motioness.protocol.redis.RedisKeys;
 import com.motioness.protocol.webhook.WebhookSignature;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -79,6 +81,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     private volatile boolean stopping;
     private volatile boolean crashed;
+    private volatile boolean latencyRefused;
     private boolean claiming;
     private volatile long sampledPending;
     private volatile long sampledDue;
@@ -401,9 +404,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         if (result.delivered()) {
             long latencyMs = TimeUnit.NANOSECONDS.toMillis(result.latencyNanos());
-            settleAfter(
-                    append(List.of(DeliveryEvents.delivered(job, latencyMs, now)), DeliveryEvents.key(job, 'o')),
-                    () -> queue.complete(job));
+            settleAfter(appendDelivered(job, latencyMs, now), () -> queue.complete(job));
             return;
         }
         String message = "endpoint " + endpoint.id() + ": "
@@ -457,24 +458,60 @@ public final class WebhookDispatcher implements AutoCloseable {
      * retry would meet them again.
      */
     private CompletableFuture<Boolean> append(List<AssetEvent> events, IdempotencyKey key) {
-        CompletableFuture<Boolean> stored;
+        return rawAppend(events, key).handle((batch, error) -> stored(error, key));
+    }
+
+    /**
+     * Appends {@code webhook_delivered} with its {@code latency_ms}; where the log refuses the field
+     * (a Redis function library whose rules predate it: version 2 forbids it), without it, so the
+     * delivery still shows. Logged once per dispatcher.
+     */
+    private CompletableFuture<Boolean> appendDelivered(WebhookJob job, long latencyMs, long now) {
+        IdempotencyKey key = DeliveryEvents.key(job, 'o');
+        return rawAppend(List.of(DeliveryEvents.delivered(job, latencyMs, now)), key)
+                .handle((batch, error) -> {
+                    Throwable cause = causeOf(error);
+                    if (cause instanceof EventValidationException
+                            && String.valueOf(cause.getMessage()).contains("latency_ms")) {
+                        if (!latencyRefused) {
+                            latencyRefused = true;
+                            LOG.warn(
+                                    "the log refuses latency_ms on webhook_delivered ({}): recording deliveries"
+                                            + " without it",
+                                    cause.getMessage());
+                        }
+                        return append(
+                                List.of(DeliveryEvents.deliveredWithoutLatency(job, now)),
+                                DeliveryEvents.key(job, 'l'));
+                    }
+                    return CompletableFuture.completedFuture(stored(error, key));
+                })
+                .thenCompose(next -> next);
+    }
+
+    private CompletableFuture<StoredBatch> rawAppend(List<AssetEvent> events, IdempotencyKey key) {
         try {
-            stored = log.append(events, key).thenApply(batch -> true);
+            return log.append(events, key);
         } catch (RuntimeException e) {
-            stored = CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
-        return stored.exceptionally(error -> {
-            Throwable cause =
-                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof IdempotencyKeyReusedException) {
-                return true;
-            }
-            if (cause instanceof LogUnavailableException) {
-                return false;
-            }
-            LOG.warn("webhook event refused by the log ({}): {}", key, cause.toString());
+    }
+
+    private static Throwable causeOf(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /** What an append's outcome means for the job: true stored, false try again after the lease. */
+    private static boolean stored(Throwable error, IdempotencyKey key) {
+        Throwable cause = causeOf(error);
+        if (cause == null || cause instanceof IdempotencyKeyReusedException) {
             return true;
-        });
+        }
+        if (cause instanceof LogUnavailableException) {
+            return false;
+        }
+        LOG.warn("webhook event refused by the log ({}): {}", key, cause.toString());
+        return true;
     }
 
     /** After the events are stored, the next step; if the log is away the job stays leased. */

@@ -17,8 +17,11 @@ import java.util.concurrent.CompletionException;
  * the Netty client, which has tests of its own. Errors map roughly to the contract's codes.
  */
 final class JdkTestSender implements WebhookSender {
-    private final HttpClient client =
-            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            // HTTP/1.1 only: an h2c upgrade makes concurrent requests to a host wait on the first one.
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     @Override
     public CompletableFuture<AttemptResult> send(WebhookRequest request) {
