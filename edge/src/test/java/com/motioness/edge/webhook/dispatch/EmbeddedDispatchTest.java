@@ -40,6 +40,7 @@ class EmbeddedDispatchTest {
     private final List<AutoCloseable> open = new ArrayList<>();
     private final MemoryEndpoints endpoints = new MemoryEndpoints();
     private final MemoryDeadLetters deadLetters = new MemoryDeadLetters();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
     private EmbeddedEventLog log;
     private WebhookDispatcher dispatcher;
 
@@ -49,13 +50,7 @@ class EmbeddedDispatchTest {
                 new EventRing(1024, (slot, sequence, endOfBatch) -> target.get().offer(slot));
         log = new EmbeddedEventLog(ring, 10_000, Duration.ofHours(1), Clock.systemUTC());
         dispatcher = WebhookDispatcher.embedded(
-                log,
-                endpoints,
-                deadLetters,
-                new JdkTestSender(),
-                settings,
-                Clock.systemUTC(),
-                new PrometheusRegistry());
+                log, endpoints, deadLetters, new JdkTestSender(), settings, Clock.systemUTC(), registry);
         target.set(dispatcher);
         dispatcher.start();
         open.add(dispatcher);
@@ -143,6 +138,42 @@ class EmbeddedDispatchTest {
         assertEquals(messageId, events.get(1).requestId());
         assertTrue(events.get(1).hasLatencyMs(), "delivered carries latency_ms");
         assertEquals("a1", events.get(1).assetId());
+        String metrics = scrape();
+        assertTrue(metrics.contains("motioness_webhook_attempts_total{outcome=\"delivered\"} 1"), metrics);
+        assertTrue(metrics.contains("motioness_webhook_event_to_delivery_seconds_count 1"), metrics);
+    }
+
+    private String scrape() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create()
+                .write(out, registry.scrape(), io.prometheus.metrics.config.EscapingScheme.DEFAULT);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void heldJobsOlderThanTheScheduleAreDeadLetteredAsEndpointParked() throws Exception {
+        // Span 200 ms, cool-down 300 ms: the jobs held by the parking outlive the schedule.
+        start(TestSettings.withDelays(0, 50, 50, 50, 50));
+        TestReceiver receiver = receiver(TestReceiver.answering(500));
+        endpoints.register(PROJECT, receiver.url(), Set.of(EventType.READY));
+        for (int i = 0; i < 5; i++) {
+            post(EventType.READY, "a" + i);
+        }
+        Poll.until(() -> deadLetters.list(PROJECT, 10).join().size() == 5, WAIT, "five dead letters");
+        for (DeadLetter letter : deadLetters.list(PROJECT, 10).join()) {
+            assertEquals("ENDPOINT_PARKED", letter.errorCode(), letter.toString());
+        }
+        // Five first attempts, and one probe at most: a job held past the schedule's span goes no more.
+        int sent = receiver.received().size();
+        assertTrue(sent == 5 || sent == 6, sent + " requests");
+        Poll.until(
+                () -> webhookEvents().stream()
+                                .filter(e -> e.type() == EventType.WEBHOOK_DEAD_LETTER)
+                                .count()
+                        == 5,
+                WAIT,
+                "five dead_letter events");
+        assertTrue(String.valueOf(scrape()).contains("motioness_webhook_dead_letters_total 5"), "counted");
     }
 
     @Test
