@@ -20,19 +20,7 @@ public final class DispatcherRedelivery implements Redelivery {
 
     @Override
     public CompletableFuture<Void> redeliver(DeadLetter letter) {
-        long now = clock.millis();
-        WebhookJob job = new WebhookJob(
-                letter.messageId(),
-                letter.endpointId(),
-                letter.projectId(),
-                letter.assetId(),
-                letter.eventId(),
-                letter.eventType(),
-                letter.body(),
-                1,
-                now,
-                null,
-                null);
+        WebhookJob job = WebhookJob.redeliveryOf(letter, clock.millis());
         return queue.schedule(job, 0);
     }
 }

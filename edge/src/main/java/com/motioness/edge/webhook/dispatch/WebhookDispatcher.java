@@ -8,7 +8,6 @@ import com.motioness.edge.ring.RingSlot;
 import com.motioness.edge.webhook.AttemptResult;
 import com.motioness.edge.webhook.DeadLetter;
 import com.motioness.edge.webhook.DeadLetterStore;
-import com.motioness.edge.webhook.EndpointStore;
 import com.motioness.edge.webhook.WebhookEndpoint;
 import com.motioness.edge.webhook.WebhookRequest;
 import com.motioness.edge.webhook.WebhookSender;
@@ -20,7 +19,6 @@ import com.motioness.protocol.IdempotencyKeyReusedException;
 import com.motioness.protocol.StoredBatch;
 import com.motioness.protocol.redis.RedisKeys;
 import com.motioness.protocol.webhook.WebhookSignature;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
@@ -88,22 +86,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     private volatile int parked;
 
     private WebhookDispatcher(
-            EventLog log,
-            EndpointStore endpointStore,
-            DeadLetterStore deadLetters,
-            WebhookSender sender,
-            DispatcherSettings settings,
-            Clock clock,
-            PrometheusRegistry registry,
-            JobQueue queue,
-            boolean embedded,
-            GroupLag groupLag) {
-        this.log = log;
-        this.endpoints = new EndpointCache(endpointStore);
-        this.deadLetters = deadLetters;
-        this.sender = sender;
+            DispatcherParts parts, DispatcherSettings settings, JobQueue queue, boolean embedded, GroupLag groupLag) {
+        this.log = parts.log();
+        this.endpoints = new EndpointCache(parts.endpoints());
+        this.deadLetters = parts.deadLetters();
+        this.sender = parts.sender();
         this.settings = settings;
-        this.clock = clock;
+        this.clock = parts.clock();
         this.queue = queue;
         this.groupLag = groupLag;
         this.thread = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -112,7 +101,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             return t;
         });
         this.ringIntake = embedded ? new RingIntake(settings.intakeCapacity(), this::wakeForIntake) : null;
-        this.metrics = new WebhookMetrics(registry);
+        this.metrics = new WebhookMetrics(parts.registry());
         metrics.sampled(
                 () -> sampledPending,
                 () -> sampledDue,
@@ -126,23 +115,11 @@ public final class WebhookDispatcher implements AutoCloseable {
      * deliveries not yet made, as the embedded log loses its events); events come through
      * {@link #offer(RingEvent)}.
      */
-    public static WebhookDispatcher embedded(
-            EventLog log,
-            EndpointStore endpointStore,
-            DeadLetterStore deadLetters,
-            WebhookSender sender,
-            DispatcherSettings settings,
-            Clock clock,
-            PrometheusRegistry registry) {
+    public static WebhookDispatcher embedded(DispatcherParts parts, DispatcherSettings settings) {
         return new WebhookDispatcher(
-                log,
-                endpointStore,
-                deadLetters,
-                sender,
+                parts,
                 settings,
-                clock,
-                registry,
-                new MemoryJobQueue(clock, settings.lease().toMillis()),
+                new MemoryJobQueue(parts.clock(), settings.lease().toMillis()),
                 true,
                 null);
     }
@@ -154,28 +131,11 @@ public final class WebhookDispatcher implements AutoCloseable {
      * @param backend the connection to use; its owner closes it after this dispatcher
      */
     public static WebhookDispatcher redis(
-            RedisBackend backend,
-            RedisKeys keys,
-            EventLog log,
-            EndpointStore endpointStore,
-            DeadLetterStore deadLetters,
-            WebhookSender sender,
-            DispatcherSettings settings,
-            Clock clock,
-            PrometheusRegistry registry) {
+            RedisBackend backend, RedisKeys keys, DispatcherParts parts, DispatcherSettings settings) {
         RedisJobQueue queue =
                 new RedisJobQueue(backend.async(), keys, settings.lease().toMillis());
-        WebhookDispatcher dispatcher = new WebhookDispatcher(
-                log,
-                endpointStore,
-                deadLetters,
-                sender,
-                settings,
-                clock,
-                registry,
-                queue,
-                false,
-                new GroupLag(backend, keys, FirehoseIntake.GROUP));
+        WebhookDispatcher dispatcher =
+                new WebhookDispatcher(parts, settings, queue, false, new GroupLag(backend, keys, FirehoseIntake.GROUP));
         String consumer = consumerName();
         for (int shard = 0; shard < keys.shards(); shard++) {
             dispatcher.firehoseIntakes.add(new FirehoseIntake(
@@ -186,7 +146,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                     keys.firehose(shard),
                     consumer,
                     settings.autoclaimIdle(),
-                    clock,
+                    parts.clock(),
                     dispatcher::sendTakenIn));
         }
         return dispatcher;

@@ -1,5 +1,6 @@
 package com.motioness.edge.webhook.dispatch;
 
+import com.motioness.edge.webhook.DeadLetter;
 import com.motioness.edge.webhook.WebhookEndpoint;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventType;
@@ -97,10 +98,20 @@ record WebhookJob(
                 errorMsg);
     }
 
-    /** This job with a fresh budget of attempts, as a redelivery of a dead letter makes it. */
-    WebhookJob fresh(long nowMs) {
+    /** A dead letter back as a job: the same message id, a fresh budget of attempts from now. */
+    static WebhookJob redeliveryOf(DeadLetter letter, long nowMs) {
         return new WebhookJob(
-                messageId, endpointId, projectId, assetId, eventId, eventType, body, 1, nowMs, null, null);
+                letter.messageId(),
+                letter.endpointId(),
+                letter.projectId(),
+                letter.assetId(),
+                letter.eventId(),
+                letter.eventType(),
+                letter.body(),
+                1,
+                nowMs,
+                null,
+                null);
     }
 
     /** How many attempts were made. */

@@ -50,7 +50,8 @@ class EmbeddedDispatchTest {
                 new EventRing(1024, (slot, sequence, endOfBatch) -> target.get().offer(slot));
         log = new EmbeddedEventLog(ring, 10_000, Duration.ofHours(1), Clock.systemUTC());
         dispatcher = WebhookDispatcher.embedded(
-                log, endpoints, deadLetters, new JdkTestSender(), settings, Clock.systemUTC(), registry);
+                new DispatcherParts(log, endpoints, deadLetters, new JdkTestSender(), Clock.systemUTC(), registry),
+                settings);
         target.set(dispatcher);
         dispatcher.start();
         open.add(dispatcher);
@@ -72,6 +73,16 @@ class EmbeddedDispatchTest {
 
     private EventId post(EventType type, String asset) {
         return log.append(List.of(Events.of(type, PROJECT, asset))).join().get(0);
+    }
+
+    /** An endpoint answering 500 to everything, and five events for it. */
+    private TestReceiver failingEndpointOfFiveEvents(String assetPrefix) throws Exception {
+        TestReceiver receiver = receiver(TestReceiver.answering(500));
+        endpoints.register(PROJECT, receiver.url(), Set.of(EventType.READY));
+        for (int i = 0; i < 5; i++) {
+            post(EventType.READY, assetPrefix + i);
+        }
+        return receiver;
     }
 
     private List<AssetEvent> projectEvents() {
@@ -154,11 +165,7 @@ class EmbeddedDispatchTest {
     void heldJobsOlderThanTheScheduleAreDeadLetteredAsEndpointParked() throws Exception {
         // Span 200 ms, cool-down 300 ms: the jobs held by the parking outlive the schedule.
         start(TestSettings.withDelays(0, 50, 50, 50, 50));
-        TestReceiver receiver = receiver(TestReceiver.answering(500));
-        endpoints.register(PROJECT, receiver.url(), Set.of(EventType.READY));
-        for (int i = 0; i < 5; i++) {
-            post(EventType.READY, "a" + i);
-        }
+        TestReceiver receiver = failingEndpointOfFiveEvents("a");
         Poll.until(() -> deadLetters.list(PROJECT, 10).join().size() == 5, WAIT, "five dead letters");
         for (DeadLetter letter : deadLetters.list(PROJECT, 10).join()) {
             assertEquals("ENDPOINT_PARKED", letter.errorCode(), letter.toString());
@@ -232,12 +239,7 @@ class EmbeddedDispatchTest {
     void theBreakerParksAnEndpointHoldsItsJobsProbesAndResumes() throws Exception {
         // Retries far away: only first attempts, held jobs and probes reach the receiver here.
         start(TestSettings.withDelays(0, 60_000, 60_000, 60_000, 60_000));
-        TestReceiver receiver = receiver(TestReceiver.answering(500));
-        endpoints.register(PROJECT, receiver.url(), Set.of(EventType.READY));
-
-        for (int i = 0; i < 5; i++) {
-            post(EventType.READY, "fail-" + i);
-        }
+        TestReceiver receiver = failingEndpointOfFiveEvents("fail-");
         Poll.until(
                 () -> webhookEvents().stream()
                                 .filter(e -> e.type() == EventType.WEBHOOK_FAILED)

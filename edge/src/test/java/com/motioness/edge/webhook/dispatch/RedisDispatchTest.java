@@ -77,13 +77,9 @@ class RedisDispatchTest {
         WebhookDispatcher dispatcher = WebhookDispatcher.redis(
                 backend,
                 keys,
-                log,
-                endpoints,
-                deadLetters,
-                new JdkTestSender(),
-                settings,
-                Clock.systemUTC(),
-                new PrometheusRegistry());
+                new DispatcherParts(
+                        log, endpoints, deadLetters, new JdkTestSender(), Clock.systemUTC(), new PrometheusRegistry()),
+                settings);
         open.add(0, backend);
         open.add(0, dispatcher);
         dispatcher.start();
