@@ -204,14 +204,9 @@ final class FirehoseIntake implements Runnable {
             }
             return null;
         }
-        return WebhookJob.forEvent(
-                listed,
-                routing.projectId(),
-                routing.assetId(),
-                EventId.parse(entryId),
-                routing.type(),
-                json,
-                clock.millis());
+        TakenEvent event =
+                new TakenEvent(EventId.parse(entryId), routing.type(), routing.projectId(), routing.assetId(), json);
+        return WebhookJob.forEvent(listed, event, clock.millis());
     }
 
     private void closeConnection() {

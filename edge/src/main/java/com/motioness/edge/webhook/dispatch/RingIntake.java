@@ -1,5 +1,6 @@
 package com.motioness.edge.webhook.dispatch;
 
+import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventType;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,10 +13,7 @@ import org.jctools.queues.MpscArrayQueue;
  * is not durable anyway). Webhook events are never queued: a delivery never triggers another.
  */
 final class RingIntake {
-    /** What the dispatcher needs of an event; the JSON array is the log's, shared and never written. */
-    record Taken(long ms, long seq, EventType type, String projectId, String assetId, byte[] json) {}
-
-    private final MpscArrayQueue<Taken> queue;
+    private final MpscArrayQueue<TakenEvent> queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final LongAdder dropped = new LongAdder();
     private final Runnable wake;
@@ -31,7 +29,7 @@ final class RingIntake {
         if (type == null || type.isWebhook()) {
             return;
         }
-        if (!queue.offer(new Taken(ms, seq, type, projectId, assetId, json))) {
+        if (!queue.offer(new TakenEvent(new EventId(ms, seq), type, projectId, assetId, json))) {
             dropped.increment();
             return;
         }
@@ -41,9 +39,9 @@ final class RingIntake {
     }
 
     /** Takes every queued event, on the dispatcher's thread. */
-    void drain(Consumer<Taken> handler) {
+    void drain(Consumer<TakenEvent> handler) {
         drainScheduled.set(false);
-        Taken taken;
+        TakenEvent taken;
         while ((taken = queue.poll()) != null) {
             handler.accept(taken);
         }

@@ -12,7 +12,6 @@ import com.motioness.edge.webhook.WebhookEndpoint;
 import com.motioness.edge.webhook.WebhookRequest;
 import com.motioness.edge.webhook.WebhookSender;
 import com.motioness.protocol.AssetEvent;
-import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventValidationException;
 import com.motioness.protocol.IdempotencyKey;
 import com.motioness.protocol.IdempotencyKeyReusedException;
@@ -220,7 +219,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /** An event from the ring, on the dispatcher's thread. */
-    private void takeIn(RingIntake.Taken event) {
+    private void takeIn(TakenEvent event) {
         if (stopping) {
             return;
         }
@@ -229,18 +228,11 @@ public final class WebhookDispatcher implements AutoCloseable {
                 LOG.warn(
                         "webhook endpoints of {} unavailable, event {} not delivered: {}",
                         event.projectId(),
-                        new EventId(event.ms(), event.seq()),
+                        event.id(),
                         error.toString());
                 return;
             }
-            List<WebhookJob> jobs = WebhookJob.forEvent(
-                    listed,
-                    event.projectId(),
-                    event.assetId(),
-                    new EventId(event.ms(), event.seq()),
-                    event.type(),
-                    event.json(),
-                    clock.millis());
+            List<WebhookJob> jobs = WebhookJob.forEvent(listed, event, clock.millis());
             if (!jobs.isEmpty()) {
                 ((MemoryJobQueue) queue).addLeased(jobs);
                 sendTakenIn(jobs);

@@ -42,41 +42,27 @@ record WebhookJob(
     private static final byte[] ID_FIELD = "\"id\":\"".getBytes(StandardCharsets.US_ASCII);
 
     /** A new job for an event: attempt 1 next. */
-    static WebhookJob of(
-            String endpointId,
-            String projectId,
-            String assetId,
-            EventId eventId,
-            EventType type,
-            byte[] eventJson,
-            long nowMs) {
+    static WebhookJob of(String endpointId, TakenEvent event, long nowMs) {
         return new WebhookJob(
-                MessageIds.of(endpointId, assetId, eventId),
+                MessageIds.of(endpointId, event.assetId(), event.id()),
                 endpointId,
-                projectId,
-                assetId,
-                eventId,
-                type,
-                bodyOf(eventId, eventJson),
+                event.projectId(),
+                event.assetId(),
+                event.id(),
+                event.type(),
+                bodyOf(event.id(), event.json()),
                 1,
                 nowMs,
                 null,
                 null);
     }
 
-    /** One job per endpoint of {@code endpoints} that receives an event of this type now. */
-    static List<WebhookJob> forEvent(
-            List<WebhookEndpoint> endpoints,
-            String projectId,
-            String assetId,
-            EventId eventId,
-            EventType type,
-            byte[] eventJson,
-            long nowMs) {
+    /** One job per endpoint of {@code endpoints} that receives the event now. */
+    static List<WebhookJob> forEvent(List<WebhookEndpoint> endpoints, TakenEvent event, long nowMs) {
         List<WebhookJob> jobs = new ArrayList<>(1);
         for (WebhookEndpoint endpoint : endpoints) {
-            if (endpoint.receives(type)) {
-                jobs.add(of(endpoint.id(), projectId, assetId, eventId, type, eventJson, nowMs));
+            if (endpoint.receives(event.type())) {
+                jobs.add(of(endpoint.id(), event, nowMs));
             }
         }
         return jobs;

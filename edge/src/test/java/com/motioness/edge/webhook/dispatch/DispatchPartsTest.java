@@ -57,14 +57,9 @@ class DispatchPartsTest {
 
     @Test
     void aJobSurvivesItsJson() {
+        byte[] json = "{\"type\":\"ready\",\"msg\":\"é \\\"q\\\"\"}".getBytes(StandardCharsets.UTF_8);
         WebhookJob job = WebhookJob.of(
-                        "ep_a",
-                        "proj",
-                        "asset-1",
-                        new EventId(1700, 2),
-                        EventType.READY,
-                        "{\"type\":\"ready\",\"msg\":\"é \\\"q\\\"\"}".getBytes(StandardCharsets.UTF_8),
-                        1234)
+                        "ep_a", new TakenEvent(new EventId(1700, 2), EventType.READY, "proj", "asset-1", json), 1234)
                 .failed("HTTP_503", "endpoint ep_a: HTTP 503");
         WebhookJob back = WebhookJobCodec.decode(WebhookJobCodec.encode(job));
         assertEquals(job.messageId(), back.messageId());
