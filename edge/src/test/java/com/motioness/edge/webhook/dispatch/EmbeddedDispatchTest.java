@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.motioness.edge.log.EventLog;
+import com.motioness.edge.log.LogUnavailableException;
 import com.motioness.edge.log.LoggedEvent;
+import com.motioness.edge.log.ReplayPage;
 import com.motioness.edge.log.StreamRef;
 import com.motioness.edge.log.embedded.EmbeddedEventLog;
 import com.motioness.edge.ring.EventRing;
@@ -16,6 +19,8 @@ import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventJson;
 import com.motioness.protocol.EventType;
+import com.motioness.protocol.IdempotencyKey;
+import com.motioness.protocol.StoredBatch;
 import com.motioness.protocol.webhook.WebhookSignature;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +29,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,18 +52,48 @@ class EmbeddedDispatchTest {
     private WebhookDispatcher dispatcher;
 
     private void start(DispatcherSettings settings) {
+        start(settings, new AtomicInteger());
+    }
+
+    private void start(DispatcherSettings settings, AtomicInteger refusals) {
         AtomicReference<WebhookDispatcher> target = new AtomicReference<>();
         EventRing ring =
                 new EventRing(1024, (slot, sequence, endOfBatch) -> target.get().offer(slot));
         log = new EmbeddedEventLog(ring, 10_000, Duration.ofHours(1), Clock.systemUTC());
         dispatcher = WebhookDispatcher.embedded(
-                new DispatcherParts(log, endpoints, deadLetters, new JdkTestSender(), Clock.systemUTC(), registry),
+                new DispatcherParts(
+                        refusing(refusals), endpoints, deadLetters, new JdkTestSender(), Clock.systemUTC(), registry),
                 settings);
         target.set(dispatcher);
         dispatcher.start();
         open.add(dispatcher);
         open.add(log);
         open.add(ring);
+    }
+
+    /** The log, refusing the next {@code refusals} appends as a log that is away would. */
+    private EventLog refusing(AtomicInteger refusals) {
+        return new EventLog() {
+            @Override
+            public CompletableFuture<StoredBatch> append(List<AssetEvent> events, IdempotencyKey key) {
+                return refusals.getAndDecrement() > 0
+                        ? CompletableFuture.failedFuture(new LogUnavailableException("away"))
+                        : log.append(events, key);
+            }
+
+            @Override
+            public CompletableFuture<ReplayPage> read(StreamRef stream, EventId after, int limit) {
+                return log.read(stream, after, limit);
+            }
+
+            @Override
+            public CompletableFuture<EventId> cursorBeforeNewest(String projectId, int count) {
+                return log.cursorBeforeNewest(projectId, count);
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 
     private TestReceiver receiver(TestReceiver receiver) {
@@ -181,6 +218,25 @@ class EmbeddedDispatchTest {
                 WAIT,
                 "five dead_letter events");
         assertTrue(String.valueOf(scrape()).contains("motioness_webhook_dead_letters_total 5"), "counted");
+    }
+
+    @Test
+    void anAttemptWhoseEventTheLogCouldNotTakeIsMadeAgainAfterItsLease() throws Exception {
+        AtomicInteger refusals = new AtomicInteger();
+        start(TestSettings.withDelays(0, 60_000, 60_000, 60_000, 60_000), refusals);
+        TestReceiver receiver = receiver(TestReceiver.answering(200));
+        endpoints.register(PROJECT, receiver.url(), Set.of(EventType.READY));
+
+        refusals.set(1);
+        long posted = System.currentTimeMillis();
+        post(EventType.READY, "a1");
+        Poll.until(() -> receiver.received().size() == 2, WAIT, "the attempt made again");
+        assertTrue(receiver.received().get(1).atMs() - posted >= 1400, "after the 1.5 s lease");
+        assertEquals(
+                receiver.received().get(0).header(WebhookSignature.ID_HEADER),
+                receiver.received().get(1).header(WebhookSignature.ID_HEADER));
+        Poll.until(() -> webhookEvents().size() == 2, WAIT, "its events");
+        assertEquals("dispatched/1 delivered/1", kinds(webhookEvents()));
     }
 
     @Test

@@ -186,6 +186,26 @@ class RedisDispatchTest {
     }
 
     @Test
+    void aDeliveryFailingEveryAttemptIsDeadLetteredAndRedelivered() throws Exception {
+        TestReceiver receiver = receiver(TestReceiver.answering(500));
+        endpoints.register("p-a", receiver.url(), Set.of(EventType.READY));
+        WebhookDispatcher dispatcher = dispatcher(TestSettings.withDelays(0, 20, 20, 20, 20));
+        post("p-a", "asset-1");
+        Poll.until(() -> deadLetters.list("p-a", 10).join().size() == 1, WAIT, "the dead letter");
+        Poll.until(() -> jobsLeft() == 0, WAIT, "the job removed");
+        assertEquals(5, receiver.received().size());
+
+        receiver.answer(n -> 200);
+        var letter = deadLetters
+                .take("p-a", deadLetters.list("p-a", 10).join().get(0).messageId())
+                .join();
+        dispatcher.redelivery().redeliver(letter).join();
+        Poll.until(() -> deliveredById(receiver).size() == 1, WAIT, "the redelivery");
+        assertEquals(letter.messageId(), receiver.received().get(5).header(WebhookSignature.ID_HEADER));
+        Poll.until(() -> jobsLeft() == 0, WAIT, "the redelivered job completed");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void entriesADeadConsumerReadAreClaimedAndDelivered() throws Exception {
         TestReceiver receiver = receiver(TestReceiver.answering(200));
