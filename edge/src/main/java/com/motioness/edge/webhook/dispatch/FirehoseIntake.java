@@ -225,6 +225,34 @@ final class FirehoseIntake implements Runnable {
         }
     }
 
+    /**
+     * Stops reading and leaves the group: the consumer is deleted when it holds no pending entry,
+     * so restarts do not pile up dead consumers (each process has a name of its own). One that still
+     * holds some stays, for XAUTOCLAIM to take them over.
+     */
+    void leave() {
+        stop();
+        try {
+            Long pending = backend.async()
+                    .xpending(firehose, GROUP)
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS)
+                    .getConsumerMessageCount()
+                    .get(consumer);
+            if (pending == null || pending == 0) {
+                backend.async()
+                        .xgroupDelconsumer(firehose, Consumer.from(GROUP, consumer))
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("webhook consumer {} not removed from {}: {}", consumer, firehose, e.toString());
+        }
+    }
+
     /** Stops reading; entries read and not taken in stay pending for XAUTOCLAIM. */
     void stop() {
         running = false;

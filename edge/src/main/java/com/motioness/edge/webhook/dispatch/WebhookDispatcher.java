@@ -528,7 +528,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     public void close() {
         stopping = true;
         for (FirehoseIntake intake : firehoseIntakes) {
-            intake.stop();
+            intake.leave();
         }
         long deadline = System.nanoTime() + settings.closeWait().toNanos();
         while (working.get() > 0 && System.nanoTime() < deadline) {

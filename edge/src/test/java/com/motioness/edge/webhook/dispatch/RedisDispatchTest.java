@@ -166,6 +166,7 @@ class RedisDispatchTest {
         post("p-a", "asset-1");
         Poll.until(() -> dueCount() == 1, WAIT, "the retry stored as due");
         first.close();
+        assertEquals(0, consumers(), "a dispatcher closed with nothing pending leaves the group");
 
         dispatcher(settings);
         Poll.until(() -> deliveredById(receiver).size() == 1, WAIT, "the retry delivered by the new dispatcher");
@@ -267,6 +268,21 @@ class RedisDispatchTest {
                 total += command.equals("HLEN")
                         ? redis.sync().hlen(key)
                         : redis.sync().zcard(key);
+            }
+            return total;
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private long consumers() {
+        RedisClient client = RedisClient.create(REDIS);
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            long total = 0;
+            for (int shard = 0; shard < keys.shards(); shard++) {
+                total += redis.sync()
+                        .xinfoConsumers(keys.firehose(shard), "webhooks")
+                        .size();
             }
             return total;
         } finally {
