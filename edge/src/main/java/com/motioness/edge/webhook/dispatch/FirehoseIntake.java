@@ -3,6 +3,7 @@ package com.motioness.edge.webhook.dispatch;
 import com.motioness.edge.log.redis.RedisBackend;
 import com.motioness.edge.webhook.WebhookEndpoint;
 import com.motioness.protocol.EventId;
+import com.motioness.protocol.EventValidationException;
 import com.motioness.protocol.RoutingFields;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
@@ -30,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * stays pending and is taken over by XAUTOCLAIM after the idle time, by this consumer or another.
  */
 final class FirehoseIntake implements Runnable {
+    /** Where jobs just taken in (and leased to this process) go for their first attempt. */
+    @FunctionalInterface
+    interface JobSink {
+        void take(List<WebhookJob> jobs);
+    }
+
     /** The consumer group of every dispatcher on a firehose. */
     static final String GROUP = "webhooks";
 
@@ -47,7 +54,7 @@ final class FirehoseIntake implements Runnable {
     private final long blockMillis;
     private final Duration autoclaimIdle;
     private final Clock clock;
-    private final java.util.function.Consumer<List<WebhookJob>> send;
+    private final JobSink send;
     private final Thread thread;
 
     private volatile boolean running = true;
@@ -63,7 +70,7 @@ final class FirehoseIntake implements Runnable {
             String consumer,
             Duration autoclaimIdle,
             Clock clock,
-            java.util.function.Consumer<List<WebhookJob>> send) {
+            JobSink send) {
         this.backend = backend;
         this.queue = queue;
         this.endpoints = endpoints;
@@ -168,7 +175,7 @@ final class FirehoseIntake implements Runnable {
             }
             try {
                 if (queue.intake(shard, GROUP, entry.getId(), jobs).get(5, TimeUnit.SECONDS)) {
-                    send.accept(jobs);
+                    send.take(jobs);
                 }
             } catch (Exception e) {
                 if (!running) {
@@ -188,7 +195,7 @@ final class FirehoseIntake implements Runnable {
         RoutingFields routing;
         try {
             routing = RoutingFields.scan(json);
-        } catch (RuntimeException | com.motioness.protocol.EventValidationException e) {
+        } catch (RuntimeException | EventValidationException e) {
             // The log's readers skip it too: nothing to deliver.
             return List.of();
         }

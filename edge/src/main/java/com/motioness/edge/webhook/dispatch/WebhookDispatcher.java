@@ -29,9 +29,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -212,7 +214,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         if (!crashed) {
             try {
                 thread.execute(task);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // Closed: the job stays leased (Redis) or is lost with the memory (embedded).
             }
         }
@@ -467,8 +469,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /** After the events are stored, the next step; if the log is away the job stays leased. */
-    private void settleAfter(
-            CompletableFuture<Boolean> stored, java.util.function.Supplier<CompletableFuture<Void>> then) {
+    private void settleAfter(CompletableFuture<Boolean> stored, Supplier<CompletableFuture<Void>> then) {
         stored.whenComplete((ok, error) -> {
             if (crashed) {
                 return;
