@@ -20,6 +20,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -252,48 +253,32 @@ class RedisDispatchTest {
     }
 
     private long jobsLeft() {
-        return redisCount("HLEN", "webhooks:jobs");
+        return sumOverShards((redis, shard) -> redis.hlen(keys.ofShard(shard, "webhooks:jobs")));
     }
 
     private long dueCount() {
-        return redisCount("ZCARD", "webhooks:due");
-    }
-
-    private long redisCount(String command, String name) {
-        RedisClient client = RedisClient.create(REDIS);
-        try (StatefulRedisConnection<String, String> redis = client.connect()) {
-            long total = 0;
-            for (int shard = 0; shard < keys.shards(); shard++) {
-                String key = keys.ofShard(shard, name);
-                total += command.equals("HLEN")
-                        ? redis.sync().hlen(key)
-                        : redis.sync().zcard(key);
-            }
-            return total;
-        } finally {
-            client.shutdown();
-        }
+        return sumOverShards((redis, shard) -> redis.zcard(keys.ofShard(shard, "webhooks:due")));
     }
 
     private long consumers() {
+        return sumOverShards((redis, shard) ->
+                (long) redis.xinfoConsumers(keys.firehose(shard), "webhooks").size());
+    }
+
+    private long pendingEntries(int shard) {
+        return sumOverShards((redis, at) ->
+                at == shard ? redis.xpending(keys.firehose(shard), "webhooks").getCount() : 0L);
+    }
+
+    /** A count read from every shard of the test's prefix, summed. */
+    private long sumOverShards(java.util.function.BiFunction<RedisCommands<String, String>, Integer, Long> count) {
         RedisClient client = RedisClient.create(REDIS);
         try (StatefulRedisConnection<String, String> redis = client.connect()) {
             long total = 0;
             for (int shard = 0; shard < keys.shards(); shard++) {
-                total += redis.sync()
-                        .xinfoConsumers(keys.firehose(shard), "webhooks")
-                        .size();
+                total += count.apply(redis.sync(), shard);
             }
             return total;
-        } finally {
-            client.shutdown();
-        }
-    }
-
-    private long pendingEntries(int shard) {
-        RedisClient client = RedisClient.create(REDIS);
-        try (StatefulRedisConnection<String, String> redis = client.connect()) {
-            return redis.sync().xpending(keys.firehose(shard), "webhooks").getCount();
         } finally {
             client.shutdown();
         }
