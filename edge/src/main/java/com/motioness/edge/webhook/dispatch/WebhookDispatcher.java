@@ -1,0 +1,561 @@
+package com.motioness.edge.webhook.dispatch;
+
+import com.motioness.edge.log.EventLog;
+import com.motioness.edge.log.LogUnavailableException;
+import com.motioness.edge.log.redis.RedisBackend;
+import com.motioness.edge.ring.RingEvent;
+import com.motioness.edge.ring.RingSlot;
+import com.motioness.edge.webhook.AttemptResult;
+import com.motioness.edge.webhook.DeadLetter;
+import com.motioness.edge.webhook.DeadLetterStore;
+import com.motioness.edge.webhook.WebhookEndpoint;
+import com.motioness.edge.webhook.WebhookRequest;
+import com.motioness.edge.webhook.WebhookSender;
+import com.motioness.protocol.AssetEvent;
+import com.motioness.protocol.EventValidationException;
+import com.motioness.protocol.IdempotencyKey;
+import com.motioness.protocol.IdempotencyKeyReusedException;
+import com.motioness.protocol.StoredBatch;
+import com.motioness.protocol.redis.RedisKeys;
+import com.motioness.protocol.webhook.WebhookSignature;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers a project's events to its endpoints: takes events in (the ring in embedded mode, the
+ * firehose's consumer group in Redis mode), makes one job per receiving endpoint, sends attempts
+ * through the {@link WebhookSender}, records each attempt as {@code webhook_*} events through the
+ * log's ingest path, and retries, parks, holds or dead-letters as the schedule and the breakers say.
+ *
+ * <p>One thread of its own decides everything (breakers, in-flight counts, which job goes now);
+ * outcomes arriving on other threads hop back to it. The log, the queue and the stores are only
+ * written after an outcome, in order: the events first, then the dead letter, then the job's new
+ * state. A crash anywhere in between leaves the job leased, so it is attempted again after its lease
+ * (under the same {@code webhook-id}, and its events' idempotency keys keep them from doubling).
+ */
+public final class WebhookDispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+    /** How long a job over its endpoint's in-flight bound waits before it is looked at again. */
+    private static final long BOUND_WAIT_MS = 5;
+    /** How long a job waits when its endpoints cannot be listed (the store is away). */
+    private static final long STORE_WAIT_MS = 1000;
+
+    private static final long SAMPLE_MS = 1000;
+
+    private final EventLog log;
+    private final EndpointCache endpoints;
+    private final DeadLetterStore deadLetters;
+    private final WebhookSender sender;
+    private final DispatcherSettings settings;
+    private final Clock clock;
+    private final JobQueue queue;
+    private final WebhookMetrics metrics;
+    private final RingIntake ringIntake;
+    private final List<FirehoseIntake> firehoseIntakes = new ArrayList<>();
+    private final GroupLag groupLag;
+    private final ScheduledThreadPoolExecutor thread;
+
+    /** Per endpoint id, on the dispatcher's thread. */
+    private final Map<String, EndpointBreaker> breakers = new HashMap<>();
+    /** Per endpoint id, on the dispatcher's thread. */
+    private final Map<String, Integer> inFlight = new HashMap<>();
+    /** Jobs between claim (or intake) and their new state stored: close() waits for them. */
+    private final AtomicInteger working = new AtomicInteger();
+
+    private volatile boolean stopping;
+    private volatile boolean crashed;
+    private volatile boolean latencyRefused;
+    private boolean claiming;
+    private volatile long sampledPending;
+    private volatile long sampledDue;
+    private volatile int parked;
+
+    private WebhookDispatcher(
+            DispatcherParts parts, DispatcherSettings settings, JobQueue queue, boolean embedded, GroupLag groupLag) {
+        this.log = parts.log();
+        this.endpoints = new EndpointCache(parts.endpoints());
+        this.deadLetters = parts.deadLetters();
+        this.sender = parts.sender();
+        this.settings = settings;
+        this.clock = parts.clock();
+        this.queue = queue;
+        this.groupLag = groupLag;
+        this.thread = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread t = new Thread(runnable, "motioness-webhooks");
+            t.setDaemon(true);
+            return t;
+        });
+        this.ringIntake = embedded ? new RingIntake(settings.intakeCapacity(), this::wakeForIntake) : null;
+        this.metrics = new WebhookMetrics(parts.registry());
+        metrics.sampled(
+                () -> sampledPending,
+                () -> sampledDue,
+                () -> parked,
+                () -> ringIntake == null ? 0 : ringIntake.dropped(),
+                groupLag == null ? null : groupLag::lags);
+    }
+
+    /**
+     * A dispatcher of the embedded mode: jobs in memory, <b>not durable</b> (a restart loses the
+     * deliveries not yet made, as the embedded log loses its events); events come through
+     * {@link #offer(RingEvent)}.
+     */
+    public static WebhookDispatcher embedded(DispatcherParts parts, DispatcherSettings settings) {
+        return new WebhookDispatcher(
+                parts,
+                settings,
+                new MemoryJobQueue(parts.clock(), settings.lease().toMillis()),
+                true,
+                null);
+    }
+
+    /**
+     * A dispatcher of the Redis mode: one consumer of the group {@code webhooks} on every shard's
+     * firehose, jobs in Redis beside each shard, shared with every other dispatcher of the prefix.
+     *
+     * @param backend the connection to use; its owner closes it after this dispatcher
+     */
+    public static WebhookDispatcher redis(
+            RedisBackend backend, RedisKeys keys, DispatcherParts parts, DispatcherSettings settings) {
+        RedisJobQueue queue =
+                new RedisJobQueue(backend.async(), keys, settings.lease().toMillis());
+        WebhookDispatcher dispatcher =
+                new WebhookDispatcher(parts, settings, queue, false, new GroupLag(backend, keys, FirehoseIntake.GROUP));
+        String consumer = consumerName();
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            dispatcher.firehoseIntakes.add(new FirehoseIntake(
+                    backend,
+                    queue,
+                    dispatcher.endpoints,
+                    shard,
+                    keys.firehose(shard),
+                    consumer,
+                    settings.autoclaimIdle(),
+                    parts.clock(),
+                    dispatcher::sendTakenIn));
+        }
+        return dispatcher;
+    }
+
+    /** host-pid-random: unique per process, readable in XINFO CONSUMERS. */
+    private static String consumerName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "host";
+        }
+        return host
+                + '-'
+                + ManagementFactory.getRuntimeMXBean().getPid()
+                + '-'
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Starts taking events in and claiming due jobs. */
+    public void start() {
+        for (FirehoseIntake intake : firehoseIntakes) {
+            intake.start();
+        }
+        long poll = Math.max(1, settings.pollInterval().toMillis());
+        thread.scheduleWithFixedDelay(this::claim, poll, poll, TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::sample, 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Takes an event from the ring's consumer (embedded mode); never blocks. The event's JSON is
+     * shared, not copied: the log never writes it again.
+     */
+    public void offer(RingEvent event) {
+        intake().offer(event.ms(), event.seq(), event.type(), event.projectId(), event.assetId(), event.json());
+    }
+
+    /**
+     * Takes an event from the ring's consumer as its slot holds it (embedded mode), before the
+     * consumer clears the slot; never blocks.
+     */
+    public void offer(RingSlot slot) {
+        intake().offer(slot.ms(), slot.seq(), slot.type(), slot.projectId(), slot.assetId(), slot.json());
+    }
+
+    private RingIntake intake() {
+        if (ringIntake == null) {
+            throw new IllegalStateException("a Redis dispatcher takes events from the firehose");
+        }
+        return ringIntake;
+    }
+
+    /** Sends dead letters again; the API's redeliver routes call it. */
+    public DispatcherRedelivery redelivery() {
+        return new DispatcherRedelivery(queue, clock);
+    }
+
+    private void wakeForIntake() {
+        execute(() -> ringIntake.drain(this::takeIn));
+    }
+
+    private void execute(Runnable task) {
+        if (!crashed) {
+            try {
+                thread.execute(task);
+            } catch (RejectedExecutionException e) {
+                // Closed: the job stays leased (Redis) or is lost with the memory (embedded).
+            }
+        }
+    }
+
+    /** An event from the ring, on the dispatcher's thread. */
+    private void takeIn(TakenEvent event) {
+        if (stopping) {
+            return;
+        }
+        endpoints.of(event.projectId()).whenComplete((listed, error) -> {
+            if (error != null) {
+                LOG.warn(
+                        "webhook endpoints of {} unavailable, event {} not delivered: {}",
+                        event.projectId(),
+                        event.id(),
+                        error.toString());
+                return;
+            }
+            List<WebhookJob> jobs = WebhookJob.forEvent(listed, event, clock.millis());
+            if (!jobs.isEmpty()) {
+                ((MemoryJobQueue) queue).addLeased(jobs);
+                sendTakenIn(jobs);
+            }
+        });
+    }
+
+    /** Jobs just made and leased to this process: their first attempt goes now. */
+    private void sendTakenIn(List<WebhookJob> jobs) {
+        working.addAndGet(jobs.size());
+        execute(() -> {
+            for (WebhookJob job : jobs) {
+                attempt(job);
+            }
+        });
+    }
+
+    private void claim() {
+        if (claiming || stopping) {
+            return;
+        }
+        claiming = true;
+        queue.claim(settings.claimBatch()).whenComplete((jobs, error) -> {
+            if (error != null) {
+                LOG.warn("webhook claim failed: {}", error.toString());
+                execute(() -> claiming = false);
+                return;
+            }
+            working.addAndGet(jobs.size());
+            execute(() -> {
+                claiming = false;
+                for (WebhookJob job : jobs) {
+                    attempt(job);
+                }
+            });
+        });
+    }
+
+    /** Decides what becomes of a job now, on the dispatcher's thread. */
+    private void attempt(WebhookJob job) {
+        if (crashed) {
+            return;
+        }
+        CompletableFuture<List<WebhookEndpoint>> listing = endpoints.of(job.projectId());
+        if (!listing.isDone()) {
+            listing.whenComplete((listed, error) -> execute(() -> attempt(job)));
+            return;
+        }
+        if (listing.isCompletedExceptionally()) {
+            settle(queue.schedule(job, STORE_WAIT_MS));
+            return;
+        }
+        WebhookEndpoint endpoint = EndpointCache.find(listing.join(), job.endpointId());
+        if (endpoint == null || !endpoint.receives(job.eventType())) {
+            metrics.dropped();
+            settle(queue.complete(job));
+            return;
+        }
+        int flying = inFlight.getOrDefault(endpoint.id(), 0);
+        if (flying >= settings.maxInFlightPerEndpoint()) {
+            settle(queue.schedule(job, BOUND_WAIT_MS));
+            return;
+        }
+        long now = clock.millis();
+        EndpointBreaker breaker = breakers.computeIfAbsent(
+                endpoint.id(),
+                id -> new EndpointBreaker(
+                        settings.breakerThreshold(),
+                        settings.firstCoolDown().toMillis(),
+                        settings.maxCoolDown().toMillis()));
+        long heldUntil = breaker.holdOrStart(now);
+        if (heldUntil > 0) {
+            if (now - job.firstAttemptMs() > settings.schedule().span().toMillis()) {
+                deadLetter(
+                        job,
+                        job.attemptsMade(),
+                        "ENDPOINT_PARKED",
+                        "endpoint " + endpoint.id() + " parked after consecutive failures",
+                        List.of());
+            } else {
+                settle(queue.schedule(job, heldUntil - now));
+            }
+            return;
+        }
+        inFlight.put(endpoint.id(), flying + 1);
+        send(job, endpoint, now);
+    }
+
+    private void send(WebhookJob job, WebhookEndpoint endpoint, long now) {
+        long timestamp = now / 1000;
+        WebhookRequest request = new WebhookRequest(
+                URI.create(endpoint.url()),
+                job.messageId(),
+                timestamp,
+                WebhookSignature.header(endpoint.signingSecrets(now), job.messageId(), timestamp, job.body()),
+                job.body(),
+                settings.timeout());
+        CompletableFuture<Boolean> dispatched =
+                append(List.of(DeliveryEvents.dispatched(job, now)), DeliveryEvents.key(job, 'd'));
+        sender.send(request)
+                .thenCombine(dispatched, Sent::new)
+                .whenComplete((sent, error) -> execute(() -> outcome(job, endpoint, sent, error)));
+    }
+
+    private record Sent(AttemptResult result, boolean dispatchedStored) {}
+
+    /** An attempt's outcome, on the dispatcher's thread. */
+    private void outcome(WebhookJob job, WebhookEndpoint endpoint, Sent sent, Throwable error) {
+        inFlight.merge(endpoint.id(), -1, Integer::sum);
+        AttemptResult result = sent != null ? sent.result() : new AttemptResult(0, "OTHER", String.valueOf(error), 0);
+        long now = clock.millis();
+        EndpointBreaker breaker = breakers.get(endpoint.id());
+        if (breaker != null) {
+            breaker.record(result.delivered(), now);
+        }
+        metrics.attempt(result, job.eventId().ms(), now);
+        if (sent == null || !sent.dispatchedStored()) {
+            // The log is away: the job stays leased and is attempted again after its lease.
+            working.decrementAndGet();
+            return;
+        }
+        if (result.delivered()) {
+            long latencyMs = TimeUnit.NANOSECONDS.toMillis(result.latencyNanos());
+            settleAfter(appendDelivered(job, latencyMs, now), () -> queue.complete(job));
+            return;
+        }
+        String message = "endpoint " + endpoint.id() + ": "
+                + (result.errorMsg() != null ? result.errorMsg() : result.errorCode());
+        AssetEvent failed = DeliveryEvents.failed(job, result.errorCode(), message, now);
+        if (job.attempt() >= settings.schedule().attempts()) {
+            deadLetter(
+                    job.failed(result.errorCode(), message),
+                    job.attempt(),
+                    result.errorCode(),
+                    message,
+                    List.of(failed));
+            return;
+        }
+        WebhookJob next = job.failed(result.errorCode(), message);
+        long delay = settings.schedule().delayBeforeMs(next.attempt());
+        settleAfter(append(List.of(failed), DeliveryEvents.key(job, 'o')), () -> queue.schedule(next, delay));
+    }
+
+    /**
+     * Records a job's end: its last events with {@code webhook_dead_letter}, then the dead letter,
+     * then the job's removal.
+     */
+    private void deadLetter(WebhookJob job, int attempts, String errorCode, String errorMsg, List<AssetEvent> before) {
+        long now = clock.millis();
+        List<AssetEvent> events = new ArrayList<>(before);
+        events.add(DeliveryEvents.deadLetter(job, attempts, errorCode, errorMsg, now));
+        DeadLetter letter = new DeadLetter(
+                job.messageId(),
+                job.endpointId(),
+                job.projectId(),
+                job.assetId(),
+                job.eventId(),
+                job.eventType(),
+                job.body(),
+                attempts,
+                errorCode,
+                errorMsg,
+                now);
+        // The key of a parked job's end is its own kind: it made no attempt of this number.
+        IdempotencyKey key = DeliveryEvents.key(job, before.isEmpty() ? 'p' : 'o');
+        settleAfter(append(events, key), () -> {
+            metrics.deadLetter();
+            return deadLetters.add(letter).thenCompose(added -> queue.complete(job));
+        });
+    }
+
+    /**
+     * Appends events; true once they are stored (or were, by an earlier run of the same attempt),
+     * false when the log cannot take them now. Other refusals are logged and treated as stored: a
+     * retry would meet them again.
+     */
+    private CompletableFuture<Boolean> append(List<AssetEvent> events, IdempotencyKey key) {
+        return rawAppend(events, key).handle((batch, error) -> stored(error, key));
+    }
+
+    /**
+     * Appends {@code webhook_delivered} with its {@code latency_ms}; where the log refuses the field
+     * (a Redis function library whose rules predate it: version 2 forbids it), without it, so the
+     * delivery still shows. Logged once per dispatcher.
+     */
+    private CompletableFuture<Boolean> appendDelivered(WebhookJob job, long latencyMs, long now) {
+        IdempotencyKey key = DeliveryEvents.key(job, 'o');
+        return rawAppend(List.of(DeliveryEvents.delivered(job, latencyMs, now)), key)
+                .handle((batch, error) -> {
+                    Throwable cause = causeOf(error);
+                    if (cause instanceof EventValidationException
+                            && String.valueOf(cause.getMessage()).contains("latency_ms")) {
+                        if (!latencyRefused) {
+                            latencyRefused = true;
+                            LOG.warn(
+                                    "the log refuses latency_ms on webhook_delivered ({}): recording deliveries"
+                                            + " without it",
+                                    cause.getMessage());
+                        }
+                        return append(
+                                List.of(DeliveryEvents.deliveredWithoutLatency(job, now)),
+                                DeliveryEvents.key(job, 'l'));
+                    }
+                    return CompletableFuture.completedFuture(stored(error, key));
+                })
+                .thenCompose(next -> next);
+    }
+
+    private CompletableFuture<StoredBatch> rawAppend(List<AssetEvent> events, IdempotencyKey key) {
+        try {
+            return log.append(events, key);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static Throwable causeOf(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /** What an append's outcome means for the job: true stored, false try again after the lease. */
+    private static boolean stored(Throwable error, IdempotencyKey key) {
+        Throwable cause = causeOf(error);
+        if (cause == null || cause instanceof IdempotencyKeyReusedException) {
+            return true;
+        }
+        if (cause instanceof LogUnavailableException) {
+            return false;
+        }
+        LOG.warn("webhook event refused by the log ({}): {}", key, cause.toString());
+        return true;
+    }
+
+    /** After the events are stored, the next step; if the log is away the job stays leased. */
+    private void settleAfter(CompletableFuture<Boolean> stored, Supplier<CompletableFuture<Void>> then) {
+        stored.whenComplete((ok, error) -> {
+            if (crashed) {
+                return;
+            }
+            if (ok != null && ok) {
+                settle(then.get());
+            } else {
+                working.decrementAndGet();
+            }
+        });
+    }
+
+    /** The job's new state is on its way: it no longer counts as working once stored. */
+    private void settle(CompletableFuture<Void> stored) {
+        stored.whenComplete((done, error) -> {
+            if (error != null && !crashed) {
+                LOG.warn("webhook job state not stored (the lease brings it back): {}", error.toString());
+            }
+            working.decrementAndGet();
+        });
+    }
+
+    private void sample() {
+        int count = 0;
+        for (EndpointBreaker breaker : breakers.values()) {
+            if (breaker.parked()) {
+                count++;
+            }
+        }
+        parked = count;
+        queue.counts().whenComplete((counts, error) -> {
+            if (counts != null) {
+                sampledPending = counts[0];
+                sampledDue = counts[1];
+            }
+        });
+        if (groupLag != null) {
+            groupLag.sample();
+        }
+    }
+
+    JobQueue queueForTest() {
+        return queue;
+    }
+
+    /** Jobs between claim and their next state stored, for tests and close. */
+    int working() {
+        return working.get();
+    }
+
+    /**
+     * Stops taking events in and claiming, then waits up to the close wait for the attempts in flight
+     * to be recorded. A job not finished by then stays leased in Redis and is claimed again after its
+     * lease (in embedded mode it is lost with the memory).
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        for (FirehoseIntake intake : firehoseIntakes) {
+            intake.leave();
+        }
+        long deadline = System.nanoTime() + settings.closeWait().toNanos();
+        while (working.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        thread.shutdown();
+        try {
+            thread.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        queue.close();
+    }
+
+    /** Stops at once without recording anything more, as a kill -9 would: for tests. */
+    void crashForTest() {
+        crashed = true;
+        stopping = true;
+        thread.shutdownNow();
+        for (FirehoseIntake intake : firehoseIntakes) {
+            intake.stop();
+        }
+    }
+}
