@@ -28,7 +28,7 @@ FCALL motioness_init 2 <meta> <firehose> <shards>
 creates the shard's meta hash when it is missing and returns what it holds: {shards, epoch}.
 ]]
 
-local LIBRARY_VERSION = '2'
+local LIBRARY_VERSION = '3'
 
 -- type -> rules for stage, latency_ms, error (r: required, o: optional, f: forbidden), terminal
 local TYPES = {
@@ -42,7 +42,7 @@ local TYPES = {
   retry_scheduled = {'o', 'f', 'o'},
   r2_write_completed = {'o', 'r', 'f'},
   webhook_dispatched = {'o', 'f', 'f'},
-  webhook_delivered = {'o', 'f', 'f'},
+  webhook_delivered = {'o', 'o', 'f'},
   webhook_failed = {'o', 'f', 'r'},
   webhook_dead_letter = {'o', 'f', 'o'},
   ready = {'o', 'f', 'f', true},

@@ -4,6 +4,7 @@ import com.motioness.edge.config.AuthSettings;
 import com.motioness.edge.config.EdgeCommandLine;
 import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.demo.DemoProducer;
+import com.motioness.edge.demo.DemoWebhook;
 import com.motioness.edge.transport.ListenerBindException;
 import com.motioness.protocol.redis.ShardCountMismatchException;
 import java.io.PrintWriter;
@@ -52,6 +53,11 @@ public final class EdgeMain {
             Thread.currentThread().interrupt();
             return 1;
         }
+        // The demo's endpoint is registered before its first asset starts, so every asset's
+        // deliveries show.
+        DemoWebhook demoWebhook = config.ops().demo() && server.webhookEndpoints() != null
+                ? DemoWebhook.start(server.webhookEndpoints(), AuthSettings.DEMO_PROJECT)
+                : null;
         DemoProducer demo = config.ops().demo()
                 ? new DemoProducer(
                         server.log(), AuthSettings.DEMO_PROJECT, Duration.ofSeconds(3), Duration.ofMillis(500))
@@ -65,6 +71,9 @@ public final class EdgeMain {
         Runnable stop = () -> {
             if (demo != null) {
                 demo.close();
+            }
+            if (demoWebhook != null) {
+                demoWebhook.close();
             }
             Duration window = config.ops().drainWindow();
             try {
@@ -101,6 +110,11 @@ public final class EdgeMain {
         out.println("  The project's activity feed (live, every asset):");
         out.println("    curl -N -b better-auth.session_token=" + AuthSettings.DEMO_SESSION + " " + base
                 + "/api/projects/" + AuthSettings.DEMO_PROJECT + "/activity");
+        out.println("  Webhooks: the demo's endpoint receives every asset's storage write and outcome, signed;");
+        out.println("  it refuses demo-asset-3, 9, 15... every time (dead letter after 5 attempts in ~15 s):");
+        out.println("  watch it on the feed above (webhook_* events); with --ingest-token T, its dead letters:");
+        out.println("    curl -H 'Authorization: Bearer T' " + base + "/internal/projects/" + AuthSettings.DEMO_PROJECT
+                + "/webhooks/dead-letters");
         out.println("  In a browser console on any page:");
         out.println("    const es = new EventSource('" + base + "/v1/" + AuthSettings.DEMO_KEY + "/events/"
                 + DemoProducer.assetId(1) + "');");

@@ -17,6 +17,7 @@ import com.motioness.edge.log.backend.LogBackend;
 import com.motioness.edge.log.redis.RedisEventLog;
 import com.motioness.edge.metrics.EdgeMetrics;
 import com.motioness.edge.transport.Transport;
+import com.motioness.edge.webhook.store.WebhookEndpoints;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -62,6 +63,9 @@ public final class EdgeServer implements AutoCloseable {
     private final EdgeMetrics metrics;
     private final AdminServer admin;
     private final EdgeServices services;
+    /** The webhook dispatcher and its registry ({@code --webhooks}), else null; set once, after the log. */
+    private volatile EdgeWebhooks webhooks;
+
     private volatile CompletableFuture<Void> drained;
 
     private EdgeServer(EdgeConfig config, UnaryOperator<EdgeServices.Builder> moreServices)
@@ -87,7 +91,16 @@ public final class EdgeServer implements AutoCloseable {
         Channel listening = null;
         AdminServer startedAdmin = null;
         try {
-            startedLog = LogBackend.start(config.log(), dispatcher);
+            // On the embedded log the webhook dispatcher takes each event from the ring's consumer,
+            // before the fan-out clears its slot; it starts after the log, and no endpoint can
+            // exist before it does, so the events it misses meanwhile are none it would deliver.
+            startedLog = LogBackend.start(config.log(), (slot, sequence, endOfBatch) -> {
+                EdgeWebhooks hooks = webhooks;
+                if (hooks != null && hooks.takesFromRing()) {
+                    hooks.take(slot);
+                }
+                dispatcher.onEvent(slot, sequence, endOfBatch);
+            });
             backend = startedLog;
             RedisEventLog redisLog = backend.redisLog();
             metrics = new EdgeMetrics(
@@ -105,6 +118,10 @@ public final class EdgeServer implements AutoCloseable {
             openedAuth = EdgeAuth.open(config.auth(), config.log(), config.ops().demo());
             auth = openedAuth;
             EventLog log = backend.log();
+            if (config.webhooks().enabled()) {
+                webhooks = EdgeWebhooks.start(config.webhooks(), config.log(), log, metrics.registry());
+            }
+            EdgeWebhooks hooks = webhooks;
             services = moreServices
                     .apply(EdgeServices.builder()
                             .auth(auth.keys(), auth.sessions())
@@ -125,7 +142,8 @@ public final class EdgeServer implements AutoCloseable {
                             .counters(metrics.requests())
                             .accessLogSample(config.ops().accessLogSample())
                             .dashboardCookie(auth.demoDashboardCookie())
-                            .feedTailMax(config.streaming().feedTailMax()))
+                            .feedTailMax(config.streaming().feedTailMax())
+                            .webhooks(hooks == null ? null : hooks.registry()))
                     .build();
 
             // The public port is bound but accepts nothing until the admin port is bound too: an
@@ -185,6 +203,12 @@ public final class EdgeServer implements AutoCloseable {
     /** The Redis event log behind {@link #log()} in Redis mode (its reader lag, its health), else null. */
     public RedisEventLog redisLog() {
         return backend.redisLog();
+    }
+
+    /** The webhook endpoint registry ({@code --webhooks}), else null. */
+    public WebhookEndpoints webhookEndpoints() {
+        EdgeWebhooks hooks = webhooks;
+        return hooks == null ? null : hooks.registry();
     }
 
     /** The configuration the server runs with. */
@@ -333,6 +357,11 @@ public final class EdgeServer implements AutoCloseable {
         }
         if (listening != null) {
             listening.close().syncUninterruptibly();
+        }
+        // Before the log: its attempts are recorded through it.
+        EdgeWebhooks hooks = webhooks;
+        if (hooks != null) {
+            hooks.close();
         }
         if (backend != null) {
             backend.close();

@@ -6,7 +6,6 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.netty.util.concurrent.FastThreadLocalThread;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,18 +26,6 @@ public final class EventRing implements AutoCloseable {
      * @param consumer the single consumer; sees every event once, in publish order
      */
     public EventRing(int size, EventHandler<RingSlot> consumer) {
-        this(size, List.of(consumer));
-    }
-
-    /**
-     * Starts the ring with consumers that run side by side, each on its own thread, each seeing
-     * every event once in publish order; a slot is free again once all of them passed it.
-     *
-     * @param size slots, a power of two
-     * @param consumers at least one
-     */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public EventRing(int size, List<EventHandler<RingSlot>> consumers) {
         disruptor = new Disruptor<>(
                 RingSlot::new,
                 size,
@@ -51,8 +38,7 @@ public final class EventRing implements AutoCloseable {
                 },
                 ProducerType.MULTI,
                 new BlockingWaitStrategy());
-        EventHandler<RingSlot>[] handlers = consumers.toArray(EventHandler[]::new);
-        disruptor.handleEventsWith(handlers);
+        disruptor.handleEventsWith(consumer);
         ring = disruptor.start();
     }
 

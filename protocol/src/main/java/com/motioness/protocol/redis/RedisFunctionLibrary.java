@@ -10,7 +10,7 @@ public final class RedisFunctionLibrary {
     /** The library's resource path. */
     public static final String RESOURCE = "/redis/motioness.lua";
     /** The version {@code FCALL motioness_version 0} answers. */
-    public static final String VERSION = "2";
+    public static final String VERSION = "3";
 
     private RedisFunctionLibrary() {}
 

@@ -117,6 +117,21 @@ public final class RedisBackend implements AutoCloseable {
         return ((StatefulRedisConnection<String, byte[]>) connection).sync();
     }
 
+    /**
+     * On a Cluster, opens the shared connection's node connections now: they open lazily, and a
+     * command sent to a node still connecting would be rejected (we reject rather than queue). The
+     * function load does this for the log's own backend; other users call this.
+     */
+    public void openAllNodes() {
+        if (clusterClient != null) {
+            ((StatefulRedisClusterConnection<String, byte[]>) shared)
+                    .sync()
+                    .upstream()
+                    .commands()
+                    .ping();
+        }
+    }
+
     /** FUNCTION LOAD REPLACE on the server, or on every master of a Cluster. */
     public void loadFunctions(String source) {
         if (clusterClient != null) {

@@ -24,14 +24,6 @@ final class DeliveryEvents {
                 base(EventType.WEBHOOK_DELIVERED, job, job.attempt(), nowMs).latencyMs(Math.max(0, latencyMs)));
     }
 
-    /**
-     * {@code webhook_delivered} without {@code latency_ms}, for a log whose Redis function library
-     * still forbids the field there (library version 2 does; see {@link WebhookDispatcher}).
-     */
-    static AssetEvent deliveredWithoutLatency(WebhookJob job, long nowMs) {
-        return build(base(EventType.WEBHOOK_DELIVERED, job, job.attempt(), nowMs));
-    }
-
     static AssetEvent failed(WebhookJob job, String errorCode, String errorMsg, long nowMs) {
         return build(
                 base(EventType.WEBHOOK_FAILED, job, job.attempt(), nowMs).error(code(errorCode), message(errorMsg)));

@@ -12,7 +12,6 @@ import com.motioness.edge.webhook.WebhookEndpoint;
 import com.motioness.edge.webhook.WebhookRequest;
 import com.motioness.edge.webhook.WebhookSender;
 import com.motioness.protocol.AssetEvent;
-import com.motioness.protocol.EventValidationException;
 import com.motioness.protocol.IdempotencyKey;
 import com.motioness.protocol.IdempotencyKeyReusedException;
 import com.motioness.protocol.StoredBatch;
@@ -80,7 +79,6 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     private volatile boolean stopping;
     private volatile boolean crashed;
-    private volatile boolean latencyRefused;
     private boolean claiming;
     private volatile long sampledPending;
     private volatile long sampledDue;
@@ -358,7 +356,9 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         if (result.delivered()) {
             long latencyMs = TimeUnit.NANOSECONDS.toMillis(result.latencyNanos());
-            settleAfter(appendDelivered(job, latencyMs, now), () -> queue.complete(job));
+            settleAfter(
+                    append(List.of(DeliveryEvents.delivered(job, latencyMs, now)), DeliveryEvents.key(job, 'o')),
+                    () -> queue.complete(job));
             return;
         }
         String message = "endpoint " + endpoint.id() + ": "
@@ -413,34 +413,6 @@ public final class WebhookDispatcher implements AutoCloseable {
      */
     private CompletableFuture<Boolean> append(List<AssetEvent> events, IdempotencyKey key) {
         return rawAppend(events, key).handle((batch, error) -> stored(error, key));
-    }
-
-    /**
-     * Appends {@code webhook_delivered} with its {@code latency_ms}; where the log refuses the field
-     * (a Redis function library whose rules predate it: version 2 forbids it), without it, so the
-     * delivery still shows. Logged once per dispatcher.
-     */
-    private CompletableFuture<Boolean> appendDelivered(WebhookJob job, long latencyMs, long now) {
-        IdempotencyKey key = DeliveryEvents.key(job, 'o');
-        return rawAppend(List.of(DeliveryEvents.delivered(job, latencyMs, now)), key)
-                .handle((batch, error) -> {
-                    Throwable cause = causeOf(error);
-                    if (cause instanceof EventValidationException
-                            && String.valueOf(cause.getMessage()).contains("latency_ms")) {
-                        if (!latencyRefused) {
-                            latencyRefused = true;
-                            LOG.warn(
-                                    "the log refuses latency_ms on webhook_delivered ({}): recording deliveries"
-                                            + " without it",
-                                    cause.getMessage());
-                        }
-                        return append(
-                                List.of(DeliveryEvents.deliveredWithoutLatency(job, now)),
-                                DeliveryEvents.key(job, 'l'));
-                    }
-                    return CompletableFuture.completedFuture(stored(error, key));
-                })
-                .thenCompose(next -> next);
     }
 
     private CompletableFuture<StoredBatch> rawAppend(List<AssetEvent> events, IdempotencyKey key) {
