@@ -13,6 +13,8 @@ import com.motioness.edge.support.RedisKeysUnder;
 import com.motioness.edge.support.Scrape;
 import com.motioness.protocol.EventType;
 import com.motioness.protocol.webhook.WebhookSecret;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,11 +37,21 @@ import org.junit.jupiter.api.Test;
 class DispatcherFailoverTest {
     private static final String TOKEN = "ingest-token-0123456789";
     private static final int ENDPOINTS = 10;
-    private static final int BATCHES = 100;
+    private static final int BATCHES_BEFORE_KILL = 40;
+    /** About 2 s: the dead dispatcher's jobs wait for their lease meanwhile, its firehose share goes to A. */
+    private static final int BATCHES_WHILE_DEAD = 50;
+
+    private static final int BATCHES_AFTER_RESTART = 30;
     private static final int BATCH_SIZE = 4;
     private static final long BATCH_EVERY_MS = 40;
-    private static final int KILL_AT_BATCH = BATCHES / 2;
+    /** The numbers of batches sent while waiting for attempts in flight, beyond the regular ones. */
+    private static final int EXTRA_BATCHES_FROM = 1_000;
+
     private static final int MAX_IN_FLIGHT = 16;
+    private static final int IN_FLIGHT_AT_KILL = 8;
+    /** The receiver's answer time: at this load, several attempts of each dispatcher are in flight at once. */
+    private static final Duration ANSWER_AFTER = Duration.ofMillis(100);
+
     private static final Pattern ENDPOINT_ID = Pattern.compile("\"id\":\"([^\"]+)\"");
     private static final Pattern SECRET = Pattern.compile("\"secret\":\"([^\"]+)\"");
     private static final Pattern ASSET = Pattern.compile("\"asset_id\":\"([^\"]+)\"");
@@ -90,7 +102,7 @@ class DispatcherFailoverTest {
 
     @Test
     void aDispatcherKilledMidLoadLosesNothingAndRepeatsOnlyWhatWasInFlight() throws Exception {
-        try (VerifyingReceiver receiver = VerifyingReceiver.start(Duration.ofMillis(20))) {
+        try (VerifyingReceiver receiver = VerifyingReceiver.start(ANSWER_AFTER)) {
             EdgeProcess a = dispatcher();
             EdgeProcess b = dispatcher();
             int port = a.port();
@@ -101,23 +113,20 @@ class DispatcherFailoverTest {
             }
 
             Set<String> ingested = ConcurrentHashMap.newKeySet();
-            double deliveredByBBeforeKill = 0;
-            double deliveredByABeforeKill = 0;
-            for (int batch = 0; batch < BATCHES; batch++) {
-                long next = System.nanoTime() + BATCH_EVERY_MS * 1_000_000;
-                if (batch == KILL_AT_BATCH) {
-                    deliveredByABeforeKill = delivered(adminA);
-                    deliveredByBBeforeKill = delivered(adminB);
-                    b.kill();
-                } else if (batch == KILL_AT_BATCH + 2000 / BATCH_EVERY_MS) {
-                    b = dispatcher();
-                }
-                ingest(port, batch, ingested);
-                Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
-            }
-            assertTrue(deliveredByABeforeKill > 0, "A delivered some before the kill");
-            assertTrue(deliveredByBBeforeKill > 0, "B delivered some before the kill");
-            assertTrue(ingested.size() > BATCHES * BATCH_SIZE * 9 / 10, ingested.size() + " events ingested");
+            int batch = publish(port, 0, BATCHES_BEFORE_KILL, ingested);
+            double deliveredByA = delivered(adminA);
+            double deliveredByB = delivered(adminB);
+            // Killed while attempts are in flight (both dispatchers share them): what the test is about.
+            int inFlightAtKill = awaitInFlight(receiver, port, ingested);
+            b.kill();
+            batch = publish(port, batch, BATCHES_WHILE_DEAD, ingested);
+            EdgeProcess restarted = dispatcher();
+            int adminRestarted = restarted.adminPort();
+            publish(port, batch, BATCHES_AFTER_RESTART, ingested);
+            assertTrue(deliveredByA > 0, "A delivered some before the kill");
+            assertTrue(deliveredByB > 0, "B delivered some before the kill");
+            int published = (BATCHES_BEFORE_KILL + BATCHES_WHILE_DEAD + BATCHES_AFTER_RESTART) * BATCH_SIZE;
+            assertTrue(ingested.size() >= published, ingested.size() + " of " + published + " events ingested");
 
             Poll.until(
                     () -> receiver.uniqueMessages() >= ingested.size()
@@ -136,18 +145,54 @@ class DispatcherFailoverTest {
                     ingested.size(),
                     receiver.uniqueMessages(),
                     "one webhook-id per event (each project has one endpoint)");
+            // Delivered is not done: the dead dispatcher's jobs must be taken over and completed too,
+            // or they would sit in Redis, their outcome never recorded.
+            Poll.until(() -> jobsLeft() == 0, ALL_DELIVERED, "no webhook job left in Redis");
+            double deliveredByRestarted = delivered(adminRestarted);
+            assertTrue(deliveredByRestarted > 0, "the restarted dispatcher took its share again");
             int duplicates = receiver.duplicates();
             assertTrue(
                     duplicates <= ENDPOINTS * MAX_IN_FLIGHT,
-                    duplicates + " duplicates, more than could be in flight at the kill");
+                    duplicates + " duplicates, more than could be in flight at the kill (" + inFlightAtKill
+                            + " were at the receiver)");
             System.out.printf(
-                    "failover: %d events, %d deliveries, %d duplicates; before the kill A delivered %.0f, B %.0f%n",
+                    "failover: %d events, %d deliveries, %d duplicates; %d in flight (both) at the kill,"
+                            + " before which A delivered %.0f, B %.0f; the restarted B delivered %.0f%n",
                     ingested.size(),
                     receiver.deliveries().size(),
                     duplicates,
-                    deliveredByABeforeKill,
-                    deliveredByBBeforeKill);
+                    inFlightAtKill,
+                    deliveredByA,
+                    deliveredByB,
+                    deliveredByRestarted);
         }
+    }
+
+    /**
+     * Ingests {@code count} batches, one every {@link #BATCH_EVERY_MS}, numbered from {@code first};
+     * returns the number after the last.
+     */
+    private static int publish(int port, int first, int count, Set<String> ingested)
+            throws IOException, InterruptedException {
+        for (int batch = first; batch < first + count; batch++) {
+            long next = System.nanoTime() + BATCH_EVERY_MS * 1_000_000;
+            ingest(port, batch, ingested);
+            Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
+        }
+        return first + count;
+    }
+
+    /**
+     * Ingests batch after batch (each after the previous) until the receiver holds at least {@link
+     * #IN_FLIGHT_AT_KILL} unanswered deliveries, or 2 s passed; returns how many it holds.
+     */
+    private static int awaitInFlight(VerifyingReceiver receiver, int port, Set<String> ingested) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        int extra = 0;
+        while (receiver.unanswered() < IN_FLIGHT_AT_KILL && System.nanoTime() < deadline) {
+            ingest(port, EXTRA_BATCHES_FROM + extra++, ingested);
+        }
+        return receiver.unanswered();
     }
 
     private static void register(int port, VerifyingReceiver receiver, int n) throws IOException {
@@ -188,6 +233,20 @@ class DispatcherFailoverTest {
 
     private static String project(int n) {
         return "proj-" + n;
+    }
+
+    /** Jobs the dispatchers hold in Redis under this test's prefix, due or leased, on every shard. */
+    private long jobsLeft() {
+        RedisClient client = RedisClient.create(EdgeOnLog.REDIS_URL);
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            long jobs = 0;
+            for (String key : redis.sync().keys(prefix + ":*webhooks:jobs")) {
+                jobs += redis.sync().hlen(key);
+            }
+            return jobs;
+        } finally {
+            client.shutdown();
+        }
     }
 
     /** Attempts this dispatcher process delivered, from its admin port. */

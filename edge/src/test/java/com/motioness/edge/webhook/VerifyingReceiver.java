@@ -41,6 +41,7 @@ final class VerifyingReceiver implements AutoCloseable {
     private final Set<String> messageIds = ConcurrentHashMap.newKeySet();
     private final List<String> refused = new CopyOnWriteArrayList<>();
     private final AtomicInteger duplicates = new AtomicInteger();
+    private final AtomicInteger unanswered = new AtomicInteger();
 
     private VerifyingReceiver(Duration answerAfter) throws IOException {
         this.answerAfter = answerAfter;
@@ -86,6 +87,11 @@ final class VerifyingReceiver implements AutoCloseable {
         return duplicates.get();
     }
 
+    /** Deliveries received and not answered yet: attempts in flight at their dispatchers. */
+    int unanswered() {
+        return unanswered.get();
+    }
+
     /** What was refused (no or a bad signature, an unknown endpoint), one line each. */
     List<String> refused() {
         return List.copyOf(refused);
@@ -110,8 +116,13 @@ final class VerifyingReceiver implements AutoCloseable {
             if (!messageIds.add(id)) {
                 duplicates.incrementAndGet();
             }
-            sleep(answerAfter.toMillis());
-            exchange.sendResponseHeaders(200, -1);
+            unanswered.incrementAndGet();
+            try {
+                sleep(answerAfter.toMillis());
+                exchange.sendResponseHeaders(200, -1);
+            } finally {
+                unanswered.decrementAndGet();
+            }
         }
     }
 
