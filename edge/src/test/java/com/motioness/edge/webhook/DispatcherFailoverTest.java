@@ -49,6 +49,10 @@ class DispatcherFailoverTest {
 
     private static final int MAX_IN_FLIGHT = 16;
     private static final int IN_FLIGHT_AT_KILL = 8;
+    /** Each dispatcher: an edge with the webhooks on, to plain http on loopback, retries in milliseconds. */
+    private static final String DISPATCHER_ARGS = "--port 0 --bind 127.0.0.1 --admin-port 0 --io-threads 1"
+            + " --webhooks --webhooks-allow-http --webhooks-allow-private --webhook-timeout 1s"
+            + " --webhook-retry-schedule 0s,200ms,200ms,200ms,200ms --webhook-max-in-flight " + MAX_IN_FLIGHT;
     /** The receiver's answer time: at this load, several attempts of each dispatcher are in flight at once. */
     private static final Duration ANSWER_AFTER = Duration.ofMillis(100);
 
@@ -72,30 +76,9 @@ class DispatcherFailoverTest {
     }
 
     private EdgeProcess dispatcher() throws IOException {
-        EdgeProcess process = EdgeProcess.start(
-                "--port",
-                "0",
-                "--bind",
-                "127.0.0.1",
-                "--admin-port",
-                "0",
-                "--io-threads",
-                "1",
-                "--redis",
-                EdgeOnLog.REDIS_URL,
-                "--redis-prefix",
-                prefix,
-                "--ingest-token",
-                TOKEN,
-                "--webhooks",
-                "--webhooks-allow-http",
-                "--webhooks-allow-private",
-                "--webhook-timeout",
-                "1s",
-                "--webhook-retry-schedule",
-                "0s,200ms,200ms,200ms,200ms",
-                "--webhook-max-in-flight",
-                Integer.toString(MAX_IN_FLIGHT));
+        List<String> args = new ArrayList<>(List.of(DISPATCHER_ARGS.split(" ")));
+        args.addAll(List.of("--redis", EdgeOnLog.REDIS_URL, "--redis-prefix", prefix, "--ingest-token", TOKEN));
+        EdgeProcess process = EdgeProcess.start(args.toArray(String[]::new));
         processes.add(process);
         return process;
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A customer's webhook receiver on 127.0.0.1, port 0, for process tests: {@code /hook/<name>} is one
@@ -118,7 +119,7 @@ final class VerifyingReceiver implements AutoCloseable {
             }
             unanswered.incrementAndGet();
             try {
-                sleep(answerAfter.toMillis());
+                LockSupport.parkNanos(answerAfter.toNanos());
                 exchange.sendResponseHeaders(200, -1);
             } finally {
                 unanswered.decrementAndGet();
@@ -138,14 +139,6 @@ final class VerifyingReceiver implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override
