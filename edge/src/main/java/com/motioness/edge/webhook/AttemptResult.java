@@ -11,6 +11,18 @@ package com.motioness.edge.webhook;
  * @param latencyNanos from the start of the attempt to its outcome
  */
 public record AttemptResult(int status, String errorCode, String errorMsg, long latencyNanos) {
+    /** The client had too many attempts waiting for a connection to the origin: nothing was sent. */
+    public static final String POOL_FULL = "POOL_FULL";
+    /** The client was closing: the attempt was cut short, the receiver may or may not have it. */
+    public static final String CLIENT_CLOSED = "CLIENT_CLOSED";
+
+    /**
+     * Whether the attempt ended on this side for a reason of our own (backpressure, shutdown), not
+     * the receiver's: it does not count against the delivery's attempts, nor against the endpoint.
+     */
+    public boolean notMade() {
+        return POOL_FULL.equals(errorCode) || CLIENT_CLOSED.equals(errorCode);
+    }
 
     /** Whether the receiver took the delivery. */
     public boolean delivered() {

@@ -1,5 +1,6 @@
 package com.motioness.edge.webhook.client;
 
+import com.motioness.edge.webhook.AttemptResult;
 import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
@@ -20,9 +21,9 @@ final class AttemptOutcomes {
     /** The URL is not an http or https URL with a host: nothing was sent. */
     static final String INVALID_URL = "INVALID_URL";
     /** The origin's pool and its queue of waiting attempts are full: nothing was sent. */
-    static final String POOL_FULL = "POOL_FULL";
+    static final String POOL_FULL = AttemptResult.POOL_FULL;
     /** The client was closed before the attempt had an outcome: the receiver may or may not have it. */
-    static final String CLIENT_CLOSED = "CLIENT_CLOSED";
+    static final String CLIENT_CLOSED = AttemptResult.CLIENT_CLOSED;
 
     private static final int MAX_MESSAGE = 200;
 

@@ -343,6 +343,12 @@ public final class WebhookDispatcher implements AutoCloseable {
     private void outcome(WebhookJob job, WebhookEndpoint endpoint, Sent sent, Throwable error) {
         inFlight.merge(endpoint.id(), -1, Integer::sum);
         AttemptResult result = sent != null ? sent.result() : new AttemptResult(0, "OTHER", String.valueOf(error), 0);
+        if (result.notMade()) {
+            // Our own backpressure or shutdown, not the receiver's doing: tried again shortly, as
+            // a job over the in-flight bound is, without spending an attempt.
+            settle(queue.schedule(job, BOUND_WAIT_MS));
+            return;
+        }
         long now = clock.millis();
         EndpointBreaker breaker = breakers.get(endpoint.id());
         if (breaker != null) {
