@@ -86,7 +86,11 @@ final class EdgeWebhooks implements AutoCloseable {
             // that resolved to a public address then may resolve to an internal one now.
             AddressGuard guard = settings.allowPrivate() ? AddressGuard.ALLOW_ALL : policy;
             client = new WebhookClient(
-                    1, guard, WebhookClient.defaultSslContext(), settings.maxInFlight(), WebhookClient.DEFAULT_IDLE);
+                    1,
+                    guard,
+                    WebhookClient.defaultSslContext(),
+                    Math.max(CONNECTIONS_PER_ORIGIN, settings.maxInFlight()),
+                    WebhookClient.DEFAULT_IDLE);
             DispatcherParts parts =
                     new DispatcherParts(log, endpoints, deadLetters, client, Clock.systemUTC(), metrics);
             DispatcherSettings dispatch = dispatcherSettings(settings);

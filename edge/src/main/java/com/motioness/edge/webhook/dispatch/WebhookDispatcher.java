@@ -282,6 +282,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             return;
         }
         if (listing.isCompletedExceptionally()) {
+            metrics.deferred("endpoints");
             settle(queue.schedule(job, STORE_WAIT_MS));
             return;
         }
@@ -293,6 +294,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         int flying = inFlight.getOrDefault(endpoint.id(), 0);
         if (flying >= settings.maxInFlightPerEndpoint()) {
+            metrics.deferred("in_flight");
             settle(queue.schedule(job, BOUND_WAIT_MS));
             return;
         }
@@ -313,6 +315,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                         "endpoint " + endpoint.id() + " parked after consecutive failures",
                         List.of());
             } else {
+                metrics.deferred("parked");
                 settle(queue.schedule(job, heldUntil - now));
             }
             return;
@@ -344,6 +347,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         inFlight.merge(endpoint.id(), -1, Integer::sum);
         AttemptResult result = sent != null ? sent.result() : new AttemptResult(0, "OTHER", String.valueOf(error), 0);
         if (result.notMade()) {
+            metrics.deferred("not_made");
             // Our own backpressure or shutdown, not the receiver's doing: tried again shortly, as
             // a job over the in-flight bound is, without spending an attempt.
             settle(queue.schedule(job, BOUND_WAIT_MS));

@@ -24,6 +24,7 @@ public final class WebhookMetrics {
     private final Histogram eventToDeliverySeconds;
     private final Counter deadLetters;
     private final Counter jobsDropped;
+    private final Counter deferred;
 
     /** Registers the counted metrics into {@code registry}; the sampled ones come with {@link #sampled}. */
     public WebhookMetrics(PrometheusRegistry registry) {
@@ -49,6 +50,13 @@ public final class WebhookMetrics {
         jobsDropped = Counter.builder()
                 .name("motioness_webhook_jobs_dropped_total")
                 .help("Jobs dropped unsent because their endpoint was deleted or disabled")
+                .register(registry);
+        deferred = Counter.builder()
+                .name("motioness_webhook_deferred_total")
+                .help("Jobs put off without spending an attempt, by reason: in_flight (the endpoint's bound), parked"
+                        + " (its circuit breaker), not_made (the client's own backpressure or shutdown), endpoints"
+                        + " (its endpoints could not be read)")
+                .labelNames("reason")
                 .register(registry);
         this.registry = registry;
     }
@@ -115,6 +123,11 @@ public final class WebhookMetrics {
 
     void deadLetter() {
         deadLetters.inc();
+    }
+
+    /** A job put off without an attempt: {@code in_flight}, {@code parked}, {@code not_made} or {@code endpoints}. */
+    void deferred(String reason) {
+        deferred.labelValues(reason).inc();
     }
 
     void dropped() {

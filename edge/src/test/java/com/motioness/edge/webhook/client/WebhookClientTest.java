@@ -241,6 +241,29 @@ class WebhookClientTest {
     }
 
     @Test
+    void aHangingPathHoldsOnlyItsOwnConnectionsToAnOriginItShares() throws Exception {
+        TestReceiver receiver = receiver(r -> r.uri().equals("/hang") ? Reply.hang() : Reply.status(200));
+        WebhookClient client = client(8);
+        List<CompletableFuture<AttemptResult>> stuck = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            stuck.add(client.send(request(receiver.url("/hang"), Duration.ofSeconds(3))));
+        }
+        long start = System.nanoTime();
+        List<CompletableFuture<AttemptResult>> fine = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            fine.add(client.send(request(receiver.url("/ok"), Duration.ofSeconds(3))));
+        }
+        for (CompletableFuture<AttemptResult> one : fine) {
+            assertEquals(null, await(one).errorCode());
+        }
+        long healthyMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(healthyMs < 1_000, "the other path took " + healthyMs + " ms");
+        for (CompletableFuture<AttemptResult> one : stuck) {
+            assertEquals("TIMEOUT", await(one).errorCode());
+        }
+    }
+
+    @Test
     void anUnsupportedUrlOrAClosedClientAnswersAtOnce() throws Exception {
         WebhookClient client = client(4);
         assertEquals(
