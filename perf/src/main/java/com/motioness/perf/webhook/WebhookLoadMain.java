@@ -224,7 +224,17 @@ public final class WebhookLoadMain implements Callable<Integer> {
         countedProjects.removeAll(projectsWithHanging);
         if (countDeadLetters) {
             try (DeadLetterCount dead = new DeadLetterCount(redis, redisPrefix, redisShards)) {
-                settle(control, () -> dead.of(countedProjects), report);
+                settle(
+                        control,
+                        () -> {
+                            try {
+                                return dead.of(countedProjects);
+                            } catch (RuntimeException e) {
+                                // Redis restarting (the outage scenario restarts it): unknown this time round.
+                                return -1;
+                            }
+                        },
+                        report);
             }
         } else {
             settle(control, () -> -1, report);
