@@ -43,7 +43,7 @@ wait_port() { # PORT
 }
 
 # start_edge PORT [edge flags...]: one edge on 127.0.0.1:PORT, limits off (the load comes from a
-# handful of loopback addresses); sets EDGE_PID.
+# handful of loopback addresses); sets EDGE_PID and EDGE_ADMIN_PORT.
 start_edge() {
   local port=$1; shift
   local log="$RESULTS/edge-$port-$$-$((EDGES += 1)).log"
@@ -58,6 +58,7 @@ start_edge() {
   STARTED+=("$EDGE_PID")
   # Another edge may already listen on a shared port (--reuse-port): wait for this one's own line.
   wait_log_line "$log" "$EDGE_PID" "edge listening" edge
+  EDGE_ADMIN_PORT=$(grep -m1 -o 'admin listening on /[0-9.]*:[0-9]*' "$log" | grep -o '[0-9]*$' || true)
 }
 
 # wait_log_line LOG PID TEXT NAME: waits up to 15 s for TEXT in LOG while PID lives.

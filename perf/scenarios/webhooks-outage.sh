@@ -38,5 +38,12 @@ wait "$LOAD"
 LOAD_LINE=$(tail -1 "$OUT")
 verdict "everything delivered" 'r["unaccounted"] == 0 and r["dead_lettered"] == 0 and r["publish_failed"] == 0' "$LOAD_LINE"
 verdict "attempts per message <= 5" 'r["receiver"]["attempts_per_message_max"] <= 5' "$LOAD_LINE"
+# What the dispatcher still holds, for a run that did not settle: jobs by state, the group's pending
+# entries, and the edge's deferral and attempt counters.
+R=(redis-cli -p "$REDIS_PORT")
+echo "left in Redis: jobs $("${R[@]}" hlen "$PREFIX:{0}:webhooks:jobs") due $("${R[@]}" zcard "$PREFIX:{0}:webhooks:due")" \
+  "leased $("${R[@]}" zcard "$PREFIX:{0}:webhooks:leased")" \
+  "group pending $("${R[@]}" xpending "$PREFIX:{0}:firehose" webhooks | head -1)" >&2
+curl -s "http://127.0.0.1:$EDGE_ADMIN_PORT/metrics" 2>/dev/null | grep -E '^motioness_webhook_(attempts|deferred|dropped|dead)' >&2 || true
 stop_started
 rm -rf "$DIR"

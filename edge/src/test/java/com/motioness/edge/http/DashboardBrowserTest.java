@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.config.AuthSettings;
 import com.motioness.edge.demo.DemoProducer;
+import com.motioness.edge.demo.DemoWebhook;
 import com.motioness.edge.log.LoggedEvent;
 import com.motioness.edge.log.ReplayPage;
 import com.motioness.edge.log.StreamRef;
@@ -94,9 +95,11 @@ class DashboardBrowserTest {
                         .retry(Duration.ofMillis(200))
                         .feedTailMax(TAIL));
                 TestEdge demo = TestEdge.start(config -> config.demo(true));
+                // As the demo command does: its receiver registered before the first asset starts.
+                DemoWebhook webhook = DemoWebhook.start(demo.server().webhookEndpoints(), AuthSettings.DEMO_PROJECT);
                 DemoProducer producer = new DemoProducer(
                         demo.server().log(), AuthSettings.DEMO_PROJECT, Duration.ofSeconds(1), Duration.ofMillis(40))) {
-            assertTrue(producer != null);
+            assertTrue(producer != null && webhook != null);
             List<AssetEvent> lifecycle = Lifecycle.of(AuthSettings.DEMO_PROJECT, ASSET);
             List<AssetEvent> older =
                     Lifecycle.of(AuthSettings.DEMO_PROJECT, OLDER).subList(0, 2);
