@@ -43,7 +43,9 @@ verdict "attempts per message <= 5" 'r["receiver"]["attempts_per_message_max"] <
 R=(redis-cli -p "$REDIS_PORT")
 echo "left in Redis: jobs $("${R[@]}" hlen "$PREFIX:{0}:webhooks:jobs") due $("${R[@]}" zcard "$PREFIX:{0}:webhooks:due")" \
   "leased $("${R[@]}" zcard "$PREFIX:{0}:webhooks:leased")" \
-  "group pending $("${R[@]}" xpending "$PREFIX:{0}:firehose" webhooks | head -1)" >&2
-curl -s "http://127.0.0.1:$EDGE_ADMIN_PORT/metrics" 2>/dev/null | grep -E '^motioness_webhook_(attempts|deferred|dropped|dead)' >&2 || true
+  "group pending $("${R[@]}" xpending "$PREFIX:{0}:firehose" webhooks | head -1)" \
+  "first due $("${R[@]}" zrange "$PREFIX:{0}:webhooks:due" 0 0 withscores | tr '\n' ' ')" \
+  "redis time $("${R[@]}" time | head -1)" >&2
+curl -s "http://127.0.0.1:$EDGE_ADMIN_PORT/metrics" 2>/dev/null | grep -E '^motioness_webhook_(attempts|deferred|dropped|dead|endpoints_parked)' >&2 || true
 stop_started
 rm -rf "$DIR"

@@ -54,6 +54,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     private static final long BOUND_WAIT_MS = 5;
     /** How long a job waits when its endpoints cannot be listed (the store is away). */
     private static final long STORE_WAIT_MS = 1000;
+    /** Longest wait for the log to answer an append: a Redis command times out after 2 s, a reload of its library after 4. */
+    private static final long APPEND_WAIT_MS = 10_000;
 
     private static final long SAMPLE_MS = 1000;
 
@@ -83,6 +85,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private volatile long sampledPending;
     private volatile long sampledDue;
     private volatile int parked;
+    private volatile long sampledInFlight;
 
     private WebhookDispatcher(
             DispatcherParts parts, DispatcherSettings settings, JobQueue queue, boolean embedded, GroupLag groupLag) {
@@ -105,6 +108,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                 () -> sampledPending,
                 () -> sampledDue,
                 () -> parked,
+                () -> sampledInFlight,
                 () -> ringIntake == null ? 0 : ringIntake.dropped(),
                 groupLag == null ? null : groupLag::lags);
     }
@@ -335,7 +339,16 @@ public final class WebhookDispatcher implements AutoCloseable {
                 settings.timeout());
         CompletableFuture<Boolean> dispatched =
                 append(List.of(DeliveryEvents.dispatched(job, now)), DeliveryEvents.key(job, 'd'));
+        // The client answers within the timeout; the bound is a guard, as for the log's appends.
         sender.send(request)
+                .completeOnTimeout(
+                        new AttemptResult(
+                                0,
+                                "TIMEOUT",
+                                "no outcome from the client",
+                                settings.timeout().toNanos()),
+                        settings.timeout().toMillis() + APPEND_WAIT_MS,
+                        TimeUnit.MILLISECONDS)
                 .thenCombine(dispatched, Sent::new)
                 .whenComplete((sent, error) -> execute(() -> outcome(job, endpoint, sent, error)));
     }
@@ -422,7 +435,12 @@ public final class WebhookDispatcher implements AutoCloseable {
      * retry would meet them again.
      */
     private CompletableFuture<Boolean> append(List<AssetEvent> events, IdempotencyKey key) {
-        return rawAppend(events, key).handle((batch, error) -> stored(error, key));
+        // An append the log never answers (seen once across a Redis restart) must not hold its
+        // attempt's in-flight slot for ever: past the bound it counts as not stored, so the job
+        // stays leased and is attempted again after its lease.
+        return rawAppend(events, key)
+                .handle((batch, error) -> stored(error, key))
+                .completeOnTimeout(false, APPEND_WAIT_MS, TimeUnit.MILLISECONDS);
     }
 
     private CompletableFuture<StoredBatch> rawAppend(List<AssetEvent> events, IdempotencyKey key) {
@@ -482,6 +500,11 @@ public final class WebhookDispatcher implements AutoCloseable {
             }
         }
         parked = count;
+        long flying = 0;
+        for (int attempts : inFlight.values()) {
+            flying += attempts;
+        }
+        sampledInFlight = flying;
         queue.counts().whenComplete((counts, error) -> {
             if (counts != null) {
                 sampledPending = counts[0];

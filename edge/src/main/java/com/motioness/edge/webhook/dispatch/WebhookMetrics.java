@@ -69,6 +69,7 @@ public final class WebhookMetrics {
      * @param pending jobs held, due or leased, as last sampled
      * @param due jobs waiting for a retry, as last sampled
      * @param parked endpoints parked by this process's breakers
+     * @param inFlight attempts this process has sent and not yet seen end, as last sampled
      * @param intakeDropped events the embedded intake dropped
      * @param groupLag per shard, the consumer group's lag as last sampled; null in embedded mode
      */
@@ -76,6 +77,7 @@ public final class WebhookMetrics {
             LongSupplier pending,
             LongSupplier due,
             LongSupplier parked,
+            LongSupplier inFlight,
             LongSupplier intakeDropped,
             Supplier<long[]> groupLag) {
         GaugeWithCallback.builder()
@@ -92,6 +94,11 @@ public final class WebhookMetrics {
                 .name("motioness_webhook_endpoints_parked")
                 .help("Endpoints this process's circuit breakers hold parked")
                 .callback(callback -> callback.call(parked.getAsLong()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("motioness_webhook_attempts_in_flight")
+                .help("Attempts this process has sent and not yet seen end, over all endpoints")
+                .callback(callback -> callback.call(inFlight.getAsLong()))
                 .register(registry);
         CounterWithCallback.builder()
                 .name("motioness_webhook_intake_dropped_total")
