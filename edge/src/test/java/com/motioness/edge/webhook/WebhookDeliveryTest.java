@@ -9,10 +9,10 @@ import com.motioness.edge.config.WebhookSettings;
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.Lifecycle;
-import com.motioness.edge.support.NodeScript;
 import com.motioness.edge.support.Poll;
 import com.motioness.edge.support.RawResponse;
 import com.motioness.edge.support.RealClients;
+import com.motioness.edge.support.ReferenceVerifier;
 import com.motioness.edge.support.SseBlock;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
@@ -253,18 +253,6 @@ class WebhookDeliveryTest {
             }
             json.writeEndArray();
         }
-        try (NodeScript verifier = NodeScript.start(
-                RealClients.EVENTSOURCE_DIR,
-                "verify-webhooks.mjs",
-                file.toAbsolutePath().toString())) {
-            verifier.await("DONE"::equals, Duration.ofSeconds(20));
-            List<String> verdicts = new ArrayList<>();
-            for (String line : verifier.output()) {
-                if (line.startsWith("VERIFIED") || line.startsWith("REJECTED")) {
-                    verdicts.add(line.split(" ")[0]);
-                }
-            }
-            return verdicts;
-        }
+        return ReferenceVerifier.verdicts(file);
     }
 }

@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.motioness.edge.support.NodeScript;
 import com.motioness.edge.support.RealClients;
+import com.motioness.edge.support.ReferenceVerifier;
 import com.motioness.protocol.webhook.WebhookSecret;
 import com.motioness.protocol.webhook.WebhookSignature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -63,19 +62,7 @@ class WebhookVerifierTest {
 
         Path file = dir.resolve("deliveries.json");
         write(file, deliveries);
-        try (NodeScript verifier = NodeScript.start(
-                RealClients.EVENTSOURCE_DIR,
-                "verify-webhooks.mjs",
-                file.toAbsolutePath().toString())) {
-            verifier.await("DONE"::equals, Duration.ofSeconds(20));
-            List<String> verdicts = new ArrayList<>();
-            for (String line : verifier.output()) {
-                if (line.startsWith("VERIFIED") || line.startsWith("REJECTED")) {
-                    verdicts.add(line.split(" ")[0]);
-                }
-            }
-            assertEquals(expected, verdicts, verifier.report());
-        }
+        assertEquals(expected, ReferenceVerifier.verdicts(file));
     }
 
     /** A delivery signed with {@code signer}, to be verified with {@code verifier}'s secret. */
