@@ -3,9 +3,9 @@
 # and restarted in the middle of it, then the receiver up: everything delivered, none dead-lettered,
 # at most 5 attempts per message. The retry schedule must span the outage: 0s,5s,20s,40s,60s
 # (125 s in all, not the production default, so the scenario takes minutes, not hours).
-# TODO(integrator): the breaker parks an endpoint for up to 60 s after 5 failures and dead-letters
-# held jobs older than the schedule's span; if that bites here, lower its cool-down ceiling through
-# EXTRA_EDGE_FLAGS (the flag's name is yours).
+# The breaker parks an endpoint for --webhook-park (1 s), doubling up to 60 times that, after 5
+# failures, and dead-letters held jobs older than the schedule's span; EXTRA_EDGE_FLAGS can pass
+# e.g. --webhook-park 200ms to try another cool-down.
 # Usage: perf/scenarios/webhooks-outage.sh [publishing seconds, default 30]
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/webhooks-lib.sh"

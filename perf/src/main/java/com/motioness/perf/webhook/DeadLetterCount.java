@@ -28,7 +28,7 @@ final class DeadLetterCount implements AutoCloseable {
         RedisCommands<String, String> redis = connection.sync();
         long total = 0;
         for (String project : projects) {
-            // TODO(integrator): the key name as the dead-letter store (webhook.store) writes it.
+            // The hash RedisDeadLetterStore keeps per project, in the project's shard slot.
             String key = keys.ofShard(keys.shardOf(project), "webhooks:dead:" + project);
             total += switch (redis.type(key)) {
                 case "hash" -> redis.hlen(key);
