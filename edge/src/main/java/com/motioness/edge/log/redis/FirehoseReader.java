@@ -9,9 +9,7 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -26,31 +24,33 @@ import org.slf4j.LoggerFactory;
  * <p>An entry holds only the event's JSON; the reader scans it for the routing fields
  * ({@link RoutingFields}) here, off the ring's thread, and publishes them with it.
  */
-final class FirehoseReader implements Runnable {
+final class FirehoseReader {
     private static final Logger LOG = LoggerFactory.getLogger(FirehoseReader.class);
     private static final long BLOCK_MILLIS = 1000;
     private static final int BATCH = 512;
-    private static final long MAX_BACKOFF_MILLIS = 2000;
 
     private final RedisBackend backend;
     private final String firehose;
     private final EventRing ring;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final BlockingReadLoop loop;
     private volatile String lastId;
     private volatile long lagMillis;
     /** Entries skipped because they could not be routed; written by the reader's thread alone. */
     private volatile long undecodable;
 
-    private volatile StatefulConnection<String, byte[]> connection;
     private final AtomicReference<String> restartAt = new AtomicReference<>();
 
     FirehoseReader(RedisBackend backend, String firehose, EventRing ring, int shard) {
         this.backend = backend;
         this.firehose = firehose;
         this.ring = ring;
-        this.thread = new Thread(this, "motioness-firehose-" + shard);
-        this.thread.setDaemon(true);
+        this.loop = new BlockingReadLoop(
+                backend,
+                "motioness-firehose-" + shard,
+                BLOCK_MILLIS,
+                this::readRound,
+                (error, retryIn) -> LOG.warn(
+                        "firehose {}: {}; retrying from {} in {} ms", firehose, error.toString(), lastId, retryIn));
     }
 
     /** Starts after the newest entry of the firehose: older events are replayed from their streams. */
@@ -60,51 +60,26 @@ final class FirehoseReader implements Runnable {
                 .toCompletableFuture()
                 .join();
         lastId = newest.isEmpty() ? "0-0" : newest.get(0).getId();
-        thread.start();
+        loop.start();
     }
 
-    @Override
-    public void run() {
-        long backoff = 50;
-        while (running) {
-            try {
-                StatefulConnection<String, byte[]> current = connection;
-                if (current == null) {
-                    current = backend.newConnection();
-                    current.setTimeout(Duration.ofMillis(BLOCK_MILLIS + 5000));
-                    connection = current;
-                }
-                RedisClusterCommands<String, byte[]> redis = RedisBackend.sync(current);
-                String restart = restartAt.getAndSet(null);
-                if (restart != null) {
-                    lastId = restart;
-                }
-                List<StreamMessage<String, byte[]>> entries = readAfter(redis, lastId);
-                for (StreamMessage<String, byte[]> entry : entries) {
-                    byte[] json = entry.getBody().get("e");
-                    if (json != null) {
-                        publish(EventId.parse(entry.getId()), json);
-                    }
-                    lastId = entry.getId();
-                }
-                // A full batch means more is waiting: the last entry's age is how far behind we are.
-                lagMillis = entries.size() < BATCH
-                        ? 0
-                        : Math.max(
-                                0,
-                                System.currentTimeMillis()
-                                        - EventId.parse(lastId).ms());
-                backoff = 50;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    break;
-                }
-                LOG.warn("firehose {}: {}; retrying from {} in {} ms", firehose, e.toString(), lastId, backoff);
-                sleep(backoff);
-                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
-            }
+    private void readRound(RedisClusterCommands<String, byte[]> redis) {
+        String restart = restartAt.getAndSet(null);
+        if (restart != null) {
+            lastId = restart;
         }
-        closeConnection();
+        List<StreamMessage<String, byte[]>> entries = readAfter(redis, lastId);
+        for (StreamMessage<String, byte[]> entry : entries) {
+            byte[] json = entry.getBody().get("e");
+            if (json != null) {
+                publish(EventId.parse(entry.getId()), json);
+            }
+            lastId = entry.getId();
+        }
+        // A full batch means more is waiting: the last entry's age is how far behind we are.
+        lagMillis = entries.size() < BATCH
+                ? 0
+                : Math.max(0, System.currentTimeMillis() - EventId.parse(lastId).ms());
     }
 
     private void publish(EventId id, byte[] json) {
@@ -126,26 +101,10 @@ final class FirehoseReader implements Runnable {
         return undecodable;
     }
 
-    private void closeConnection() {
-        StatefulConnection<String, byte[]> open = connection;
-        connection = null;
-        if (open != null) {
-            open.close();
-        }
-    }
-
     @SuppressWarnings("unchecked")
     private List<StreamMessage<String, byte[]>> readAfter(RedisClusterCommands<String, byte[]> redis, String id) {
         return redis.xread(
                 XReadArgs.Builder.block(BLOCK_MILLIS).count(BATCH), XReadArgs.StreamOffset.from(firehose, id));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /**
@@ -164,13 +123,6 @@ final class FirehoseReader implements Runnable {
     }
 
     void stop() {
-        running = false;
-        // Closing the connection ends a blocked XREAD at once instead of after its timeout.
-        closeConnection();
-        try {
-            thread.join(BLOCK_MILLIS + 1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.stop();
     }
 }

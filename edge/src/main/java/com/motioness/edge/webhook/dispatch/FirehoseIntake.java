@@ -1,5 +1,6 @@
 package com.motioness.edge.webhook.dispatch;
 
+import com.motioness.edge.log.redis.BlockingReadLoop;
 import com.motioness.edge.log.redis.RedisBackend;
 import com.motioness.edge.webhook.WebhookEndpoint;
 import com.motioness.protocol.EventId;
@@ -11,7 +12,6 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import java.time.Clock;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * ({@link RedisJobQueue#intake}), and their first attempts go at once. An entry whose intake failed
  * stays pending and is taken over by XAUTOCLAIM after the idle time, by this consumer or another.
  */
-final class FirehoseIntake implements Runnable {
+final class FirehoseIntake {
     /** Where jobs just taken in (and leased to this process) go for their first attempt. */
     @FunctionalInterface
     interface JobSink {
@@ -43,7 +43,6 @@ final class FirehoseIntake implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FirehoseIntake.class);
     private static final int BATCH = 128;
-    private static final long MAX_BACKOFF_MILLIS = 2000;
     private static final long LOOKUP_SECONDS = 5;
 
     private final RedisBackend backend;
@@ -56,10 +55,7 @@ final class FirehoseIntake implements Runnable {
     private final Duration autoclaimIdle;
     private final Clock clock;
     private final JobSink send;
-    private final Thread thread;
-
-    private volatile boolean running = true;
-    private volatile StatefulConnection<String, byte[]> connection;
+    private final BlockingReadLoop loop;
     private long nextAutoclaimMs;
 
     FirehoseIntake(
@@ -82,8 +78,13 @@ final class FirehoseIntake implements Runnable {
         this.blockMillis = Math.max(10, Math.min(1000, autoclaimIdle.toMillis() / 2));
         this.clock = clock;
         this.send = send;
-        this.thread = new Thread(this, "motioness-webhook-intake-" + shard);
-        this.thread.setDaemon(true);
+        this.loop = new BlockingReadLoop(
+                backend,
+                "motioness-webhook-intake-" + shard,
+                blockMillis,
+                this::readRound,
+                (error, retryIn) ->
+                        LOG.warn("webhook intake of {}: {}; retrying in {} ms", firehose, error.toString(), retryIn));
     }
 
     /** Creates the group on the firehose if it has none (at its end: older events are not sent). */
@@ -100,7 +101,7 @@ final class FirehoseIntake implements Runnable {
             }
         }
         nextAutoclaimMs = clock.millis() + autoclaimIdle.toMillis() / 2;
-        thread.start();
+        loop.start();
     }
 
     private static boolean isBusyGroup(Throwable e) {
@@ -113,40 +114,17 @@ final class FirehoseIntake implements Runnable {
         return false;
     }
 
-    @Override
-    public void run() {
-        long backoff = 50;
-        while (running) {
-            try {
-                StatefulConnection<String, byte[]> current = connection;
-                if (current == null) {
-                    current = backend.newConnection();
-                    current.setTimeout(Duration.ofMillis(blockMillis + 5000));
-                    connection = current;
-                }
-                RedisClusterCommands<String, byte[]> redis = RedisBackend.sync(current);
-                if (clock.millis() >= nextAutoclaimMs) {
-                    autoclaim(redis);
-                    nextAutoclaimMs = clock.millis() + Math.max(10, autoclaimIdle.toMillis() / 2);
-                }
-                @SuppressWarnings("unchecked")
-                List<StreamMessage<String, byte[]>> entries = redis.xreadgroup(
-                        Consumer.from(GROUP, consumer),
-                        XReadArgs.Builder.block(blockMillis).count(BATCH),
-                        XReadArgs.StreamOffset.lastConsumed(firehose));
-                take(redis, entries);
-                backoff = 50;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    break;
-                }
-                LOG.warn("webhook intake of {}: {}; retrying in {} ms", firehose, e.toString(), backoff);
-                closeConnection();
-                sleep(backoff);
-                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
-            }
+    private void readRound(RedisClusterCommands<String, byte[]> redis) {
+        if (clock.millis() >= nextAutoclaimMs) {
+            autoclaim(redis);
+            nextAutoclaimMs = clock.millis() + Math.max(10, autoclaimIdle.toMillis() / 2);
         }
-        closeConnection();
+        @SuppressWarnings("unchecked")
+        List<StreamMessage<String, byte[]>> entries = redis.xreadgroup(
+                Consumer.from(GROUP, consumer),
+                XReadArgs.Builder.block(blockMillis).count(BATCH),
+                XReadArgs.StreamOffset.lastConsumed(firehose));
+        take(redis, entries);
     }
 
     /** Takes over entries another consumer (a dead dispatcher) read and never took in. */
@@ -159,7 +137,7 @@ final class FirehoseIntake implements Runnable {
                             .count(BATCH));
             take(redis, claimed.getMessages());
             start = claimed.getId();
-        } while (running && !"0-0".equals(start));
+        } while (loop.isRunning() && !"0-0".equals(start));
     }
 
     private void take(RedisClusterCommands<String, byte[]> redis, List<StreamMessage<String, byte[]>> entries) {
@@ -193,7 +171,7 @@ final class FirehoseIntake implements Runnable {
                     send.take(taken.get(i));
                 }
             } catch (Exception e) {
-                if (!running) {
+                if (!loop.isRunning()) {
                     return;
                 }
                 // Left pending: XAUTOCLAIM brings it back after the idle time.
@@ -218,7 +196,7 @@ final class FirehoseIntake implements Runnable {
         try {
             listed = endpoints.of(routing.projectId()).get(LOOKUP_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
-            if (running) {
+            if (loop.isRunning()) {
                 LOG.warn("webhook endpoints of {} unavailable: {}", routing.projectId(), e.toString());
             }
             return null;
@@ -226,22 +204,6 @@ final class FirehoseIntake implements Runnable {
         TakenEvent event =
                 new TakenEvent(EventId.parse(entryId), routing.type(), routing.projectId(), routing.assetId(), json);
         return WebhookJob.forEvent(listed, event, clock.millis());
-    }
-
-    private void closeConnection() {
-        StatefulConnection<String, byte[]> open = connection;
-        connection = null;
-        if (open != null) {
-            open.close();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /**
@@ -274,12 +236,6 @@ final class FirehoseIntake implements Runnable {
 
     /** Stops reading; entries read and not taken in stay pending for XAUTOCLAIM. */
     void stop() {
-        running = false;
-        closeConnection();
-        try {
-            thread.join(blockMillis + 1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.stop();
     }
 }
