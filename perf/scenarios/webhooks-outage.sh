@@ -7,9 +7,11 @@
 # failures, and dead-letters held jobs older than the schedule's span; EXTRA_EDGE_FLAGS can pass
 # e.g. --webhook-park 200ms to try another cool-down.
 # Usage: perf/scenarios/webhooks-outage.sh [publishing seconds, default 30]
+# Set before webhooks-lib.sh, which falls back to the production schedule (whose third attempt
+# comes 5 minutes later, past the run's settling time) only when SCHEDULE is unset.
+SCHEDULE=${SCHEDULE:-0s,5s,20s,40s,60s}
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/webhooks-lib.sh"
-SCHEDULE=${SCHEDULE:-0s,5s,20s,40s,60s}
 REDIS_PORT=${REDIS_PORT:-16390}
 OWN_REDIS=redis://127.0.0.1:$REDIS_PORT
 SECONDS_PUBLISHING=${1:-30}
