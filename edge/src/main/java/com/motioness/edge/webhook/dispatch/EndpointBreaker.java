@@ -53,6 +53,22 @@ final class EndpointBreaker {
         }
     }
 
+    /** Whether the attempt that just started is the probe. */
+    boolean probing() {
+        return state == State.PROBING;
+    }
+
+    /**
+     * The probe was never sent (our own backpressure, not the receiver's doing): the next attempt
+     * probes instead, rather than every job waiting on an outcome that will not come.
+     */
+    void probeNotMade(long nowMs) {
+        if (state == State.PROBING) {
+            state = State.PARKED;
+            parkedUntilMs = nowMs;
+        }
+    }
+
     /** Records an attempt's outcome. */
     void record(boolean delivered, long nowMs) {
         if (delivered) {

@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,7 +58,14 @@ public final class WebhookDispatcher implements AutoCloseable {
     /** Longest wait for the log to answer an append: a Redis command times out after 2 s, a reload of its library after 4. */
     private static final long APPEND_WAIT_MS = 10_000;
 
+    /**
+     * How long an attempt may run before its {@code webhook_dispatched} is appended on its own; one
+     * that ends sooner has it appended with its outcome, in one write.
+     */
+    static final long DISPATCHED_ALONE_AFTER_MS = 250;
+
     private static final long SAMPLE_MS = 1000;
+    private static final CompletableFuture<Boolean> FALSE = CompletableFuture.completedFuture(false);
 
     private final EventLog log;
     private final EndpointCache endpoints;
@@ -102,6 +110,8 @@ public final class WebhookDispatcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // An attempt's timer is cancelled when it ends, nearly always: out of the queue at once.
+        thread.setRemoveOnCancelPolicy(true);
         this.ringIntake = embedded ? new RingIntake(settings.intakeCapacity(), this::wakeForIntake) : null;
         this.metrics = new WebhookMetrics(parts.registry());
         metrics.sampled(
@@ -312,12 +322,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         long heldUntil = breaker.holdOrStart(now);
         if (heldUntil > 0) {
             if (now - job.firstAttemptMs() > settings.schedule().span().toMillis()) {
-                deadLetter(
-                        job,
-                        job.attemptsMade(),
-                        "ENDPOINT_PARKED",
-                        "endpoint " + endpoint.id() + " parked after consecutive failures",
-                        List.of());
+                deadLetterParked(job, "endpoint " + endpoint.id() + " parked after consecutive failures");
             } else {
                 metrics.deferred("parked");
                 settle(queue.schedule(job, heldUntil - now));
@@ -325,10 +330,10 @@ public final class WebhookDispatcher implements AutoCloseable {
             return;
         }
         inFlight.put(endpoint.id(), flying + 1);
-        send(job, endpoint, now);
+        send(job, endpoint, breaker.probing(), now);
     }
 
-    private void send(WebhookJob job, WebhookEndpoint endpoint, long now) {
+    private void send(WebhookJob job, WebhookEndpoint endpoint, boolean probe, long now) {
         long timestamp = now / 1000;
         WebhookRequest request = new WebhookRequest(
                 URI.create(endpoint.url()),
@@ -337,8 +342,8 @@ public final class WebhookDispatcher implements AutoCloseable {
                 WebhookSignature.header(endpoint.signingSecrets(now), job.messageId(), timestamp, job.body()),
                 job.body(),
                 settings.timeout());
-        CompletableFuture<Boolean> dispatched =
-                append(List.of(DeliveryEvents.dispatched(job, now)), DeliveryEvents.key(job, 'd'));
+        Attempt attempt = new Attempt(job, endpoint, probe, DeliveryEvents.dispatched(job, now));
+        attempt.recordDispatchedLater();
         // The client answers within the timeout; the bound is a guard, as for the log's appends.
         sender.send(request)
                 .completeOnTimeout(
@@ -349,20 +354,89 @@ public final class WebhookDispatcher implements AutoCloseable {
                                 settings.timeout().toNanos()),
                         settings.timeout().toMillis() + APPEND_WAIT_MS,
                         TimeUnit.MILLISECONDS)
-                .thenCombine(dispatched, Sent::new)
-                .whenComplete((sent, error) -> execute(() -> outcome(job, endpoint, sent, error)));
+                .whenComplete((result, error) -> execute(() -> outcome(attempt, result, error)));
     }
 
-    private record Sent(AttemptResult result, boolean dispatchedStored) {}
+    /**
+     * One attempt between its request and its outcome, on the dispatcher's thread. Most attempts end
+     * within milliseconds, and then their {@code webhook_dispatched} goes to the log with the
+     * outcome in one append (one log write per delivery instead of two, the larger share of the
+     * dispatcher's cost). An attempt still running after {@link #DISPATCHED_ALONE_AFTER_MS} has its
+     * {@code webhook_dispatched} appended on its own, so the feed shows it under way.
+     */
+    private final class Attempt {
+        final WebhookJob job;
+        final WebhookEndpoint endpoint;
+        /** Whether this attempt is its parked endpoint's probe. */
+        final boolean probe;
+
+        final AssetEvent dispatched;
+        /** Set once the outcome is in: the timer then appends nothing. */
+        boolean ended;
+        /** The append of {@code webhook_dispatched} alone, or null while it has not been made. */
+        CompletableFuture<Boolean> dispatchedAlone;
+
+        ScheduledFuture<?> timer;
+
+        Attempt(WebhookJob job, WebhookEndpoint endpoint, boolean probe, AssetEvent dispatched) {
+            this.job = job;
+            this.endpoint = endpoint;
+            this.probe = probe;
+            this.dispatched = dispatched;
+        }
+
+        void recordDispatchedLater() {
+            try {
+                timer = thread.schedule(this::recordDispatched, DISPATCHED_ALONE_AFTER_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // Closing: the outcome, if it comes, records both.
+            }
+        }
+
+        private void recordDispatched() {
+            if (!ended && !crashed) {
+                dispatchedAlone = append(List.of(dispatched), DeliveryEvents.key(job, 'd'));
+            }
+        }
+
+        /** The outcome is in: no separate {@code webhook_dispatched} from now on. */
+        void end() {
+            ended = true;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+
+        /**
+         * Appends the outcome's events, after {@code webhook_dispatched} if that went alone, or with
+         * it; true once stored, false when the log cannot take them now (nor took the dispatched).
+         */
+        CompletableFuture<Boolean> appendOutcome(List<AssetEvent> events) {
+            if (dispatchedAlone == null) {
+                List<AssetEvent> both = new ArrayList<>(events.size() + 1);
+                both.add(dispatched);
+                both.addAll(events);
+                return append(both, DeliveryEvents.key(job, 'o'));
+            }
+            return dispatchedAlone.thenCompose(stored -> stored ? append(events, DeliveryEvents.key(job, 'o')) : FALSE);
+        }
+    }
 
     /** An attempt's outcome, on the dispatcher's thread. */
-    private void outcome(WebhookJob job, WebhookEndpoint endpoint, Sent sent, Throwable error) {
+    private void outcome(Attempt attempt, AttemptResult sent, Throwable error) {
+        WebhookJob job = attempt.job;
+        WebhookEndpoint endpoint = attempt.endpoint;
+        attempt.end();
         inFlight.merge(endpoint.id(), -1, Integer::sum);
-        AttemptResult result = sent != null ? sent.result() : new AttemptResult(0, "OTHER", String.valueOf(error), 0);
+        AttemptResult result = sent != null ? sent : new AttemptResult(0, "OTHER", String.valueOf(error), 0);
         if (result.notMade()) {
             metrics.deferred("not_made");
+            if (attempt.probe) {
+                breakers.get(endpoint.id()).probeNotMade(clock.millis());
+            }
             // Our own backpressure or shutdown, not the receiver's doing: tried again shortly, as
-            // a job over the in-flight bound is, without spending an attempt.
+            // a job over the in-flight bound is, without spending an attempt (and, refused at once
+            // as it nearly always is, without recording one).
             settle(queue.schedule(job, BOUND_WAIT_MS));
             return;
         }
@@ -372,15 +446,10 @@ public final class WebhookDispatcher implements AutoCloseable {
             breaker.record(result.delivered(), now);
         }
         metrics.attempt(result, job.eventId().ms(), now);
-        if (sent == null || !sent.dispatchedStored()) {
-            // The log is away: the job stays leased and is attempted again after its lease.
-            working.decrementAndGet();
-            return;
-        }
         if (result.delivered()) {
             long latencyMs = TimeUnit.NANOSECONDS.toMillis(result.latencyNanos());
             settleAfter(
-                    append(List.of(DeliveryEvents.delivered(job, latencyMs, now)), DeliveryEvents.key(job, 'o')),
+                    attempt.appendOutcome(List.of(DeliveryEvents.delivered(job, latencyMs, now))),
                     () -> queue.complete(job));
             return;
         }
@@ -388,27 +457,36 @@ public final class WebhookDispatcher implements AutoCloseable {
                 + (result.errorMsg() != null ? result.errorMsg() : result.errorCode());
         AssetEvent failed = DeliveryEvents.failed(job, result.errorCode(), message, now);
         if (job.attempt() >= settings.schedule().attempts()) {
-            deadLetter(
-                    job.failed(result.errorCode(), message),
-                    job.attempt(),
-                    result.errorCode(),
-                    message,
-                    List.of(failed));
+            WebhookJob last = job.failed(result.errorCode(), message);
+            List<AssetEvent> events =
+                    List.of(failed, DeliveryEvents.deadLetter(last, job.attempt(), result.errorCode(), message, now));
+            settleAfter(
+                    attempt.appendOutcome(events),
+                    () -> storeDeadLetter(last, job.attempt(), result.errorCode(), message, now));
             return;
         }
         WebhookJob next = job.failed(result.errorCode(), message);
         long delay = settings.schedule().delayBeforeMs(next.attempt());
-        settleAfter(append(List.of(failed), DeliveryEvents.key(job, 'o')), () -> queue.schedule(next, delay));
+        settleAfter(attempt.appendOutcome(List.of(failed)), () -> queue.schedule(next, delay));
     }
 
     /**
-     * Records a job's end: its last events with {@code webhook_dead_letter}, then the dead letter,
-     * then the job's removal.
+     * Ends a job held past its schedule's span by a parked endpoint: {@code webhook_dead_letter}
+     * (under a key of its own kind: no attempt of this number was made), then the dead letter, then
+     * the job's removal.
      */
-    private void deadLetter(WebhookJob job, int attempts, String errorCode, String errorMsg, List<AssetEvent> before) {
+    private void deadLetterParked(WebhookJob job, String message) {
         long now = clock.millis();
-        List<AssetEvent> events = new ArrayList<>(before);
-        events.add(DeliveryEvents.deadLetter(job, attempts, errorCode, errorMsg, now));
+        int attempts = job.attemptsMade();
+        AssetEvent event = DeliveryEvents.deadLetter(job, attempts, "ENDPOINT_PARKED", message, now);
+        settleAfter(
+                append(List.of(event), DeliveryEvents.key(job, 'p')),
+                () -> storeDeadLetter(job, attempts, "ENDPOINT_PARKED", message, now));
+    }
+
+    /** After its events are stored: the dead letter, then the job's removal. */
+    private CompletableFuture<Void> storeDeadLetter(
+            WebhookJob job, int attempts, String errorCode, String errorMsg, long now) {
         DeadLetter letter = new DeadLetter(
                 job.messageId(),
                 job.endpointId(),
@@ -421,12 +499,8 @@ public final class WebhookDispatcher implements AutoCloseable {
                 errorCode,
                 errorMsg,
                 now);
-        // The key of a parked job's end is its own kind: it made no attempt of this number.
-        IdempotencyKey key = DeliveryEvents.key(job, before.isEmpty() ? 'p' : 'o');
-        settleAfter(append(events, key), () -> {
-            metrics.deadLetter();
-            return deadLetters.add(letter).thenCompose(added -> queue.complete(job));
-        });
+        metrics.deadLetter();
+        return deadLetters.add(letter).thenCompose(added -> queue.complete(job));
     }
 
     /**

@@ -5,14 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.motioness.edge.webhook.EndpointSecret;
+import com.motioness.edge.webhook.EndpointStore;
+import com.motioness.edge.webhook.WebhookEndpoint;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventType;
+import com.motioness.protocol.webhook.WebhookSecret;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** The dispatcher's small parts: schedule and jitter, message ids, the body, the job's JSON, the breaker. */
+/** The dispatcher's small parts: schedule and jitter, message ids, the body, the job's JSON, the breaker, the endpoint cache. */
 class DispatchPartsTest {
 
     @Test
@@ -95,5 +104,91 @@ class DispatchPartsTest {
         breaker.record(true, 570);
         assertEquals(0, breaker.holdOrStart(570), "a successful probe closes it");
         assertTrue(!breaker.parked());
+    }
+
+    @Test
+    void aProbeNeverSentHandsTheProbeToTheNextAttempt() {
+        EndpointBreaker breaker = new EndpointBreaker(1, 100, 1000);
+        breaker.record(false, 0);
+        assertEquals(0, breaker.holdOrStart(100), "the probe goes");
+        assertTrue(breaker.probing());
+        assertTrue(breaker.holdOrStart(101) > 101, "the others wait for the probe");
+        breaker.probeNotMade(102);
+        assertEquals(0, breaker.holdOrStart(102), "the next attempt probes");
+        assertTrue(breaker.probing());
+        breaker.record(true, 110);
+        assertTrue(!breaker.parked());
+    }
+
+    /** A store whose listings the test completes, and that never passes a change notice on. */
+    private static final class HeldListings implements EndpointStore {
+        final List<CompletableFuture<List<WebhookEndpoint>>> listings = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletableFuture<List<WebhookEndpoint>> list(String projectId) {
+            CompletableFuture<List<WebhookEndpoint>> listing = new CompletableFuture<>();
+            listings.add(listing);
+            return listing;
+        }
+
+        @Override
+        public CompletableFuture<WebhookEndpoint> get(String projectId, String endpointId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<Void> put(WebhookEndpoint endpoint) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<Boolean> delete(String projectId, String endpointId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void onChange(Consumer<String> listener) {}
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void anOldListingIsAnsweredWhileItIsListedAgainInTheBackground() throws Exception {
+        HeldListings store = new HeldListings();
+        EndpointCache cache = new EndpointCache(store, TimeUnit.MILLISECONDS.toNanos(50));
+        List<WebhookEndpoint> first = List.of();
+        List<WebhookEndpoint> second = List.of(endpoint("ep_new"));
+
+        CompletableFuture<List<WebhookEndpoint>> listing = cache.of("p");
+        assertEquals(1, store.listings.size());
+        assertTrue(!listing.isDone(), "the first listing is waited for");
+        store.listings.get(0).complete(first);
+        assertEquals(first, cache.of("p").join());
+        assertEquals(1, store.listings.size(), "a young listing is answered from the cache");
+
+        Thread.sleep(60);
+        CompletableFuture<List<WebhookEndpoint>> stale = cache.of("p");
+        assertTrue(stale.isDone(), "an old listing is answered at once");
+        assertEquals(first, stale.join());
+        cache.of("p");
+        assertEquals(2, store.listings.size(), "and listed again once, in the background");
+
+        store.listings.get(1).completeExceptionally(new IllegalStateException("store away"));
+        assertEquals(first, cache.of("p").join(), "a failed listing leaves the old one");
+        assertEquals(3, store.listings.size(), "and the next event tries again");
+        store.listings.get(2).complete(second);
+        assertEquals(second, cache.of("p").join(), "the new listing replaces the old one");
+    }
+
+    private static WebhookEndpoint endpoint(String id) {
+        return new WebhookEndpoint(
+                id,
+                "p",
+                "https://hooks.example.com/a",
+                Set.of(EventType.READY),
+                true,
+                List.of(new EndpointSecret(WebhookSecret.generate(), 0)),
+                0);
     }
 }

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +49,9 @@ class EmbeddedDispatchTest {
     private final MemoryEndpoints endpoints = new MemoryEndpoints();
     private final MemoryDeadLetters deadLetters = new MemoryDeadLetters();
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    /** The events of each append the dispatcher made, as {@link #kinds} says them. */
+    private final List<String> appends = new CopyOnWriteArrayList<>();
+
     private EmbeddedEventLog log;
     private WebhookDispatcher dispatcher;
 
@@ -76,6 +80,9 @@ class EmbeddedDispatchTest {
         return new EventLog() {
             @Override
             public CompletableFuture<StoredBatch> append(List<AssetEvent> events, IdempotencyKey key) {
+                if (events.get(0).type().isWebhook()) {
+                    appends.add(kinds(events));
+                }
                 return refusals.getAndDecrement() > 0
                         ? CompletableFuture.failedFuture(new LogUnavailableException("away"))
                         : log.append(events, key);
@@ -182,6 +189,7 @@ class EmbeddedDispatchTest {
 
         List<AssetEvent> events = webhookEvents();
         assertEquals("dispatched/1 delivered/1", kinds(events));
+        assertEquals(List.of("dispatched/1 delivered/1"), appends, "a quick attempt's events go in one append");
         assertEquals(messageId, events.get(0).requestId());
         assertEquals(messageId, events.get(1).requestId());
         assertTrue(events.get(1).hasLatencyMs(), "delivered carries latency_ms");
@@ -196,6 +204,24 @@ class EmbeddedDispatchTest {
         io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create()
                 .write(out, registry.scrape(), io.prometheus.metrics.config.EscapingScheme.DEFAULT);
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aSlowAttemptShowsItsDispatchedEventBeforeItsOutcome() throws Exception {
+        start(TestSettings.withDelays(0, 60_000, 60_000, 60_000, 60_000));
+        TestReceiver receiver = receiver(TestReceiver.answering(0));
+        endpoints.register(PROJECT, receiver.url(), Set.of(EventType.READY));
+
+        post(EventType.READY, "a1");
+        Poll.until(() -> receiver.received().size() == 1, WAIT, "the attempt");
+        Poll.until(() -> webhookEvents().size() == 1, WAIT, "webhook_dispatched on its own");
+        long seen = System.currentTimeMillis();
+        assertEquals("dispatched/1", kinds(webhookEvents()));
+        // The receiver hangs: the 1 s timeout, not the dispatched event, ends the attempt.
+        assertTrue(seen - receiver.received().get(0).atMs() < 900, "dispatched shown while the attempt runs");
+        Poll.until(() -> webhookEvents().size() == 2, WAIT, "the outcome");
+        assertEquals("dispatched/1 failed/1/TIMEOUT", kinds(webhookEvents()));
+        assertEquals(List.of("dispatched/1", "failed/1/TIMEOUT"), appends);
     }
 
     @Test
