@@ -10,8 +10,9 @@ import java.util.zip.CRC32;
  * shard as {@code crc32(utf8(project_id)) mod K}.
  */
 public final class RedisKeys {
-    private final String prefix;
     private final int shards;
+    /** {@code <prefix>:{<shard>}} of each shard: every key starts with one, and keys are made per event. */
+    private final String[] bases;
 
     /**
      * @param prefix the first part of every key, e.g. {@code mx}
@@ -21,8 +22,11 @@ public final class RedisKeys {
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be at least 1");
         }
-        this.prefix = prefix;
         this.shards = shards;
+        this.bases = new String[shards];
+        for (int shard = 0; shard < shards; shard++) {
+            bases[shard] = prefix + ":{" + shard + "}";
+        }
     }
 
     /** K. */
@@ -38,7 +42,7 @@ public final class RedisKeys {
     }
 
     private String base(int shard) {
-        return prefix + ":{" + shard + "}";
+        return bases[shard];
     }
 
     /** The stream of every event of a shard, which edge nodes read. */

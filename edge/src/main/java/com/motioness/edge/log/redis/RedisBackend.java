@@ -15,6 +15,11 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
 
 /**
@@ -25,6 +30,11 @@ import java.time.Duration;
  * <p>Both fail fast while Redis is away: commands are refused instead of queued until the
  * reconnect, and none waits more than two seconds, so the edge answers 503 at once and open
  * streams simply receive nothing until Redis is back.
+ *
+ * <p>Its connections consolidate their flushes: Lettuce flushes every command on its own, a
+ * {@code write} system call each, and the shared connection carries several commands per event
+ * (appends, the webhook jobs' scripts); commands queued on the connection's loop together now
+ * leave in one write.
  */
 public final class RedisBackend implements AutoCloseable {
     public static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -38,12 +48,17 @@ public final class RedisBackend implements AutoCloseable {
         }
     }
 
+    /** Flushes to consolidate at most before one goes through anyway (Netty's default). */
+    private static final int FLUSHES_PER_WRITE = 256;
+
+    private final ClientResources resources;
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
     private final StatefulConnection<String, byte[]> shared;
     private final RedisClusterAsyncCommands<String, byte[]> async;
 
-    private RedisBackend(RedisClient client, RedisClusterClient clusterClient) {
+    private RedisBackend(ClientResources resources, RedisClient client, RedisClusterClient clusterClient) {
+        this.resources = resources;
         this.client = client;
         this.clusterClient = clusterClient;
         if (clusterClient != null) {
@@ -68,8 +83,9 @@ public final class RedisBackend implements AutoCloseable {
             probe.shutdown();
         }
         TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
+        ClientResources resources = consolidatingFlushes();
         if (cluster) {
-            RedisClusterClient clusterClient = RedisClusterClient.create(redisUri);
+            RedisClusterClient clusterClient = RedisClusterClient.create(resources, redisUri);
             clusterClient.setOptions(ClusterClientOptions.builder()
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(timeouts)
@@ -78,14 +94,30 @@ public final class RedisBackend implements AutoCloseable {
                             .enablePeriodicRefresh(Duration.ofSeconds(30))
                             .build())
                     .build());
-            return new RedisBackend(null, clusterClient);
+            return new RedisBackend(resources, null, clusterClient);
         }
-        RedisClient client = RedisClient.create(redisUri);
+        RedisClient client = RedisClient.create(resources, redisUri);
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(timeouts)
                 .build());
-        return new RedisBackend(client, null);
+        return new RedisBackend(resources, client, null);
+    }
+
+    /**
+     * Lettuce's resources with a {@link FlushConsolidationHandler} first in every connection's
+     * pipeline, consolidating also when no read is in progress: a flush then waits for the tasks
+     * already queued on the connection's loop (other commands' writes), at most a few microseconds.
+     */
+    private static ClientResources consolidatingFlushes() {
+        return DefaultClientResources.builder()
+                .nettyCustomizer(new NettyCustomizer() {
+                    @Override
+                    public void afterChannelInitialized(Channel channel) {
+                        channel.pipeline().addFirst(new FlushConsolidationHandler(FLUSHES_PER_WRITE, true));
+                    }
+                })
+                .build();
     }
 
     public boolean isCluster() {
@@ -153,5 +185,6 @@ public final class RedisBackend implements AutoCloseable {
         } else {
             client.shutdown();
         }
+        resources.shutdown();
     }
 }

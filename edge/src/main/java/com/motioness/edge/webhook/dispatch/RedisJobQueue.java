@@ -77,19 +77,25 @@ final class RedisJobQueue implements JobQueue {
     private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final RedisKeys keys;
     private final long leaseMs;
+    /** Per shard: its jobs, due and leased keys, made once (scripts only read them). */
+    private final String[][] keysByShard;
 
     RedisJobQueue(RedisClusterAsyncCommands<String, byte[]> redis, RedisKeys keys, long leaseMs) {
         this.redis = redis;
         this.keys = keys;
         this.leaseMs = leaseMs;
+        this.keysByShard = new String[keys.shards()][];
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            keysByShard[shard] = new String[] {
+                keys.ofShard(shard, "webhooks:jobs"),
+                keys.ofShard(shard, "webhooks:due"),
+                keys.ofShard(shard, "webhooks:leased")
+            };
+        }
     }
 
     private String[] keysOf(int shard) {
-        return new String[] {
-            keys.ofShard(shard, "webhooks:jobs"),
-            keys.ofShard(shard, "webhooks:due"),
-            keys.ofShard(shard, "webhooks:leased")
-        };
+        return keysByShard[shard];
     }
 
     /**
