@@ -59,6 +59,18 @@ public final class EventRing implements AutoCloseable {
         ring.publishEvent(RingSlot.FROM_EVENT, event);
     }
 
+    /**
+     * Publishes the first {@code count} of {@code events} read together from an outside log, in
+     * order, waiting for room as {@link #publish(RingEvent)} does. One publish per batch wakes the
+     * consumer once (the wait strategy signals at every publish), not once per entry.
+     */
+    public void publish(RingEvent[] events, int count) {
+        int step = Math.min(count, ring.getBufferSize());
+        for (int from = 0; from < count; from += step) {
+            ring.publishEvents(RingSlot.FROM_EVENT, from, Math.min(step, count - from), events);
+        }
+    }
+
     /** Slots taken but not yet consumed. */
     public long occupancy() {
         return ring.getBufferSize() - ring.remainingCapacity();

@@ -2,6 +2,7 @@ package com.motioness.edge.log.redis;
 
 import com.motioness.edge.log.LoggedEvent;
 import com.motioness.edge.ring.EventRing;
+import com.motioness.edge.ring.RingEvent;
 import com.motioness.protocol.EventId;
 import com.motioness.protocol.EventValidationException;
 import com.motioness.protocol.RoutingFields;
@@ -10,6 +11,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -39,6 +41,8 @@ final class FirehoseReader {
     private volatile long undecodable;
 
     private final AtomicReference<String> restartAt = new AtomicReference<>();
+    /** The events of one read, published together; used by the reader's thread alone. */
+    private final RingEvent[] batch = new RingEvent[BATCH];
 
     FirehoseReader(RedisBackend backend, String firehose, EventRing ring, int shard) {
         this.backend = backend;
@@ -69,12 +73,20 @@ final class FirehoseReader {
             lastId = restart;
         }
         List<StreamMessage<String, byte[]>> entries = readAfter(redis, lastId);
+        int count = 0;
         for (StreamMessage<String, byte[]> entry : entries) {
             byte[] json = entry.getBody().get("e");
-            if (json != null) {
-                publish(EventId.parse(entry.getId()), json);
+            RingEvent event = json == null ? null : routed(EventId.parse(entry.getId()), json);
+            if (event != null) {
+                batch[count++] = event;
             }
-            lastId = entry.getId();
+        }
+        if (count > 0) {
+            ring.publish(batch, count);
+            Arrays.fill(batch, 0, count, null);
+        }
+        if (!entries.isEmpty()) {
+            lastId = entries.get(entries.size() - 1).getId();
         }
         // A full batch means more is waiting: the last entry's age is how far behind we are.
         lagMillis = entries.size() < BATCH
@@ -82,7 +94,8 @@ final class FirehoseReader {
                 : Math.max(0, System.currentTimeMillis() - EventId.parse(lastId).ms());
     }
 
-    private void publish(EventId id, byte[] json) {
+    /** The entry as the ring carries it, or null when it cannot be routed (then skipped and counted). */
+    private RingEvent routed(EventId id, byte[] json) {
         RoutingFields routing;
         try {
             routing = RoutingFields.scan(json);
@@ -91,9 +104,9 @@ final class FirehoseReader {
             // send this reader back to read it again).
             LOG.warn("skipped undecodable event {}-{}: {}", id.ms(), id.seq(), e.getMessage());
             undecodable++;
-            return;
+            return null;
         }
-        ring.publish(new LoggedEvent(id.ms(), id.seq(), routing.type(), routing.projectId(), routing.assetId(), json));
+        return new LoggedEvent(id.ms(), id.seq(), routing.type(), routing.projectId(), routing.assetId(), json);
     }
 
     /** Entries of this shard skipped because their JSON did not give the routing fields. */
