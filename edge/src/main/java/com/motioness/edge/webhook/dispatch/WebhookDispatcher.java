@@ -21,6 +21,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,6 +64,9 @@ public final class WebhookDispatcher implements AutoCloseable {
      */
     static final long DISPATCHED_ALONE_AFTER_MS = 250;
 
+    /** How often the oldest running attempts are looked at: a slow one's dispatched goes 250 to 300 ms in. */
+    private static final long SLOW_CHECK_MS = 50;
+
     private static final long SAMPLE_MS = 1000;
     private static final CompletableFuture<Boolean> FALSE = CompletableFuture.completedFuture(false);
 
@@ -84,6 +87,12 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Map<String, EndpointBreaker> breakers = new HashMap<>();
     /** Per endpoint id, on the dispatcher's thread. */
     private final Map<String, Integer> inFlight = new HashMap<>();
+    /**
+     * Attempts in the order they started, until they end or reach {@link #DISPATCHED_ALONE_AFTER_MS}:
+     * every attempt waits the same time, so one look at the oldest every {@link #SLOW_CHECK_MS}
+     * does what a timer per attempt would, without scheduling and cancelling one at each delivery.
+     */
+    private final ArrayDeque<Attempt> running = new ArrayDeque<>();
     /** Jobs between claim (or intake) and their new state stored: close() waits for them. */
     private final AtomicInteger working = new AtomicInteger();
 
@@ -110,8 +119,6 @@ public final class WebhookDispatcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        // An attempt's timer is cancelled when it ends, nearly always: out of the queue at once.
-        thread.setRemoveOnCancelPolicy(true);
         this.ringIntake = embedded ? new RingIntake(settings.intakeCapacity(), this::wakeForIntake) : null;
         this.metrics = new WebhookMetrics(parts.registry());
         metrics.sampled(
@@ -188,6 +195,19 @@ public final class WebhookDispatcher implements AutoCloseable {
         long poll = Math.max(1, settings.pollInterval().toMillis());
         thread.scheduleWithFixedDelay(this::claim, poll, poll, TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(this::sample, 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::recordSlowAttempts, SLOW_CHECK_MS, SLOW_CHECK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Appends {@code webhook_dispatched} alone for the attempts running for 250 ms and more. */
+    private void recordSlowAttempts() {
+        long now = clock.millis();
+        for (Attempt oldest = running.peekFirst(); oldest != null; oldest = running.peekFirst()) {
+            if (!oldest.ended && now - oldest.startedMs < DISPATCHED_ALONE_AFTER_MS) {
+                return;
+            }
+            running.pollFirst();
+            oldest.recordDispatched();
+        }
     }
 
     /**
@@ -342,8 +362,8 @@ public final class WebhookDispatcher implements AutoCloseable {
                 WebhookSignature.header(endpoint.signingSecrets(now), job.messageId(), timestamp, job.body()),
                 job.body(),
                 settings.timeout());
-        Attempt attempt = new Attempt(job, endpoint, probe, DeliveryEvents.dispatched(job, now));
-        attempt.recordDispatchedLater();
+        Attempt attempt = new Attempt(job, endpoint, probe, DeliveryEvents.dispatched(job, now), now);
+        running.addLast(attempt);
         // The client answers within the timeout; the bound is a guard, as for the log's appends.
         sender.send(request)
                 .completeOnTimeout(
@@ -371,29 +391,21 @@ public final class WebhookDispatcher implements AutoCloseable {
         final boolean probe;
 
         final AssetEvent dispatched;
-        /** Set once the outcome is in: the timer then appends nothing. */
+        final long startedMs;
+        /** Set once the outcome is in: no {@code webhook_dispatched} alone from then on. */
         boolean ended;
         /** The append of {@code webhook_dispatched} alone, or null while it has not been made. */
         CompletableFuture<Boolean> dispatchedAlone;
 
-        ScheduledFuture<?> timer;
-
-        Attempt(WebhookJob job, WebhookEndpoint endpoint, boolean probe, AssetEvent dispatched) {
+        Attempt(WebhookJob job, WebhookEndpoint endpoint, boolean probe, AssetEvent dispatched, long startedMs) {
             this.job = job;
             this.endpoint = endpoint;
             this.probe = probe;
             this.dispatched = dispatched;
+            this.startedMs = startedMs;
         }
 
-        void recordDispatchedLater() {
-            try {
-                timer = thread.schedule(this::recordDispatched, DISPATCHED_ALONE_AFTER_MS, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                // Closing: the outcome, if it comes, records both.
-            }
-        }
-
-        private void recordDispatched() {
+        void recordDispatched() {
             if (!ended && !crashed) {
                 dispatchedAlone = append(List.of(dispatched), DeliveryEvents.key(job, 'd'));
             }
@@ -402,9 +414,6 @@ public final class WebhookDispatcher implements AutoCloseable {
         /** The outcome is in: no separate {@code webhook_dispatched} from now on. */
         void end() {
             ended = true;
-            if (timer != null) {
-                timer.cancel(false);
-            }
         }
 
         /**
