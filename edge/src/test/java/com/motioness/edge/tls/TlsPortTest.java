@@ -8,7 +8,10 @@ import com.motioness.edge.config.TlsSettings;
 import com.motioness.edge.http.EdgeChannelInitializer;
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
+import com.motioness.edge.support.Lifecycle;
+import com.motioness.edge.support.NodeScript;
 import com.motioness.edge.support.Poll;
+import com.motioness.edge.support.RealClients;
 import com.motioness.edge.support.SseBlock;
 import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
@@ -26,7 +29,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -202,6 +208,41 @@ class TlsPortTest {
             assertEquals(id.toString(), secure.nextEvent(WAIT).id());
         }
         assertEquals(404, HttpWire.get(cleartext, "/nowhere").status(), "the same router");
+    }
+
+    @Test
+    void theNpmEventSourceFollowsAStreamOverHttps() throws Exception {
+        RealClients.requireEventSource();
+        start(TlsSettings.Provider.AUTO);
+        List<String> expected = edge.publish(Lifecycle.of(TestEdge.PROJECT, "es-tls"), Duration.ZERO);
+        try (NodeScript client = NodeScript.start(
+                RealClients.EVENTSOURCE_DIR,
+                Map.of("NODE_EXTRA_CA_CERTS", TestTls.get().caFile.toString()),
+                "es-client.mjs",
+                "https://127.0.0.1:" + edge.port() + TestEdge.assetPath("es-tls"),
+                "20000")) {
+            assertTrue(client.awaitExit(Duration.ofSeconds(30)), "the client stops by itself");
+            String report = client.report();
+            List<String> seen = new ArrayList<>();
+            Matcher event = Pattern.compile("\\{\"id\":\"([^\"]*)\",\"type\":\"([a-z0-9_]+)\"}")
+                    .matcher(report);
+            while (event.find()) {
+                seen.add(event.group(1) + " " + event.group(2));
+            }
+            assertEquals(expected, seen, "every event once, in order, over TLS");
+            assertTrue(report.contains("\"closed\":true"), "204 after ready ends it for good: " + report);
+        }
+    }
+
+    @Test
+    void aClientThatSendsNoRequestAfterItsHandshakeGetsTheRequestTimeout() throws Exception {
+        TestTls tls = TestTls.get();
+        edge = TestEdge.start(
+                config -> config.tlsCert(tls.a.cert()).tlsKey(tls.a.key()).headerTimeout(Duration.ofMillis(300)));
+        try (SSLSocket socket = tls.connect(edge.port())) {
+            // Its HTTP handlers came after the connection was active: the timeout starts with them.
+            assertEquals(408, HttpWire.readResponse(socket.getInputStream()).status());
+        }
     }
 
     @Test
