@@ -116,11 +116,6 @@ public final class ServerTls implements AutoCloseable {
         return provider == SslProvider.JDK ? "JDK provider" : "OpenSSL (" + OpenSsl.versionString() + ")";
     }
 
-    /** The served certificate's subject, serial and expiry, as the log says them. */
-    public String certificate() {
-        return identity.describe();
-    }
-
     /** Stops the reload checks. */
     @Override
     public void close() {

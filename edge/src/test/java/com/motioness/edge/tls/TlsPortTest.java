@@ -2,6 +2,7 @@ package com.motioness.edge.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.config.TlsSettings;
@@ -158,6 +159,36 @@ class TlsPortTest {
                 "cleartext counted as not_tls");
         assertEquals(2.0, edge.counter("motioness_tls_handshakes_total{result=\"failed\"}"));
         assertEquals(0.0, edge.counter("motioness_tls_handshakes_total{result=\"ok\"}"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"OPENSSL", "JDK"})
+    void noSharedCipherAndARefusedCertificateAreCountedByReason(TlsSettings.Provider provider) throws Exception {
+        start(provider);
+        TestTls tls = TestTls.get();
+        // A TLS 1.2 client with only a CBC suite: none of the edge's AEAD suites.
+        try (SSLSocket socket =
+                (SSLSocket) tls.clientContext().getSocketFactory().createSocket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", edge.port()), 5_000);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"});
+            assertThrows(javax.net.ssl.SSLException.class, socket::startHandshake);
+        }
+        Poll.until(
+                () -> edge.counter("motioness_tls_handshake_failures_total{reason=\"no_shared_cipher\"}") == 1,
+                WAIT,
+                "counted as no_shared_cipher");
+
+        // A client that does not trust the test CA refuses the edge's certificate.
+        SSLContext untrusting = SSLContext.getInstance("TLS");
+        untrusting.init(null, null, null);
+        assertThrows(
+                javax.net.ssl.SSLException.class,
+                () -> tls.connect(untrusting, edge.port()).close());
+        Poll.until(
+                () -> edge.counter("motioness_tls_handshake_failures_total{reason=\"certificate\"}") == 1,
+                WAIT,
+                "counted as certificate");
     }
 
     @ParameterizedTest

@@ -78,6 +78,22 @@ class TlsStartTest {
     }
 
     @Test
+    void aTakenCleartextPortStopsTheStartNamingIt() throws Exception {
+        TestTls tls = TestTls.get();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            com.motioness.edge.transport.ListenerBindException e = assertThrows(
+                    com.motioness.edge.transport.ListenerBindException.class,
+                    () -> TestEdge.start(config -> config.tlsCert(tls.a.cert())
+                                    .tlsKey(tls.a.key())
+                                    .cleartextPort(taken.getLocalPort()))
+                            .close());
+            assertEquals(
+                    "--cleartext-port " + taken.getLocalPort() + " on 127.0.0.1: address already in use",
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void theProcessEndsWithOneLineNamingTheFileAndStatus2() throws Exception {
         Path missing = dir.resolve("missing.pem");
         try (EdgeProcess edge = EdgeProcess.start(
