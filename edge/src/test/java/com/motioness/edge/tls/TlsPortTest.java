@@ -25,7 +25,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +36,6 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -194,7 +192,7 @@ class TlsPortTest {
     @ParameterizedTest
     @EnumSource(names = {"OPENSSL", "JDK"})
     void aSessionIsResumedWithATicket(TlsSettings.Provider provider) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "needs the openssl command");
+        RealClients.requireOpenssl();
         start(provider);
         for (String version : List.of("-tls1_2", "-tls1_3")) {
             Path session = dir.resolve("session" + version);
