@@ -5,6 +5,7 @@ import com.motioness.edge.config.EdgeCommandLine;
 import com.motioness.edge.config.EdgeConfig;
 import com.motioness.edge.demo.DemoProducer;
 import com.motioness.edge.demo.DemoWebhook;
+import com.motioness.edge.tls.TlsSetupException;
 import com.motioness.edge.transport.ListenerBindException;
 import com.motioness.protocol.redis.ShardCountMismatchException;
 import java.io.PrintWriter;
@@ -42,6 +43,13 @@ public final class EdgeMain {
             err.println("error: " + e.getMessage());
             err.flush();
             return 2;
+        } catch (TlsSetupException e) {
+            // A certificate or key file that cannot be used: one line naming the file, exit 2 like any
+            // other setting that cannot work (the same files never start).
+            LOG.debug("could not set up TLS", e);
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 2;
         } catch (ListenerBindException e) {
             // One line a supervisor's log shows as it is; the trace only for whoever asks for DEBUG.
             // Exit 1, not 2: the same settings may start once the port is free.
@@ -63,7 +71,7 @@ public final class EdgeMain {
                         server.log(), AuthSettings.DEMO_PROJECT, Duration.ofSeconds(3), Duration.ofMillis(500))
                 : null;
         if (demo != null) {
-            printDemoHelp(out, server.port());
+            printDemoHelp(out, (server.isTls() ? "https" : "http") + "://localhost:" + server.port());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM and Ctrl-C run this: readiness goes false, streams end spread over the drain
@@ -99,8 +107,7 @@ public final class EdgeMain {
         return 0;
     }
 
-    private static void printDemoHelp(PrintWriter out, int port) {
-        String base = "http://localhost:" + port;
+    private static void printDemoHelp(PrintWriter out, String base) {
         out.println();
         out.println("Demo running: a new asset every 3 s on project '" + AuthSettings.DEMO_PROJECT + "'.");
         out.println("  The dashboard (signed in as the demo's user by the page itself):");

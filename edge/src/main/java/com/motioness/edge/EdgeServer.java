@@ -16,6 +16,7 @@ import com.motioness.edge.log.EventLog;
 import com.motioness.edge.log.backend.LogBackend;
 import com.motioness.edge.log.redis.RedisEventLog;
 import com.motioness.edge.metrics.EdgeMetrics;
+import com.motioness.edge.tls.ServerTls;
 import com.motioness.edge.transport.Transport;
 import com.motioness.edge.webhook.store.WebhookEndpoints;
 import io.netty.buffer.ByteBufAllocator;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One running edge, its lifecycle: {@link #start} brings up the transport's event loops and their
  * fan-outs, the ring and the event log ({@link LogBackend}), authentication ({@link EdgeAuth}), the
- * listening socket ({@link Transport}) and the admin port ({@link AdminPort}), in the order each
+ * listening socket ({@link Transport}, with TLS from {@link ServerTls} when configured, and the cleartext
+ * listener beside it) and the admin port ({@link AdminPort}), in the order each
  * needs the one before; {@link #drain} and {@link #close()} undo it in reverse, ending every open
  * stream cleanly so clients resume from their cursors.
  */
@@ -52,6 +54,11 @@ public final class EdgeServer implements AutoCloseable {
      * side before they are closed regardless.
      */
     private static final Duration INGEST_LINGER = Duration.ofSeconds(1);
+    /**
+     * Whether ALPN on the TLS port offers {@code h2}: not until the HTTP/2 front is in
+     * ({@code EdgeChannelInitializer.addHttp2Handlers}).
+     */
+    private static final boolean OFFER_HTTP2 = false;
 
     private final EdgeConfig config;
     private final Transport transport;
@@ -60,6 +67,11 @@ public final class EdgeServer implements AutoCloseable {
     private final LogBackend backend;
     private final EdgeAuth auth;
     private final Channel serverChannel;
+    /** The cleartext listener beside a TLS public port ({@code --cleartext-port}), else null. */
+    private final Channel cleartextChannel;
+    /** TLS of the public port ({@code --tls-cert}), else null. */
+    private final ServerTls tls;
+
     private final EdgeMetrics metrics;
     private final AdminServer admin;
     private final EdgeServices services;
@@ -89,6 +101,8 @@ public final class EdgeServer implements AutoCloseable {
         LogBackend startedLog = null;
         EdgeAuth openedAuth = null;
         Channel listening = null;
+        Channel cleartext = null;
+        ServerTls startedTls = null;
         AdminServer startedAdmin = null;
         try {
             // On the embedded log the webhook dispatcher takes each event from the ring's consumer,
@@ -146,6 +160,10 @@ public final class EdgeServer implements AutoCloseable {
                             .webhooks(hooks == null ? null : hooks.registry()))
                     .build();
 
+            // A certificate that cannot be used stops the start before anything listens.
+            startedTls = config.tls().enabled() ? ServerTls.start(config.tls(), metrics.registry(), OFFER_HTTP2) : null;
+            tls = startedTls;
+
             // The public port is bound but accepts nothing until the admin port is bound too: an
             // edge that cannot have both serves no client, not even for a moment.
             listening = transport.listen(
@@ -156,21 +174,50 @@ public final class EdgeServer implements AutoCloseable {
                             services,
                             config.http().maxRequestLine(),
                             config.http().maxHeaderSize(),
-                            connections));
+                            connections,
+                            tls));
             serverChannel = listening;
+            Integer cleartextPort = config.tls().cleartextPort();
+            if (cleartextPort != null) {
+                // The same routes, limits and connection count as the TLS port, without TLS.
+                cleartext = transport.listen(
+                        "--cleartext-port",
+                        cleartextPort,
+                        config.http(),
+                        config.streaming().writeBufferHigh(),
+                        alloc,
+                        new EdgeChannelInitializer(
+                                services,
+                                config.http().maxRequestLine(),
+                                config.http().maxHeaderSize(),
+                                connections,
+                                null));
+            }
+            cleartextChannel = cleartext;
             startedAdmin = AdminPort.start(
                     config.ops(), metrics, redisLog != null ? redisLog::unavailability : null, this::isDraining);
             admin = startedAdmin;
             LOG.info(
-                    "edge listening on {} ({} transport, {} event loops, {} event log)",
+                    "edge listening on {} ({}{} transport, {} event loops, {} event log)",
                     serverChannel.localAddress(),
+                    tls != null ? "TLS, " : "",
                     transport.name(),
                     fanouts.size(),
                     backend.name());
+            if (cleartextChannel != null) {
+                LOG.info("cleartext listener on {} (--cleartext-port)", cleartextChannel.localAddress());
+                cleartextChannel.config().setAutoRead(true);
+            }
             serverChannel.config().setAutoRead(true);
         } catch (Throwable e) {
             // A node that cannot start (Redis away, another shard count, a port taken) leaves no
             // thread behind, so its process ends with its main thread.
+            if (cleartext != null) {
+                cleartext.close().syncUninterruptibly();
+            }
+            if (startedTls != null) {
+                startedTls.close();
+            }
             release(startedAdmin, listening, startedLog, openedAuth);
             throw e;
         }
@@ -190,9 +237,19 @@ public final class EdgeServer implements AutoCloseable {
         return new EdgeServer(config, moreServices);
     }
 
-    /** The port the server listens on (useful with port 0). */
+    /** The public port the server listens on (useful with port 0); it speaks TLS when {@link #isTls()}. */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The cleartext listener's port beside a TLS public port ({@code --cleartext-port}); -1 when there is none. */
+    public int cleartextPort() {
+        return cleartextChannel == null ? -1 : ((InetSocketAddress) cleartextChannel.localAddress()).getPort();
+    }
+
+    /** Whether the public port speaks TLS ({@code --tls-cert}). */
+    public boolean isTls() {
+        return tls != null;
     }
 
     /** The event log, for the demo producer and tests. */
@@ -296,6 +353,9 @@ public final class EdgeServer implements AutoCloseable {
         drained = new CompletableFuture<>();
         LOG.info("draining: {} open streams over {} ms", openStreams(), window.toMillis());
         serverChannel.close();
+        if (cleartextChannel != null) {
+            cleartextChannel.close();
+        }
         List<CompletableFuture<Void>> loops = new ArrayList<>();
         for (int i = 0; i < fanouts.size(); i++) {
             // Each loop closes in its own phase of the slot, so the loops' closes interleave.
@@ -329,6 +389,12 @@ public final class EdgeServer implements AutoCloseable {
         // Before the listening socket closes, so that a connection refused means appends are refused.
         CompletableFuture<Void> appendsAnswered = services.refuseIngest();
         serverChannel.close().syncUninterruptibly();
+        if (cleartextChannel != null) {
+            cleartextChannel.close().syncUninterruptibly();
+        }
+        if (tls != null) {
+            tls.close();
+        }
         List<CompletableFuture<Void>> ended = new ArrayList<>();
         for (LoopFanout fanout : fanouts) {
             CompletableFuture<Void> done = new CompletableFuture<>();

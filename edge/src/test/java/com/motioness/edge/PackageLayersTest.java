@@ -60,6 +60,7 @@ class PackageLayersTest {
                         "com.motioness.edge.http..",
                         "com.motioness.edge.fanout..",
                         "com.motioness.edge.transport..",
+                        "com.motioness.edge.tls..",
                         "com.motioness.edge.admin..")
                 .check(edge);
     }
@@ -74,7 +75,24 @@ class PackageLayersTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "com.motioness.edge.http..", "com.motioness.edge.transport..", "com.motioness.edge.config..")
+                        "com.motioness.edge.http..",
+                        "com.motioness.edge.transport..",
+                        "com.motioness.edge.tls..",
+                        "com.motioness.edge.config..")
+                .check(edge);
+    }
+
+    @Test
+    void tlsKnowsNothingOfTheRequestsItCarries() {
+        // The TLS layer sits in front of any HTTP front (HTTP/1 today, HTTP/2 by ALPN): http uses tls,
+        // never the reverse.
+        noClasses()
+                .that()
+                .resideInAPackage("com.motioness.edge.tls..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "com.motioness.edge.http..", "com.motioness.edge.fanout..", "com.motioness.edge.log..")
                 .check(edge);
     }
 }

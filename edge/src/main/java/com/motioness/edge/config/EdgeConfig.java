@@ -19,6 +19,7 @@ public final class EdgeConfig {
     /** Every setting, by concern, in the order of {@code --help}. */
     public static final List<Setting<?>> SETTINGS = Stream.of(
                     HttpSettings.SETTINGS,
+                    TlsSettings.SETTINGS,
                     StreamingSettings.SETTINGS,
                     LogSettings.SETTINGS,
                     AuthSettings.SETTINGS,
@@ -29,6 +30,7 @@ public final class EdgeConfig {
             .toList();
 
     private final HttpSettings http;
+    private final TlsSettings tls;
     private final StreamingSettings streaming;
     private final LogSettings log;
     private final AuthSettings auth;
@@ -38,6 +40,7 @@ public final class EdgeConfig {
 
     private EdgeConfig(
             HttpSettings http,
+            TlsSettings tls,
             StreamingSettings streaming,
             LogSettings log,
             AuthSettings auth,
@@ -45,6 +48,7 @@ public final class EdgeConfig {
             OpsSettings ops,
             WebhookSettings webhooks) {
         this.http = http;
+        this.tls = tls;
         this.streaming = streaming;
         this.log = log;
         this.auth = auth;
@@ -61,6 +65,11 @@ public final class EdgeConfig {
     /** The listening socket and its requests. */
     public HttpSettings http() {
         return http;
+    }
+
+    /** TLS on the public port, and the cleartext listener beside it. */
+    public TlsSettings tls() {
+        return tls;
     }
 
     /** How open streams behave. */
@@ -157,6 +166,31 @@ public final class EdgeConfig {
         /** @see HttpSettings#REUSE_PORT */
         public Builder reusePort(boolean reusePort) {
             return set(HttpSettings.REUSE_PORT, reusePort);
+        }
+
+        /** @see TlsSettings#CERT */
+        public Builder tlsCert(Path tlsCert) {
+            return set(TlsSettings.CERT, tlsCert);
+        }
+
+        /** @see TlsSettings#KEY */
+        public Builder tlsKey(Path tlsKey) {
+            return set(TlsSettings.KEY, tlsKey);
+        }
+
+        /** @see TlsSettings#PROVIDER */
+        public Builder tlsProvider(TlsSettings.Provider tlsProvider) {
+            return set(TlsSettings.PROVIDER, tlsProvider);
+        }
+
+        /** @see TlsSettings#RELOAD_CHECK */
+        public Builder tlsReloadCheck(Duration tlsReloadCheck) {
+            return set(TlsSettings.RELOAD_CHECK, tlsReloadCheck);
+        }
+
+        /** @see TlsSettings#CLEARTEXT_PORT */
+        public Builder cleartextPort(Integer cleartextPort) {
+            return set(TlsSettings.CLEARTEXT_PORT, cleartextPort);
         }
 
         /** @see StreamingSettings#PING_INTERVAL */
@@ -366,6 +400,7 @@ public final class EdgeConfig {
         public EdgeConfig build() {
             SettingValues values = new SettingValues(given);
             HttpSettings http = HttpSettings.from(values);
+            TlsSettings tls = TlsSettings.from(values, http.port());
             StreamingSettings streaming = StreamingSettings.from(values);
             LogSettings log = LogSettings.from(values);
             boolean demo = values.get(OpsSettings.DEMO);
@@ -373,7 +408,7 @@ public final class EdgeConfig {
             LimitSettings limits = LimitSettings.from(values);
             OpsSettings ops = OpsSettings.from(values, http.port());
             WebhookSettings webhooks = WebhookSettings.from(values, demo);
-            return new EdgeConfig(http, streaming, log, auth, limits, ops, webhooks);
+            return new EdgeConfig(http, tls, streaming, log, auth, limits, ops, webhooks);
         }
     }
 }

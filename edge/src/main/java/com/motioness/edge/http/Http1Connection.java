@@ -64,6 +64,14 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         super.channelActive(ctx);
     }
 
+    /**
+     * Starts the time the client has to send its first request, on a connection that was active
+     * before this handler was added (after a TLS handshake).
+     */
+    void startRequestTimeout() {
+        armRequestTimeout();
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (noMoreRequests) {

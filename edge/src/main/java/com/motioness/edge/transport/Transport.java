@@ -73,6 +73,27 @@ public final class Transport implements AutoCloseable {
      */
     public Channel listen(HttpSettings http, int writeBufferHigh, ByteBufAllocator alloc, ChannelHandler connections)
             throws InterruptedException {
+        return listen("--port", http.port(), http, writeBufferHigh, alloc, connections);
+    }
+
+    /**
+     * Binds a client listener on {@code --bind}: the public port, or the cleartext one beside a TLS
+     * public port ({@code --cleartext-port}); the same socket options either way, not accepting
+     * connections until the channel's {@code autoRead} is turned on.
+     *
+     * @param setting the flag of the port, which names it when it cannot be bound
+     * @param writeBufferHigh a connection's write high-water mark; the low one is half
+     * @param connections the handler of each accepted connection
+     * @throws ListenerBindException the port cannot be bound
+     */
+    public Channel listen(
+            String setting,
+            int port,
+            HttpSettings http,
+            int writeBufferHigh,
+            ByteBufAllocator alloc,
+            ChannelHandler connections)
+            throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap();
         SendBuffer.configure(bootstrap, epoll, http.sendBuffer());
         if (http.reusePort()) {
@@ -92,10 +113,10 @@ public final class Transport implements AutoCloseable {
                         ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(writeBufferHigh / 2, writeBufferHigh))
                 .childHandler(connections)
-                .bind(ListenerBindException.address("--port", http.bind(), http.port()))
+                .bind(ListenerBindException.address(setting, http.bind(), port))
                 .await();
         if (!bound.isSuccess()) {
-            throw ListenerBindException.of("--port", http.bind(), http.port(), bound.cause());
+            throw ListenerBindException.of(setting, http.bind(), port, bound.cause());
         }
         return bound.channel();
     }

@@ -27,6 +27,7 @@ import picocli.CommandLine.Model.OptionSpec;
 class SettingDescriptorsTest {
     private static final List<Class<?>> CONCERNS = List.of(
             HttpSettings.class,
+            TlsSettings.class,
             StreamingSettings.class,
             LogSettings.class,
             AuthSettings.class,

@@ -51,14 +51,20 @@ public final class NodeScript implements AutoCloseable {
      * under CI (see {@link RealClients}).
      */
     public static NodeScript start(Path directory, String... args) {
+        return start(directory, java.util.Map.of(), args);
+    }
+
+    /** As {@link #start(Path, String...)}, with these environment variables added (NODE_EXTRA_CA_CERTS). */
+    public static NodeScript start(Path directory, java.util.Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
         command.add("node");
         command.addAll(List.of(args));
         try {
-            return new NodeScript(new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(directory.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start());
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().putAll(env);
+            return new NodeScript(builder.start());
         } catch (IOException e) {
             RealClients.requireInCi(false, "node is not installed: " + e.getMessage());
             throw new TestAbortedException("node is not installed: " + e.getMessage());

@@ -35,6 +35,17 @@ public final class RealClients {
         Assumptions.assumeTrue(installed, message);
     }
 
+    /** Skips the test without the {@code openssl} command (its s_client); fails instead under CI. */
+    public static void requireOpenssl() {
+        boolean installed = false;
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
+            installed |= Files.isExecutable(Path.of(dir, "openssl"));
+        }
+        String message = "the TLS resumption test needs the openssl command (.ci/setup installs it)";
+        requireInCi(installed, message);
+        Assumptions.assumeTrue(installed, message);
+    }
+
     /** Skips the test without the npm standardwebhooks verifier; fails instead under CI. */
     public static void requireWebhookVerifier() {
         boolean installed = Files.isDirectory(EVENTSOURCE_DIR.resolve("node_modules/standardwebhooks"));

@@ -41,7 +41,16 @@ public final class SseClient implements AutoCloseable {
     /** Opens a stream speaking the given HTTP version. */
     public static SseClient openWithVersion(int port, String path, String version, String... headerLines)
             throws IOException {
-        Socket socket = HttpWire.connect(port);
+        return openOn(HttpWire.connect(port), path, version, headerLines);
+    }
+
+    /** Opens a stream on a socket already connected (a TLS socket, say), speaking HTTP/1.1. */
+    public static SseClient openOn(Socket socket, String path, String... headerLines) throws IOException {
+        return openOn(socket, path, "HTTP/1.1", headerLines);
+    }
+
+    private static SseClient openOn(Socket socket, String path, String version, String... headerLines)
+            throws IOException {
         socket.setSoTimeout(0);
         StringBuilder request = new StringBuilder("GET ")
                 .append(path)
