@@ -142,6 +142,7 @@ public final class EdgeServer implements AutoCloseable {
                             .counters(metrics.requests())
                             .accessLogSample(config.ops().accessLogSample())
                             .dashboardCookie(auth.demoDashboardCookie())
+                            .http2(config.http().h2MaxStreams(), config.http().maxHeaderSize())
                             .feedTailMax(config.streaming().feedTailMax())
                             .webhooks(hooks == null ? null : hooks.registry()))
                     .build();

@@ -1,12 +1,20 @@
 package com.motioness.edge.http;
 
 import com.motioness.edge.limits.ConnectionLimit;
+import com.motioness.edge.metrics.RequestCounters;
+import com.motioness.edge.metrics.RequestCounters.Protocol;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.util.AttributeKey;
 
 /**
  * The pipeline of every client connection, built by hand for this job: Netty's request decoder
@@ -15,8 +23,16 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
  * response encoder: the edge writes response heads itself and streams pre-framed chunks to the
  * socket. The ingest route adds its aggregator behind the router; a stream leaves its
  * {@link StreamHandler} alone.
+ *
+ * <p>With HTTP/2 on ({@code --h2-max-streams} above 0), a {@link PriorKnowledgeDetector} in front
+ * reads the connection's first bytes: the HTTP/2 preface turns the connection into an HTTP/2 one
+ * ({@link #addHttp2Handlers}), whose every stream gets the HTTP/1 handlers on its own channel
+ * ({@link Http2StreamInitializer}).
  */
 public final class EdgeChannelInitializer extends ChannelInitializer<SocketChannel> {
+    /** Set (true) on a connection that TLS carries, for the metrics by protocol; absent: cleartext. */
+    public static final AttributeKey<Boolean> TLS = AttributeKey.valueOf(EdgeChannelInitializer.class, "TLS");
+
     private final EdgeServices services;
     private final HttpDecoderConfig decoderConfig;
     private final ConnectionLimit connections;
@@ -49,6 +65,55 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
         }
         channel.closeFuture().addListener(release);
         addRequestHandlers(channel.pipeline(), decoderConfig, services);
+        if (services.h2MaxStreams > 0) {
+            channel.pipeline().addFirst("h2c-detect", new PriorKnowledgeDetector(services));
+        } else {
+            countConnection(channel, Protocol.HTTP1, services);
+        }
+    }
+
+    /**
+     * Installs everything an HTTP/2 connection needs, at the end of {@code pipeline}: after the
+     * cleartext preface detection, or after TLS whose ALPN chose {@code h2}. Netty's frame codec
+     * (its flood protections set here), the multiplexer that gives each stream a channel of its own
+     * with the HTTP/1 handlers ({@link Http2StreamInitializer}), and the connection's errors.
+     */
+    static void addHttp2Handlers(ChannelPipeline pipeline, EdgeServices services) {
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(services.h2MaxStreams)
+                // As --max-header-size bounds an HTTP/1 header block; Netty answers a larger one 431
+                // and resets its stream, and ends the connection past 1.25 times it (GOAWAY).
+                .maxHeaderListSize(services.maxHeaderSize);
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .validateHeaders(true)
+                // Drained, the connection sends GOAWAY and closes once its last stream has ended;
+                // every stream ends by its cap (--max-stream-duration), so the wait is bounded.
+                .gracefulShutdownTimeoutMillis(-1)
+                // Netty's protections, at their documented values, written out so that they stay:
+                // rapid reset (CVE-2023-44487): 200 RST_STREAM per 30 s, then GOAWAY;
+                .decoderEnforceMaxRstFramesPerWindow(200, 30)
+                // SETTINGS and PING floods whose ACKs the client never reads: 10,000 queued, then GOAWAY;
+                .encoderEnforceMaxQueuedControlFrames(10_000)
+                // empty DATA frames (CVE-2019-9518);
+                .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
+                // a CONTINUATION flood of tiny frames (CVE-2024-27316 and kin).
+                .decoderEnforceMaxSmallContinuationFrames(16)
+                .build();
+        pipeline.addLast("h2", codec)
+                .addLast("h2-streams", new Http2MultiplexHandler(new Http2StreamInitializer(services)))
+                .addLast("h2-errors", Http2ConnectionErrors.INSTANCE);
+        Channel channel = pipeline.channel();
+        countConnection(channel, Protocol.H2, services);
+        services.http2Connections.add(channel);
+    }
+
+    /** Counts a connection by its protocol (and TLS) while it is open. */
+    static void countConnection(Channel channel, Protocol protocol, EdgeServices services) {
+        boolean tls = Boolean.TRUE.equals(channel.attr(TLS).get());
+        RequestCounters counters = services.counters;
+        counters.connectionOpened(protocol, tls);
+        channel.closeFuture().addListener(closed -> counters.connectionClosed(protocol, tls));
     }
 
     /** Adds the handlers that read and answer HTTP/1 requests. */
