@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
@@ -125,6 +126,25 @@ public class Http2DeliveryBenchmark {
         for (Channel child : children) {
             child.flush();
         }
+        shared.release();
+    }
+
+    /**
+     * The same DATA frames written to the connection's frame codec directly, each naming its
+     * stream, with one flush: no stream channels. {@link #deliverOneEvent} minus this is what the
+     * stream channels (Netty's multiplexer and the edge's framing) add per delivery.
+     */
+    @Benchmark
+    public void codecWithoutStreamChannels() {
+        ByteBuf shared = alloc.directBuffer(sse.length).writeBytes(sse);
+        int length = shared.readableBytes();
+        for (Channel child : children) {
+            server.write(
+                    new DefaultHttp2DataFrame(shared.retainedSlice(0, length), false)
+                            .stream(((Http2StreamChannel) child).stream()),
+                    server.voidPromise());
+        }
+        server.flush();
         shared.release();
     }
 
