@@ -76,7 +76,8 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
      * Installs everything an HTTP/2 connection needs, at the end of {@code pipeline}: after the
      * cleartext preface detection, or after TLS whose ALPN chose {@code h2}. Netty's frame codec
      * (its flood protections set here), the multiplexer that gives each stream a channel of its own
-     * with the HTTP/1 handlers ({@link Http2StreamInitializer}), and the connection's errors.
+     * with the HTTP/1 handlers ({@link Http2StreamInitializer}), and the connection's errors; a
+     * connection without a stream for {@code --header-timeout} ends ({@link Http2IdleTimeout}).
      */
     static void addHttp2Handlers(ChannelPipeline pipeline, EdgeServices services) {
         Http2Settings settings = Http2Settings.defaultSettings()
@@ -104,6 +105,9 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
                 .addLast("h2-streams", new Http2MultiplexHandler(new Http2StreamInitializer(services)))
                 .addLast("h2-errors", Http2ConnectionErrors.INSTANCE);
         Channel channel = pipeline.channel();
+        Http2IdleTimeout idle = new Http2IdleTimeout(channel, services.requestTimeoutNanos);
+        codec.connection().addListener(idle);
+        idle.start();
         countConnection(channel, Protocol.H2, services);
         services.http2Connections.add(channel);
     }

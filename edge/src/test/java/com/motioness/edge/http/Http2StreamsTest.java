@@ -137,6 +137,24 @@ class Http2StreamsTest {
     }
 
     @Test
+    void aConnectionWithoutStreamsEndsAfterTheRequestTimeoutOneWithAStreamStays() throws Exception {
+        edge = TestEdge.start(config -> config.headerTimeout(Duration.ofMillis(500)));
+        try (H2Client idle = H2Client.connect(edge.port());
+                H2Client streaming = H2Client.connect(edge.port())) {
+            H2Client.Stream dashboard = idle.get("/dashboard/");
+            assertEquals(200, dashboard.status());
+            H2Client.Stream stream = streaming.get(TestEdge.assetPath("h2-kept"));
+            assertEquals(200, stream.status());
+            Poll.until(() -> !idle.isOpen(), WAIT, "the idle connection's end");
+            assertNotNull(idle.goAway());
+            assertEquals(Http2Error.NO_ERROR.code(), idle.goAway().errorCode());
+            edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "h2-kept"));
+            stream.awaitEvents(1, WAIT);
+            assertTrue(streaming.isOpen(), "a connection with an open stream is not idle");
+        }
+    }
+
+    @Test
     void maxConcurrentStreamsIsAdvertised() throws Exception {
         edge = TestEdge.start(config -> config.h2MaxStreams(7));
         try (H2Client client = H2Client.connect(edge.port())) {
