@@ -16,11 +16,16 @@ import com.motioness.protocol.EventType;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Settings;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HTTP/2 with prior knowledge on the cleartext port: many SSE streams on one connection, each with
@@ -151,6 +156,46 @@ class Http2StreamsTest {
             edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "h2-kept"));
             stream.awaitEvents(1, WAIT);
             assertTrue(streaming.isOpen(), "a connection with an open stream is not idle");
+        }
+    }
+
+    @Test
+    void aRevokedKeyEndsItsStreamsAndLeavesTheOtherKeysStreamOnTheSameConnection(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys.txt");
+        String revoked = "revoked-key-000001";
+        String kept = "kept-key-0000000001";
+        Files.writeString(keys, revoked + "=" + TestEdge.PROJECT + "\n" + kept + "=" + TestEdge.PROJECT + "\n");
+        edge = TestEdge.start(config -> config.keysFile(keys).keyRecheck(Duration.ofMillis(200)));
+        try (H2Client client = H2Client.connect(edge.port())) {
+            H2Client.Stream ending = client.get("/v1/" + revoked + "/events/h2-key");
+            H2Client.Stream staying = client.get("/v1/" + kept + "/events/h2-key");
+            assertEquals(200, ending.status());
+            assertEquals(200, staying.status());
+            Files.writeString(keys, kept + "=" + TestEdge.PROJECT + "\n");
+            Files.setLastModifiedTime(keys, FileTime.from(Instant.now().plusSeconds(5)));
+            ending.awaitEnd(WAIT);
+            assertTrue(ending.endedCleanly(), "END_STREAM");
+            edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "h2-key"));
+            staying.awaitEvents(1, WAIT);
+            assertFalse(staying.ended());
+            assertTrue(client.isOpen());
+        }
+    }
+
+    @Test
+    void theLimitPerAddressCountsStreamsNotConnections() throws Exception {
+        edge = TestEdge.start(config -> config.maxStreamsPerAddress(3));
+        try (H2Client client = H2Client.connect(edge.port())) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(
+                        200, client.get(TestEdge.assetPath("h2-limited-" + i)).status());
+            }
+            H2Client.Stream fourth = client.get(TestEdge.assetPath("h2-limited-3"));
+            assertEquals(429, fourth.status());
+            fourth.awaitEnd(WAIT);
+            assertTrue(fourth.text().contains("\"too_many_streams\""), fourth.text());
+            assertEquals("1", fourth.header("retry-after"));
+            assertTrue(client.isOpen());
         }
     }
 
