@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 
 /**
  * The edge's HTTP/1-shaped handlers on an HTTP/2 stream's channel, between Netty's
@@ -75,7 +76,11 @@ final class Http2StreamFraming extends ChannelDuplexHandler {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        if (!ended && headersWritten && ctx.channel().isWritable()) {
+        if (!ended
+                && headersWritten
+                && ctx.channel().isWritable()
+                // Not after the stream was reset (by the client, or by a close that came first).
+                && ((Http2StreamChannel) ctx.channel()).stream().state().localSideOpen()) {
             ended = true;
             ctx.write(new DefaultHttp2DataFrame(true), ctx.voidPromise());
             ctx.flush();

@@ -225,6 +225,20 @@ class Http2StreamsTest {
             assertTrue(ingest.endedCleanly());
             assertTrue(ingest.text().startsWith("{\"ids\":[\""), ingest.text());
 
+            // A body past the stream's initial window (64 KiB): the window is replenished as it is read.
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 0; i < 1000; i++) {
+                batch.append(i == 0 ? "" : ",")
+                        .append(Events.json(EventType.STAGE_STARTED, TestEdge.PROJECT, "h2-batch"));
+            }
+            byte[] large = batch.append(']').toString().getBytes(StandardCharsets.UTF_8);
+            assertTrue(large.length > 100 * 1024, "length " + large.length);
+            H2Client.Stream big =
+                    client.post("/internal/events", large, "Authorization", "Bearer " + TestEdge.INGEST_TOKEN);
+            assertEquals(200, big.status(), big.text());
+            big.awaitEnd(WAIT);
+            assertEquals(1000, big.text().split(",").length, "1,000 ids");
+
             H2Client.Stream unauthorized = client.post("/internal/events", body);
             assertEquals(401, unauthorized.status());
             unauthorized.awaitEnd(WAIT);
