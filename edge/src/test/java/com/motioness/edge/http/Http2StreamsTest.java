@@ -321,6 +321,30 @@ class Http2StreamsTest {
     }
 
     @Test
+    void aStalledStreamIsCutAtTheCeilingOfWaitingBytesBeforeItsTimeout() throws Exception {
+        // A timeout the test never reaches: only the ceiling (4 x --write-buffer-high) can cut it.
+        edge = TestEdge.start(config -> config.slowConsumerTimeout(Duration.ofMinutes(5))
+                .writeBufferHigh(16 * 1024)
+                .retentionCount(100_000));
+        try (H2Client client =
+                H2Client.connect(edge.port(), Http2Settings.defaultSettings().initialWindowSize(4096))) {
+            H2Client.Stream stalled = client.getNotReading(TestEdge.assetPath("h2-ceiling"));
+            assertEquals(200, stalled.status());
+            edge.awaitOpenStreams(1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            int published = 0;
+            while (!stalled.ended() && System.nanoTime() < deadline) {
+                edge.append(Events.of(EventType.STAGE_STARTED, TestEdge.PROJECT, "h2-ceiling"));
+                published++;
+            }
+            assertTrue(stalled.ended(), "cut at the ceiling");
+            assertEquals(Http2Error.CANCEL.code(), stalled.resetCode());
+            // About 200 B an event: the 64 KiB ceiling plus the 4 KiB window is some 350 events.
+            assertTrue(published < 2_000, published + " events before the cut");
+        }
+    }
+
+    @Test
     void aDrainSendsGoAwayAndEndsTheStreams() throws Exception {
         edge = TestEdge.start();
         try (H2Client client = H2Client.connect(edge.port())) {
