@@ -337,10 +337,9 @@ class Http2StreamsTest {
                 edge.append(Events.of(EventType.STAGE_STARTED, TestEdge.PROJECT, "h2-ceiling"));
                 published++;
             }
-            assertTrue(stalled.ended(), "cut at the ceiling");
+            // Within seconds, where the timeout and the cap are minutes away: the ceiling cut it.
+            assertTrue(stalled.ended(), "cut at the ceiling, after " + published + " events");
             assertEquals(Http2Error.CANCEL.code(), stalled.resetCode());
-            // About 200 B an event: the 64 KiB ceiling plus the 4 KiB window is some 350 events.
-            assertTrue(published < 2_000, published + " events before the cut");
         }
     }
 
