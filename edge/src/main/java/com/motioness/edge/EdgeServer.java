@@ -54,11 +54,6 @@ public final class EdgeServer implements AutoCloseable {
      * side before they are closed regardless.
      */
     private static final Duration INGEST_LINGER = Duration.ofSeconds(1);
-    /**
-     * Whether ALPN on the TLS port offers {@code h2}: not until the HTTP/2 front is in
-     * ({@code EdgeChannelInitializer.addHttp2Handlers}).
-     */
-    private static final boolean OFFER_HTTP2 = false;
 
     private final EdgeConfig config;
     private final Transport transport;
@@ -156,12 +151,16 @@ public final class EdgeServer implements AutoCloseable {
                             .counters(metrics.requests())
                             .accessLogSample(config.ops().accessLogSample())
                             .dashboardCookie(auth.demoDashboardCookie())
+                            .http2(config.http().h2MaxStreams(), config.http().maxHeaderSize())
                             .feedTailMax(config.streaming().feedTailMax())
                             .webhooks(hooks == null ? null : hooks.registry()))
                     .build();
 
             // A certificate that cannot be used stops the start before anything listens.
-            startedTls = config.tls().enabled() ? ServerTls.start(config.tls(), metrics.registry(), OFFER_HTTP2) : null;
+            startedTls = config.tls().enabled()
+                    ? ServerTls.start(
+                            config.tls(), metrics.registry(), config.http().http2())
+                    : null;
             tls = startedTls;
 
             // The public port is bound but accepts nothing until the admin port is bound too: an

@@ -163,6 +163,11 @@ public final class EdgeConfig {
             return set(HttpSettings.IO_THREADS, ioThreads);
         }
 
+        /** @see HttpSettings#H2_MAX_STREAMS */
+        public Builder h2MaxStreams(int h2MaxStreams) {
+            return set(HttpSettings.H2_MAX_STREAMS, h2MaxStreams);
+        }
+
         /** @see HttpSettings#REUSE_PORT */
         public Builder reusePort(boolean reusePort) {
             return set(HttpSettings.REUSE_PORT, reusePort);

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  *     leaves the kernel's autotuning
  * @param ioThreads {@code --io-threads}; 0 means one per core
  * @param reusePort {@code --reuse-port}: several processes may listen on the same port (SO_REUSEPORT)
+ * @param h2MaxStreams {@code --h2-max-streams}: concurrent streams an HTTP/2 connection may open; 0 turns
+ *     HTTP/2 off
  */
 public record HttpSettings(
         int port,
@@ -35,7 +37,8 @@ public record HttpSettings(
         int maxIngestBytes,
         int sendBuffer,
         int ioThreads,
-        boolean reusePort) {
+        boolean reusePort,
+        int h2MaxStreams) {
     /** {@code --port}. */
     public static final Setting<Integer> PORT =
             Setting.integer("--port", "PORT", 8080, "Port to listen on; 0 picks a free one");
@@ -78,6 +81,17 @@ public record HttpSettings(
             "--reuse-port",
             "Bind with SO_REUSEPORT so "
                     + "several edge processes share one port (epoll transport only; the kernel spreads new connections over them)");
+    /**
+     * {@code --h2-max-streams}; its default, 100, is the least RFC 9113 (section 6.5.2) advises and what
+     * browsers expect of a server: enough for a dashboard's activity feed and its asset cards on one
+     * connection. Streams still count one by one against the per-key, per-user and per-address limits.
+     */
+    public static final Setting<Integer> H2_MAX_STREAMS = Setting.integer(
+            "--h2-max-streams",
+            "N",
+            100,
+            "Concurrent streams one HTTP/2 connection may open (SETTINGS_MAX_CONCURRENT_STREAMS);"
+                    + " 0 turns HTTP/2 off");
     /** Every setting of this concern, in the order of {@code --help}. */
     public static final List<Setting<?>> SETTINGS = List.of(
             PORT,
@@ -89,7 +103,8 @@ public record HttpSettings(
             MAX_INGEST_BYTES,
             SEND_BUFFER,
             IO_THREADS,
-            REUSE_PORT);
+            REUSE_PORT,
+            H2_MAX_STREAMS);
 
     private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?");
 
@@ -118,6 +133,12 @@ public record HttpSettings(
                 sendBuffer == 0 || sendBuffer >= 4 * 1024 && sendBuffer <= 64 * 1024 * 1024,
                 "--send-buffer must be 0 (the kernel's autotuning) or between 4k and 64m, got " + sendBuffer);
         IO_THREADS.range(ioThreads, 0, 1024);
+        H2_MAX_STREAMS.range(h2MaxStreams, 0, 10_000);
+    }
+
+    /** Whether the edge speaks HTTP/2: with prior knowledge in cleartext, through ALPN ({@code h2}) over TLS. */
+    public boolean http2() {
+        return h2MaxStreams > 0;
     }
 
     static HttpSettings from(SettingValues values) {
@@ -131,6 +152,7 @@ public record HttpSettings(
                 values.get(MAX_INGEST_BYTES),
                 values.get(SEND_BUFFER),
                 values.get(IO_THREADS),
-                values.get(REUSE_PORT));
+                values.get(REUSE_PORT),
+                values.get(H2_MAX_STREAMS));
     }
 }

@@ -214,7 +214,10 @@ final class StreamDelivery {
             return false;
         }
         ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
-        if (pending != null && pending.totalPendingWriteBytes() > maxPendingBytes) {
+        // A channel without an outbound buffer of its own (an HTTP/2 stream's, whose frames wait in
+        // its connection's flow controller) tells its waiting bytes past the low-water mark instead.
+        long waiting = pending != null ? pending.totalPendingWriteBytes() : channel.bytesBeforeWritable();
+        if (waiting > maxPendingBytes) {
             subscription.cut(EndReason.SLOW_CONSUMER);
             return false;
         }

@@ -1,5 +1,6 @@
 package com.motioness.edge.http;
 
+import com.motioness.edge.metrics.RequestCounters.Protocol;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -31,6 +32,7 @@ final class AlpnProtocolSwitch extends ApplicationProtocolNegotiationHandler {
             // send a request starts with the end of the handshake.
             EdgeChannelInitializer.addRequestHandlers(ctx.pipeline(), decoderConfig, services)
                     .startRequestTimeout();
+            EdgeChannelInitializer.countConnection(ctx.channel(), Protocol.HTTP1, services);
         }
     }
 

@@ -98,7 +98,7 @@ final class DashboardFiles {
     void write(Channel channel, File file, String ifNoneMatch, boolean head, boolean keepAlive) {
         boolean notModified = ifNoneMatch != null && matches(ifNoneMatch, file.etag());
         ResponseHead response = ResponseHead.status(
-                        channel.alloc(), notModified ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.OK)
+                        channel, notModified ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.OK)
                 .header(ETAG, file.etag())
                 .header(HttpNames.CACHE_CONTROL, NO_CACHE);
         if (!notModified) {

@@ -1,13 +1,20 @@
 package com.motioness.edge.http;
 
 import com.motioness.edge.limits.ConnectionLimit;
+import com.motioness.edge.metrics.RequestCounters;
+import com.motioness.edge.metrics.RequestCounters.Protocol;
 import com.motioness.edge.tls.ServerTls;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.AttributeKey;
 
 /**
@@ -18,9 +25,14 @@ import io.netty.util.AttributeKey;
  * socket. The ingest route adds its aggregator behind the router; a stream leaves its
  * {@link StreamHandler} alone.
  *
+ * <p>With HTTP/2 on ({@code --h2-max-streams} above 0), a cleartext connection starts with a
+ * {@link PriorKnowledgeDetector}, which reads its first bytes: the HTTP/2 preface turns it into an
+ * HTTP/2 connection ({@link #addHttp2Handlers}), whose every stream gets the HTTP/1 handlers on its
+ * own channel ({@link Http2StreamInitializer}).
+ *
  * <p>With TLS ({@code --tls-cert}), the connection starts with the {@code SslHandler} of the
  * certificate current when it was accepted, the handshake counter, and {@link AlpnProtocolSwitch},
- * which adds the HTTP/1 handlers above (or the HTTP/2 ones, for {@code h2}) once the handshake is
+ * which adds the HTTP/1 handlers above, or the HTTP/2 ones for {@code h2}, once the handshake is
  * done.
  */
 public final class EdgeChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -28,7 +40,7 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
      * Set to true on every connection accepted on the TLS port, before its first byte: the
      * per-protocol metrics tell TLS connections from cleartext ones by it.
      */
-    public static final AttributeKey<Boolean> TLS = AttributeKey.valueOf("motioness.tls");
+    public static final AttributeKey<Boolean> TLS = AttributeKey.valueOf(EdgeChannelInitializer.class, "TLS");
 
     private final EdgeServices services;
     private final ServerTls tls;
@@ -64,15 +76,68 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
             return;
         }
         channel.closeFuture().addListener(release);
-        if (tls == null) {
-            addRequestHandlers(channel.pipeline(), decoderConfig, services);
+        if (tls != null) {
+            channel.attr(TLS).set(Boolean.TRUE);
+            channel.pipeline()
+                    .addLast("tls", tls.newHandler(channel.alloc()))
+                    .addLast("tls-handshake", tls.handshakeHandler())
+                    .addLast("alpn", new AlpnProtocolSwitch(decoderConfig, services));
             return;
         }
-        channel.attr(TLS).set(Boolean.TRUE);
-        channel.pipeline()
-                .addLast("tls", tls.newHandler(channel.alloc()))
-                .addLast("tls-handshake", tls.handshakeHandler())
-                .addLast("alpn", new AlpnProtocolSwitch(decoderConfig, services));
+        addRequestHandlers(channel.pipeline(), decoderConfig, services);
+        if (services.h2MaxStreams > 0) {
+            channel.pipeline().addFirst("h2c-detect", new PriorKnowledgeDetector(services));
+        } else {
+            countConnection(channel, Protocol.HTTP1, services);
+        }
+    }
+
+    /**
+     * Installs everything an HTTP/2 connection needs, at the end of {@code pipeline}: after the
+     * cleartext preface detection, or after TLS whose ALPN chose {@code h2}. Netty's frame codec
+     * (its flood protections set here), the multiplexer that gives each stream a channel of its own
+     * with the HTTP/1 handlers ({@link Http2StreamInitializer}), and the connection's errors; a
+     * connection without a stream for {@code --header-timeout} ends ({@link Http2IdleTimeout}).
+     */
+    static void addHttp2Handlers(ChannelPipeline pipeline, EdgeServices services) {
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(services.h2MaxStreams)
+                // As --max-header-size bounds an HTTP/1 header block; Netty answers a larger one 431
+                // and resets its stream, and ends the connection past 1.25 times it (GOAWAY).
+                .maxHeaderListSize(services.maxHeaderSize);
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .validateHeaders(true)
+                // Drained, the connection sends GOAWAY and closes once its last stream has ended;
+                // every stream ends by its cap (--max-stream-duration), so the wait is bounded.
+                .gracefulShutdownTimeoutMillis(-1)
+                // Netty's protections, at their documented values, written out so that they stay:
+                // rapid reset (CVE-2023-44487): 200 RST_STREAM per 30 s, then GOAWAY;
+                .decoderEnforceMaxRstFramesPerWindow(200, 30)
+                // SETTINGS and PING floods whose ACKs the client never reads: 10,000 queued, then GOAWAY;
+                .encoderEnforceMaxQueuedControlFrames(10_000)
+                // empty DATA frames (CVE-2019-9518);
+                .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
+                // a CONTINUATION flood of tiny frames (CVE-2024-27316 and kin).
+                .decoderEnforceMaxSmallContinuationFrames(16)
+                .build();
+        pipeline.addLast("h2", codec)
+                .addLast("h2-streams", new Http2MultiplexHandler(new Http2StreamInitializer(services)))
+                .addLast("h2-errors", Http2ConnectionErrors.INSTANCE);
+        Channel channel = pipeline.channel();
+        Http2IdleTimeout idle = new Http2IdleTimeout(channel, services.requestTimeoutNanos);
+        codec.connection().addListener(idle);
+        idle.start();
+        countConnection(channel, Protocol.H2, services);
+        services.http2Connections.add(channel);
+    }
+
+    /** Counts a connection by its protocol (and TLS) while it is open. */
+    static void countConnection(Channel channel, Protocol protocol, EdgeServices services) {
+        boolean tls = Boolean.TRUE.equals(channel.attr(TLS).get());
+        RequestCounters counters = services.counters;
+        counters.connectionOpened(protocol, tls);
+        channel.closeFuture().addListener(closed -> counters.connectionClosed(protocol, tls));
     }
 
     /** Adds the handlers that read and answer HTTP/1 requests; returns the connection's {@link Http1Connection}. */
@@ -83,13 +148,5 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
                 .addLast("http1", connection)
                 .addLast("router", new RequestRouter(services, connection));
         return connection;
-    }
-
-    /**
-     * Adds the handlers of an HTTP/2 connection (ALPN chose {@code h2}). Not offered yet: ALPN offers
-     * {@code http/1.1} alone until the HTTP/2 front is in, so this closes the connection.
-     */
-    static void addHttp2Handlers(ChannelPipeline pipeline, EdgeServices services) {
-        pipeline.channel().close();
     }
 }

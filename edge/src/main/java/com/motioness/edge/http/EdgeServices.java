@@ -38,7 +38,14 @@ public final class EdgeServices {
     /** The webhook endpoint registry, or null when webhooks are off in this process. */
     final WebhookEndpoints webhooks;
 
+    /** Concurrent streams per HTTP/2 connection ({@code --h2-max-streams}); 0: HTTP/2 is off. */
+    final int h2MaxStreams;
+    /** The largest header block of a request, on HTTP/1 and HTTP/2 alike ({@code --max-header-size}). */
+    final int maxHeaderSize;
+
     final IngestGate ingestGate = new IngestGate();
+    /** The open HTTP/2 connections: each gets a GOAWAY when the node drains. */
+    final Http2Connections http2Connections = new Http2Connections();
     /** Set once when the node starts draining; read by each new stream request. */
     private volatile boolean draining;
 
@@ -62,6 +69,8 @@ public final class EdgeServices {
         this.dashboard = DashboardFiles.load(b.dashboardCookie);
         this.feedTailMax = b.feedTailMax;
         this.webhooks = b.webhooks;
+        this.h2MaxStreams = b.h2MaxStreams;
+        this.maxHeaderSize = b.maxHeaderSize;
         for (LoopFanout fanout : Objects.requireNonNull(b.fanouts, "fanouts")) {
             fanoutByLoop.put(fanout.loop(), fanout);
         }
@@ -96,6 +105,8 @@ public final class EdgeServices {
         private String dashboardCookie;
         private int feedTailMax;
         private WebhookEndpoints webhooks;
+        private int h2MaxStreams = 100;
+        private int maxHeaderSize = 8192;
 
         private Builder() {}
 
@@ -193,6 +204,16 @@ public final class EdgeServices {
             return this;
         }
 
+        /**
+         * @param maxStreams concurrent streams one HTTP/2 connection may open; 0 turns HTTP/2 off
+         * @param maxHeaderSize the largest header block of a request (HTTP/2: its header list)
+         */
+        public Builder http2(int maxStreams, int maxHeaderSize) {
+            this.h2MaxStreams = maxStreams;
+            this.maxHeaderSize = maxHeaderSize;
+            return this;
+        }
+
         public EdgeServices build() {
             return new EdgeServices(this);
         }
@@ -201,6 +222,7 @@ public final class EdgeServices {
     /** From now on new streams are refused (503, Retry-After): the node is draining. */
     public void startDraining() {
         draining = true;
+        http2Connections.goAway();
     }
 
     boolean draining() {

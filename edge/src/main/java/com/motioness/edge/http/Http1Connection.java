@@ -59,6 +59,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        // The connection turned out to be HTTP/2 (PriorKnowledgeDetector), or was handed to a stream.
+        cancelRequestTimeout();
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         armRequestTimeout();
         super.channelActive(ctx);

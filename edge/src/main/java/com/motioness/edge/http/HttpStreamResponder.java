@@ -118,7 +118,7 @@ final class HttpStreamResponder implements StreamRequestResponder {
 
     /** The headers every stream's 200 starts with. */
     private ResponseHead streamHead(Channel channel, boolean chunked) {
-        ResponseHead head = ResponseHead.status(channel.alloc(), HttpResponseStatus.OK)
+        ResponseHead head = ResponseHead.status(channel, HttpResponseStatus.OK)
                 .header(HttpNames.CONTENT_TYPE, HttpNames.EVENT_STREAM)
                 .header(HttpNames.CACHE_CONTROL, HttpNames.NO_CACHE)
                 // nginx buffers proxied responses unless told not to; a buffered stream is dead.

@@ -10,6 +10,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
@@ -60,6 +63,11 @@ final class RouteBodyAggregator extends HttpObjectAggregator {
     @Override
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
         if (HttpUtil.is100ContinueExpected(start) && !isContentLengthInvalid(start, maxContentLength)) {
+            if (pipeline.channel() instanceof Http2StreamChannel) {
+                // HTTP/2 has no status line: an interim HEADERS frame on the stream.
+                return new DefaultHttp2HeadersFrame(
+                        new DefaultHttp2Headers().status(HttpResponseStatus.CONTINUE.codeAsText()));
+            }
             return Unpooled.wrappedBuffer(CONTINUE);
         }
         return null;

@@ -3,10 +3,12 @@ package com.motioness.edge.http;
 import com.motioness.edge.fanout.Subscription;
 import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.metrics.RequestCounters.Limit;
+import com.motioness.edge.metrics.RequestCounters.Protocol;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -71,6 +73,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         responder.handOver();
+        services.counters.streamOpened(channel instanceof Http2StreamChannel ? Protocol.H2 : Protocol.HTTP1);
         Subscription subscription = new Subscription(
                 channel,
                 services.fanoutFor(channel.eventLoop()),

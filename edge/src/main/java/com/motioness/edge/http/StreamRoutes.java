@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AsciiString;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -57,7 +58,9 @@ final class StreamRoutes {
             onPreflight(channel, cors, origin, keepAlive);
             return;
         }
-        boolean chunked = !request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        // HTTP/1.0 has no chunks, and HTTP/2 frames the body itself: both write the bare SSE bytes.
+        boolean chunked =
+                !request.protocolVersion().equals(HttpVersion.HTTP_1_0) && !(channel instanceof Http2StreamChannel);
         HttpStreamResponder responder =
                 new HttpStreamResponder(connection, cors, origin, services.retryMillis, chunked, keepAlive);
         if (!cors.allows(origin)) {

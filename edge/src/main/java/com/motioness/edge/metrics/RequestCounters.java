@@ -1,7 +1,9 @@
 package com.motioness.edge.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Locale;
 
@@ -41,8 +43,22 @@ public final class RequestCounters {
         final String label = name().toLowerCase(Locale.ROOT);
     }
 
+    /** The protocol a client connection or stream speaks. */
+    public enum Protocol {
+        /** HTTP/1.1 or HTTP/1.0: one stream per connection. */
+        HTTP1,
+        /** HTTP/2 (h2 over TLS, h2c with prior knowledge): many streams per connection. */
+        H2;
+
+        final String label = name().equals("HTTP1") ? "http1" : "h2";
+    }
+
     private final CounterDataPoint[] authFailures;
     private final CounterDataPoint[] limitRejections;
+    /** Open connections by protocol, then cleartext (0) or TLS (1). */
+    private final GaugeDataPoint[] connectionsOpen;
+
+    private final CounterDataPoint[] streamsOpened;
 
     RequestCounters(PrometheusRegistry registry) {
         Counter auth = Counter.builder()
@@ -65,6 +81,26 @@ public final class RequestCounters {
         for (Limit limit : Limit.values()) {
             limitRejections[limit.ordinal()] = limits.labelValues(limit.label);
         }
+        Gauge connections = Gauge.builder()
+                .name("motioness_connections_by_protocol")
+                .help("Client connections open, by protocol and whether TLS carries them (all of them:"
+                        + " motioness_connections_open)")
+                .labelNames("protocol", "tls")
+                .withoutExemplars()
+                .register(registry);
+        Counter streams = Counter.builder()
+                .name("motioness_streams_opened_by_protocol")
+                .help("Event streams opened, by protocol (an HTTP/2 connection carries many)")
+                .labelNames("protocol")
+                .withoutExemplars()
+                .register(registry);
+        connectionsOpen = new GaugeDataPoint[Protocol.values().length * 2];
+        streamsOpened = new CounterDataPoint[Protocol.values().length];
+        for (Protocol protocol : Protocol.values()) {
+            connectionsOpen[protocol.ordinal() * 2] = connections.labelValues(protocol.label, "false");
+            connectionsOpen[protocol.ordinal() * 2 + 1] = connections.labelValues(protocol.label, "true");
+            streamsOpened[protocol.ordinal()] = streams.labelValues(protocol.label);
+        }
     }
 
     /** Counters that count but are exposed nowhere (servers built without metrics, tests). */
@@ -80,5 +116,20 @@ public final class RequestCounters {
     /** Counts one limit rejection. */
     public void limitRejected(Limit limit) {
         limitRejections[limit.ordinal()].inc();
+    }
+
+    /** A connection now speaks {@code protocol}; call {@link #connectionClosed} with the same arguments when it closes. */
+    public void connectionOpened(Protocol protocol, boolean tls) {
+        connectionsOpen[protocol.ordinal() * 2 + (tls ? 1 : 0)].inc();
+    }
+
+    /** A connection counted by {@link #connectionOpened} closed. */
+    public void connectionClosed(Protocol protocol, boolean tls) {
+        connectionsOpen[protocol.ordinal() * 2 + (tls ? 1 : 0)].dec();
+    }
+
+    /** Counts one event stream opened. */
+    public void streamOpened(Protocol protocol) {
+        streamsOpened[protocol.ordinal()].inc();
     }
 }

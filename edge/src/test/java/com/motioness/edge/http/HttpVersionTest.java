@@ -43,10 +43,20 @@ class HttpVersionTest {
     }
 
     @Test
-    void theHttp2PrefaceOnTheCleartextPortIs505NeverA404() throws Exception {
-        RawResponse response = HttpWire.exchangeThenClosed(
-                edge.port(), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0012\u0004\u0000\u0000\u0000\u0000\u0000");
-        assertError(response, 505, "http_version_not_supported", "the HTTP/2 preface");
+    void withHttp2OffTheHttp2PrefaceOnTheCleartextPortIs505NeverA404() throws Exception {
+        // With HTTP/2 on (the default) the preface starts an HTTP/2 connection: Http2StreamsTest.
+        try (TestEdge http1Only = TestEdge.start(config -> config.h2MaxStreams(0))) {
+            RawResponse response = HttpWire.exchangeThenClosed(
+                    http1Only.port(),
+                    "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0012\u0004\u0000\u0000\u0000\u0000\u0000");
+            assertError(response, 505, "http_version_not_supported", "the HTTP/2 preface");
+        }
+    }
+
+    @Test
+    void aRequestLineThatBeginsLikeThePrefaceIsHttp1() throws Exception {
+        RawResponse response = HttpWire.exchangeThenClosed(edge.port(), "PRI * HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n");
+        assertError(response, 505, "http_version_not_supported", "PRI * HTTP/2.0 without the preface's body");
     }
 
     @Test

@@ -113,11 +113,18 @@ public final class TestTls {
 
     /**
      * A TLS connection to the edge on loopback, handshake done, checking the certificate against the
-     * test CA and the name {@code localhost}; offering ALPN {@code h2} and {@code http/1.1}.
+     * test CA and the name {@code localhost}; offering ALPN {@code http/1.1} alone, as the HTTP/1
+     * clients of the tests speak.
      *
      * @param protocols the versions the client offers, e.g. {@code TLSv1.2}
      */
     public SSLSocket connect(SSLContext context, int port, String... protocols) throws IOException {
+        return connectOffering(context, port, new String[] {"http/1.1"}, protocols);
+    }
+
+    /** The same, offering the ALPN protocols {@code alpn}, e.g. {@code h2} and {@code http/1.1}. */
+    public SSLSocket connectOffering(SSLContext context, int port, String[] alpn, String... protocols)
+            throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(10_000);
@@ -125,7 +132,7 @@ public final class TestTls {
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName("localhost")));
-        parameters.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+        parameters.setApplicationProtocols(alpn);
         if (protocols.length > 0) {
             parameters.setProtocols(protocols);
         }

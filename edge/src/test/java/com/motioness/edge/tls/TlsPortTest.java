@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.config.TlsSettings;
-import com.motioness.edge.http.EdgeChannelInitializer;
 import com.motioness.edge.support.Events;
 import com.motioness.edge.support.HttpWire;
 import com.motioness.edge.support.Lifecycle;
@@ -43,7 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The public port with TLS, over real sockets, with each provider: streams over HTTPS as over
- * cleartext (curl, a JDK client), TLS 1.2 and 1.3 accepted and TLS 1.1 refused, ALPN answering
+ * cleartext (curl, a JDK client), TLS 1.2 and 1.3 accepted and TLS 1.1 refused, ALPN preferring h2 to
  * {@code http/1.1}, sessions resumed, each handshake counted, and the cleartext listener beside it.
  */
 class TlsPortTest {
@@ -98,8 +97,7 @@ class TlsPortTest {
         assertTrue(output.contains("id: " + ids.get(0)), String.join("\n", output));
         assertTrue(output.contains("id: " + ids.get(1)), String.join("\n", output));
         assertTrue(output.contains("event: ready"), String.join("\n", output));
-        assertEquals(
-                "http_version=1.1", output.get(output.size() - 1), "curl offers h2 and http/1.1: http/1.1 is chosen");
+        assertEquals("http_version=2", output.get(output.size() - 1), "curl offers h2 and http/1.1: h2 is chosen");
         Poll.until(
                 () -> edge.counter("motioness_tls_handshakes_total{result=\"ok\"}") >= 1,
                 WAIT,
@@ -117,7 +115,7 @@ class TlsPortTest {
                     .get(0);
             SSLSocket socket = tls.connect(edge.port(), version);
             assertEquals(version, socket.getSession().getProtocol());
-            assertEquals("http/1.1", socket.getApplicationProtocol(), "h2 is not offered by this edge yet");
+            assertEquals("http/1.1", socket.getApplicationProtocol(), "a client offering http/1.1 alone gets it");
             try (SseClient stream = SseClient.openOn(socket, TestEdge.assetPath(asset))) {
                 assertEquals(200, stream.status());
                 SseBlock event = stream.nextEvent(WAIT);
@@ -274,9 +272,22 @@ class TlsPortTest {
         }
     }
 
-    @Test
-    void tlsConnectionsAreMarkedForThePerProtocolMetrics() {
-        assertEquals("motioness.tls", EdgeChannelInitializer.TLS.name());
+    @ParameterizedTest
+    @EnumSource(names = {"OPENSSL", "JDK"})
+    void alpnPrefersH2AndTheConnectionCountsAsHttp2OverTls(TlsSettings.Provider provider) throws Exception {
+        start(provider);
+        TestTls tls = TestTls.get();
+        String h2Open = "motioness_connections_by_protocol{protocol=\"h2\",tls=\"true\"}";
+        try (SSLSocket socket =
+                tls.connectOffering(tls.clientContext(), edge.port(), new String[] {"http/1.1", "h2"})) {
+            assertEquals("h2", socket.getApplicationProtocol(), "the server's order: h2 first");
+            Poll.until(() -> edge.counter(h2Open) == 1, WAIT, h2Open);
+            Poll.until(
+                    () -> edge.counter("motioness_tls_negotiated_total{alpn=\"h2\",protocol=\"TLSv1.3\"}") == 1,
+                    WAIT,
+                    "negotiated h2 counted");
+        }
+        Poll.until(() -> edge.counter(h2Open) == 0, WAIT, "closed, no longer counted");
     }
 
     private List<String> sClient(String version, String... session) throws Exception {
