@@ -169,12 +169,7 @@ public final class EdgeServer implements AutoCloseable {
                     config.http(),
                     config.streaming().writeBufferHigh(),
                     alloc,
-                    new EdgeChannelInitializer(
-                            services,
-                            config.http().maxRequestLine(),
-                            config.http().maxHeaderSize(),
-                            connections,
-                            tls));
+                    initializer(services, connections, tls));
             serverChannel = listening;
             Integer cleartextPort = config.tls().cleartextPort();
             if (cleartextPort != null) {
@@ -185,12 +180,7 @@ public final class EdgeServer implements AutoCloseable {
                         config.http(),
                         config.streaming().writeBufferHigh(),
                         alloc,
-                        new EdgeChannelInitializer(
-                                services,
-                                config.http().maxRequestLine(),
-                                config.http().maxHeaderSize(),
-                                connections,
-                                null));
+                        initializer(services, connections, null));
             }
             cleartextChannel = cleartext;
             startedAdmin = AdminPort.start(
@@ -327,6 +317,12 @@ public final class EdgeServer implements AutoCloseable {
     /** Ingest appends issued to the event log and not yet answered. */
     public int appendsInFlight() {
         return services.appendsInFlight();
+    }
+
+    /** The pipeline of a listener's connections: the public port's (with its TLS), or the cleartext one's. */
+    private EdgeChannelInitializer initializer(EdgeServices services, ConnectionLimit connections, ServerTls tls) {
+        return new EdgeChannelInitializer(
+                services, config.http().maxRequestLine(), config.http().maxHeaderSize(), connections, tls);
     }
 
     /** True once {@link #drain} has begun. */
