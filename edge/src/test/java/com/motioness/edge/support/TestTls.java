@@ -1,7 +1,6 @@
 package com.motioness.edge.support;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,13 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -31,7 +27,6 @@ import javax.net.ssl.TrustManagerFactory;
  * them; plus {@link #strayEcKey} (an EC key no certificate has) and clients that trust the CA.
  */
 public final class TestTls {
-    private static final String PASSWORD = "test-only";
     private static TestTls shared;
 
     /** A certificate chain file and its key file. */
@@ -68,23 +63,7 @@ public final class TestTls {
         if (shared == null) {
             Path dir = Files.createTempDirectory("motioness-tls-");
             dir.toFile().deleteOnExit();
-            keytool(
-                    dir,
-                    "-genkeypair",
-                    "-keystore",
-                    "ca.p12",
-                    "-alias",
-                    "ca",
-                    "-dname",
-                    "CN=Motioness Test CA",
-                    "-ext",
-                    "bc:c",
-                    "-keyalg",
-                    "EC",
-                    "-groupname",
-                    "secp256r1");
-            X509Certificate ca =
-                    (X509Certificate) keyStore(dir.resolve("ca.p12")).getCertificate("ca");
+            X509Certificate ca = Keytool.ca(dir);
             Path caFile = dir.resolve("ca.pem");
             Files.writeString(caFile, pem("CERTIFICATE", ca.getEncoded()));
             Identity a = signed(dir, "motioness-a", ca, "-keyalg", "EC", "-groupname", "secp256r1");
@@ -162,33 +141,9 @@ public final class TestTls {
     }
 
     private static Identity signed(Path dir, String name, X509Certificate ca, String... keyOptions) throws Exception {
-        String store = name + ".p12";
-        List<String> generate =
-                new ArrayList<>(List.of("-genkeypair", "-keystore", store, "-alias", "server", "-dname", "CN=" + name));
-        generate.addAll(List.of(keyOptions));
-        keytool(dir, generate.toArray(new String[0]));
-        keytool(dir, "-certreq", "-keystore", store, "-alias", "server", "-file", name + ".csr");
-        keytool(
-                dir,
-                "-gencert",
-                "-keystore",
-                "ca.p12",
-                "-alias",
-                "ca",
-                "-infile",
-                name + ".csr",
-                "-outfile",
-                name + ".crt",
-                "-rfc",
-                "-ext",
-                "SAN=dns:localhost,ip:127.0.0.1",
-                "-ext",
-                "EKU=serverAuth");
-        X509Certificate leaf;
-        try (InputStream in = Files.newInputStream(dir.resolve(name + ".crt"))) {
-            leaf = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        PrivateKey key = (PrivateKey) keyStore(dir.resolve(store)).getKey("server", PASSWORD.toCharArray());
+        Keytool.Issued issued = Keytool.issue(dir, name, "dns:localhost,ip:127.0.0.1", keyOptions);
+        X509Certificate leaf = issued.leaf();
+        PrivateKey key = issued.key();
         Path cert = dir.resolve(name + "-chain.pem");
         Files.writeString(cert, pem("CERTIFICATE", leaf.getEncoded()) + pem("CERTIFICATE", ca.getEncoded()));
         Path keyFile = dir.resolve(name + "-key.pem");
@@ -202,31 +157,5 @@ public final class TestTls {
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                         .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
-    }
-
-    private static KeyStore keyStore(Path file) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(file)) {
-            store.load(in, PASSWORD.toCharArray());
-        }
-        return store;
-    }
-
-    private static void keytool(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
-        if (args[0].equals("-genkeypair") || args[0].equals("-gencert")) {
-            command.addAll(List.of("-validity", "2"));
-        }
-        Process process = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output);
-        }
     }
 }
