@@ -1,7 +1,6 @@
 package com.motioness.edge.http;
 
 import com.motioness.edge.limits.ConnectionLimit;
-import com.motioness.edge.metrics.RequestCounters;
 import com.motioness.edge.metrics.RequestCounters.Protocol;
 import com.motioness.edge.tls.ServerTls;
 import io.netty.channel.Channel;
@@ -135,9 +134,8 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
     /** Counts a connection by its protocol (and TLS) while it is open. */
     static void countConnection(Channel channel, Protocol protocol, EdgeServices services) {
         boolean tls = Boolean.TRUE.equals(channel.attr(TLS).get());
-        RequestCounters counters = services.counters;
-        counters.connectionOpened(protocol, tls);
-        channel.closeFuture().addListener(closed -> counters.connectionClosed(protocol, tls));
+        services.counters.connectionOpened(protocol, tls);
+        channel.closeFuture().addListener(services.connectionClosed(protocol, tls));
     }
 
     /** Adds the handlers that read and answer HTTP/1 requests; returns the connection's {@link Http1Connection}. */

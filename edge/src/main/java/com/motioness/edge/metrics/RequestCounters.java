@@ -50,7 +50,7 @@ public final class RequestCounters {
         /** HTTP/2 (h2 over TLS, h2c with prior knowledge): many streams per connection. */
         H2;
 
-        final String label = name().equals("HTTP1") ? "http1" : "h2";
+        final String label = name().toLowerCase(Locale.ROOT);
     }
 
     private final CounterDataPoint[] authFailures;
