@@ -234,10 +234,13 @@ class WebhookClientTest {
         for (CompletableFuture<AttemptResult> one : stuck) {
             assertTrue(!one.isDone(), "the hanging origin's attempts still wait");
         }
+        // Counted while every attempt to it hangs: once they time out, the client closes those
+        // connections and a queued attempt may open a new one before the receiver has seen the close
+        // (seen once as 3 under CI load), which says nothing about the pool.
+        assertTrue(hanging.maxOpen.get() <= 2, "the hanging origin holds only its own pool: " + hanging.maxOpen);
         for (CompletableFuture<AttemptResult> one : stuck) {
             assertEquals("TIMEOUT", await(one).errorCode());
         }
-        assertTrue(hanging.maxOpen.get() <= 2, "the hanging origin holds only its own pool: " + hanging.maxOpen);
     }
 
     @Test
