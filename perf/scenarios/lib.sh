@@ -83,6 +83,39 @@ start_nchan() {
   NCHAN_PIDS=$(echo "$master" $(pgrep -P "$master") | tr ' ' ',')
 }
 
+# tls_files: a certificate and key for 127.0.0.1 (EC P-256, made once per results directory);
+# sets TLS_CERT and TLS_KEY.
+tls_files() {
+  TLS_CERT=$RESULTS/tls/cert.pem
+  TLS_KEY=$RESULTS/tls/key.pem
+  if [[ ! -s $TLS_KEY ]]; then
+    mkdir -p "$RESULTS/tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+      -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$TLS_KEY" -out "$TLS_CERT" 2>/dev/null
+  fi
+}
+
+# start_nginx_tls PORT UPSTREAM_PORT: nginx terminating TLS (h2 and http/1.1) on 127.0.0.1:PORT in
+# front of a cleartext edge listener (perf/nginx-tls); sets NGINX_PIDS to the master and its workers.
+start_nginx_tls() {
+  local run=$RESULTS/nginx-tls-$1 user_line="" master
+  tls_files
+  mkdir -p "$run"
+  chmod 755 "$run"
+  [[ $(id -u) == 0 ]] && user_line="user nobody nogroup;"
+  # Workers run as nobody: they must read the key.
+  chmod 644 "$TLS_KEY"
+  sed -e "s|@RUN_DIR@|$run|g" -e "s|@USER_LINE@|$user_line|g" -e "s|@PORT@|$1|g" -e "s|@UPSTREAM@|$2|g" \
+    -e "s|@CERT@|$TLS_CERT|g" -e "s|@KEY@|$TLS_KEY|g" "$ROOT/perf/nginx-tls/nginx-tls.conf.template" > "$run/nginx.conf"
+  rm -f "$run/nginx.pid"
+  /usr/sbin/nginx -p "$run/" -c "$run/nginx.conf" -e "$run/error.log"
+  wait_port "$1"
+  master=$(cat "$run/nginx.pid")
+  NGINX_PIDS=$(echo "$master" $(pgrep -P "$master") | tr ' ' ',')
+  # Workers too: stop_started waits for every one of them before the next measurement.
+  STARTED+=($(echo "$NGINX_PIDS" | tr ',' ' '))
+}
+
 # harness LABEL [harness flags...]: one run; prints and appends its JSON line to RESULTS.
 harness() {
   local label=$1; shift

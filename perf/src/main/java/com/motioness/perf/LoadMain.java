@@ -2,6 +2,7 @@ package com.motioness.perf;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.motioness.perf.client.ClientTls;
 import com.motioness.perf.client.StreamClient;
 import com.motioness.perf.client.StreamTotals;
 import com.motioness.perf.publish.EventSink;
@@ -49,6 +50,23 @@ public final class LoadMain implements Callable<Integer> {
                     "Stream URL; {asset} is replaced by each stream's asset id,"
                             + " e.g. http://127.0.0.1:8080/v1/perf-key-0123456789/events/{asset}. Without {asset}: a feed of every asset.")
     String url;
+
+    @Option(
+            names = "--http2",
+            description = "Streams over HTTP/2: h2 by ALPN for an https URL, h2c with prior knowledge for http.")
+    boolean http2;
+
+    @Option(
+            names = "--h2-streams-per-connection",
+            description = "Over HTTP/2, streams a connection carries before the next one opens;"
+                    + " at most the server's max concurrent streams (default: ${DEFAULT-VALUE}).")
+    int h2StreamsPerConnection = 100;
+
+    @Option(
+            names = "--tls-resume",
+            description = "Over TLS, resume sessions (tickets) on reconnects; without it every connection"
+                    + " makes a full handshake.")
+    boolean tlsResume;
 
     @Option(names = "--streams", description = "Streams to open (default: ${DEFAULT-VALUE}).")
     int streams = 100;
@@ -117,6 +135,12 @@ public final class LoadMain implements Callable<Integer> {
 
     @Option(names = "--ingest-path", description = "Ingest path on the stream URL's host (default: ${DEFAULT-VALUE}).")
     String ingestPath = "/internal/events";
+
+    @Option(
+            names = "--ingest-port",
+            description = "Cleartext HTTP/1.1 port of the ingest on the stream URL's host (default: the URL's"
+                    + " port; an https URL needs the edge's --cleartext-port here).")
+    Integer ingestPort;
 
     @Option(names = "--redis", description = "Redis URI for --publish redis (default: ${DEFAULT-VALUE}).")
     String redis = "redis://127.0.0.1:6379";
@@ -214,7 +238,18 @@ public final class LoadMain implements Callable<Integer> {
         }
         URI target = URI.create(url.replace("{asset}", "ASSET"));
         String host = target.getHost();
-        int port = target.getPort() > 0 ? target.getPort() : 80;
+        boolean https = "https".equals(target.getScheme());
+        int port = target.getPort() > 0 ? target.getPort() : https ? 443 : 80;
+        if (http2 && (h2StreamsPerConnection < 1)) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--h2-streams-per-connection must be at least 1");
+        }
+        if (https && "ingest".equals(publish) && ingestPort == null) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--publish ingest with an https URL needs --ingest-port (the edge's cleartext port)");
+        }
+        ClientTls tls = https ? new ClientTls(http2, tlsResume, host, port) : null;
         String prefix = assetPrefix != null
                 ? assetPrefix
                 : "perf-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL) + "-";
@@ -225,7 +260,7 @@ public final class LoadMain implements Callable<Integer> {
         boolean feed = !url.contains("{asset}");
         String pathTemplate = url.substring(url.indexOf('/', url.indexOf("//") + 2));
 
-        EventSink sink = sink(host, port);
+        EventSink sink = sink(host, ingestPort != null ? ingestPort : port);
         Report report = new Report();
         StreamClient.Settings settings = new StreamClient.Settings(
                 host,
@@ -237,7 +272,9 @@ public final class LoadMain implements Callable<Integer> {
                 false,
                 maxConnecting,
                 firstPort(),
-                lastPort());
+                lastPort(),
+                tls,
+                http2 ? h2StreamsPerConnection : 0);
         try (StreamClient client = new StreamClient(settings)) {
             if (sink != null) {
                 OpenLoopPublisher.createAssets(sink, assetIds, project, 30_000);
@@ -305,6 +342,9 @@ public final class LoadMain implements Callable<Integer> {
             report.firstConnectError = client.firstConnectError();
             report.publisher = publisher;
             report.sink = sink;
+            report.tlsProvider = tls == null ? null : tls.provider();
+            report.fullHandshakes = client.fullHandshakes();
+            report.resumedHandshakes = client.resumedHandshakes();
         } finally {
             if (sink != null) {
                 sink.close();
@@ -483,6 +523,9 @@ public final class LoadMain implements Callable<Integer> {
         double openServerCpu;
         double openClientCpu;
         long cpuDeliveries;
+        String tlsProvider;
+        long fullHandshakes;
+        long resumedHandshakes;
 
         String json(LoadMain run) throws IOException {
             StringWriter text = new StringWriter();
@@ -492,6 +535,16 @@ public final class LoadMain implements Callable<Integer> {
                 json.writeStringField("url", run.url);
                 json.writeNumberField("streams", run.streams);
                 json.writeNumberField("assets", run.assets);
+                json.writeStringField("protocol", run.http2 ? "h2" : "http/1.1");
+                if (run.http2) {
+                    json.writeNumberField("h2_streams_per_connection", run.h2StreamsPerConnection);
+                }
+                json.writeStringField("tls", tlsProvider == null ? "none" : tlsProvider);
+                if (tlsProvider != null) {
+                    json.writeBooleanField("tls_resume", run.tlsResume);
+                    json.writeNumberField("tls_full_handshakes", fullHandshakes);
+                    json.writeNumberField("tls_resumed_handshakes", resumedHandshakes);
+                }
                 json.writeNumberField("opened", opened);
                 json.writeNumberField("failed_streams", failed);
                 json.writeNumberField("connect_errors", connectErrors);

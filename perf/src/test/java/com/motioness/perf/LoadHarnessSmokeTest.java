@@ -11,12 +11,16 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A few seconds of each kind of load against a real edge, so the harness cannot rot: every event
@@ -81,27 +85,26 @@ class LoadHarnessSmokeTest {
         }
     }
 
-    @Test
-    void streamsClosedByTheCapResumeWithoutLoss() throws Exception {
+    /** HTTP/1.1, and h2c with prior knowledge: streams ended by the cap resume without loss. */
+    @ParameterizedTest
+    @ValueSource(strings = {"http/1.1", "h2"})
+    void streamsClosedByTheCapResumeWithoutLoss(String protocol) throws Exception {
         try (EdgeServer edge = EdgeServer.start(
                 config().maxStreamDuration(Duration.ofMillis(700)).build())) {
-            Summary summary = run(
-                    "--url",
-                    assetUrl(edge),
-                    "--streams",
-                    "50",
-                    "--assets",
-                    "2",
-                    "--publish",
-                    "ingest",
-                    "--ingest-token",
-                    TOKEN,
-                    "--rate",
-                    "100",
-                    "--duration",
-                    "2s",
-                    "--warmup",
-                    "0ms");
+            List<String> args = new java.util.ArrayList<>(List.of(
+                    "--url", assetUrl(edge),
+                    "--streams", "50",
+                    "--assets", "2",
+                    "--publish", "ingest",
+                    "--ingest-token", TOKEN,
+                    "--rate", "100",
+                    "--duration", "2s",
+                    "--warmup", "0ms"));
+            if (protocol.equals("h2")) {
+                args.addAll(List.of("--http2", "--h2-streams-per-connection", "20"));
+            }
+            Summary summary = run(args.toArray(String[]::new));
+            assertEquals(protocol, summary.text("protocol"), summary.toString());
             assertTrue(summary.number("reconnects") >= 50, "each stream was capped at least once: " + summary);
             assertEquals(200 * 25, summary.number("delivered"), summary.toString());
             assertNothingLostOrRepeated(summary);
@@ -140,6 +143,66 @@ class LoadHarnessSmokeTest {
         } finally {
             deleteKeys(prefix);
         }
+    }
+
+    /**
+     * The edge's TLS port: HTTP/1.1 (a handshake per stream) and HTTP/2 by ALPN (50 streams per
+     * connection), both through a storm that closes every connection; the ingest on the cleartext
+     * port.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"http/1.1", "h2"})
+    void streamsOverTlsSurviveAReconnectStorm(String protocol, @TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString());
+        try (EdgeServer edge = EdgeServer.start(
+                config().tlsCert(cert).tlsKey(key).cleartextPort(0).build())) {
+            List<String> args = new java.util.ArrayList<>(List.of(
+                    "--url", "https://127.0.0.1:" + edge.port() + "/v1/" + KEY + "/events/{asset}",
+                    "--streams", "200",
+                    "--assets", "5",
+                    "--publish", "ingest",
+                    "--ingest-token", TOKEN,
+                    "--ingest-port", Integer.toString(edge.cleartextPort()),
+                    "--rate", "300",
+                    "--duration", "2s",
+                    "--warmup", "500ms",
+                    "--storm-after", "1s"));
+            if (protocol.equals("h2")) {
+                args.addAll(List.of("--http2", "--h2-streams-per-connection", "50"));
+            }
+            Summary summary = run(args.toArray(String[]::new));
+            assertEquals(protocol, summary.text("protocol"), summary.toString());
+            assertEquals("openssl", summary.text("tls"), summary.toString());
+            assertEquals(200, summary.number("opened"), summary.toString());
+            assertEquals(600 * 40, summary.number("delivered"), "200 streams, 40 per asset: " + summary);
+            assertNothingLostOrRepeated(summary);
+            assertEquals(200, summary.number("storm.resumed"), summary.toString());
+        }
+    }
+
+    private static void openssl(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), output);
     }
 
     @Test

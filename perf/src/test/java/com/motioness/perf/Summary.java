@@ -46,6 +46,14 @@ final class Summary {
         return (long) Double.parseDouble(value);
     }
 
+    String text(String key) {
+        String value = values.get(key);
+        if (value == null) {
+            throw new AssertionError("no " + key + " in " + line);
+        }
+        return value;
+    }
+
     boolean has(String key) {
         return values.containsKey(key);
     }

@@ -6,8 +6,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ByteProcessor;
 
 /**
- * Reads one SSE response byte by byte: status line, headers, chunked or unframed body, SSE lines.
- * Hands each dispatched event that carries a harness stamp to its {@link SseStream}.
+ * Reads one HTTP/1.1 SSE response byte by byte: status line, headers, chunked or unframed body,
+ * whose bytes go to an {@link SseEventParser}.
  *
  * <p>One state machine instead of Netty's HTTP codec plus a line decoder: the load generator must
  * read faster than the servers it measures write, so it allocates nothing per event and touches
@@ -26,8 +26,6 @@ final class SseResponseHandler extends ChannelInboundHandlerAdapter implements B
     private static final byte[] TRANSFER_ENCODING =
             "transfer-encoding:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CHUNKED = "chunked".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    /** The stamp the harness's publishers put in each event: {@code "perf.<asset>.<seq>.<micros>"}. */
-    private static final byte[] MARKER = "\"perf.".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final SseStream stream;
     private final byte[] line = new byte[MAX_LINE];
@@ -38,16 +36,11 @@ final class SseResponseHandler extends ChannelInboundHandlerAdapter implements B
     private long chunkRemaining;
     private boolean sawChunkSizeDigit;
     private boolean inChunkExtension;
-
-    private final byte[] sseLine = new byte[MAX_LINE];
-    private int sseLength;
-    private boolean sseLastWasCr;
-    private int pendingAsset = -1;
-    private long pendingSeq = -1;
-    private long pendingStamp;
+    private final SseEventParser events;
 
     SseResponseHandler(SseStream stream) {
         this.stream = stream;
+        this.events = new SseEventParser(stream);
     }
 
     @Override
@@ -80,7 +73,7 @@ final class SseResponseHandler extends ChannelInboundHandlerAdapter implements B
             case STATUS, HEADER -> headerByte(b);
             case CHUNK_SIZE -> chunkSizeByte(b);
             case CHUNK_DATA -> {
-                sseByte(b);
+                events.accept(b);
                 if (--chunkRemaining == 0) {
                     state = CHUNK_END;
                 }
@@ -90,7 +83,7 @@ final class SseResponseHandler extends ChannelInboundHandlerAdapter implements B
                     state = CHUNK_SIZE;
                 }
             }
-            case BODY -> sseByte(b);
+            case BODY -> events.accept(b);
             default -> {
                 return false;
             }
@@ -174,68 +167,6 @@ final class SseResponseHandler extends ChannelInboundHandlerAdapter implements B
         chunkRemaining = chunkRemaining * 16 + digit;
     }
 
-    /** One byte of the event stream: lines end with CR, LF or CRLF; an empty line dispatches. */
-    private void sseByte(byte b) {
-        if (b == '\n' && sseLastWasCr) {
-            sseLastWasCr = false;
-            return;
-        }
-        sseLastWasCr = b == '\r';
-        if (b == '\n' || b == '\r') {
-            endSseLine();
-            sseLength = 0;
-            return;
-        }
-        if (sseLength < MAX_LINE) {
-            sseLine[sseLength++] = b;
-        }
-    }
-
-    private void endSseLine() {
-        if (sseLength == 0) {
-            if (pendingSeq >= 0) {
-                stream.onEvent(pendingAsset, pendingSeq, pendingStamp);
-                pendingSeq = -1;
-            }
-            return;
-        }
-        byte first = sseLine[0];
-        if (first == ':') {
-            stream.onComment();
-        } else if (first == 'i' && sseLength >= 3 && sseLine[1] == 'd' && sseLine[2] == ':') {
-            int from = sseLength > 3 && sseLine[3] == ' ' ? 4 : 3;
-            stream.setLastId(sseLine, from, sseLength - from);
-        } else if (first == 'd' && sseLength >= 5 && sseLine[1] == 'a' && sseLine[4] == ':') {
-            parseStamp();
-        }
-    }
-
-    /** Finds {@code "perf.<asset>.<seq>.<micros>"} in a data line. */
-    private void parseStamp() {
-        int at = indexOf(sseLine, sseLength, MARKER);
-        if (at < 0) {
-            return;
-        }
-        int i = at + MARKER.length;
-        long asset = 0;
-        while (i < sseLength && sseLine[i] != '.') {
-            asset = asset * 10 + (sseLine[i++] - '0');
-        }
-        i++;
-        long seq = 0;
-        while (i < sseLength && sseLine[i] != '.') {
-            seq = seq * 10 + (sseLine[i++] - '0');
-        }
-        i++;
-        long micros = 0;
-        while (i < sseLength && sseLine[i] != '"') {
-            micros = micros * 10 + (sseLine[i++] - '0');
-        }
-        pendingAsset = (int) asset;
-        pendingSeq = seq;
-        pendingStamp = micros;
-    }
-
     private static boolean startsWithIgnoreCase(byte[] bytes, int length, byte[] prefix) {
         if (length < prefix.length) {
             return false;
@@ -259,18 +190,5 @@ final class SseResponseHandler extends ChannelInboundHandlerAdapter implements B
             }
         }
         return false;
-    }
-
-    private static int indexOf(byte[] bytes, int length, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (bytes[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -53,10 +53,15 @@ final class SseStream {
 
     private long connectStartNanos;
 
-    void connected(Channel channel) {
-        this.channel = channel;
+    /** A connection (or, over HTTP/2, a stream on one) is being asked for. */
+    void connecting() {
         connects++;
         connectStartNanos = System.nanoTime();
+    }
+
+    /** The channel this stream now reads from: its connection, or its HTTP/2 stream channel. */
+    void attach(Channel channel) {
+        this.channel = channel;
     }
 
     void onOpen() {
@@ -162,12 +167,15 @@ final class SseStream {
         }
     }
 
-    /** Closes the connection as a network failure would; the stream comes back with its cursor. */
+    /**
+     * Closes the connection as a network failure would (over HTTP/2, the whole connection and
+     * every stream on it); the stream comes back with its cursor.
+     */
     void drop() {
         if (channel != null && !ended) {
             dropRequested = true;
             droppedAtNanos = System.nanoTime();
-            channel.close();
+            (channel.parent() != null ? channel.parent() : channel).close();
         }
     }
 

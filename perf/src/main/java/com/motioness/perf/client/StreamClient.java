@@ -5,6 +5,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -16,6 +19,10 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.Errors;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -39,10 +46,15 @@ import org.HdrHistogram.Histogram;
  * Many SSE streams over one event loop group, each pinned to one loop for its whole life.
  * Connections come from several loopback source addresses in turn, each with its own range of
  * source ports, so that one machine can open more connections to one server port than one
- * address has ports.
+ * address has ports. Over HTTP/1.1 each stream has its connection (over TLS for an https URL);
+ * over HTTP/2 (h2 by ALPN, or h2c with prior knowledge) a loop fills one connection with streams
+ * before it opens the next.
  */
 public final class StreamClient implements AutoCloseable {
-    /** How to reach the server and behave like a client. */
+    /**
+     * How to reach the server and behave like a client: {@code tls} null for cleartext,
+     * {@code h2StreamsPerConnection} 0 for HTTP/1.1.
+     */
     public record Settings(
             String host,
             int port,
@@ -53,7 +65,14 @@ public final class StreamClient implements AutoCloseable {
             boolean retryErrors,
             int maxConnectsInFlight,
             int firstPort,
-            int lastPort) {}
+            int lastPort,
+            ClientTls tls,
+            int h2StreamsPerConnection) {
+
+        boolean http2() {
+            return h2StreamsPerConnection > 0;
+        }
+    }
 
     /** Source ports tried in turn before a connection counts as failed, when each one is taken. */
     private static final int PORT_ATTEMPTS = 64;
@@ -66,6 +85,10 @@ public final class StreamClient implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final Map<EventExecutor, List<SseStream>> streamsByLoop = new IdentityHashMap<>();
     private final Map<EventExecutor, LoopStats> statsByLoop = new IdentityHashMap<>();
+    /** Over HTTP/2: the connection each loop is filling with streams. */
+    private final Map<EventExecutor, H2Connection> fillingByLoop = new IdentityHashMap<>();
+
+    private final TlsResumptionTally handshakes = new TlsResumptionTally();
     private final List<SseStream> streams = new ArrayList<>();
     private final Semaphore connectsInFlight;
     private final AtomicInteger opened = new AtomicInteger();
@@ -176,6 +199,16 @@ public final class StreamClient implements AutoCloseable {
     /** Why the first connection that failed did, or null. */
     public String firstConnectError() {
         return firstConnectError.get();
+    }
+
+    /** TLS handshakes that made a new session. */
+    public long fullHandshakes() {
+        return handshakes.full();
+    }
+
+    /** TLS handshakes that resumed a session. */
+    public long resumedHandshakes() {
+        return handshakes.resumed();
     }
 
     /** When the last stream opened, by {@link System#nanoTime()}. */
@@ -296,7 +329,81 @@ public final class StreamClient implements AutoCloseable {
     }
 
     private void connect(SseStream stream) {
-        connect(stream, 1);
+        if (stopping) {
+            return;
+        }
+        stream.connecting();
+        if (settings.http2()) {
+            H2Connection connection = fillingByLoop.get(stream.loop);
+            if (connection == null || !connection.hasRoom()) {
+                connection = new H2Connection(this, settings.tls() != null, settings.h2StreamsPerConnection());
+                fillingByLoop.put(stream.loop, connection);
+                connectH2(
+                        connection,
+                        stream.loop,
+                        stream.index % settings.sources().size(),
+                        1);
+            }
+            connection.add(stream);
+        } else {
+            connect(stream, 1);
+        }
+    }
+
+    /** An HTTP/2 connection: [TLS,] the client codec, a stream channel per stream. */
+    private void connectH2(H2Connection connection, EventLoop loop, int source, int attempt) {
+        ChannelFuture connect = bootstrap
+                .clone(loop)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        if (settings.tls() != null) {
+                            channel.pipeline().addLast(settings.tls().newHandler(channel.alloc()), handshakes);
+                        }
+                        channel.pipeline()
+                                .addLast(
+                                        Http2FrameCodecBuilder.forClient().build(),
+                                        // The server pushes nothing; a stream it opened would be dropped.
+                                        new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
+                                        connection);
+                    }
+                })
+                .connect(remote, new InetSocketAddress(settings.sources().get(source), nextPort(source)));
+        connection.connecting(connect.channel());
+        connect.addListener(done -> {
+            if (done.isSuccess()) {
+                return;
+            }
+            if (isAddressInUse(done.cause()) && attempt < PORT_ATTEMPTS) {
+                connectH2(connection, loop, source, attempt + 1);
+            } else {
+                connectErrors.incrementAndGet();
+                firstConnectError.compareAndSet(null, String.valueOf(done.cause()));
+                connection.failed();
+            }
+        });
+    }
+
+    /** The HEADERS of a stream's request over HTTP/2. */
+    Http2Headers h2Request(SseStream stream) {
+        Http2Headers headers = new DefaultHttp2Headers()
+                .method("GET")
+                .scheme(settings.tls() != null ? "https" : "http")
+                .authority(settings.host() + ':' + settings.port())
+                .path(stream.path)
+                .add("accept", "text/event-stream")
+                .add("cache-control", "no-cache");
+        for (String header : settings.headers()) {
+            int colon = header.indexOf(':');
+            headers.add(
+                    header.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
+                    header.substring(colon + 1).trim());
+        }
+        String lastId = stream.lastEventId();
+        if (lastId != null) {
+            headers.add("last-event-id", lastId);
+        }
+        return headers;
     }
 
     /**
@@ -307,16 +414,13 @@ public final class StreamClient implements AutoCloseable {
      * ephemeral range (28,232 ports here) where the harness may use 10000-65000.
      */
     private void connect(SseStream stream, int attempt) {
-        if (stopping) {
-            return;
-        }
         int source = stream.index % settings.sources().size();
         ChannelFuture connect = bootstrap
                 .clone(stream.loop)
-                .handler(new SseResponseHandler(stream))
+                .handler(http1Handler(stream))
                 .connect(remote, new InetSocketAddress(settings.sources().get(source), nextPort(source)));
         Channel channel = connect.channel();
-        stream.connected(channel);
+        stream.attach(channel);
         connect.addListener(done -> {
             if (done.isSuccess()) {
                 channel.writeAndFlush(request(channel, stream));
@@ -329,6 +433,21 @@ public final class StreamClient implements AutoCloseable {
                 stream.onConnectFailed(channel);
             }
         });
+    }
+
+    /** The response reader, behind TLS for an https:// URL (the request waits for the handshake). */
+    private ChannelHandler http1Handler(SseStream stream) {
+        if (settings.tls() == null) {
+            return new SseResponseHandler(stream);
+        }
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.pipeline()
+                        .addLast(
+                                settings.tls().newHandler(channel.alloc()), handshakes, new SseResponseHandler(stream));
+            }
+        };
     }
 
     /** The JDK transport says BindException, the epoll one EADDRINUSE in a NativeIoException. */

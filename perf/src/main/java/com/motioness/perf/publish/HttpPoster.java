@@ -158,7 +158,12 @@ final class HttpPoster implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
             Integer events = pending.poll();
-            int n = events == null ? 0 : events;
+            if (events == null) {
+                // Nothing asked: a server's goodbye on an idle keep-alive connection (the edge's 408
+                // after its header timeout), not a failed publish.
+                return;
+            }
+            int n = events;
             if (response.status().code() / 100 == 2) {
                 acknowledged.addAndGet(n);
             } else {

@@ -26,7 +26,18 @@ class SseResponseHandlerTest {
     }
 
     private final StreamClient client = new StreamClient(new StreamClient.Settings(
-            "127.0.0.1", 1, List.of(InetAddress.getLoopbackAddress()), List.of(), 1, 0, false, 10, 10000, 65000));
+            "127.0.0.1",
+            1,
+            List.of(InetAddress.getLoopbackAddress()),
+            List.of(),
+            1,
+            0,
+            false,
+            10,
+            10000,
+            65000,
+            null,
+            0));
 
     @AfterEach
     void close() {
@@ -54,6 +65,18 @@ class SseResponseHandlerTest {
         SseStream stream = feed(bytes, 5);
         assertEquals(1, stream.delivered());
         assertEquals("1:0", stream.lastEventId());
+    }
+
+    /** As EventSource: an event cut off before its blank line does not move the cursor. */
+    @Test
+    void movesTheCursorOnlyWhenTheEventIsDispatched() {
+        byte[] bytes = ("HTTP/1.1 200 OK\r\n\r\n"
+                        + "id: 1:0\ndata: {\"request_id\":\"perf.0.1.1764300000123000\"}\n\n"
+                        + "id: 2:0\ndata: {\"request_id\":\"perf.0.2.1764300000124000\"}\n")
+                .getBytes(StandardCharsets.UTF_8);
+        SseStream stream = feed(bytes, 7);
+        assertEquals(1, stream.delivered());
+        assertEquals("1:0", stream.lastEventId(), "the second event never ended");
     }
 
     @Test
