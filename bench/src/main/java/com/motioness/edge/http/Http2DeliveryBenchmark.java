@@ -64,6 +64,13 @@ public class Http2DeliveryBenchmark {
     @Param({"1", "100"})
     int streams;
 
+    /**
+     * The server's frame codec: the edge's ({@link EdgeHttp2CodecBuilder}, whose plain DATA frames
+     * go to the flow controller as {@link PooledDataFrame}s), or Netty's as it comes, for comparison.
+     */
+    @Param({"edge", "netty"})
+    String codec;
+
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final byte[] sse = ("event: stage_completed\nid: 1764300012345\ndata: {\"type\":\"stage_completed\","
                     + "\"asset_id\":\"asset-1\",\"project_id\":\"project-1\",\"ts\":1764300000000,\"attempt\":1,"
@@ -78,7 +85,9 @@ public class Http2DeliveryBenchmark {
         children = new ArrayList<>();
         List<Channel> opened = children;
         server = new SocketLikeChannel();
-        Http2FrameCodec serverCodec = Http2FrameCodecBuilder.forServer()
+        Http2FrameCodecBuilder serverBuilder =
+                codec.equals("edge") ? new EdgeHttp2CodecBuilder() : Http2FrameCodecBuilder.forServer();
+        Http2FrameCodec serverCodec = serverBuilder
                 .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(10_000))
                 .build();
         server.pipeline().addLast(serverCodec).addLast(new Http2MultiplexHandler(new StreamInit(opened)));

@@ -11,7 +11,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.AttributeKey;
@@ -104,7 +103,7 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
                 // As --max-header-size bounds an HTTP/1 header block; Netty answers a larger one 431
                 // and resets its stream, and ends the connection past 1.25 times it (GOAWAY).
                 .maxHeaderListSize(services.maxHeaderSize);
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+        Http2FrameCodec codec = new EdgeHttp2CodecBuilder()
                 .initialSettings(settings)
                 .validateHeaders(true)
                 // Drained, the connection sends GOAWAY and closes once its last stream has ended;

@@ -20,7 +20,8 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
  * {@code Http2StreamFrameToHttpObjectCodec} and {@link Http1Connection}.
  *
  * <p>Outbound, the bytes the handlers write (an answer's body, a stream's SSE frames: the bare SSE
- * slice of the one shared buffer) each become a DATA frame; HEADERS frames come from
+ * slice of the one shared buffer) each become a DATA frame, the stream's one {@link ReusedDataFrame};
+ * HEADERS frames come from
  * {@link ResponseHead}. Closing the channel ends the stream: with an empty DATA frame carrying
  * END_STREAM when the answer did not end it already, so the client reads a complete body (Netty's
  * own close would reset it); with RST_STREAM (CANCEL, Netty's close) when the stream cannot take
@@ -34,6 +35,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
  * a body (the codec marks any such request chunked; what arrives after it is dropped).
  */
 final class Http2StreamFraming extends ChannelDuplexHandler {
+    private final ReusedDataFrame reusedFrame = new ReusedDataFrame();
     private boolean headersWritten;
     private boolean ended;
 
@@ -62,7 +64,16 @@ final class Http2StreamFraming extends ChannelDuplexHandler {
                 promise.setSuccess();
                 return;
             }
-            ctx.write(new DefaultHttp2DataFrame(bytes, false), promise);
+            if (reusedFrame.carrying()) {
+                // Written from within the write that carries it (a listener of a failed write).
+                ctx.write(new DefaultHttp2DataFrame(bytes, false), promise);
+                return;
+            }
+            try {
+                ctx.write(reusedFrame.carry(bytes), promise);
+            } finally {
+                reusedFrame.clear();
+            }
             return;
         }
         if (msg instanceof Http2HeadersFrame head) {
