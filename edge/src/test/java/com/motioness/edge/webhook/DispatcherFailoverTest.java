@@ -27,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Two dispatchers, real edge processes on one Redis prefix, share the deliveries of ten endpoints;
@@ -84,6 +85,9 @@ class DispatcherFailoverTest {
     }
 
     @Test
+    // Above the suite's 60 s: three edge processes start (seconds each on a loaded machine) before
+    // ALL_DELIVERED's 50 s, which an entry caught by the kill uses up to 30 s of.
+    @Timeout(120)
     void aDispatcherKilledMidLoadLosesNothingAndRepeatsOnlyWhatWasInFlight() throws Exception {
         try (VerifyingReceiver receiver = VerifyingReceiver.start(ANSWER_AFTER)) {
             EdgeProcess a = dispatcher();
