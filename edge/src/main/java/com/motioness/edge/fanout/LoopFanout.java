@@ -58,6 +58,9 @@ public final class LoopFanout {
     private int dirtySize;
     private int unflushedWrites;
     private final SharedFrame[] run = new SharedFrame[MAX_RUN];
+    /** The publish times (ms of the id) of the events this turn wrote, recorded after its last flush. */
+    private final long[] writtenMs = new long[DELIVERY_BUDGET];
+
     private SharedFrame tickPing;
 
     /** Creates the fan-out of one loop and starts its ticker (heartbeat, cap, slow consumers). */
@@ -123,6 +126,7 @@ public final class LoopFanout {
         deliveryScheduled.getAndSet(false);
         long now = clock.nanoTime();
         int handled = 0;
+        int writtenEvents = 0;
         SharedFrame first;
         while (handled < DELIVERY_BUDGET && (first = inbox.poll()) != null) {
             run[0] = first;
@@ -140,12 +144,9 @@ public final class LoopFanout {
             long written = counters.eventFrames;
             routeRun(n, now);
             boolean wrote = counters.eventFrames != written;
-            long nowMillis = wrote ? System.currentTimeMillis() : 0;
             for (int i = 0; i < n; i++) {
                 if (wrote) {
-                    // Once per event per loop, not per subscriber: how long after it was published
-                    // (the ms of its id, set by the log) this loop wrote it.
-                    counters.recordLatency(nowMillis - run[i].ms);
+                    writtenMs[writtenEvents++] = run[i].ms;
                 }
                 run[i].release();
                 run[i] = null;
@@ -153,6 +154,15 @@ public final class LoopFanout {
             handled += n;
         }
         flushDirty();
+        if (writtenEvents > 0) {
+            // Once per event per loop, not per subscriber, after the flush that wrote its last
+            // subscriber's bytes to the socket: how long after it was published (the ms of its id,
+            // set by the log) this loop was done with it.
+            long nowMillis = System.currentTimeMillis();
+            for (int i = 0; i < writtenEvents; i++) {
+                counters.recordLatency(nowMillis - writtenMs[i]);
+            }
+        }
         if (!inbox.isEmpty()) {
             scheduleDelivery();
         }

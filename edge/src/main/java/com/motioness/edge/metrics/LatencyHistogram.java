@@ -44,8 +44,8 @@ final class LatencyHistogram implements Collector {
         }
         return HistogramSnapshot.builder()
                 .name(NAME)
-                .help("From an event's publish time (the ms of its id) to its write by an event loop, once per "
-                        + "event per loop; millisecond resolution")
+                .help("From an event's publish time (the ms of its id) to the flush of its last subscriber's bytes"
+                        + " on an event loop, once per event per loop; millisecond resolution")
                 .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(BOUNDS_SECONDS, counts))
                         .sum(sumMs / 1000.0)
