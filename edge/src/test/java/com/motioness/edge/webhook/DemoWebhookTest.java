@@ -87,9 +87,12 @@ class DemoWebhookTest {
                 } while (!"ready".equals(typeOf(block)));
                 int dispatched = replayed.indexOf("webhook_dispatched");
                 int deliveredAt = replayed.indexOf("webhook_delivered");
+                // The attempt starts with the storage write, a second or so before ready; its outcome
+                // is appended when it ends, which on a loaded machine can be after ready, the
+                // stream's last event (the activity feed above showed it either way).
                 assertTrue(
-                        dispatched >= 0 && deliveredAt > dispatched,
-                        "the replay shows the storage write's delivery before ready: " + replayed);
+                        dispatched >= 0 && (deliveredAt < 0 || deliveredAt > dispatched),
+                        "the replay shows the storage write's attempt before ready: " + replayed);
             }
         }
     }
