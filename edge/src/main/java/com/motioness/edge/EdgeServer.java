@@ -315,6 +315,14 @@ public final class EdgeServer implements AutoCloseable {
         return admin == null ? -1 : admin.port();
     }
 
+    /**
+     * The I/O loops that serve the client ports and run the fan-out (not the ingest listener's):
+     * for tests that keep them busy.
+     */
+    public List<EventLoop> eventLoops() {
+        return transport.loops();
+    }
+
     /** The ring's consumer, for its counters. */
     public FanoutDispatcher dispatcher() {
         return dispatcher;
