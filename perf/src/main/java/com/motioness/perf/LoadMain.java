@@ -682,6 +682,12 @@ public final class LoadMain implements Callable<Integer> {
             json.writeNumberField("p99_9", answers.getValueAtPercentile(99.9));
             json.writeNumberField("max", answers.getMaxValue());
             json.writeEndObject();
+            Histogram fromSend = answerTimes.fromSend();
+            json.writeObjectFieldStart("ingest_answer_from_send_us");
+            json.writeNumberField("p50", fromSend.getValueAtPercentile(50));
+            json.writeNumberField("p99", fromSend.getValueAtPercentile(99));
+            json.writeNumberField("max", fromSend.getMaxValue());
+            json.writeEndObject();
         }
 
         private static double round(double value) {

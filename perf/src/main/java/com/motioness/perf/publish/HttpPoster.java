@@ -1,5 +1,6 @@
 package com.motioness.perf.publish;
 
+import com.motioness.perf.MicroClock;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -110,7 +111,7 @@ final class HttpPoster implements AutoCloseable {
         if (authorization != null) {
             request.headers().set(HttpHeaderNames.AUTHORIZATION, authorization);
         }
-        Pending sent = new Pending(events, intendedMicros);
+        Pending sent = new Pending(events, intendedMicros, MicroClock.nowMicros());
         answerTimes.sent(intendedMicros);
         channel.eventLoop().execute(() -> {
             if (!channel.isActive()) {
@@ -173,7 +174,7 @@ final class HttpPoster implements AutoCloseable {
                 // after its header timeout), not a failed publish.
                 return;
             }
-            answerTimes.answered(request.intendedMicros);
+            answerTimes.answered(request.intendedMicros, request.sentMicros);
             int n = request.events;
             if (response.status().code() / 100 == 2) {
                 acknowledged.addAndGet(n);
@@ -205,6 +206,6 @@ final class HttpPoster implements AutoCloseable {
         }
     }
 
-    /** A request on its way: how many events it carries and when it was due. */
-    private record Pending(int events, long intendedMicros) {}
+    /** A request on its way: how many events it carries, when it was due and when it was sent. */
+    private record Pending(int events, long intendedMicros, long sentMicros) {}
 }
