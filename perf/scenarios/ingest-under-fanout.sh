@@ -12,7 +12,6 @@ source "$(dirname "$0")/lib.sh"
 RATE=${1:-40}
 MANY=${2:-8}
 PORT=18080
-INGEST_PORT=18090
 
 # measure TAG [harness flags...]: one connection and one hot asset, then MANY of each.
 measure() {
@@ -34,6 +33,8 @@ if [[ -n ${BEFORE_ROOT:-} ]]; then
 fi
 
 EDGE_JAR=$ROOT/edge/target/motioness-edge.jar
-start_edge "$PORT" --max-stream-duration 300s --ingest-port "$INGEST_PORT"
+# Any free port: a fixed one may be some load generator's source port at that moment.
+start_edge "$PORT" --max-stream-duration 300s --ingest-port 0
+INGEST_PORT=$(grep -m1 -o 'ingest listener on /[0-9.]*:[0-9]*' "$RESULTS/edge-$PORT-$$-$EDGES.log" | grep -o '[0-9]*$')
 measure after-public
 measure after-ingest-port --ingest-port "$INGEST_PORT"
