@@ -11,7 +11,8 @@
 source "$(dirname "$0")/lib.sh"
 RATE=${1:-40}
 MANY=${2:-8}
-PORT=18080
+# Below the load generators' source ports (10000-65000): on a shared box 18080 was sometimes one of them.
+PORT=${PORT:-8380}
 
 # measure TAG [harness flags...]: one connection and one hot asset, then MANY of each.
 measure() {
