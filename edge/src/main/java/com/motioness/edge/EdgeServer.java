@@ -10,6 +10,7 @@ import com.motioness.edge.fanout.LoopFanout;
 import com.motioness.edge.fanout.StreamSettings;
 import com.motioness.edge.http.EdgeChannelInitializer;
 import com.motioness.edge.http.EdgeServices;
+import com.motioness.edge.http.IngestChannelInitializer;
 import com.motioness.edge.limits.ConnectionLimit;
 import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.log.EventLog;
@@ -64,6 +65,8 @@ public final class EdgeServer implements AutoCloseable {
     private final Channel serverChannel;
     /** The cleartext listener beside a TLS public port ({@code --cleartext-port}), else null. */
     private final Channel cleartextChannel;
+    /** The ingest listener on a loop of its own ({@code --ingest-port}), else null. */
+    private final Channel ingestChannel;
     /** TLS of the public port ({@code --tls-cert}), else null. */
     private final ServerTls tls;
 
@@ -97,6 +100,7 @@ public final class EdgeServer implements AutoCloseable {
         EdgeAuth openedAuth = null;
         Channel listening = null;
         Channel cleartext = null;
+        Channel ingest = null;
         ServerTls startedTls = null;
         AdminServer startedAdmin = null;
         try {
@@ -183,6 +187,19 @@ public final class EdgeServer implements AutoCloseable {
                         initializer(services, connections, null));
             }
             cleartextChannel = cleartext;
+            Integer ingestPort = config.http().ingestPort();
+            if (ingestPort != null) {
+                ingest = transport.listenIngest(
+                        ingestPort,
+                        config.http(),
+                        config.streaming().writeBufferHigh(),
+                        alloc,
+                        new IngestChannelInitializer(
+                                services,
+                                config.http().maxRequestLine(),
+                                config.http().maxHeaderSize()));
+            }
+            ingestChannel = ingest;
             startedAdmin = AdminPort.start(
                     config.ops(), metrics, redisLog != null ? redisLog::unavailability : null, this::isDraining);
             admin = startedAdmin;
@@ -197,12 +214,19 @@ public final class EdgeServer implements AutoCloseable {
                 LOG.info("cleartext listener on {} (--cleartext-port)", cleartextChannel.localAddress());
                 cleartextChannel.config().setAutoRead(true);
             }
+            if (ingestChannel != null) {
+                LOG.info("ingest listener on {} (--ingest-port, its own event loop)", ingestChannel.localAddress());
+                ingestChannel.config().setAutoRead(true);
+            }
             serverChannel.config().setAutoRead(true);
         } catch (Throwable e) {
             // A node that cannot start (Redis away, another shard count, a port taken) leaves no
             // thread behind, so its process ends with its main thread.
             if (cleartext != null) {
                 cleartext.close().syncUninterruptibly();
+            }
+            if (ingest != null) {
+                ingest.close().syncUninterruptibly();
             }
             if (startedTls != null) {
                 startedTls.close();
@@ -234,6 +258,11 @@ public final class EdgeServer implements AutoCloseable {
     /** The cleartext listener's port beside a TLS public port ({@code --cleartext-port}); -1 when there is none. */
     public int cleartextPort() {
         return cleartextChannel == null ? -1 : ((InetSocketAddress) cleartextChannel.localAddress()).getPort();
+    }
+
+    /** The ingest listener's port ({@code --ingest-port}); -1 when there is none. */
+    public int ingestPort() {
+        return ingestChannel == null ? -1 : ((InetSocketAddress) ingestChannel.localAddress()).getPort();
     }
 
     /** Whether the public port speaks TLS ({@code --tls-cert}). */
@@ -284,6 +313,14 @@ public final class EdgeServer implements AutoCloseable {
     /** The admin port (useful with port 0); -1 when it is off. */
     public int adminPort() {
         return admin == null ? -1 : admin.port();
+    }
+
+    /**
+     * The I/O loops that serve the client ports and run the fan-out (not the ingest listener's):
+     * for tests that keep them busy.
+     */
+    public List<EventLoop> eventLoops() {
+        return transport.loops();
     }
 
     /** The ring's consumer, for its counters. */
@@ -351,6 +388,9 @@ public final class EdgeServer implements AutoCloseable {
         if (cleartextChannel != null) {
             cleartextChannel.close();
         }
+        if (ingestChannel != null) {
+            ingestChannel.close();
+        }
         List<CompletableFuture<Void>> loops = new ArrayList<>();
         for (int i = 0; i < fanouts.size(); i++) {
             // Each loop closes in its own phase of the slot, so the loops' closes interleave.
@@ -386,6 +426,9 @@ public final class EdgeServer implements AutoCloseable {
         serverChannel.close().syncUninterruptibly();
         if (cleartextChannel != null) {
             cleartextChannel.close().syncUninterruptibly();
+        }
+        if (ingestChannel != null) {
+            ingestChannel.close().syncUninterruptibly();
         }
         if (tls != null) {
             tls.close();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.motioness.perf.client.ClientTls;
 import com.motioness.perf.client.StreamClient;
 import com.motioness.perf.client.StreamTotals;
+import com.motioness.perf.publish.AnswerTimes;
 import com.motioness.perf.publish.EventSink;
 import com.motioness.perf.publish.IngestSink;
 import com.motioness.perf.publish.NchanSink;
@@ -141,6 +142,12 @@ public final class LoadMain implements Callable<Integer> {
             description = "Cleartext HTTP/1.1 port of the ingest on the stream URL's host (default: the URL's"
                     + " port; an https URL needs the edge's --cleartext-port here).")
     Integer ingestPort;
+
+    @Option(
+            names = "--ingest-connections",
+            description = "Connections the ingest publisher spreads the assets over, each asset on one so its"
+                    + " events stay in order (default: ${DEFAULT-VALUE}).")
+    int ingestConnections = 1;
 
     @Option(names = "--redis", description = "Redis URI for --publish redis (default: ${DEFAULT-VALUE}).")
     String redis = "redis://127.0.0.1:6379";
@@ -377,6 +384,10 @@ public final class LoadMain implements Callable<Integer> {
                 },
                 "perf-publisher");
         publishing.setPriority(Thread.MAX_PRIORITY);
+        AnswerTimes answerTimes = sink.answerTimes();
+        if (answerTimes != null && warmup.isZero()) {
+            answerTimes.measureFrom(MicroClock.nowMicros());
+        }
         long start = System.nanoTime();
         ProcSample cpuStart = ProcSample.of(serverPids);
         ProcSample clientStart = ProcSample.of(SELF);
@@ -391,6 +402,9 @@ public final class LoadMain implements Callable<Integer> {
             long now = System.nanoTime();
             if (!warm && now >= warmupEnd) {
                 client.takeInterval(interval);
+                if (answerTimes != null) {
+                    answerTimes.measureFrom(MicroClock.nowMicros());
+                }
                 warm = true;
                 measuredStart = now;
                 cpuStart = ProcSample.of(serverPids);
@@ -469,7 +483,11 @@ public final class LoadMain implements Callable<Integer> {
                     throw new CommandLine.ParameterException(
                             new CommandLine(this), "--publish ingest needs --ingest-token");
                 }
-                yield new IngestSink(host, port, ingestPath, ingestToken);
+                if (ingestConnections < 1) {
+                    throw new CommandLine.ParameterException(
+                            new CommandLine(this), "--ingest-connections must be at least 1");
+                }
+                yield new IngestSink(host, port, ingestPath, ingestToken, ingestConnections);
             }
             case "redis" -> new RedisSink(redis, redisPrefix, redisShards);
             case "nchan" -> new NchanSink(host, port, nchanPub);
@@ -594,6 +612,7 @@ public final class LoadMain implements Callable<Integer> {
                     json.writeNumberField(
                             "client_cpu_s_per_million_deliveries",
                             cpuDeliveries > 0 ? round(clientCpuSeconds * 1e6 / cpuDeliveries) : 0);
+                    writeAnswerTimes(json, run);
                     json.writeObjectFieldStart("latency_us");
                     json.writeNumberField("count", measured.getTotalCount());
                     json.writeNumberField("p50", measured.getValueAtPercentile(50));
@@ -638,6 +657,37 @@ public final class LoadMain implements Callable<Integer> {
                 json.writeEndObject();
             }
             return text.toString();
+        }
+
+        /**
+         * Each publish request's wait for its answer, from its first event's intended send time,
+         * after the warm-up: {@code requests} sent and {@code count} answered, which differ only by
+         * requests never answered.
+         */
+        private void writeAnswerTimes(JsonGenerator json, LoadMain run) throws IOException {
+            AnswerTimes answerTimes = sink.answerTimes();
+            if (answerTimes == null) {
+                return;
+            }
+            Histogram answers = answerTimes.histogram();
+            if ("ingest".equals(run.publish)) {
+                json.writeNumberField("ingest_connections", run.ingestConnections);
+            }
+            json.writeObjectFieldStart("ingest_answer_us");
+            json.writeNumberField("requests", answerTimes.requests());
+            json.writeNumberField("count", answers.getTotalCount());
+            json.writeNumberField("p50", answers.getValueAtPercentile(50));
+            json.writeNumberField("p90", answers.getValueAtPercentile(90));
+            json.writeNumberField("p99", answers.getValueAtPercentile(99));
+            json.writeNumberField("p99_9", answers.getValueAtPercentile(99.9));
+            json.writeNumberField("max", answers.getMaxValue());
+            json.writeEndObject();
+            Histogram fromSend = answerTimes.fromSend();
+            json.writeObjectFieldStart("ingest_answer_from_send_us");
+            json.writeNumberField("p50", fromSend.getValueAtPercentile(50));
+            json.writeNumberField("p99", fromSend.getValueAtPercentile(99));
+            json.writeNumberField("max", fromSend.getMaxValue());
+            json.writeEndObject();
         }
 
         private static double round(double value) {

@@ -82,6 +82,45 @@ class LoadHarnessSmokeTest {
             assertEquals(200, summary.number("storm.resumed"), summary.toString());
             assertTrue(summary.number("latency_us.count") > 0, summary.toString());
             assertTrue(summary.number("server.rss_kib_after") > 0, summary.toString());
+            assertEveryIngestRequestTimed(summary);
+        }
+    }
+
+    /**
+     * The ingest over several connections, each asset pinned to one, on the edge's ingest listener:
+     * every asset's events still arrive in order, and every request's answer is timed.
+     */
+    @Test
+    void ingestOverSeveralConnectionsKeepsEachAssetInOrder() throws Exception {
+        try (EdgeServer edge = EdgeServer.start(config().ingestPort(0).build())) {
+            Summary summary = run(
+                    "--url",
+                    assetUrl(edge),
+                    "--streams",
+                    "100",
+                    "--assets",
+                    "5",
+                    "--publish",
+                    "ingest",
+                    "--ingest-token",
+                    TOKEN,
+                    "--ingest-port",
+                    Integer.toString(edge.ingestPort()),
+                    "--ingest-connections",
+                    "3",
+                    "--rate",
+                    "300",
+                    "--duration",
+                    "1s",
+                    "--warmup",
+                    "0ms");
+            assertEquals(3, summary.number("ingest_connections"), summary.toString());
+            assertEquals(300, summary.number("published"), summary.toString());
+            assertEquals(300 * 20, summary.number("delivered"), "100 streams, 20 per asset: " + summary);
+            assertNothingLostOrRepeated(summary);
+            assertEveryIngestRequestTimed(summary);
+            // Without a warm-up every request counts, and each batch splits over the three connections.
+            assertTrue(summary.number("ingest_answer_us.count") >= 3, summary.toString());
         }
     }
 
@@ -217,6 +256,16 @@ class LoadHarnessSmokeTest {
             assertEquals(10, summary.number("failed_streams"));
             assertEquals(10, summary.number("http_errors"), "each 401 is counted");
         }
+    }
+
+    /** Each ingest request sent after the warm-up was answered and its answer time recorded. */
+    private static void assertEveryIngestRequestTimed(Summary summary) {
+        long requests = summary.number("ingest_answer_us.requests");
+        assertTrue(requests > 0, summary.toString());
+        assertEquals(requests, summary.number("ingest_answer_us.count"), summary.toString());
+        assertTrue(
+                summary.number("ingest_answer_us.max") >= summary.number("ingest_answer_us.p50"), summary.toString());
+        assertTrue(summary.number("ingest_answer_from_send_us.p50") > 0, summary.toString());
     }
 
     private static void assertNothingLostOrRepeated(Summary summary) {

@@ -168,6 +168,11 @@ public final class EdgeConfig {
             return set(HttpSettings.H2_MAX_STREAMS, h2MaxStreams);
         }
 
+        /** @see HttpSettings#INGEST_PORT */
+        public Builder ingestPort(Integer ingestPort) {
+            return set(HttpSettings.INGEST_PORT, ingestPort);
+        }
+
         /** @see HttpSettings#REUSE_PORT */
         public Builder reusePort(boolean reusePort) {
             return set(HttpSettings.REUSE_PORT, reusePort);

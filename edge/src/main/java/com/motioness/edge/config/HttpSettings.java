@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * @param reusePort {@code --reuse-port}: several processes may listen on the same port (SO_REUSEPORT)
  * @param h2MaxStreams {@code --h2-max-streams}: concurrent streams an HTTP/2 connection may open; 0 turns
  *     HTTP/2 off
+ * @param ingestPort {@code --ingest-port}: a listener on {@code --bind} serving ingest alone on its own
+ *     event loop; 0: any free port; null: none
  */
 public record HttpSettings(
         int port,
@@ -38,7 +40,8 @@ public record HttpSettings(
         int sendBuffer,
         int ioThreads,
         boolean reusePort,
-        int h2MaxStreams) {
+        int h2MaxStreams,
+        Integer ingestPort) {
     /** {@code --port}. */
     public static final Setting<Integer> PORT =
             Setting.integer("--port", "PORT", 8080, "Port to listen on; 0 picks a free one");
@@ -92,6 +95,21 @@ public record HttpSettings(
             100,
             "Concurrent streams one HTTP/2 connection may open (SETTINGS_MAX_CONCURRENT_STREAMS);"
                     + " 0 turns HTTP/2 off");
+    /**
+     * {@code --ingest-port}; null unless given: none. Ingest on the public port shares the event loops
+     * with the fan-out, which may run its tasks for up to Netty's task quantum (1 s by default, 100 ms
+     * at least) before reading a socket: a producer's request then waits behind the fan-out of its
+     * earlier events (docs/perf.md, issue 15).
+     */
+    public static final Setting<Integer> INGEST_PORT = Setting.of(
+            "--ingest-port",
+            "PORT",
+            Integer.class,
+            null,
+            null,
+            "none",
+            "A second listener serving only POST /internal/events, on an event loop of its own, so ingest is "
+                    + "answered while the fan-out keeps the others busy; 0 picks a free one");
     /** Every setting of this concern, in the order of {@code --help}. */
     public static final List<Setting<?>> SETTINGS = List.of(
             PORT,
@@ -104,7 +122,8 @@ public record HttpSettings(
             SEND_BUFFER,
             IO_THREADS,
             REUSE_PORT,
-            H2_MAX_STREAMS);
+            H2_MAX_STREAMS,
+            INGEST_PORT);
 
     private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?");
 
@@ -134,6 +153,10 @@ public record HttpSettings(
                 "--send-buffer must be 0 (the kernel's autotuning) or between 4k and 64m, got " + sendBuffer);
         IO_THREADS.range(ioThreads, 0, 1024);
         H2_MAX_STREAMS.range(h2MaxStreams, 0, 10_000);
+        if (ingestPort != null) {
+            INGEST_PORT.range(ingestPort, 0, 65_535);
+            check(ingestPort == 0 || ingestPort != port, "--ingest-port must differ from --port, both are " + port);
+        }
     }
 
     /** Whether the edge speaks HTTP/2: with prior knowledge in cleartext, through ALPN ({@code h2}) over TLS. */
@@ -153,6 +176,7 @@ public record HttpSettings(
                 values.get(SEND_BUFFER),
                 values.get(IO_THREADS),
                 values.get(REUSE_PORT),
-                values.get(H2_MAX_STREAMS));
+                values.get(H2_MAX_STREAMS),
+                values.get(INGEST_PORT));
     }
 }

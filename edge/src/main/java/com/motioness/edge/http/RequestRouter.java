@@ -37,6 +37,9 @@ import java.util.function.BooleanSupplier;
 final class RequestRouter extends ChannelInboundHandlerAdapter {
     private final EdgeServices services;
     private final Http1Connection connection;
+    /** On the ingest listener ({@code --ingest-port}): every other route is answered 404. */
+    private final boolean ingestOnly;
+
     private final StreamRoutes streams;
     private final DashboardHandler dashboard;
     private IngestHandler ingest;
@@ -47,8 +50,14 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     private Route.Kind forwarded;
 
     RequestRouter(EdgeServices services, Http1Connection connection) {
+        this(services, connection, false);
+    }
+
+    /** @param ingestOnly whether this connection came to the ingest listener, which serves ingest alone */
+    RequestRouter(EdgeServices services, Http1Connection connection, boolean ingestOnly) {
         this.services = services;
         this.connection = connection;
+        this.ingestOnly = ingestOnly;
         this.streams = new StreamRoutes(services, connection);
         this.dashboard = new DashboardHandler(services.dashboard, connection);
     }
@@ -102,6 +111,18 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         if (route == null) {
             connection.answer(
                     ApiError.of(HttpResponseStatus.NOT_FOUND, "not_found", "no route for " + abbreviate(uri.path())),
+                    CorsPolicy.NONE,
+                    origin,
+                    keepAlive);
+            return;
+        }
+        if (ingestOnly && route.kind != Route.Kind.INGEST) {
+            // A stream here would be served by the ingest loop, which runs no fan-out.
+            connection.answer(
+                    ApiError.of(
+                            HttpResponseStatus.NOT_FOUND,
+                            "not_found",
+                            "this port serves ingest alone (POST /internal/events), not " + abbreviate(uri.path())),
                     CorsPolicy.NONE,
                     origin,
                     keepAlive);

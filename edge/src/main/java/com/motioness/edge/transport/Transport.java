@@ -16,6 +16,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +25,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * The edge's network transport: epoll where the platform has it, else NIO; the boss loop that owns
  * the listening socket and the I/O loops that own the connections; and the public port's listening
- * channel. {@link #close()} stops the loops, so no thread of theirs keeps the process alive.
+ * channel. With {@code --ingest-port}, one more loop of its own serves the ingest listener's
+ * connections, which the fan-out never runs on. {@link #close()} stops the loops, so no thread of
+ * theirs keeps the process alive.
  */
 public final class Transport implements AutoCloseable {
     private final boolean epoll;
+    private final IoHandlerFactory io;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
+    /** The ingest listener's loop, started with it; null until then. */
+    private EventLoopGroup ingestGroup;
 
-    private Transport(boolean epoll, EventLoopGroup bossGroup, EventLoopGroup ioGroup) {
+    private Transport(boolean epoll, IoHandlerFactory io, EventLoopGroup bossGroup, EventLoopGroup ioGroup) {
         this.epoll = epoll;
+        this.io = io;
         this.bossGroup = bossGroup;
         this.ioGroup = ioGroup;
     }
@@ -46,7 +53,8 @@ public final class Transport implements AutoCloseable {
         // 2 cores, 11,700 with 4, the load generator on the same cores).
         int loops =
                 http.ioThreads() > 0 ? http.ioThreads() : Runtime.getRuntime().availableProcessors();
-        return new Transport(epoll, new MultiThreadIoEventLoopGroup(1, io), new MultiThreadIoEventLoopGroup(loops, io));
+        return new Transport(
+                epoll, io, new MultiThreadIoEventLoopGroup(1, io), new MultiThreadIoEventLoopGroup(loops, io));
     }
 
     /** The I/O loops, in a fixed order. */
@@ -94,6 +102,38 @@ public final class Transport implements AutoCloseable {
             ByteBufAllocator alloc,
             ChannelHandler connections)
             throws InterruptedException {
+        return listen(setting, port, http, writeBufferHigh, alloc, ioGroup, connections);
+    }
+
+    /**
+     * Binds the ingest listener ({@code --ingest-port} on {@code --bind}), whose connections are
+     * served by a loop of their own, started here: the fan-out runs on the I/O loops only, so a
+     * producer's request is read and answered without waiting for the delivery of earlier events.
+     * Not accepting connections until the channel's {@code autoRead} is turned on.
+     *
+     * @param writeBufferHigh a connection's write high-water mark; the low one is half
+     * @throws ListenerBindException the port cannot be bound
+     */
+    public Channel listenIngest(
+            int port, HttpSettings http, int writeBufferHigh, ByteBufAllocator alloc, ChannelHandler connections)
+            throws InterruptedException {
+        if (ingestGroup == null) {
+            // One loop: ingest decodes a batch and appends it, which takes microseconds; its thread
+            // named so that a profile tells it from the fan-out's loops.
+            ingestGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("motioness-ingest"), io);
+        }
+        return listen("--ingest-port", port, http, writeBufferHigh, alloc, ingestGroup, connections);
+    }
+
+    private Channel listen(
+            String setting,
+            int port,
+            HttpSettings http,
+            int writeBufferHigh,
+            ByteBufAllocator alloc,
+            EventLoopGroup childGroup,
+            ChannelHandler connections)
+            throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap();
         SendBuffer.configure(bootstrap, epoll, http.sendBuffer());
         if (http.reusePort()) {
@@ -103,7 +143,7 @@ public final class Transport implements AutoCloseable {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
         ChannelFuture bound = bootstrap
-                .group(bossGroup, ioGroup)
+                .group(bossGroup, childGroup)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.AUTO_READ, false)
@@ -126,5 +166,8 @@ public final class Transport implements AutoCloseable {
     public void close() {
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ingestGroup != null) {
+            ingestGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 }

@@ -23,6 +23,11 @@ public interface EventSink extends AutoCloseable {
     /** The first failure, for the report; null if none. */
     String firstFailure();
 
+    /** How long requests waited for their answers; null when the sink does not time them (Redis). */
+    default AnswerTimes answerTimes() {
+        return null;
+    }
+
     /** Waits until every event sent was answered; false on timeout. */
     boolean awaitAnswered(long timeoutMillis) throws InterruptedException;
 

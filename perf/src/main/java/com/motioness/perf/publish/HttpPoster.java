@@ -1,5 +1,6 @@
 package com.motioness.perf.publish;
 
+import com.motioness.perf.MicroClock;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -45,6 +46,7 @@ final class HttpPoster implements AutoCloseable {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
+    private final AnswerTimes answerTimes = new AnswerTimes();
 
     HttpPoster(String host, int port, int connections, int maxUnanswered, String authorization)
             throws InterruptedException {
@@ -63,7 +65,7 @@ final class HttpPoster implements AutoCloseable {
     }
 
     private Channel connect() throws InterruptedException {
-        ArrayDeque<Integer> pending = new ArrayDeque<>();
+        ArrayDeque<Pending> pending = new ArrayDeque<>();
         Channel channel = bootstrap
                 .clone()
                 .handler(new ChannelInitializer<>() {
@@ -87,8 +89,11 @@ final class HttpPoster implements AutoCloseable {
      * Sends one POST carrying {@code events} events on connection {@code lane mod connections};
      * blocks while too many are unanswered. Requests of one lane are handled in order; requests of
      * different lanes may overtake each other.
+     *
+     * @param intendedMicros when the request was due: its first event's scheduled send time
      */
-    void post(int lane, String path, String contentType, byte[] body, int events) throws InterruptedException {
+    void post(int lane, String path, String contentType, byte[] body, int events, long intendedMicros)
+            throws InterruptedException {
         unanswered.acquire();
         int index = Math.floorMod(lane, channels.size());
         if (!channels.get(index).isActive()) {
@@ -106,6 +111,8 @@ final class HttpPoster implements AutoCloseable {
         if (authorization != null) {
             request.headers().set(HttpHeaderNames.AUTHORIZATION, authorization);
         }
+        Pending sent = new Pending(events, intendedMicros, MicroClock.nowMicros());
+        answerTimes.sent(intendedMicros);
         channel.eventLoop().execute(() -> {
             if (!channel.isActive()) {
                 // Closed by the server: nothing will answer this one, so count it now.
@@ -115,7 +122,7 @@ final class HttpPoster implements AutoCloseable {
                 unanswered.release();
                 return;
             }
-            channel.attr(AnswerHandler.PENDING).get().add(events);
+            channel.attr(AnswerHandler.PENDING).get().add(sent);
             channel.writeAndFlush(request);
         });
     }
@@ -130,6 +137,10 @@ final class HttpPoster implements AutoCloseable {
 
     String firstFailure() {
         return firstFailure.get();
+    }
+
+    AnswerTimes answerTimes() {
+        return answerTimes;
     }
 
     boolean awaitAnswered(long timeoutMillis) throws InterruptedException {
@@ -147,23 +158,24 @@ final class HttpPoster implements AutoCloseable {
     }
 
     private final class AnswerHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
-        static final io.netty.util.AttributeKey<ArrayDeque<Integer>> PENDING =
+        static final io.netty.util.AttributeKey<ArrayDeque<Pending>> PENDING =
                 io.netty.util.AttributeKey.valueOf("perf.pending");
-        private final ArrayDeque<Integer> pending;
+        private final ArrayDeque<Pending> pending;
 
-        AnswerHandler(ArrayDeque<Integer> pending) {
+        AnswerHandler(ArrayDeque<Pending> pending) {
             this.pending = pending;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-            Integer events = pending.poll();
-            if (events == null) {
+            Pending request = pending.poll();
+            if (request == null) {
                 // Nothing asked: a server's goodbye on an idle keep-alive connection (the edge's 408
                 // after its header timeout), not a failed publish.
                 return;
             }
-            int n = events;
+            answerTimes.answered(request.intendedMicros, request.sentMicros);
+            int n = request.events;
             if (response.status().code() / 100 == 2) {
                 acknowledged.addAndGet(n);
             } else {
@@ -177,8 +189,8 @@ final class HttpPoster implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             int lost = 0;
-            for (Integer events; (events = pending.poll()) != null; ) {
-                failed.addAndGet(events);
+            for (Pending request; (request = pending.poll()) != null; ) {
+                failed.addAndGet(request.events);
                 lost++;
             }
             if (lost > 0) {
@@ -193,4 +205,7 @@ final class HttpPoster implements AutoCloseable {
             ctx.close();
         }
     }
+
+    /** A request on its way: how many events it carries, when it was due and when it was sent. */
+    private record Pending(int events, long intendedMicros, long sentMicros) {}
 }

@@ -1,19 +1,35 @@
 package com.motioness.perf.publish;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The edge's own {@code POST /internal/events}: one JSON array per batch, all or nothing. */
+/**
+ * The edge's own {@code POST /internal/events}: one JSON array per batch, all or nothing, over one
+ * connection or several. Each asset is pinned to one connection ({@code asset mod connections}):
+ * its events must reach the log in order, so its batches must not overtake each other, and only
+ * the requests of one connection are answered in order.
+ */
 public final class IngestSink extends PostingSink {
-    private final String path;
+    /**
+     * Unanswered requests per connection at most: the edge cuts a connection that pipelines more
+     * than 128.
+     */
+    private static final int MAX_UNANSWERED_PER_CONNECTION = 64;
 
-    /** @param path the ingest path, e.g. {@code /internal/events} */
+    private final String path;
+    private final int connections;
+
+    /** One connection. @param path the ingest path, e.g. {@code /internal/events} */
     public IngestSink(String host, int port, String path, String token) throws InterruptedException {
-        // One connection: a batch holds events of many assets, and each asset's events must reach the
-        // log in order, so batches must not overtake each other. At most 64 unanswered: the edge
-        // cuts a connection that pipelines more than 128 requests.
-        super(new HttpPoster(host, port, 1, 64, "Bearer " + token));
+        this(host, port, path, token, 1);
+    }
+
+    /** @param connections connections to spread the assets over; each batch splits by connection */
+    public IngestSink(String host, int port, String path, String token, int connections) throws InterruptedException {
+        super(new HttpPoster(host, port, connections, MAX_UNANSWERED_PER_CONNECTION * connections, "Bearer " + token));
         this.path = path;
+        this.connections = connections;
     }
 
     @Override
@@ -23,6 +39,25 @@ public final class IngestSink extends PostingSink {
 
     @Override
     public void send(List<PerfEvent> events) throws InterruptedException {
+        if (connections == 1) {
+            post(0, events);
+            return;
+        }
+        List<List<PerfEvent>> lanes = new ArrayList<>(connections);
+        for (int i = 0; i < connections; i++) {
+            lanes.add(new ArrayList<>());
+        }
+        for (PerfEvent event : events) {
+            lanes.get(event.asset() % connections).add(event);
+        }
+        for (int lane = 0; lane < connections; lane++) {
+            if (!lanes.get(lane).isEmpty()) {
+                post(lane, lanes.get(lane));
+            }
+        }
+    }
+
+    private void post(int lane, List<PerfEvent> events) throws InterruptedException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(events.size() * 200);
         body.write('[');
         for (int i = 0; i < events.size(); i++) {
@@ -32,6 +67,13 @@ public final class IngestSink extends PostingSink {
             body.writeBytes(events.get(i).json());
         }
         body.write(']');
-        poster.post(0, path, "application/json", body.toByteArray(), events.size());
+        // Events come in schedule order: the first was due first.
+        poster.post(
+                lane,
+                path,
+                "application/json",
+                body.toByteArray(),
+                events.size(),
+                events.get(0).intendedMicros());
     }
 }

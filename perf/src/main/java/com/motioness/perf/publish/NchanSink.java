@@ -24,7 +24,13 @@ public final class NchanSink extends PostingSink {
     public void send(List<PerfEvent> events) throws InterruptedException {
         for (PerfEvent event : events) {
             // One asset, one connection: its messages stay in order.
-            poster.post(event.asset(), pathPrefix + "/" + event.assetId(), "application/json", event.json(), 1);
+            poster.post(
+                    event.asset(),
+                    pathPrefix + "/" + event.assetId(),
+                    "application/json",
+                    event.json(),
+                    1,
+                    event.intendedMicros());
         }
     }
 }

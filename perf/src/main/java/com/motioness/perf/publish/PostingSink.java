@@ -24,6 +24,11 @@ abstract class PostingSink implements EventSink {
     }
 
     @Override
+    public AnswerTimes answerTimes() {
+        return poster.answerTimes();
+    }
+
+    @Override
     public boolean awaitAnswered(long timeoutMillis) throws InterruptedException {
         return poster.awaitAnswered(timeoutMillis);
     }
