@@ -53,7 +53,13 @@ public final class Subscription {
     private final StreamResponder responder;
     private final StreamStats stats;
     private final StreamDelivery delivery;
-    private final StreamReplay replay;
+    /**
+     * Dropped once the stream neither replays nor holds frames back (live, hidden or ended): most
+     * streams are idle and live, and keep nothing of their replay (docs/perf.md, memory per idle
+     * stream).
+     */
+    private StreamReplay replay;
+
     private final StreamTimers timers;
 
     private State state = State.REPLAYING;
@@ -253,7 +259,7 @@ public final class Subscription {
         channel.flush();
         state = next;
         if (next == State.HIDDEN) {
-            replay.releaseHeldBack();
+            dropReplay();
         } else {
             String firstProject = replay.firstHeldProject();
             if (firstProject != null) {
@@ -298,7 +304,7 @@ public final class Subscription {
                 goLive();
             } else {
                 state = State.HIDDEN;
-                replay.releaseHeldBack();
+                dropReplay();
             }
         });
     }
@@ -328,8 +334,17 @@ public final class Subscription {
         state = State.LIVE;
         delivery.live(true);
         replay.writeHeldBack(nanoTime());
+        dropReplay();
         if (state != State.ENDED) {
             channel.flush();
+        }
+    }
+
+    /** The replay is over for good: the frames it still holds back are released, and it is dropped. */
+    private void dropReplay() {
+        if (replay != null) {
+            replay.releaseHeldBack();
+            replay = null;
         }
     }
 
@@ -392,7 +407,9 @@ public final class Subscription {
             return;
         }
         delivery.onWritable();
-        replay.onWritable();
+        if (replay != null) {
+            replay.onWritable();
+        }
     }
 
     /** From the channel handler: the connection closed (client, error or us). */
@@ -442,6 +459,6 @@ public final class Subscription {
             action.run();
         }
         fanout.leave(this);
-        replay.releaseHeldBack();
+        dropReplay();
     }
 }
