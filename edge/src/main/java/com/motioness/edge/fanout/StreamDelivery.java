@@ -3,7 +3,6 @@ package com.motioness.edge.fanout;
 import com.motioness.edge.log.LoggedEvent;
 import com.motioness.protocol.EventId;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -24,9 +23,9 @@ final class StreamDelivery {
     private final boolean asset;
 
     private final LoopCounters counters;
-    private final ByteBufAllocator alloc;
-    private final long slowConsumerTimeoutNanos;
-    private final long maxPendingBytes;
+    // Read only off the per-delivery path (replay, unwritable channel, tick): one reference rather
+    // than a copy of each setting in every stream.
+    private final StreamSettings settings;
 
     /** The project whose events the stream carries, once known. */
     private String projectId;
@@ -63,9 +62,7 @@ final class StreamDelivery {
         this.chunked = chunked;
         this.asset = asset;
         this.counters = counters;
-        this.alloc = settings.alloc;
-        this.slowConsumerTimeoutNanos = settings.slowConsumerTimeoutNanos;
-        this.maxPendingBytes = settings.maxPendingBytes;
+        this.settings = settings;
     }
 
     /** From now on the stream carries {@code projectId}'s events (an asset's owner), and only its. */
@@ -153,7 +150,8 @@ final class StreamDelivery {
         if (!event.isAfter(lastMs, lastSeq)) {
             return true;
         }
-        ByteBuf frame = ChunkFraming.event(alloc, event.type(), event.ms(), event.seq(), event.json(), chunked);
+        ByteBuf frame =
+                ChunkFraming.event(settings.alloc, event.type(), event.ms(), event.seq(), event.json(), chunked);
         int length = frame.readableBytes();
         channel.write(frame, channel.voidPromise());
         eventWritten(length);
@@ -209,7 +207,7 @@ final class StreamDelivery {
         if (!stalled) {
             stalled = true;
             stalledSinceNanos = nowNanos;
-        } else if (nowNanos - stalledSinceNanos > slowConsumerTimeoutNanos) {
+        } else if (nowNanos - stalledSinceNanos > settings.slowConsumerTimeoutNanos) {
             subscription.cut(EndReason.SLOW_CONSUMER);
             return false;
         }
@@ -217,7 +215,7 @@ final class StreamDelivery {
         // A channel without an outbound buffer of its own (an HTTP/2 stream's, whose frames wait in
         // its connection's flow controller) tells its waiting bytes past the low-water mark instead.
         long waiting = pending != null ? pending.totalPendingWriteBytes() : channel.bytesBeforeWritable();
-        if (waiting > maxPendingBytes) {
+        if (waiting > settings.maxPendingBytes) {
             subscription.cut(EndReason.SLOW_CONSUMER);
             return false;
         }
@@ -226,7 +224,7 @@ final class StreamDelivery {
 
     /** True when a live write found the channel unwritable longer than the slow-consumer timeout ago. */
     boolean stalledTooLong(long nowNanos) {
-        return stalled && nowNanos - stalledSinceNanos > slowConsumerTimeoutNanos;
+        return stalled && nowNanos - stalledSinceNanos > settings.slowConsumerTimeoutNanos;
     }
 
     /** The channel is writable again. */
@@ -248,7 +246,10 @@ final class StreamDelivery {
                 // so no tick would ever cut it: without this the connection, its queued bytes and its
                 // place would stay until the client went away.
                 channel.eventLoop()
-                        .schedule(() -> StalledClose.close(channel), slowConsumerTimeoutNanos, TimeUnit.NANOSECONDS);
+                        .schedule(
+                                () -> StalledClose.close(channel),
+                                settings.slowConsumerTimeoutNanos,
+                                TimeUnit.NANOSECONDS);
             }
         } else {
             channel.flush();

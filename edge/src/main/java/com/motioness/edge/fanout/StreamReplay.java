@@ -5,7 +5,6 @@ import com.motioness.edge.log.LoggedEvent;
 import com.motioness.edge.log.ReplayPage;
 import com.motioness.edge.log.StreamRef;
 import com.motioness.protocol.EventId;
-import io.netty.channel.Channel;
 import java.util.ArrayDeque;
 
 /**
@@ -18,13 +17,13 @@ import java.util.ArrayDeque;
  * appended after the read arrives live; live frames that arrive while replaying are held back,
  * and every frame is written only if its id is greater than the last one written (see
  * {@link StreamDelivery}).
+ *
+ * <p>One per stream, so it keeps no reference its subscription holds already (the channel, the
+ * delivery, the stream): docs/perf.md, memory per idle stream.
  */
 final class StreamReplay {
     private final Subscription subscription;
-    private final StreamDelivery delivery;
-    private final Channel channel;
     private final EventLog log;
-    private final StreamRef stream;
     private final EventId cursor;
 
     /**
@@ -40,18 +39,9 @@ final class StreamReplay {
     private boolean awaitingWritability;
     private ArrayDeque<SharedFrame> heldBack;
 
-    StreamReplay(
-            Subscription subscription,
-            StreamDelivery delivery,
-            Channel channel,
-            EventLog log,
-            StreamRef stream,
-            EventId cursor) {
+    StreamReplay(Subscription subscription, StreamDelivery delivery, EventLog log, StreamRef stream, EventId cursor) {
         this.subscription = subscription;
-        this.delivery = delivery;
-        this.channel = channel;
         this.log = log;
-        this.stream = stream;
         this.cursor = cursor;
         this.startsLive = !stream.isAsset() && cursor == null;
         if (cursor != null) {
@@ -61,7 +51,7 @@ final class StreamReplay {
 
     /** See {@link Subscription#tail(int)}. */
     void tail(int count) {
-        if (!stream.isAsset() && cursor == null && count > 0) {
+        if (!subscription.stream().isAsset() && cursor == null && count > 0) {
             tail = count;
             startsLive = false;
         }
@@ -77,8 +67,9 @@ final class StreamReplay {
         if (tail > 0) {
             // Joined first (the seam), then the tail's start is read and replayed from like a
             // cursor the client gave: an event appended meanwhile is in the replay or arrives live.
-            log.cursorBeforeNewest(stream.id(), tail)
-                    .whenComplete((from, error) -> channel.eventLoop().execute(() -> onTailStart(from, error)));
+            log.cursorBeforeNewest(subscription.stream().id(), tail)
+                    .whenComplete((from, error) ->
+                            subscription.channel().eventLoop().execute(() -> onTailStart(from, error)));
             return;
         }
         // The feed without a cursor replays nothing, but reads where it ends now, to hand the
@@ -96,16 +87,16 @@ final class StreamReplay {
             return;
         }
         tailStart = from;
-        delivery.resumeAfter(from);
+        subscription.delivery().resumeAfter(from);
         readPage(from, StreamSettings.REPLAY_PAGE_SIZE);
     }
 
     private void readPage(EventId after, int limit) {
-        log.read(stream, after, limit)
+        log.read(subscription.stream(), after, limit)
                 .whenComplete((page, error) ->
                         // Always a fresh task: the embedded log completes inline, and a long replay must
                         // neither recurse nor hold the loop from its other channels.
-                        channel.eventLoop().execute(() -> subscription.onPage(page, error)));
+                        subscription.channel().eventLoop().execute(() -> subscription.onPage(page, error)));
     }
 
     /** True when the client's cursor is at or past the asset's terminal event: nothing more will come. */
@@ -124,7 +115,7 @@ final class StreamReplay {
         if (ahead != null || startsLive) {
             // A cursor past the end would drop every event below it, for good: resume from the end.
             startId = end;
-            delivery.resumeAfter(end);
+            subscription.delivery().resumeAfter(end);
         }
         // A feed that starts live replays nothing, so nothing it replays can be missing.
         String truncation = startsLive ? null : truncationNotice(page, tailStart != null ? tailStart : cursor);
@@ -141,7 +132,7 @@ final class StreamReplay {
     StreamHead emptyHeadFor(ReplayPage empty) {
         EventId ahead = cursor != null && cursor.compareTo(EventId.ZERO) > 0 ? cursor : null;
         if (ahead != null) {
-            delivery.resumeAfter(EventId.ZERO);
+            subscription.delivery().resumeAfter(EventId.ZERO);
         }
         return new StreamHead(truncationNotice(empty, cursor), ahead, ahead == null ? null : EventId.ZERO);
     }
@@ -154,15 +145,16 @@ final class StreamReplay {
 
     /** Writes a page, then reads the next one when the socket takes more, or goes live after the last. */
     void writePage(ReplayPage page, long nowNanos) {
+        StreamDelivery delivery = subscription.delivery();
         for (LoggedEvent event : page.events()) {
             if (!delivery.writeReplayed(event, nowNanos)) {
                 return;
             }
         }
-        channel.flush();
+        subscription.channel().flush();
         if (!page.more() || startsLive) {
             subscription.goLive();
-        } else if (channel.isWritable()) {
+        } else if (subscription.channel().isWritable()) {
             readPage(delivery.lastWritten(), StreamSettings.REPLAY_PAGE_SIZE);
         } else {
             // Replay at the client's pace: the next page is read when the socket is writable again.
@@ -174,7 +166,7 @@ final class StreamReplay {
     void onWritable() {
         if (awaitingWritability) {
             awaitingWritability = false;
-            readPage(delivery.lastWritten(), StreamSettings.REPLAY_PAGE_SIZE);
+            readPage(subscription.delivery().lastWritten(), StreamSettings.REPLAY_PAGE_SIZE);
         }
     }
 
@@ -214,7 +206,7 @@ final class StreamReplay {
         while ((frame = held.poll()) != null) {
             // A terminal frame among them ends the stream; the rest are only released.
             if (!subscription.hasEnded()) {
-                delivery.onLive(frame, nowNanos);
+                subscription.delivery().onLive(frame, nowNanos);
             }
             frame.release();
         }

@@ -4,19 +4,17 @@ package com.motioness.edge.fanout;
  * What one stream did, for the access log and the loop's counters: its route and answer, when it
  * opened and ended, and why it ended. The frames and bytes it wrote are counted by
  * {@link StreamDelivery}, where they are written. Loop-confined like its subscription, so every
- * count is a plain add.
+ * count is a plain add. One per stream, so the loop's counters are handed to it rather than kept
+ * (docs/perf.md, memory per idle stream).
  */
 final class StreamStats {
-    private final LoopCounters counters;
     private StreamRoute route;
     private int status;
     private EndReason endReason;
-    private long openedNanos;
-    private long endedNanos;
-    private boolean ended;
+    /** When the stream opened; once it ended, how long it ran. */
+    private long openedOrDurationNanos;
 
-    StreamStats(LoopCounters counters, StreamRoute route) {
-        this.counters = counters;
+    StreamStats(StreamRoute route) {
         this.route = route;
     }
 
@@ -37,11 +35,11 @@ final class StreamStats {
     }
 
     void opened(long nowNanos) {
-        openedNanos = nowNanos;
+        openedOrDurationNanos = nowNanos;
     }
 
     /** The 200 head went out: the stream counts as opened on its route. */
-    void headWritten(boolean cursorAhead) {
+    void headWritten(boolean cursorAhead, LoopCounters counters) {
         if (cursorAhead) {
             counters.cursorsAhead++;
         }
@@ -54,7 +52,7 @@ final class StreamStats {
         status = answered;
     }
 
-    void replayStarted() {
+    void replayStarted(LoopCounters counters) {
         counters.replays++;
     }
 
@@ -62,17 +60,16 @@ final class StreamStats {
      * The stream ended; {@code reason} is null for one refused before its head, which is counted
      * as neither opened nor closed.
      */
-    void ended(long nowNanos, EndReason reason, boolean headWritten) {
+    void ended(long nowNanos, EndReason reason, boolean headWritten, LoopCounters counters) {
         endReason = reason;
-        endedNanos = nowNanos;
-        ended = true;
+        openedOrDurationNanos = nowNanos - openedOrDurationNanos;
         if (headWritten) {
             counters.countClosed(route, reason);
         }
     }
 
-    /** From the open to the end, or to {@code nowNanos} while the stream runs. */
-    long durationNanos(long nowNanos) {
-        return (ended ? endedNanos : nowNanos) - openedNanos;
+    /** From the open to the end once {@code ended}, else to {@code nowNanos}. */
+    long durationNanos(long nowNanos, boolean ended) {
+        return ended ? openedOrDurationNanos : nowNanos - openedOrDurationNanos;
     }
 }

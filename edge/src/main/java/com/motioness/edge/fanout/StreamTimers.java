@@ -1,7 +1,5 @@
 package com.motioness.edge.fanout;
 
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -9,24 +7,19 @@ import java.util.function.Supplier;
 /**
  * The times one stream keeps, checked by its loop's ticker: the cap (the stream's maximum
  * duration, with jitter), the heartbeat on an idle stream, and the periodic recheck of what opened
- * it. Loop-confined; the times are read from the loop's clock.
+ * it. Loop-confined; the times are read from the loop's clock. One per stream, so it keeps no
+ * reference its subscription can hand it (docs/perf.md, memory per idle stream).
  */
 final class StreamTimers {
-    private final Subscription subscription;
     private final StreamSettings settings;
-    private final EventLoop loop;
-    private final Ticker clock;
     private long deadlineNanos;
     private Supplier<CompletableFuture<Boolean>> recheck;
     private long recheckIntervalNanos;
     private long nextRecheckNanos;
     private boolean recheckPending;
 
-    StreamTimers(Subscription subscription, StreamSettings settings, EventLoop loop, Ticker clock) {
-        this.subscription = subscription;
+    StreamTimers(StreamSettings settings) {
         this.settings = settings;
-        this.loop = loop;
-        this.clock = clock;
     }
 
     /** Asks {@code check} every {@code interval}, from the start on; a "no" ends the stream. */
@@ -54,17 +47,20 @@ final class StreamTimers {
      * Starts the recheck when it is due and none is pending. A "no" ends the stream; a failed
      * check keeps it open: a store that hiccups must not cut every stream.
      */
-    void recheckIfDue(long nowNanos) {
+    void recheckIfDue(long nowNanos, Subscription subscription) {
         if (recheck != null && !recheckPending && nowNanos - nextRecheckNanos >= 0) {
             recheckPending = true;
             recheck.get()
-                    .whenComplete((stillValid, error) -> loop.execute(() -> {
-                        recheckPending = false;
-                        nextRecheckNanos = clock.nanoTime() + recheckIntervalNanos;
-                        if (error == null && Boolean.FALSE.equals(stillValid)) {
-                            subscription.end(EndReason.AUTH);
-                        }
-                    }));
+                    .whenComplete((stillValid, error) -> subscription
+                            .channel()
+                            .eventLoop()
+                            .execute(() -> {
+                                recheckPending = false;
+                                nextRecheckNanos = subscription.nanoTime() + recheckIntervalNanos;
+                                if (error == null && Boolean.FALSE.equals(stillValid)) {
+                                    subscription.end(EndReason.AUTH);
+                                }
+                            }));
         }
     }
 }

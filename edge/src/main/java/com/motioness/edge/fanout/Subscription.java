@@ -5,7 +5,6 @@ import com.motioness.edge.log.ReplayPage;
 import com.motioness.edge.log.StreamRef;
 import com.motioness.protocol.EventId;
 import io.netty.channel.Channel;
-import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -52,10 +51,15 @@ public final class Subscription {
     private final StreamRef stream;
     private final Function<String, CompletableFuture<Boolean>> mayReadProject;
     private final StreamResponder responder;
-    private final Ticker clock;
     private final StreamStats stats;
     private final StreamDelivery delivery;
-    private final StreamReplay replay;
+    /**
+     * Dropped once the stream neither replays nor holds frames back (live, hidden or ended): most
+     * streams are idle and live, and keep nothing of their replay (docs/perf.md, memory per idle
+     * stream).
+     */
+    private StreamReplay replay;
+
     private final StreamTimers timers;
 
     private State state = State.REPLAYING;
@@ -87,13 +91,11 @@ public final class Subscription {
         this.stream = stream;
         this.mayReadProject = mayReadProject;
         this.responder = responder;
-        this.clock = fanout.clock();
         StreamSettings settings = fanout.settings();
-        this.stats = new StreamStats(
-                fanout.counters(), stream.isAsset() ? StreamRoute.PUBLIC_ASSET : StreamRoute.PROJECT_ACTIVITY);
+        this.stats = new StreamStats(stream.isAsset() ? StreamRoute.PUBLIC_ASSET : StreamRoute.PROJECT_ACTIVITY);
         this.delivery = new StreamDelivery(this, channel, chunked, stream.isAsset(), fanout.counters(), settings);
-        this.replay = new StreamReplay(this, delivery, channel, log, stream, cursor);
-        this.timers = new StreamTimers(this, settings, channel.eventLoop(), clock);
+        this.replay = new StreamReplay(this, delivery, log, stream, cursor);
+        this.timers = new StreamTimers(settings);
     }
 
     /**
@@ -134,7 +136,7 @@ public final class Subscription {
 
     /** Starts the stream: joins the live fan-out, then replays or goes live at once. */
     public void open() {
-        long now = clock.nanoTime();
+        long now = nanoTime();
         stats.opened(now);
         timers.start(now);
         fanout.join(this);
@@ -143,6 +145,11 @@ public final class Subscription {
 
     StreamRef stream() {
         return stream;
+    }
+
+    /** Now, by the loop's clock (the fan-out's: a test may drive it). */
+    long nanoTime() {
+        return fanout.clock().nanoTime();
     }
 
     Channel channel() {
@@ -195,7 +202,7 @@ public final class Subscription {
 
     /** From {@link #open()} to the end, or to now while the stream runs. */
     public long durationNanos() {
-        return stats.durationNanos(clock.nanoTime());
+        return stats.durationNanos(nanoTime(), state == State.ENDED);
     }
 
     /** A page the replay read (or the read's failure), on the loop. */
@@ -203,7 +210,7 @@ public final class Subscription {
         if (state == State.ENDED) {
             return;
         }
-        long now = clock.nanoTime();
+        long now = nanoTime();
         if (error != null) {
             if (headWritten) {
                 cut(EndReason.ERROR);
@@ -238,7 +245,7 @@ public final class Subscription {
         }
         writeHead(replay.headFor(page), now);
         if (replay.replaysHistory()) {
-            stats.replayStarted();
+            stats.replayStarted(fanout.counters());
         }
         replay.writePage(page, now);
     }
@@ -252,7 +259,7 @@ public final class Subscription {
         channel.flush();
         state = next;
         if (next == State.HIDDEN) {
-            replay.releaseHeldBack();
+            dropReplay();
         } else {
             String firstProject = replay.firstHeldProject();
             if (firstProject != null) {
@@ -271,7 +278,7 @@ public final class Subscription {
             refuse(503);
             responder.writeUnavailable(channel, "access check unavailable");
         } else if (!allowed) {
-            openEmpty(State.HIDDEN, page.asNotFound(), clock.nanoTime());
+            openEmpty(State.HIDDEN, page.asNotFound(), nanoTime());
         } else {
             authorized = true;
             onPage(page, null);
@@ -297,7 +304,7 @@ public final class Subscription {
                 goLive();
             } else {
                 state = State.HIDDEN;
-                replay.releaseHeldBack();
+                dropReplay();
             }
         });
     }
@@ -318,7 +325,7 @@ public final class Subscription {
     private void writeHead(StreamHead head, long now) {
         responder.writeStreamHead(channel, delivery.chunked(), head);
         headWritten = true;
-        stats.headWritten(head.cursorAhead() != null);
+        stats.headWritten(head.cursorAhead() != null, fanout.counters());
         delivery.headWritten(now);
     }
 
@@ -326,9 +333,18 @@ public final class Subscription {
     void goLive() {
         state = State.LIVE;
         delivery.live(true);
-        replay.writeHeldBack(clock.nanoTime());
+        replay.writeHeldBack(nanoTime());
+        dropReplay();
         if (state != State.ENDED) {
             channel.flush();
+        }
+    }
+
+    /** The replay is over for good: the frames it still holds back are released, and it is dropped. */
+    private void dropReplay() {
+        if (replay != null) {
+            replay.releaseHeldBack();
+            replay = null;
         }
     }
 
@@ -377,7 +393,7 @@ public final class Subscription {
             cut(EndReason.SLOW_CONSUMER);
             return false;
         }
-        timers.recheckIfDue(nowNanos);
+        timers.recheckIfDue(nowNanos, this);
         if (headWritten && timers.pingDue(nowNanos, delivery.lastWriteNanos()) && channel.isWritable()) {
             delivery.writePing(fanout.pingFrame(), nowNanos);
             return true;
@@ -391,7 +407,9 @@ public final class Subscription {
             return;
         }
         delivery.onWritable();
-        replay.onWritable();
+        if (replay != null) {
+            replay.onWritable();
+        }
     }
 
     /** From the channel handler: the connection closed (client, error or us). */
@@ -432,7 +450,7 @@ public final class Subscription {
     private void recordEnd(EndReason reason) {
         state = State.ENDED;
         delivery.live(false);
-        stats.ended(clock.nanoTime(), reason, headWritten);
+        stats.ended(nanoTime(), reason, headWritten, fanout.counters());
         // Give places back before leaving the fan-out: whoever sees the stream count drop may
         // count on its places being free.
         if (onEnd != null) {
@@ -441,6 +459,6 @@ public final class Subscription {
             action.run();
         }
         fanout.leave(this);
-        replay.releaseHeldBack();
+        dropReplay();
     }
 }
