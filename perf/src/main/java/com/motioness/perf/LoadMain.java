@@ -12,6 +12,7 @@ import com.motioness.perf.publish.NchanSink;
 import com.motioness.perf.publish.OpenLoopPublisher;
 import com.motioness.perf.publish.RedisSink;
 import com.motioness.perf.report.ProcSample;
+import com.motioness.perf.report.ScrapedHistogram;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
@@ -205,6 +206,12 @@ public final class LoadMain implements Callable<Integer> {
             description = "Server process ids for RSS and CPU from /proc (repeatable, comma-separated).")
     List<Long> serverPids = new ArrayList<>();
 
+    @Option(
+            names = "--server-metrics",
+            description = "The edge's metrics page (http://127.0.0.1:<admin port>/metrics): its own publish to"
+                    + " last-write histogram over the measured time goes beside the clients' latency.")
+    String serverMetrics;
+
     @Option(names = "--label", description = "Name of the run in the JSON line.")
     String label = "";
 
@@ -212,6 +219,8 @@ public final class LoadMain implements Callable<Integer> {
     boolean quiet;
 
     private static final List<Long> SELF = List.of(ProcessHandle.current().pid());
+    /** The edge's own figure: publish (its id's ms) to the flush of its last subscriber on a loop. */
+    private static final String SERVER_LATENCY = "motioness_publish_to_write_seconds";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -391,6 +400,9 @@ public final class LoadMain implements Callable<Integer> {
         long start = System.nanoTime();
         ProcSample cpuStart = ProcSample.of(serverPids);
         ProcSample clientStart = ProcSample.of(SELF);
+        if (warmup.isZero()) {
+            report.serverLatencyStart = scrapeServerLatency();
+        }
         publishing.start();
         long warmupEnd = start + warmup.toNanos();
         long stormAt = stormAfter == null ? Long.MAX_VALUE : start + stormAfter.toNanos();
@@ -409,6 +421,7 @@ public final class LoadMain implements Callable<Integer> {
                 measuredStart = now;
                 cpuStart = ProcSample.of(serverPids);
                 clientStart = ProcSample.of(SELF);
+                report.serverLatencyStart = scrapeServerLatency();
                 continue;
             }
             if (now >= stormAt) {
@@ -440,9 +453,18 @@ public final class LoadMain implements Callable<Integer> {
             delivered = client.delivered();
         }
         report.measured.add(client.takeInterval(interval));
+        ScrapedHistogram serverLatencyEnd = scrapeServerLatency();
+        if (report.serverLatencyStart != null && serverLatencyEnd != null) {
+            report.serverLatency = serverLatencyEnd.since(report.serverLatencyStart);
+        }
         report.cpuSeconds = ProcSample.of(serverPids).cpuSecondsSince(cpuStart);
         report.clientCpuSeconds = ProcSample.of(SELF).cpuSecondsSince(clientStart);
         report.cpuDeliveries = delivered;
+    }
+
+    /** The edge's publish to last-write histogram now, or null without {@code --server-metrics}. */
+    private ScrapedHistogram scrapeServerLatency() throws IOException, InterruptedException {
+        return serverMetrics == null ? null : ScrapedHistogram.scrape(serverMetrics, SERVER_LATENCY);
     }
 
     private long expectedDeliveries(OpenLoopPublisher publisher) {
@@ -542,6 +564,8 @@ public final class LoadMain implements Callable<Integer> {
         double openClientCpu;
         long cpuDeliveries;
         String tlsProvider;
+        ScrapedHistogram serverLatencyStart;
+        ScrapedHistogram serverLatency;
         long fullHandshakes;
         long resumedHandshakes;
 
@@ -621,6 +645,15 @@ public final class LoadMain implements Callable<Integer> {
                     json.writeNumberField("p99_9", measured.getValueAtPercentile(99.9));
                     json.writeNumberField("max", measured.getMaxValue());
                     json.writeEndObject();
+                    if (serverLatency != null) {
+                        // Bucket bounds: each figure is at most this, above the bucket before.
+                        json.writeObjectFieldStart("server_publish_to_last_write_ms");
+                        json.writeNumberField("count", serverLatency.count());
+                        json.writeNumberField("p50_at_most", serverLatency.quantileUpperBound(0.5) * 1000);
+                        json.writeNumberField("p99_at_most", serverLatency.quantileUpperBound(0.99) * 1000);
+                        json.writeNumberField("p99_9_at_most", serverLatency.quantileUpperBound(0.999) * 1000);
+                        json.writeEndObject();
+                    }
                 }
                 json.writeNumberField("delivered", totals.delivered);
                 json.writeNumberField("lost", totals.lost);

@@ -50,7 +50,7 @@ class LoadHarnessSmokeTest {
 
     @Test
     void assetStreamsThroughTheIngestSurviveAReconnectStorm() throws Exception {
-        try (EdgeServer edge = EdgeServer.start(config().build())) {
+        try (EdgeServer edge = EdgeServer.start(config().adminPort(0).build())) {
             Summary summary = run(
                     "--url",
                     assetUrl(edge),
@@ -73,7 +73,9 @@ class LoadHarnessSmokeTest {
                     "--storm-after",
                     "1s",
                     "--server-pid",
-                    Long.toString(ProcessHandle.current().pid()));
+                    Long.toString(ProcessHandle.current().pid()),
+                    "--server-metrics",
+                    "http://127.0.0.1:" + edge.adminPort() + "/metrics");
             assertEquals(200, summary.number("opened"), summary.toString());
             assertEquals(0, summary.number("connect_errors"), summary.toString());
             assertEquals(600, summary.number("published"), summary.toString());
@@ -81,6 +83,9 @@ class LoadHarnessSmokeTest {
             assertNothingLostOrRepeated(summary);
             assertEquals(200, summary.number("storm.resumed"), summary.toString());
             assertTrue(summary.number("latency_us.count") > 0, summary.toString());
+            // The edge's own figure, from its metrics: each measured event once per loop that wrote it.
+            assertTrue(summary.number("server_publish_to_last_write_ms.count") >= 300, summary.toString());
+            assertTrue(summary.number("server_publish_to_last_write_ms.p99_at_most") > 0, summary.toString());
             assertTrue(summary.number("server.rss_kib_after") > 0, summary.toString());
             assertEveryIngestRequestTimed(summary);
         }
