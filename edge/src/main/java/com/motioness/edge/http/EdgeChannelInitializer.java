@@ -140,7 +140,7 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
     /** Adds the handlers that read and answer HTTP/1 requests; returns the connection's {@link Http1Connection}. */
     static Http1Connection addRequestHandlers(
             ChannelPipeline pipeline, HttpDecoderConfig decoderConfig, EdgeServices services) {
-        Http1Connection connection = new Http1Connection(services.requestTimeoutNanos);
+        Http1Connection connection = new Http1Connection(services.requestTimeouts);
         pipeline.addLast("http-decoder", new StrictRequestDecoder(decoderConfig))
                 .addLast("http1", connection)
                 .addLast("router", new RequestRouter(services, connection));
