@@ -135,7 +135,8 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
     /** Counts a connection by its protocol (and TLS) while it is open. */
     static void countConnection(Channel channel, Protocol protocol, EdgeServices services) {
         // hasAttr first: attr() on a cleartext connection would add the attribute just to read it.
-        boolean tls = channel.hasAttr(TLS) && Boolean.TRUE.equals(channel.attr(TLS).get());
+        boolean tls =
+                channel.hasAttr(TLS) && Boolean.TRUE.equals(channel.attr(TLS).get());
         services.counters.connectionOpened(protocol, tls);
         channel.closeFuture().addListener(services.connectionClosed(protocol, tls));
     }
