@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 SERVER=${1:-edge}
 STREAMS=${2:-19000}
-start_target "$SERVER" 18080
+start_target "$SERVER" "${PORT:-18080}"
 # The warm-up opens and closes as many streams first, so both sides run compiled code; one client
 # loop leaves the other core to the server.
 harness "idle-hold-$SERVER" --url "$URL" --streams "$STREAMS" --assets 100 "${PUBLISH[@]}" \

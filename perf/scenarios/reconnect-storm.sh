@@ -5,6 +5,6 @@
 # Usage: perf/scenarios/reconnect-storm.sh [edge|nchan]
 source "$(dirname "$0")/lib.sh"
 SERVER=${1:-edge}
-start_target "$SERVER" 18080
+start_target "$SERVER" "${PORT:-18080}"
 harness "reconnect-storm-$SERVER" --url "$URL" --streams 10000 --assets 1000 "${PUBLISH[@]}" --rate 500 \
   --duration 12s --warmup 2s --storm-after 5s --warmup-streams 10000 --server-pid "$SERVER_PIDS" --quiet

@@ -23,8 +23,8 @@ import io.netty.util.AttributeKey;
  * socket. The ingest route adds its aggregator behind the router; a stream leaves its
  * {@link StreamHandler} alone.
  *
- * <p>With HTTP/2 on ({@code --h2-max-streams} above 0), a cleartext connection starts with a
- * {@link PriorKnowledgeDetector}, which reads its first bytes: the HTTP/2 preface turns it into an
+ * <p>With HTTP/2 on ({@code --h2-max-streams} above 0), the decoder of a cleartext connection
+ * reads its first bytes for {@link PriorKnowledge}: the HTTP/2 preface turns it into an
  * HTTP/2 connection ({@link #addHttp2Handlers}), whose every stream gets the HTTP/1 handlers on its
  * own channel ({@link Http2StreamInitializer}).
  *
@@ -45,6 +45,7 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
     private final HttpDecoderConfig decoderConfig;
     private final ConnectionLimit connections;
     private final ChannelFutureListener release;
+    private final PriorKnowledge priorKnowledge;
 
     /**
      * @param maxRequestLine longest request line accepted; longer ones get 431
@@ -58,6 +59,7 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
         this.tls = tls;
         this.connections = connections;
         this.release = closed -> connections.closed();
+        this.priorKnowledge = new PriorKnowledge(services);
         this.decoderConfig = new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxRequestLine)
                 .setMaxHeaderSize(maxHeaderSize)
@@ -82,10 +84,10 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
                     .addLast("alpn", new AlpnProtocolSwitch(decoderConfig, services));
             return;
         }
-        addRequestHandlers(channel.pipeline(), decoderConfig, services);
         if (services.h2MaxStreams > 0) {
-            channel.pipeline().addFirst("h2c-detect", new PriorKnowledgeDetector(services));
+            addRequestHandlers(channel.pipeline(), decoderConfig, services, priorKnowledge);
         } else {
+            addRequestHandlers(channel.pipeline(), decoderConfig, services, null);
             countConnection(channel, Protocol.HTTP1, services);
         }
     }
@@ -132,7 +134,9 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
 
     /** Counts a connection by its protocol (and TLS) while it is open. */
     static void countConnection(Channel channel, Protocol protocol, EdgeServices services) {
-        boolean tls = Boolean.TRUE.equals(channel.attr(TLS).get());
+        // hasAttr first: attr() on a cleartext connection would add the attribute just to read it.
+        boolean tls =
+                channel.hasAttr(TLS) && Boolean.TRUE.equals(channel.attr(TLS).get());
         services.counters.connectionOpened(protocol, tls);
         channel.closeFuture().addListener(services.connectionClosed(protocol, tls));
     }
@@ -140,8 +144,20 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
     /** Adds the handlers that read and answer HTTP/1 requests; returns the connection's {@link Http1Connection}. */
     static Http1Connection addRequestHandlers(
             ChannelPipeline pipeline, HttpDecoderConfig decoderConfig, EdgeServices services) {
-        Http1Connection connection = new Http1Connection(services.requestTimeoutNanos);
-        pipeline.addLast("http-decoder", new StrictRequestDecoder(decoderConfig))
+        return addRequestHandlers(pipeline, decoderConfig, services, null);
+    }
+
+    /**
+     * As {@link #addRequestHandlers(ChannelPipeline, HttpDecoderConfig, EdgeServices)}, the decoder
+     * first telling HTTP/2 with prior knowledge from HTTP/1 by {@code priorKnowledge}, if not null.
+     */
+    private static Http1Connection addRequestHandlers(
+            ChannelPipeline pipeline,
+            HttpDecoderConfig decoderConfig,
+            EdgeServices services,
+            PriorKnowledge priorKnowledge) {
+        Http1Connection connection = new Http1Connection(services.requestTimeouts);
+        pipeline.addLast("http-decoder", new StrictRequestDecoder(decoderConfig, priorKnowledge))
                 .addLast("http1", connection)
                 .addLast("router", new RequestRouter(services, connection));
         return connection;

@@ -29,6 +29,9 @@ public final class EdgeServices {
     final int maxIngestBytes;
     final long retryMillis;
     final long requestTimeoutNanos;
+    /** The request timeout of HTTP/1 connections, kept per I/O loop. */
+    final RequestTimeouts requestTimeouts;
+
     final Duration sessionRecheck;
     final Duration keyRecheck;
     final StreamLimits limits;
@@ -89,6 +92,7 @@ public final class EdgeServices {
         for (LoopFanout fanout : Objects.requireNonNull(b.fanouts, "fanouts")) {
             fanoutByLoop.put(fanout.loop(), fanout);
         }
+        this.requestTimeouts = new RequestTimeouts(requestTimeoutNanos, fanoutByLoop.keySet());
     }
 
     /** What counts the close of a connection that speaks {@code protocol}, over TLS or not. */

@@ -13,9 +13,7 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -31,9 +29,18 @@ import java.util.function.Consumer;
  * the next request or end it.
  */
 final class Http1Connection extends ChannelInboundHandlerAdapter {
-    private final long requestTimeoutNanos;
+    private final RequestTimeouts requestTimeouts;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> requestTimeout;
+    /** This loop's request deadlines, among which this connection's, while its clock runs. */
+    private RequestDeadlines deadlines;
+    /*
+     * Kept by RequestDeadlines, whose queue they link this connection into: whether its request
+     * clock runs, until when, and the connections of the loop armed just before and after it.
+     */
+    boolean timed;
+    long deadline;
+    Http1Connection earlier;
+    Http1Connection later;
     /**
      * No more requests are read: the connection belongs to a stream, or it ends after the answer
      * written last. What the client still sends is dropped.
@@ -48,19 +55,20 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
     private final WaitingRequests waiting = new WaitingRequests();
 
-    /** @param requestTimeoutNanos how long a client may take to send a complete request */
-    Http1Connection(long requestTimeoutNanos) {
-        this.requestTimeoutNanos = requestTimeoutNanos;
+    /** @param requestTimeouts how long a client may take to send a complete request */
+    Http1Connection(RequestTimeouts requestTimeouts) {
+        this.requestTimeouts = requestTimeouts;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadlines = requestTimeouts.on(ctx.executor());
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        // The connection turned out to be HTTP/2 (PriorKnowledgeDetector), or was handed to a stream.
+        // The connection turned out to be HTTP/2 (PriorKnowledge), or was handed to a stream.
         cancelRequestTimeout();
     }
 
@@ -226,34 +234,26 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
     /** A client must send a complete request within the timeout; a slow one is answered 408 and closed. */
     private void armRequestTimeout() {
-        cancelRequestTimeout();
-        requestTimeout = ctx.executor()
-                .schedule(
-                        () -> {
-                            requestTimeout = null;
-                            if (!noMoreRequests
-                                    && !awaitingAnswer
-                                    && ctx.channel().isActive()) {
-                                answeringHead = false;
-                                answer(
-                                        ApiError.of(
-                                                HttpResponseStatus.REQUEST_TIMEOUT,
-                                                "request_timeout",
-                                                "the request was not received in time"),
-                                        CorsPolicy.NONE,
-                                        null,
-                                        false);
-                            }
-                        },
-                        requestTimeoutNanos,
-                        TimeUnit.NANOSECONDS);
+        deadlines.arm(this);
+    }
+
+    /** The client did not send a complete request in time (called by {@link RequestDeadlines}). */
+    void requestTimedOut() {
+        if (!noMoreRequests && !awaitingAnswer && ctx.channel().isActive()) {
+            answeringHead = false;
+            answer(
+                    ApiError.of(
+                            HttpResponseStatus.REQUEST_TIMEOUT,
+                            "request_timeout",
+                            "the request was not received in time"),
+                    CorsPolicy.NONE,
+                    null,
+                    false);
+        }
     }
 
     private void cancelRequestTimeout() {
-        if (requestTimeout != null) {
-            requestTimeout.cancel(false);
-            requestTimeout = null;
-        }
+        deadlines.cancel(this);
     }
 
     /** Holds a request part read while an earlier request awaits its answer. */

@@ -25,7 +25,7 @@ final class Http2StreamInitializer extends ChannelInitializer<Http2StreamChannel
         // The connection's write-buffer bounds (--write-buffer-high), rather than Netty's defaults,
         // decide when a stream counts as unwritable, and so when a stalled reader is cut.
         stream.config().setWriteBufferWaterMark(stream.parent().config().getWriteBufferWaterMark());
-        Http1Connection connection = new Http1Connection(services.requestTimeoutNanos);
+        Http1Connection connection = new Http1Connection(services.requestTimeouts);
         stream.pipeline()
                 .addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true))
                 .addLast("h2-stream", new Http2StreamFraming())

@@ -32,7 +32,7 @@ public final class IngestChannelInitializer extends ChannelInitializer<SocketCha
 
     @Override
     protected void initChannel(SocketChannel channel) {
-        Http1Connection connection = new Http1Connection(services.requestTimeoutNanos);
+        Http1Connection connection = new Http1Connection(services.requestTimeouts);
         channel.pipeline()
                 .addLast("http-decoder", new StrictRequestDecoder(decoderConfig))
                 .addLast("http1", connection)

@@ -40,9 +40,18 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     private boolean betweenRequests = true;
     /** A request failed: the rest of the connection's bytes are dropped, as Netty does after its own failures. */
     private boolean failed;
+    /** Until the first bytes tell: on a cleartext connection that may be HTTP/2 with prior knowledge; else null. */
+    private PriorKnowledge priorKnowledge;
 
+    /** A decoder of HTTP/1 only. */
     StrictRequestDecoder(HttpDecoderConfig config) {
+        this(config, null);
+    }
+
+    /** @param priorKnowledge null, or what decides whether the connection's first bytes are HTTP/2's preface */
+    StrictRequestDecoder(HttpDecoderConfig config, PriorKnowledge priorKnowledge) {
         super(config);
+        this.priorKnowledge = priorKnowledge;
     }
 
     @Override
@@ -64,6 +73,19 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+        if (priorKnowledge != null) {
+            PriorKnowledge.Verdict verdict = PriorKnowledge.of(buffer);
+            if (verdict == PriorKnowledge.Verdict.UNDECIDED) {
+                return;
+            }
+            PriorKnowledge decided = priorKnowledge;
+            priorKnowledge = null;
+            if (verdict == PriorKnowledge.Verdict.HTTP2) {
+                decided.http2(ctx);
+                return;
+            }
+            decided.http1(ctx);
+        }
         if (failed) {
             buffer.skipBytes(buffer.readableBytes());
             return;

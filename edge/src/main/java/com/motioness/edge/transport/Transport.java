@@ -147,8 +147,9 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.AUTO_READ, false)
+                // No TCP_NODELAY here: Netty's socket channels turn it on themselves, and asking
+                // again would cost each accepted connection a second setsockopt.
                 .childOption(ChannelOption.ALLOCATOR, alloc)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(
                         ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(writeBufferHigh / 2, writeBufferHigh))

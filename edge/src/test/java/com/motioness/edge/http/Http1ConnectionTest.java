@@ -53,7 +53,7 @@ class Http1ConnectionTest {
 
     @BeforeEach
     void setUp() {
-        connection = new Http1Connection(Duration.ofHours(1).toNanos());
+        connection = new Http1Connection(new RequestTimeouts(Duration.ofHours(1).toNanos(), List.of()));
         channel = new EmbeddedChannel(connection, new Recorder());
     }
 
