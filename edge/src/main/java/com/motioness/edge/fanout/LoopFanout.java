@@ -118,8 +118,9 @@ public final class LoopFanout {
     }
 
     /**
-     * Schedules a delivery of the inbox unless one is pending. getAndSet on both sides (here and at
-     * the start of the delivery) orders the inbox write before the flag, so no wake-up is lost.
+     * Schedules a delivery of the inbox unless one is pending or running (the flag stays up until a
+     * delivery finds the inbox empty). getAndSet on both sides (here and there) orders the inbox
+     * write before the flag, so no wake-up is lost.
      */
     void scheduleDelivery() {
         if (!deliveryScheduled.getAndSet(true)) {
@@ -130,7 +131,6 @@ public final class LoopFanout {
     // ---- event loop ----
 
     private void deliverInbox() {
-        deliveryScheduled.getAndSet(false);
         long now = clock.nanoTime();
         int handled = 0;
         int writtenEvents = 0;
@@ -171,12 +171,20 @@ public final class LoopFanout {
                 counters.recordLatency(nowMillis - writtenMs[i]);
             }
         }
-        if (!inbox.isEmpty() && !deliveryScheduled.getAndSet(true)) {
-            // Scheduled, not executed: Netty runs a loop's queued tasks for up to a second before
-            // it reads its sockets again, and a delivery task queued behind itself would keep it
-            // from them; a scheduled task is taken in only after the next read of the sockets.
-            loop.schedule(deliveryTask, 0, TimeUnit.NANOSECONDS);
+        if (inbox.isEmpty()) {
+            // Done: the flag falls, read by getAndSet so that a frame offered before the dispatcher
+            // found the flag still up is seen by the check after it.
+            deliveryScheduled.getAndSet(false);
+            if (inbox.isEmpty() || deliveryScheduled.getAndSet(true)) {
+                return;
+            }
         }
+        // More to deliver: the flag stays up, so the dispatcher queues no task of its own, and the
+        // continuation is scheduled, not executed: Netty runs a loop's queued tasks for up to a
+        // second before it reads its sockets again, and delivery tasks queued one behind another
+        // kept a saturated loop from them for seconds; a scheduled task is taken in only after
+        // the next read of the sockets.
+        loop.schedule(deliveryTask, 0, TimeUnit.NANOSECONDS);
     }
 
     /** Delivers one frame on its own (the inbox task delivers runs of them). */
