@@ -60,7 +60,12 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
         this.connections = connections;
         this.release = closed -> connections.closed();
         this.priorKnowledge = new PriorKnowledge(services);
-        this.decoderConfig = new HttpDecoderConfig()
+        this.decoderConfig = decoderConfig(maxRequestLine, maxHeaderSize);
+    }
+
+    /** The request decoder's bounds: longer request lines and larger header blocks get 431. */
+    static HttpDecoderConfig decoderConfig(int maxRequestLine, int maxHeaderSize) {
+        return new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxRequestLine)
                 .setMaxHeaderSize(maxHeaderSize)
                 .setMaxChunkSize(64 * 1024);
@@ -156,10 +161,24 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
             HttpDecoderConfig decoderConfig,
             EdgeServices services,
             PriorKnowledge priorKnowledge) {
+        return addRequestHandlers(pipeline, decoderConfig, services, priorKnowledge, false);
+    }
+
+    /**
+     * The HTTP/1 handlers: the decoder (telling HTTP/2 with prior knowledge from HTTP/1 by {@code
+     * priorKnowledge}, if not null), the connection and the router, which serves ingest alone on the
+     * ingest listener ({@code ingestOnly}).
+     */
+    static Http1Connection addRequestHandlers(
+            ChannelPipeline pipeline,
+            HttpDecoderConfig decoderConfig,
+            EdgeServices services,
+            PriorKnowledge priorKnowledge,
+            boolean ingestOnly) {
         Http1Connection connection = new Http1Connection(services.requestTimeouts);
         pipeline.addLast("http-decoder", new StrictRequestDecoder(decoderConfig, priorKnowledge))
                 .addLast("http1", connection)
-                .addLast("router", new RequestRouter(services, connection));
+                .addLast("router", new RequestRouter(services, connection, ingestOnly));
         return connection;
     }
 }

@@ -24,18 +24,11 @@ public final class IngestChannelInitializer extends ChannelInitializer<SocketCha
      */
     public IngestChannelInitializer(EdgeServices services, int maxRequestLine, int maxHeaderSize) {
         this.services = services;
-        this.decoderConfig = new HttpDecoderConfig()
-                .setMaxInitialLineLength(maxRequestLine)
-                .setMaxHeaderSize(maxHeaderSize)
-                .setMaxChunkSize(64 * 1024);
+        this.decoderConfig = EdgeChannelInitializer.decoderConfig(maxRequestLine, maxHeaderSize);
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
-        Http1Connection connection = new Http1Connection(services.requestTimeouts);
-        channel.pipeline()
-                .addLast("http-decoder", new StrictRequestDecoder(decoderConfig))
-                .addLast("http1", connection)
-                .addLast("router", new RequestRouter(services, connection, true));
+        EdgeChannelInitializer.addRequestHandlers(channel.pipeline(), decoderConfig, services, null, true);
     }
 }
