@@ -65,8 +65,11 @@ public final class LoopFanout {
     private int dirtySize;
     private int unflushedWrites;
     private final SharedFrame[] run = new SharedFrame[MAX_RUN];
-    /** The publish times (ms of the id) of the events this turn wrote, recorded after its last flush. */
-    private final long[] writtenMs = new long[DELIVERY_BUDGET];
+    /**
+     * The publish times (ms of the id) of the events this turn wrote, recorded after its last flush:
+     * a turn takes runs until the budget is passed, so up to a run more than the budget.
+     */
+    private final long[] writtenMs = new long[DELIVERY_BUDGET + MAX_RUN - 1];
 
     private SharedFrame tickPing;
 

@@ -1,8 +1,10 @@
 package com.motioness.edge.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.support.Events;
+import com.motioness.edge.support.SseClient;
 import com.motioness.edge.support.TestEdge;
 import com.motioness.protocol.AssetEvent;
 import com.motioness.protocol.EventType;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -88,6 +91,50 @@ class SaturatedLoopTest {
                     socket.close();
                 }
             }
+        }
+    }
+
+    /**
+     * A turn of the loop takes runs of frames until its budget of 4,096 frames is passed, so it can
+     * hold up to a run (64) more: one frame of another asset, then runs of 64, make the turn of 4,097
+     * frames a feed stream gets all of.
+     */
+    @Test
+    @Timeout(60)
+    void aTurnThatEndsARunPastItsFrameBudgetDeliversEveryFrame() throws Exception {
+        try (TestEdge edge = TestEdge.start(config -> config.ioThreads(1));
+                SseClient feed = SseClient.open(
+                        edge.port(),
+                        "/api/projects/" + TestEdge.PROJECT + "/activity",
+                        TestEdge.cookie(TestEdge.SESSION))) {
+            edge.awaitOpenStreams(1);
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            // The loop held while the events are appended: it finds them all in its inbox at once.
+            edge.server().eventLoops().get(0).execute(() -> {
+                held.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(held.await(5, TimeUnit.SECONDS));
+            int events = 1 + 64 * 70;
+            try {
+                edge.append(Events.of(EventType.QUEUED, TestEdge.PROJECT, "other"));
+                List<AssetEvent> batch = new ArrayList<>();
+                for (int i = 1; i < events; i++) {
+                    batch.add(Events.of(EventType.STAGE_STARTED, TestEdge.PROJECT, "hot"));
+                    if (batch.size() == 500 || i == events - 1) {
+                        edge.append(batch.toArray(AssetEvent[]::new));
+                        batch.clear();
+                    }
+                }
+            } finally {
+                release.countDown();
+            }
+            assertEquals(events, feed.events(events, Duration.ofSeconds(30)).size());
         }
     }
 
