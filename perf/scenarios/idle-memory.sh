@@ -13,6 +13,9 @@
 # takes its RSS baseline before them, so what the warm-up leaves resident (compiled code, heap
 # regions holding the warm-up's dead streams) is charged to the streams too; WARMUP=0 gives what a
 # fresh process grows by.
+# NMT=1 runs the edge with -XX:NativeMemoryTracking=summary and keeps, beside the histograms,
+# `jcmd VM.native_memory summary.diff` from just before the harness starts to the streams held:
+# which of the JVM's categories (Java Heap, GC, Other = direct buffers, ...) the streams grew.
 source "$(dirname "$0")/lib.sh"
 STREAMS=${1:-19000}
 shift || true
@@ -48,9 +51,11 @@ measure() {
     plain) EDGE_JVM="" ;;
     *) EDGE_JVM=$set ;;
   esac
+  [[ -n ${NMT:-} ]] && EDGE_JVM="$EDGE_JVM -XX:NativeMemoryTracking=summary"
   EDGE_JAR=$tree/edge/target/motioness-edge.jar
   start_edge "$PORT"
   base=$RESULTS/idle-memory-$$-$EDGE_PID
+  [[ -n ${NMT:-} ]] && jcmd "$EDGE_PID" VM.native_memory baseline > /dev/null
   # The harness samples RSS before its streams and once they are all open; the histograms come
   # after that second sample.
   # shellcheck disable=SC2086
@@ -70,6 +75,7 @@ measure() {
   done
   sleep 2
   held=$(established)
+  [[ -n ${NMT:-} ]] && jcmd "$EDGE_PID" VM.native_memory summary.diff > "$base.nmt-diff.txt"
   histogram "$base.held"
   wait "$loader"
   for _ in $(seq 1 100); do

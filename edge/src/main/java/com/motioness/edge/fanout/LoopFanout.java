@@ -233,8 +233,9 @@ public final class LoopFanout {
     /** The stream joins this loop's index: from now on every live frame of its stream reaches it. */
     void join(Subscription subscription) {
         Map<String, SubscriberGroup> index = subscription.stream().isAsset() ? byAsset : byProject;
-        index.computeIfAbsent(subscription.stream().id(), id -> new SubscriberGroup())
-                .add(subscription.delivery());
+        SubscriberGroup group = index.computeIfAbsent(subscription.stream().id(), id -> new SubscriberGroup());
+        subscription.shareStream(group.shared(subscription.stream()));
+        group.add(subscription.delivery());
         if (allSize == all.length) {
             all = Arrays.copyOf(all, allSize * 2);
         }

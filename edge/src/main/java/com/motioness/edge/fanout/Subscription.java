@@ -48,7 +48,9 @@ public final class Subscription {
 
     private final Channel channel;
     private final LoopFanout fanout;
-    private final StreamRef stream;
+    /** Replaced by an equal one shared with the stream's other subscribers on the loop when it joins. */
+    private StreamRef stream;
+
     private final Function<String, CompletableFuture<Boolean>> mayReadProject;
     private final StreamResponder responder;
     private final StreamStats stats;
@@ -145,6 +147,11 @@ public final class Subscription {
 
     StreamRef stream() {
         return stream;
+    }
+
+    /** {@code equal}, equal to this stream's reference, replaces it: see {@link SubscriberGroup#shared}. */
+    void shareStream(StreamRef equal) {
+        stream = equal;
     }
 
     /** Now, by the loop's clock (the fan-out's: a test may drive it). */

@@ -16,23 +16,26 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 final class AlpnProtocolSwitch extends ApplicationProtocolNegotiationHandler {
     private final HttpDecoderConfig decoderConfig;
     private final EdgeServices services;
+    private final ConnectionCloseListeners closeListeners;
 
-    AlpnProtocolSwitch(HttpDecoderConfig decoderConfig, EdgeServices services) {
+    AlpnProtocolSwitch(
+            HttpDecoderConfig decoderConfig, EdgeServices services, ConnectionCloseListeners closeListeners) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.decoderConfig = decoderConfig;
         this.services = services;
+        this.closeListeners = closeListeners;
     }
 
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            EdgeChannelInitializer.addHttp2Handlers(ctx.pipeline(), services);
+            EdgeChannelInitializer.addHttp2Handlers(ctx.pipeline(), services, closeListeners);
         } else {
             // Added to a connection already active, so its channelActive never comes: the time to
             // send a request starts with the end of the handshake.
             EdgeChannelInitializer.addRequestHandlers(ctx.pipeline(), decoderConfig, services)
                     .startRequestTimeout();
-            EdgeChannelInitializer.countConnection(ctx.channel(), Protocol.HTTP1, services);
+            EdgeChannelInitializer.countConnection(ctx.channel(), Protocol.HTTP1, closeListeners);
         }
     }
 

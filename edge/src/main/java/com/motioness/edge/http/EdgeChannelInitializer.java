@@ -4,7 +4,6 @@ import com.motioness.edge.limits.ConnectionLimit;
 import com.motioness.edge.metrics.RequestCounters.Protocol;
 import com.motioness.edge.tls.ServerTls;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -44,7 +43,7 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
     private final ServerTls tls;
     private final HttpDecoderConfig decoderConfig;
     private final ConnectionLimit connections;
-    private final ChannelFutureListener release;
+    private final ConnectionCloseListeners closeListeners;
     private final PriorKnowledge priorKnowledge;
 
     /**
@@ -58,8 +57,8 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
         this.services = services;
         this.tls = tls;
         this.connections = connections;
-        this.release = closed -> connections.closed();
-        this.priorKnowledge = new PriorKnowledge(services);
+        this.closeListeners = new ConnectionCloseListeners(connections, services.counters);
+        this.priorKnowledge = new PriorKnowledge(services, closeListeners);
         this.decoderConfig = decoderConfig(maxRequestLine, maxHeaderSize);
     }
 
@@ -80,20 +79,20 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
             channel.close();
             return;
         }
-        channel.closeFuture().addListener(release);
+        closeListeners.opened(channel);
         if (tls != null) {
             channel.attr(TLS).set(Boolean.TRUE);
             channel.pipeline()
                     .addLast("tls", tls.newHandler(channel.alloc()))
                     .addLast("tls-handshake", tls.handshakeHandler())
-                    .addLast("alpn", new AlpnProtocolSwitch(decoderConfig, services));
+                    .addLast("alpn", new AlpnProtocolSwitch(decoderConfig, services, closeListeners));
             return;
         }
         if (services.h2MaxStreams > 0) {
             addRequestHandlers(channel.pipeline(), decoderConfig, services, priorKnowledge);
         } else {
             addRequestHandlers(channel.pipeline(), decoderConfig, services, null);
-            countConnection(channel, Protocol.HTTP1, services);
+            countConnection(channel, Protocol.HTTP1, closeListeners);
         }
     }
 
@@ -104,7 +103,8 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
      * with the HTTP/1 handlers ({@link Http2StreamInitializer}), and the connection's errors; a
      * connection without a stream for {@code --header-timeout} ends ({@link Http2IdleTimeout}).
      */
-    static void addHttp2Handlers(ChannelPipeline pipeline, EdgeServices services) {
+    static void addHttp2Handlers(
+            ChannelPipeline pipeline, EdgeServices services, ConnectionCloseListeners closeListeners) {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(services.h2MaxStreams)
                 // As --max-header-size bounds an HTTP/1 header block; Netty answers a larger one 431
@@ -133,17 +133,16 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
         Http2IdleTimeout idle = new Http2IdleTimeout(channel, services.requestTimeoutNanos);
         codec.connection().addListener(idle);
         idle.start();
-        countConnection(channel, Protocol.H2, services);
+        countConnection(channel, Protocol.H2, closeListeners);
         services.http2Connections.add(channel);
     }
 
     /** Counts a connection by its protocol (and TLS) while it is open. */
-    static void countConnection(Channel channel, Protocol protocol, EdgeServices services) {
+    static void countConnection(Channel channel, Protocol protocol, ConnectionCloseListeners closeListeners) {
         // hasAttr first: attr() on a cleartext connection would add the attribute just to read it.
         boolean tls =
                 channel.hasAttr(TLS) && Boolean.TRUE.equals(channel.attr(TLS).get());
-        services.counters.connectionOpened(protocol, tls);
-        channel.closeFuture().addListener(services.connectionClosed(protocol, tls));
+        closeListeners.counted(channel, protocol, tls);
     }
 
     /** Adds the handlers that read and answer HTTP/1 requests; returns the connection's {@link Http1Connection}. */

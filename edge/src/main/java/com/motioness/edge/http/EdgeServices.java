@@ -6,9 +6,7 @@ import com.motioness.edge.fanout.LoopFanout;
 import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.log.EventLog;
 import com.motioness.edge.metrics.RequestCounters;
-import com.motioness.edge.metrics.RequestCounters.Protocol;
 import com.motioness.edge.webhook.store.WebhookEndpoints;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,11 +34,6 @@ public final class EdgeServices {
     final Duration keyRecheck;
     final StreamLimits limits;
     final RequestCounters counters;
-    /**
-     * Per protocol, then cleartext (0) or TLS (1): the listener that counts a connection's close,
-     * one for every connection of its kind, so counting a connection allocates nothing.
-     */
-    private final ChannelFutureListener[] connectionClosed;
 
     final AccessLog accessLog;
     final DashboardFiles dashboard;
@@ -76,13 +69,6 @@ public final class EdgeServices {
         this.keyRecheck = Objects.requireNonNull(b.keyRecheck, "keyRecheck");
         this.limits = b.limits;
         this.counters = b.counters;
-        this.connectionClosed = new ChannelFutureListener[Protocol.values().length * 2];
-        for (Protocol protocol : Protocol.values()) {
-            for (int tls = 0; tls < 2; tls++) {
-                boolean overTls = tls == 1;
-                connectionClosed[protocol.ordinal() * 2 + tls] = closed -> counters.connectionClosed(protocol, overTls);
-            }
-        }
         this.accessLog = new AccessLog(b.accessLogSample);
         this.dashboard = DashboardFiles.load(b.dashboardCookie);
         this.feedTailMax = b.feedTailMax;
@@ -93,11 +79,6 @@ public final class EdgeServices {
             fanoutByLoop.put(fanout.loop(), fanout);
         }
         this.requestTimeouts = new RequestTimeouts(requestTimeoutNanos, fanoutByLoop.keySet());
-    }
-
-    /** What counts the close of a connection that speaks {@code protocol}, over TLS or not. */
-    ChannelFutureListener connectionClosed(Protocol protocol, boolean tls) {
-        return connectionClosed[protocol.ordinal() * 2 + (tls ? 1 : 0)];
     }
 
     /**

@@ -25,9 +25,11 @@ final class PriorKnowledge {
     }
 
     private final EdgeServices services;
+    private final ConnectionCloseListeners closeListeners;
 
-    PriorKnowledge(EdgeServices services) {
+    PriorKnowledge(EdgeServices services, ConnectionCloseListeners closeListeners) {
         this.services = services;
+        this.closeListeners = closeListeners;
     }
 
     /** Which protocol {@code in}'s readable bytes, the connection's first, begin; they are left unread. */
@@ -44,7 +46,7 @@ final class PriorKnowledge {
 
     /** The connection speaks HTTP/1: the handlers in place stay. */
     void http1(ChannelHandlerContext decoder) {
-        EdgeChannelInitializer.countConnection(decoder.channel(), Protocol.HTTP1, services);
+        EdgeChannelInitializer.countConnection(decoder.channel(), Protocol.HTTP1, closeListeners);
     }
 
     /**
@@ -56,7 +58,7 @@ final class PriorKnowledge {
         // Removing Http1Connection stops its request clock.
         pipeline.remove("router");
         pipeline.remove("http1");
-        EdgeChannelInitializer.addHttp2Handlers(pipeline, services);
+        EdgeChannelInitializer.addHttp2Handlers(pipeline, services, closeListeners);
         pipeline.remove(decoder.handler());
     }
 }

@@ -3,6 +3,7 @@ package com.motioness.edge.transport;
 import com.motioness.edge.config.HttpSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -30,6 +31,13 @@ import java.util.concurrent.TimeUnit;
  * theirs keeps the process alive.
  */
 public final class Transport implements AutoCloseable {
+    /**
+     * One receive-size policy for every connection: Netty's default config makes one per channel
+     * (32 B an idle stream would keep for its whole life); the policy holds only its bounds, and
+     * each channel still gets its own handle, which keeps the sizes it guessed.
+     */
+    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
+
     private final boolean epoll;
     private final IoHandlerFactory io;
     private final EventLoopGroup bossGroup;
@@ -150,6 +158,7 @@ public final class Transport implements AutoCloseable {
                 // No TCP_NODELAY here: Netty's socket channels turn it on themselves, and asking
                 // again would cost each accepted connection a second setsockopt.
                 .childOption(ChannelOption.ALLOCATOR, alloc)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, RECEIVE_SIZES)
                 .childOption(
                         ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(writeBufferHigh / 2, writeBufferHigh))
