@@ -27,6 +27,8 @@ public final class EdgeMain {
 
     /** Entry point. */
     public static void main(String[] args) {
+        // First: Netty reads these once, when its classes load.
+        NettyDefaults.apply(System.getProperties());
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = EdgeCommandLine.run(args, System.getenv(), config -> serve(config, out, err), out, err);
