@@ -15,5 +15,6 @@ class NettyDefaultsTest {
 
         assertEquals("paranoid", properties.getProperty("io.netty.leakDetection.level"));
         assertEquals("1024", properties.getProperty("io.netty.recycler.chunkSize"));
+        assertEquals("7", properties.getProperty("io.netty.allocator.maxOrder"));
     }
 }
