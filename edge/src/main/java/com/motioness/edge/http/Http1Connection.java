@@ -13,7 +13,9 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -52,6 +54,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     private boolean answeringHead;
     /** A request was handed on and the end of its body was not yet: only ingest reads a body. */
     private boolean bodyArriving;
+    /**
+     * The answer of a request whose lookup was already complete when its head was read, run when
+     * the (empty) end of that request comes, in the same read: answering before it would hand the
+     * connection to a stream while the decoder still holds that end.
+     */
+    private Runnable answerAtEnd;
 
     private final WaitingRequests waiting = new WaitingRequests();
 
@@ -93,6 +101,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (awaitingAnswer) {
+            if (answerAtEnd != null && isEmptyEnd(msg)) {
+                bodyArriving = false;
+                ReferenceCountUtil.release(msg);
+                runAnswerAtEnd();
+                return;
+            }
             hold(msg);
             return;
         }
@@ -124,22 +138,61 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     <T> void completeOnLoop(
             CompletableFuture<T> pending, BiConsumer<? super T, ? super Throwable> answer, Runnable afterwards) {
         awaitingAnswer = true;
-        pending.whenComplete((result, error) -> ctx.executor().execute(() -> {
+        if (pending.isDone() && ctx.executor().inEventLoop()) {
+            // Known already (a project key from the keys file, a cached session): answered now, as a
+            // synchronous answer would be, without a task, and without holding the end of the request
+            // that follows its head for a later turn (only to its end, read with it).
+            T result = null;
+            Throwable error = null;
             try {
-                awaitingAnswer = false;
-                if (!ctx.channel().isActive()) {
-                    waiting.release();
-                    return;
-                }
-                answer.accept(result, error);
-                // A HEAD or an error answered on a kept-alive connection: the requests behind it go on.
-                resumeWaiting();
-            } finally {
-                if (afterwards != null) {
-                    afterwards.run();
-                }
+                result = pending.getNow(null);
+            } catch (CompletionException e) {
+                error = e.getCause() != null ? e.getCause() : e;
+            } catch (CancellationException e) {
+                error = e;
             }
-        }));
+            if (bodyArriving) {
+                T known = result;
+                Throwable knownError = error;
+                answerAtEnd = () -> answerPending(known, knownError, answer, afterwards);
+            } else {
+                answerPending(result, error, answer, afterwards);
+            }
+            return;
+        }
+        pending.whenComplete(
+                (result, error) -> ctx.executor().execute(() -> answerPending(result, error, answer, afterwards)));
+    }
+
+    private static boolean isEmptyEnd(Object msg) {
+        return msg instanceof LastHttpContent end
+                && !(msg instanceof HttpRequest)
+                && end.decoderResult().isSuccess()
+                && !end.content().isReadable();
+    }
+
+    private void runAnswerAtEnd() {
+        Runnable answer = answerAtEnd;
+        answerAtEnd = null;
+        answer.run();
+    }
+
+    private <T> void answerPending(
+            T result, Throwable error, BiConsumer<? super T, ? super Throwable> answer, Runnable afterwards) {
+        try {
+            awaitingAnswer = false;
+            if (!ctx.channel().isActive()) {
+                waiting.release();
+                return;
+            }
+            answer.accept(result, error);
+            // A HEAD or an error answered on a kept-alive connection: the requests behind it go on.
+            resumeWaiting();
+        } finally {
+            if (afterwards != null) {
+                afterwards.run();
+            }
+        }
     }
 
     void answer(ApiError error, CorsPolicy cors, String origin, boolean keepAlive) {
@@ -344,6 +397,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelRequestTimeout();
+        if (answerAtEnd != null) {
+            // Closed before the request's end came: nothing is answered, what runs afterwards still does.
+            runAnswerAtEnd();
+        }
         waiting.release();
         super.channelInactive(ctx);
     }
