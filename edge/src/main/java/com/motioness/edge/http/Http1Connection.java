@@ -13,7 +13,9 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -52,6 +54,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     private boolean answeringHead;
     /** A request was handed on and the end of its body was not yet: only ingest reads a body. */
     private boolean bodyArriving;
+    /**
+     * The answer of a request whose lookup was already complete when its head was read, run when
+     * the (empty) end of that request comes, in the same read: answering before it would hand the
+     * connection to a stream while the decoder still holds that end.
+     */
+    private Runnable answerAtEnd;
 
     private final WaitingRequests waiting = new WaitingRequests();
     /** The requests held are being handed on, one after another, by {@link #resumeWaiting}. */
@@ -95,6 +103,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (awaitingAnswer) {
+            if (answerAtEnd != null && isEmptyEnd(msg)) {
+                bodyArriving = false;
+                ReferenceCountUtil.release(msg);
+                runAnswerAtEnd();
+                return;
+            }
             hold(msg);
             return;
         }
@@ -126,29 +140,48 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     <T> void completeOnLoop(
             CompletableFuture<T> pending, BiConsumer<? super T, ? super Throwable> answer, Runnable afterwards) {
         awaitingAnswer = true;
-        pending.whenComplete(
-                (result, error) -> ctx.executor().execute(() -> complete(result, error, answer, afterwards)));
-    }
-
-    /**
-     * As {@link #completeOnLoop(CompletableFuture, BiConsumer, Runnable)}, but a {@code pending}
-     * already complete (the embedded log appends within the call) is answered at once, and so are
-     * the requests read behind it, in order: on a loop saturated by the fan-out, a task queued for
-     * each answer waited behind a delivery task, so a connection that pipelined requests had one
-     * answered per turn of its loop (hundreds of milliseconds each).
-     */
-    <T> void completeInTurn(
-            CompletableFuture<T> pending, BiConsumer<? super T, ? super Throwable> answer, Runnable afterwards) {
-        if (!pending.isDone() || !ctx.executor().inEventLoop()) {
-            completeOnLoop(pending, answer, afterwards);
+        if (pending.isDone() && ctx.executor().inEventLoop()) {
+            // Known already (a project key from the keys file, a cached session, an append to the
+            // embedded log): answered now, as a synchronous answer would be, without a task, and
+            // without holding the end of the request that follows its head for a later turn (only to
+            // its end, read with it). On a loop saturated by the fan-out a task per answer waited
+            // behind a delivery task: pipelined requests were answered one per turn of the loop.
+            T result = null;
+            Throwable error = null;
+            try {
+                result = pending.getNow(null);
+            } catch (CompletionException e) {
+                error = e.getCause() != null ? e.getCause() : e;
+            } catch (CancellationException e) {
+                error = e;
+            }
+            if (bodyArriving) {
+                T known = result;
+                Throwable knownError = error;
+                answerAtEnd = () -> answerPending(known, knownError, answer, afterwards);
+            } else {
+                answerPending(result, error, answer, afterwards);
+            }
             return;
         }
-        awaitingAnswer = true;
-        // Runs now, on this thread: the future is complete.
-        pending.whenComplete((result, error) -> complete(result, error, answer, afterwards));
+        pending.whenComplete(
+                (result, error) -> ctx.executor().execute(() -> answerPending(result, error, answer, afterwards)));
     }
 
-    private <T> void complete(
+    private static boolean isEmptyEnd(Object msg) {
+        return msg instanceof LastHttpContent end
+                && !(msg instanceof HttpRequest)
+                && end.decoderResult().isSuccess()
+                && !end.content().isReadable();
+    }
+
+    private void runAnswerAtEnd() {
+        Runnable answer = answerAtEnd;
+        answerAtEnd = null;
+        answer.run();
+    }
+
+    private <T> void answerPending(
             T result, Throwable error, BiConsumer<? super T, ? super Throwable> answer, Runnable afterwards) {
         try {
             awaitingAnswer = false;
@@ -288,7 +321,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
     private void resumeWaiting() {
         if (resuming) {
-            // Answered within the loop below (completeInTurn): it goes on with the next request.
+            // Answered at once within the loop below (completeOnLoop): the loop goes on with the next request.
             return;
         }
         resuming = true;
@@ -377,6 +410,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelRequestTimeout();
+        if (answerAtEnd != null) {
+            // Closed before the request's end came: nothing is answered, what runs afterwards still does.
+            runAnswerAtEnd();
+        }
         waiting.release();
         super.channelInactive(ctx);
     }

@@ -85,7 +85,7 @@ final class IngestHandler extends FullRequestHandler {
             refuse(connection, keepAlive);
             return;
         }
-        connection.completeInTurn(
+        connection.completeOnLoop(
                 services.log.append(events, key == null ? null : IdempotencyKey.of(key)),
                 (stored, error) -> answerAppend(stored, error, keepAlive),
                 services.ingestGate::answered);

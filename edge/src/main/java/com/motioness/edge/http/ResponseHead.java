@@ -47,13 +47,38 @@ final class ResponseHead {
 
     /** An HTTP/1 head. */
     static ResponseHead status(ByteBufAllocator alloc, HttpResponseStatus status) {
-        ByteBuf out = alloc.buffer(256);
+        return status(alloc, status, 256);
+    }
+
+    /**
+     * An HTTP/1 head in a buffer of {@code capacity} bytes: a stream's head and first frame, sized so
+     * that the buffer never grows (a copy into a new pooled buffer per stream otherwise).
+     */
+    static ResponseHead status(ByteBufAllocator alloc, HttpResponseStatus status, int capacity) {
+        ByteBuf out = alloc.buffer(capacity);
         ByteBufUtil.writeAscii(out, "HTTP/1.1 ");
         ByteBufUtil.writeAscii(out, status.codeAsText());
         out.writeByte(' ');
         ByteBufUtil.writeAscii(out, status.reasonPhrase());
         out.writeByte('\r').writeByte('\n');
         return new ResponseHead(out, null, null);
+    }
+
+    /**
+     * An HTTP/1 head that starts with {@code fixed}, a status line and headers encoded once (see
+     * {@link #fixedBytes}), in a buffer of {@code capacity} bytes.
+     */
+    static ResponseHead fixed(ByteBufAllocator alloc, byte[] fixed, int capacity) {
+        ByteBuf out = alloc.buffer(Math.max(capacity, fixed.length));
+        out.writeBytes(fixed);
+        return new ResponseHead(out, null, null);
+    }
+
+    /** The bytes an HTTP/1 head holds so far (its status line and headers, not its end), for {@link #fixed}. */
+    byte[] fixedBytes() {
+        byte[] bytes = ByteBufUtil.getBytes(out);
+        out.release();
+        return bytes;
     }
 
     ResponseHead header(CharSequence name, CharSequence value) {

@@ -99,6 +99,23 @@ class RequestRouterTest {
     }
 
     @Test
+    void aKeyKnownAtOnceOpensTheStreamInTheReadThatBroughtTheRequest() throws Exception {
+        log.append(List.of(Events.of(EventType.QUEUED, "p1", "a1"))).get();
+        // Fired, not written: writeInbound would run the loop's pending tasks after the read.
+        channel.pipeline()
+                .fireChannelRead(Unpooled.copiedBuffer(
+                        "GET /v1/key-0123456789/events/a1 HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+        // No task ran: the key's lookup was complete, so the stream opened within the read.
+        assertEquals(List.of("stream"), handlers());
+        channel.runPendingTasks();
+        ByteBuf head = channel.readOutbound();
+        assertTrue(head.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200 OK\r\n"));
+        head.release();
+        channel.close();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void anOpenStreamKeepsNoneOfTheRequestHandlers() throws Exception {
         WeakReference<Object> decoder = new WeakReference<>(channel.pipeline().get("http-decoder"));
         WeakReference<Object> connection =
