@@ -57,6 +57,7 @@ public final class Subscription {
      * stream keeps nothing it no longer needs (docs/perf.md, memory per idle stream).
      */
     private StreamResponder responder;
+
     private final StreamStats stats;
     private final StreamDelivery delivery;
     /**

@@ -36,6 +36,7 @@ public final class EdgeServices {
     final Duration sessionRecheck;
     /** The streams opened with one project key share its access (rechecked every {@code --key-recheck}). */
     final KeyAccesses keyAccesses;
+
     final StreamLimits limits;
     final RequestCounters counters;
 
