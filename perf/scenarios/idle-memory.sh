@@ -13,6 +13,8 @@
 # takes its RSS baseline before them, so what the warm-up leaves resident (compiled code, heap
 # regions holding the warm-up's dead streams) is charged to the streams too; WARMUP=0 gives what a
 # fresh process grows by.
+# H2=1 opens the streams over HTTP/2 (h2c with prior knowledge, the harness's 100 streams per
+# connection): the figure per stream then includes a hundredth of a connection.
 # NMT=1 runs the edge with -XX:NativeMemoryTracking=summary and keeps, beside the histograms,
 # `jcmd VM.native_memory summary.diff` from just before the harness starts to the streams held:
 # which of the JVM's categories (Java Heap, GC, Other = direct buffers, ...) the streams grew.
@@ -25,6 +27,14 @@ SETS=("$@")
 # not the other scenarios' 18080: it can run beside them.
 PORT=${PORT:-9480}
 WARMUP=${WARMUP:-$STREAMS}
+H2_ARGS=()
+PER_CONNECTION=1
+HTTP2=false
+if [[ -n ${H2:-} ]]; then
+  HTTP2=true
+  H2_ARGS=(--http2 --h2-streams-per-connection 100 ${H2_SOURCE_PORTS:+--source-ports $H2_SOURCE_PORTS})
+  PER_CONNECTION=100
+fi
 TREES=()
 [[ -n ${BEFORE:-} ]] && TREES+=("$BEFORE")
 TREES+=("$ROOT")
@@ -36,6 +46,12 @@ deploy_flags() {
 }
 
 established() { ss -Htn state established "( sport = :$PORT )" | wc -l; }
+
+# The streams the established connections carry (over HTTP/2, all but the last connection full).
+streams_held() {
+  local n=$(($(established) * PER_CONNECTION))
+  echo $((n < STREAMS ? n : STREAMS))
+}
 
 # histogram FILE: the live objects after a full GC (GC.class_histogram runs one), "class bytes count".
 histogram() {
@@ -61,20 +77,20 @@ measure() {
   # shellcheck disable=SC2086
   java $PERF_JVM -jar "$PERF_JAR" --label "idle-memory" --url "http://127.0.0.1:$PORT/v1/$KEY/events/{asset}" \
     --streams "$STREAMS" --assets 100 --publish ingest --ingest-token "$TOKEN" --warmup-streams "$WARMUP" \
-    --client-threads 1 --hold 25s --server-pid "$EDGE_PID" --quiet > "$base.harness.json" &
+    --client-threads 1 --hold 25s --server-pid "$EDGE_PID" "${H2_ARGS[@]}" --quiet > "$base.harness.json" &
   local loader=$!
   # Held: the count stopped growing (a few may fail to connect when other load generators hold
   # the same source ports) after the warm-up's streams were gone.
   sleep 5
   last=-1
   for _ in $(seq 1 240); do
-    now=$(established)
+    now=$(streams_held)
     [[ $now -ge $((STREAMS * 9 / 10)) && $now -eq $last ]] && break
     last=$now
     sleep 1
   done
   sleep 2
-  held=$(established)
+  held=$(streams_held)
   [[ -n ${NMT:-} ]] && jcmd "$EDGE_PID" VM.native_memory summary.diff > "$base.nmt-diff.txt"
   histogram "$base.held"
   wait "$loader"
@@ -94,7 +110,7 @@ measure() {
   # A pre-touched heap is resident before the first stream: what the streams keep in it is added.
   honest=$rss
   [[ $EDGE_JVM == *AlwaysPreTouch* ]] && honest=$((rss + heap))
-  echo "{\"label\":\"idle-memory\",\"tree\":\"$tree\",\"commit\":\"$(git -C "$tree" rev-parse --short HEAD 2>/dev/null || echo none)\",\"set\":\"$set\",\"edge_jvm\":\"$EDGE_JVM\",\"warmup_streams\":$WARMUP,\"streams_held\":$held,\"rss_bytes_per_stream\":$rss,\"live_heap_bytes_per_stream\":$heap,\"honest_bytes_per_stream\":$honest,\"accepted_per_s\":$accepted,\"per_class\":\"$base.per-stream.txt\",\"date\":\"$(date -u +%FT%TZ)\"}" \
+  echo "{\"label\":\"idle-memory\",\"tree\":\"$tree\",\"commit\":\"$(git -C "$tree" rev-parse --short HEAD 2>/dev/null || echo none)\",\"set\":\"$set\",\"http2\":$HTTP2,\"edge_jvm\":\"$EDGE_JVM\",\"warmup_streams\":$WARMUP,\"streams_held\":$held,\"rss_bytes_per_stream\":$rss,\"live_heap_bytes_per_stream\":$heap,\"honest_bytes_per_stream\":$honest,\"accepted_per_s\":$accepted,\"per_class\":\"$base.per-stream.txt\",\"date\":\"$(date -u +%FT%TZ)\"}" \
     | tee -a "$RESULTS/results.jsonl"
 }
 

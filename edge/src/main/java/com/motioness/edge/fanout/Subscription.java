@@ -52,7 +52,12 @@ public final class Subscription {
     private StreamRef stream;
 
     private final Function<String, CompletableFuture<Boolean>> mayReadProject;
-    private final StreamResponder responder;
+    /**
+     * Answers before the head only (200, 204 or 503); dropped once the head is written, as a live
+     * stream keeps nothing it no longer needs (docs/perf.md, memory per idle stream).
+     */
+    private StreamResponder responder;
+
     private final StreamStats stats;
     private final StreamDelivery delivery;
     /**
@@ -331,6 +336,7 @@ public final class Subscription {
 
     private void writeHead(StreamHead head, long now) {
         responder.writeStreamHead(channel, delivery.chunked(), head);
+        responder = null;
         headWritten = true;
         stats.headWritten(head.cursorAhead() != null, fanout.counters());
         delivery.headWritten(now);

@@ -19,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
 
 /** What the request handlers of one server share; immutable once the server starts. */
 public final class EdgeServices {
+    /** Project keys whose access is remembered at once (a few hundred bytes each). */
+    private static final int MAX_SHARED_KEY_ACCESSES = 10_000;
+
     final ProjectKeys projectKeys;
     final SessionAuthenticator sessions;
     final EventLog log;
@@ -31,7 +34,9 @@ public final class EdgeServices {
     final RequestTimeouts requestTimeouts;
 
     final Duration sessionRecheck;
-    final Duration keyRecheck;
+    /** The streams opened with one project key share its access (rechecked every {@code --key-recheck}). */
+    final KeyAccesses keyAccesses;
+
     final StreamLimits limits;
     final RequestCounters counters;
 
@@ -66,7 +71,8 @@ public final class EdgeServices {
         this.requestTimeoutNanos =
                 Objects.requireNonNull(b.requestTimeout, "requestTimeout").toNanos();
         this.sessionRecheck = Objects.requireNonNull(b.sessionRecheck, "sessionRecheck");
-        this.keyRecheck = Objects.requireNonNull(b.keyRecheck, "keyRecheck");
+        this.keyAccesses = new KeyAccesses(
+                projectKeys, Objects.requireNonNull(b.keyRecheck, "keyRecheck"), MAX_SHARED_KEY_ACCESSES);
         this.limits = b.limits;
         this.counters = b.counters;
         this.accessLog = new AccessLog(b.accessLogSample);

@@ -25,6 +25,10 @@ final class Http2StreamInitializer extends ChannelInitializer<Http2StreamChannel
         // The connection's write-buffer bounds (--write-buffer-high), rather than Netty's defaults,
         // decide when a stream counts as unwritable, and so when a stalled reader is cut.
         stream.config().setWriteBufferWaterMark(stream.parent().config().getWriteBufferWaterMark());
+        // The connection's receive-size policy, shared by every connection, with its 40 B handle:
+        // Netty gives each stream's channel a policy of its own and a 112 B handle (32 + 72 B an
+        // idle stream would keep for its whole life).
+        stream.config().setRecvByteBufAllocator(stream.parent().config().getRecvByteBufAllocator());
         Http1Connection connection = new Http1Connection(services.requestTimeouts);
         stream.pipeline()
                 .addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true))

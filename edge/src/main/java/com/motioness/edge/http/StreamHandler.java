@@ -17,12 +17,19 @@ import io.netty.util.ReferenceCountUtil;
  * how requests reached it (HTTP/1 and its pipelining today; an HTTP/2 stream's channel or TLS could
  * feed it the same way). Once the stream opens, this handler is all the pipeline holds after the
  * transport: it passes the channel's writability and end to the {@link Subscription} and drops
- * whatever the client still sends.
+ * whatever the client still sends. It is also the stream's end hook ({@link #run}), one object
+ * instead of two for what an idle stream holds its whole life.
  */
-final class StreamHandler extends ChannelInboundHandlerAdapter {
+final class StreamHandler extends ChannelInboundHandlerAdapter implements Runnable {
+    private final EdgeServices services;
+    private final String client;
+    private final StreamAccess access;
     private final Subscription subscription;
 
-    private StreamHandler(Subscription subscription) {
+    private StreamHandler(EdgeServices services, String client, StreamAccess access, Subscription subscription) {
+        this.services = services;
+        this.client = client;
+        this.access = access;
         this.subscription = subscription;
     }
 
@@ -83,15 +90,19 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
                 access.mayRead(),
                 responder,
                 responder.chunked());
-        subscription.route(request.route()).tail(request.tail());
-        subscription.onEnd(() -> {
-            services.limits.release(client, access.kind(), access.identity());
-            services.accessLog.streamEnded(subscription, client);
-        });
+        StreamHandler handler = new StreamHandler(services, client, access, subscription);
+        subscription.route(request.route()).tail(request.tail()).onEnd(handler);
         // A session or key revoked while its stream is open ends the stream at the next check.
         subscription.recheckEvery(access.recheckEvery(), access.stillValid());
-        channel.pipeline().addLast("stream", new StreamHandler(subscription));
+        channel.pipeline().addLast("stream", handler);
         subscription.open();
+    }
+
+    /** The stream ended, whatever the reason: its places are given back, its access-log line written. */
+    @Override
+    public void run() {
+        services.limits.release(client, access.kind(), access.identity());
+        services.accessLog.streamEnded(subscription, client);
     }
 
     @Override

@@ -3,7 +3,6 @@ package com.motioness.edge.http;
 import static com.motioness.edge.http.ApiError.abbreviate;
 
 import com.motioness.edge.auth.Principal;
-import com.motioness.edge.auth.ProjectKeys;
 import com.motioness.edge.fanout.StreamRoute;
 import com.motioness.edge.limits.StreamLimits;
 import com.motioness.edge.log.StreamRef;
@@ -152,20 +151,7 @@ final class StreamRoutes {
                             0,
                             false);
         } else {
-            // The stream keeps these checks for its life: they capture the key registry, not this
-            // object, which would keep the connection's HTTP/1 handlers (its decoder among them).
-            ProjectKeys keys = services.projectKeys;
-            String key = route.projectKey;
-            // A key revoked while its stream is open ends the stream at the next check.
-            open(
-                    asked,
-                    StreamRef.asset(route.id, project),
-                    new StreamAccess(
-                            StreamLimits.Kind.KEY,
-                            key,
-                            owner -> CompletableFuture.completedFuture(owner.equals(project)),
-                            services.keyRecheck,
-                            () -> keys.projectOf(key).thenApply(project::equals)));
+            open(asked, StreamRef.asset(route.id, project), services.keyAccesses.of(route.projectKey, project));
         }
     }
 

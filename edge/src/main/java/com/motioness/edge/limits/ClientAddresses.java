@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The address of the client behind a request. X-Forwarded-For is believed only when the
@@ -15,7 +16,16 @@ import java.util.List;
  * X-Forwarded-For is ignored, or a client could pick the address its limits count against.
  */
 public final class ClientAddresses {
+    /** Client addresses remembered at once (about 100 B each). */
+    private static final int MAX_SHARED = 10_000;
+
     private final List<IpSubnetFilterRule> trusted = new ArrayList<>();
+    /**
+     * One string per client address, shared by its streams, which keep it for their whole life (56 B
+     * for an IPv4 address): a CDN node or a proxy without X-Forwarded-For, an office behind NAT or a
+     * dashboard's tabs open many streams each. Dropped whole past {@link #MAX_SHARED}.
+     */
+    private final ConcurrentHashMap<String, String> shared = new ConcurrentHashMap<>();
 
     /** @param trustedProxies addresses or CIDR ranges, e.g. {@code 10.0.0.0/8}, {@code ::1} */
     public ClientAddresses(List<String> trustedProxies) {
@@ -27,8 +37,21 @@ public final class ClientAddresses {
         }
     }
 
-    /** The client's address as text. */
+    /** The client's address as text, the same string for every request of an address seen lately. */
     public String clientOf(SocketAddress remote, String forwardedFor) {
+        String client = addressOf(remote, forwardedFor);
+        String known = shared.get(client);
+        if (known != null) {
+            return known;
+        }
+        if (shared.size() >= MAX_SHARED) {
+            shared.clear();
+        }
+        known = shared.putIfAbsent(client, client);
+        return known == null ? client : known;
+    }
+
+    private String addressOf(SocketAddress remote, String forwardedFor) {
         if (!(remote instanceof InetSocketAddress socket) || socket.getAddress() == null) {
             // Not an IP connection (an in-process channel): its own name is the only identity.
             return String.valueOf(remote);

@@ -3,7 +3,6 @@ package com.motioness.edge.transport;
 import com.motioness.edge.config.HttpSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -34,9 +33,10 @@ public final class Transport implements AutoCloseable {
     /**
      * One receive-size policy for every connection: Netty's default config makes one per channel
      * (32 B an idle stream would keep for its whole life); the policy holds only its bounds, and
-     * each channel still gets its own handle, which keeps the sizes it guessed.
+     * each channel still gets its own handle (40 B, see {@link ReceiveSizes}), which keeps the sizes
+     * it guessed.
      */
-    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
+    private static final ReceiveSizes RECEIVE_SIZES = new ReceiveSizes();
 
     private final boolean epoll;
     private final IoHandlerFactory io;

@@ -22,6 +22,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.lang.ref.WeakReference;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -193,6 +194,38 @@ class SubscriptionTest {
         assertTrue(read().endsWith(LAST_CHUNK));
         assertFalse(channel.isOpen());
         assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void aStreamKeepsNoResponderOnceItsHeadIsWritten() throws InterruptedException {
+        // An idle stream holds what it references for its whole life; the responder answers only
+        // before the head.
+        WeakReference<StreamResponder> responder = openLiveWithResponder();
+        for (int i = 0; i < 20 && responder.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(responder.get());
+        live(1);
+        assertEquals(List.of("1"), ids());
+    }
+
+    /** {@link #openLive()}, the responder known only weakly once it returns. */
+    private WeakReference<StreamResponder> openLiveWithResponder() {
+        StreamResponder responder = new HeadResponder();
+        Subscription subscription = new Subscription(
+                channel,
+                fanout,
+                log,
+                StreamRef.asset(ASSET),
+                null,
+                project -> CompletableFuture.completedFuture(PROJECT.equals(project)),
+                responder,
+                true);
+        subscription.open();
+        answer(page(false));
+        assertTrue(read().startsWith("HEAD\n"));
+        return new WeakReference<>(responder);
     }
 
     private Subscription subscribe(StreamRef stream, EventId cursor) {

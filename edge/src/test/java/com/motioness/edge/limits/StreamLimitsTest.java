@@ -1,6 +1,7 @@
 package com.motioness.edge.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.support.Events;
@@ -162,5 +163,14 @@ class StreamLimitsTest {
                 "192.0.2.1",
                 addresses.clientOf(new InetSocketAddress("192.0.2.1", 1), "203.0.113.5"),
                 "an untrusted peer's header is ignored");
+    }
+
+    @Test
+    void theRequestsOfOneAddressShareOneString() {
+        ClientAddresses addresses = new ClientAddresses(List.of("10.0.0.0/8"));
+        String first = addresses.clientOf(new InetSocketAddress("192.0.2.1", 40000), null);
+        assertSame(first, addresses.clientOf(new InetSocketAddress("192.0.2.1", 40001), null));
+        assertSame(first, addresses.clientOf(new InetSocketAddress("10.1.2.3", 40002), "192.0.2.1"));
+        assertEquals("192.0.2.2", addresses.clientOf(new InetSocketAddress("192.0.2.2", 40000), null));
     }
 }
