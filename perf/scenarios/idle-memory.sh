@@ -105,11 +105,13 @@ measure() {
     | awk -v n="$held" '{ b = ($2 - $4) / n; c = ($3 - $5) / n; if (b >= 4 || b <= -4) printf "%8.1f B %6.2f  %s\n", b, c, $1 }' \
     | sort -rn > "$base.per-stream.txt"
   heap=$(join -a1 -a2 -e 0 -o 0,1.2,2.2 "$base.held" "$base.empty" | awk -v n="$held" '{ s += $2 - $3 } END { printf "%d", s / n }')
-  rss=$(grep -o '"rss_bytes_per_stream":[0-9]*' "$base.harness.json" | cut -d: -f2)
+  # Negative when the JVM gave back more native memory than the streams took (the trimmer).
+  rss=$(grep -o '"rss_bytes_per_stream":-\?[0-9]*' "$base.harness.json" | cut -d: -f2)
   accepted=$(grep -o '"accepted_per_s":[0-9.]*' "$base.harness.json" | cut -d: -f2)
   # A pre-touched heap is resident before the first stream: what the streams keep in it is added.
   honest=$rss
-  [[ $EDGE_JVM == *AlwaysPreTouch* ]] && honest=$((rss + heap))
+  # A negative growth counts as none: what was given back was not the streams' to give.
+  [[ $EDGE_JVM == *AlwaysPreTouch* ]] && honest=$(( (rss > 0 ? rss : 0) + heap ))
   echo "{\"label\":\"idle-memory\",\"tree\":\"$tree\",\"commit\":\"$(git -C "$tree" rev-parse --short HEAD 2>/dev/null || echo none)\",\"set\":\"$set\",\"http2\":$HTTP2,\"edge_jvm\":\"$EDGE_JVM\",\"warmup_streams\":$WARMUP,\"streams_held\":$held,\"rss_bytes_per_stream\":$rss,\"live_heap_bytes_per_stream\":$heap,\"honest_bytes_per_stream\":$honest,\"accepted_per_s\":$accepted,\"per_class\":\"$base.per-stream.txt\",\"date\":\"$(date -u +%FT%TZ)\"}" \
     | tee -a "$RESULTS/results.jsonl"
 }
