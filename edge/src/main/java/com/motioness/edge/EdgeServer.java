@@ -18,13 +18,12 @@ import com.motioness.edge.log.backend.LogBackend;
 import com.motioness.edge.log.redis.RedisEventLog;
 import com.motioness.edge.metrics.EdgeMetrics;
 import com.motioness.edge.tls.ServerTls;
+import com.motioness.edge.transport.Listener;
 import com.motioness.edge.transport.Transport;
 import com.motioness.edge.webhook.store.WebhookEndpoints;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,11 +61,11 @@ public final class EdgeServer implements AutoCloseable {
     private final FanoutDispatcher dispatcher;
     private final LogBackend backend;
     private final EdgeAuth auth;
-    private final Channel serverChannel;
+    private final Listener listener;
     /** The cleartext listener beside a TLS public port ({@code --cleartext-port}), else null. */
-    private final Channel cleartextChannel;
+    private final Listener cleartextListener;
     /** The ingest listener on a loop of its own ({@code --ingest-port}), else null. */
-    private final Channel ingestChannel;
+    private final Listener ingestListener;
     /** TLS of the public port ({@code --tls-cert}), else null. */
     private final ServerTls tls;
 
@@ -98,9 +97,9 @@ public final class EdgeServer implements AutoCloseable {
         dispatcher = new FanoutDispatcher(alloc, fanouts);
         LogBackend startedLog = null;
         EdgeAuth openedAuth = null;
-        Channel listening = null;
-        Channel cleartext = null;
-        Channel ingest = null;
+        Listener listening = null;
+        Listener cleartext = null;
+        Listener ingest = null;
         ServerTls startedTls = null;
         AdminServer startedAdmin = null;
         try {
@@ -174,7 +173,7 @@ public final class EdgeServer implements AutoCloseable {
                     config.streaming().writeBufferHigh(),
                     alloc,
                     initializer(services, connections, tls));
-            serverChannel = listening;
+            listener = listening;
             Integer cleartextPort = config.tls().cleartextPort();
             if (cleartextPort != null) {
                 // The same routes, limits and connection count as the TLS port, without TLS.
@@ -186,7 +185,7 @@ public final class EdgeServer implements AutoCloseable {
                         alloc,
                         initializer(services, connections, null));
             }
-            cleartextChannel = cleartext;
+            cleartextListener = cleartext;
             Integer ingestPort = config.http().ingestPort();
             if (ingestPort != null) {
                 ingest = transport.listenIngest(
@@ -199,34 +198,34 @@ public final class EdgeServer implements AutoCloseable {
                                 config.http().maxRequestLine(),
                                 config.http().maxHeaderSize()));
             }
-            ingestChannel = ingest;
+            ingestListener = ingest;
             startedAdmin = AdminPort.start(
                     config.ops(), metrics, redisLog != null ? redisLog::unavailability : null, this::isDraining);
             admin = startedAdmin;
             LOG.info(
                     "edge listening on {} ({}{} transport, {} event loops, {} event log)",
-                    serverChannel.localAddress(),
+                    listener.localAddress(),
                     tls != null ? "TLS, " : "",
                     transport.name(),
                     fanouts.size(),
                     backend.name());
-            if (cleartextChannel != null) {
-                LOG.info("cleartext listener on {} (--cleartext-port)", cleartextChannel.localAddress());
-                cleartextChannel.config().setAutoRead(true);
+            if (cleartextListener != null) {
+                LOG.info("cleartext listener on {} (--cleartext-port)", cleartextListener.localAddress());
+                cleartextListener.startAccepting();
             }
-            if (ingestChannel != null) {
-                LOG.info("ingest listener on {} (--ingest-port, its own event loop)", ingestChannel.localAddress());
-                ingestChannel.config().setAutoRead(true);
+            if (ingestListener != null) {
+                LOG.info("ingest listener on {} (--ingest-port, its own event loop)", ingestListener.localAddress());
+                ingestListener.startAccepting();
             }
-            serverChannel.config().setAutoRead(true);
+            listener.startAccepting();
         } catch (Throwable e) {
             // A node that cannot start (Redis away, another shard count, a port taken) leaves no
             // thread behind, so its process ends with its main thread.
             if (cleartext != null) {
-                cleartext.close().syncUninterruptibly();
+                cleartext.closeAndWait();
             }
             if (ingest != null) {
-                ingest.close().syncUninterruptibly();
+                ingest.closeAndWait();
             }
             if (startedTls != null) {
                 startedTls.close();
@@ -252,17 +251,17 @@ public final class EdgeServer implements AutoCloseable {
 
     /** The public port the server listens on (useful with port 0); it speaks TLS when {@link #isTls()}. */
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return listener.localAddress().getPort();
     }
 
     /** The cleartext listener's port beside a TLS public port ({@code --cleartext-port}); -1 when there is none. */
     public int cleartextPort() {
-        return cleartextChannel == null ? -1 : ((InetSocketAddress) cleartextChannel.localAddress()).getPort();
+        return cleartextListener == null ? -1 : cleartextListener.localAddress().getPort();
     }
 
     /** The ingest listener's port ({@code --ingest-port}); -1 when there is none. */
     public int ingestPort() {
-        return ingestChannel == null ? -1 : ((InetSocketAddress) ingestChannel.localAddress()).getPort();
+        return ingestListener == null ? -1 : ingestListener.localAddress().getPort();
     }
 
     /** Whether the public port speaks TLS ({@code --tls-cert}). */
@@ -298,6 +297,15 @@ public final class EdgeServer implements AutoCloseable {
             total += fanout.subscriberCount();
         }
         return total;
+    }
+
+    /** Open streams on each I/O loop, in the order of {@link #eventLoops()}. */
+    public List<Integer> openStreamsPerLoop() {
+        List<Integer> counts = new ArrayList<>();
+        for (LoopFanout fanout : fanouts) {
+            counts.add(fanout.subscriberCount());
+        }
+        return counts;
     }
 
     /** Events published to the ring and not yet consumed by the dispatcher. */
@@ -384,12 +392,12 @@ public final class EdgeServer implements AutoCloseable {
         services.startDraining();
         drained = new CompletableFuture<>();
         LOG.info("draining: {} open streams over {} ms", openStreams(), window.toMillis());
-        serverChannel.close();
-        if (cleartextChannel != null) {
-            cleartextChannel.close();
+        listener.close();
+        if (cleartextListener != null) {
+            cleartextListener.close();
         }
-        if (ingestChannel != null) {
-            ingestChannel.close();
+        if (ingestListener != null) {
+            ingestListener.close();
         }
         List<CompletableFuture<Void>> loops = new ArrayList<>();
         for (int i = 0; i < fanouts.size(); i++) {
@@ -423,12 +431,12 @@ public final class EdgeServer implements AutoCloseable {
         services.startDraining();
         // Before the listening socket closes, so that a connection refused means appends are refused.
         CompletableFuture<Void> appendsAnswered = services.refuseIngest();
-        serverChannel.close().syncUninterruptibly();
-        if (cleartextChannel != null) {
-            cleartextChannel.close().syncUninterruptibly();
+        listener.closeAndWait();
+        if (cleartextListener != null) {
+            cleartextListener.closeAndWait();
         }
-        if (ingestChannel != null) {
-            ingestChannel.close().syncUninterruptibly();
+        if (ingestListener != null) {
+            ingestListener.closeAndWait();
         }
         if (tls != null) {
             tls.close();
@@ -455,12 +463,12 @@ public final class EdgeServer implements AutoCloseable {
      * Closes, in reverse order of start, what has been started; a constructor that threw passes null
      * for what it had not reached yet. The log closes before the stores and the loops.
      */
-    private void release(AdminServer admin, Channel listening, LogBackend backend, EdgeAuth auth) {
+    private void release(AdminServer admin, Listener listening, LogBackend backend, EdgeAuth auth) {
         if (admin != null) {
             admin.close();
         }
         if (listening != null) {
-            listening.close().syncUninterruptibly();
+            listening.closeAndWait();
         }
         // Before the log: its attempts are recorded through it.
         EdgeWebhooks hooks = webhooks;

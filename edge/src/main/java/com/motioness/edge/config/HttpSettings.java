@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * @param sendBuffer {@code --send-buffer}: SO_SNDBUF of client connections in bytes (Linux keeps twice it); 0
  *     leaves the kernel's autotuning
  * @param ioThreads {@code --io-threads}; 0 means one per core
- * @param reusePort {@code --reuse-port}: several processes may listen on the same port (SO_REUSEPORT)
+ * @param reusePort {@code --reuse-port}: several processes may listen on the same port (each event loop
+ *     binds it with SO_REUSEPORT either way; this skips the check that no other process listens on it)
  * @param h2MaxStreams {@code --h2-max-streams}: concurrent streams an HTTP/2 connection may open; 0 turns
  *     HTTP/2 off
  * @param ingestPort {@code --ingest-port}: a listener on {@code --bind} serving ingest alone on its own
@@ -82,8 +83,8 @@ public record HttpSettings(
     /** {@code --reuse-port}. */
     public static final Setting<Boolean> REUSE_PORT = Setting.toggle(
             "--reuse-port",
-            "Bind with SO_REUSEPORT so "
-                    + "several edge processes share one port (epoll transport only; the kernel spreads new connections over them)");
+            "Let several edge processes share one port (epoll transport only; the kernel spreads new connections "
+                    + "over their event loops); without it a port another process listens on is refused");
     /**
      * {@code --h2-max-streams}; its default, 100, is the least RFC 9113 (section 6.5.2) advises and what
      * browsers expect of a server: enough for a dashboard's activity feed and its asset cards on one

@@ -18,14 +18,15 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The edge's network transport: epoll where the platform has it, else NIO; the boss loop that owns
- * the listening socket and the I/O loops that own the connections; and the public port's listening
- * channel. With {@code --ingest-port}, one more loop of its own serves the ingest listener's
+ * The edge's network transport: epoll where the platform has it, else NIO; the I/O loops that own
+ * the connections, each accepting its own on epoll (a boss loop accepts for them on NIO); and the
+ * listeners ({@link Listener}). With {@code --ingest-port}, one more loop of its own serves the ingest listener's
  * connections, which the fan-out never runs on. {@link #close()} stops the loops, so no thread of
  * theirs keeps the process alive.
  */
@@ -40,7 +41,9 @@ public final class Transport implements AutoCloseable {
 
     private final boolean epoll;
     private final IoHandlerFactory io;
+    /** The loop that accepts for the I/O loops on NIO; null on epoll, where each accepts its own. */
     private final EventLoopGroup bossGroup;
+
     private final EventLoopGroup ioGroup;
     /** The ingest listener's loop, started with it; null until then. */
     private EventLoopGroup ingestGroup;
@@ -52,7 +55,7 @@ public final class Transport implements AutoCloseable {
         this.ioGroup = ioGroup;
     }
 
-    /** Starts the boss loop and {@code --io-threads} I/O loops. */
+    /** Starts {@code --io-threads} I/O loops (and, on NIO, the boss loop). */
     public static Transport start(HttpSettings http) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -62,7 +65,10 @@ public final class Transport implements AutoCloseable {
         int loops =
                 http.ioThreads() > 0 ? http.ioThreads() : Runtime.getRuntime().availableProcessors();
         return new Transport(
-                epoll, io, new MultiThreadIoEventLoopGroup(1, io), new MultiThreadIoEventLoopGroup(loops, io));
+                epoll,
+                io,
+                epoll ? null : new MultiThreadIoEventLoopGroup(1, io),
+                new MultiThreadIoEventLoopGroup(loops, io));
     }
 
     /** The I/O loops, in a fixed order. */
@@ -81,13 +87,13 @@ public final class Transport implements AutoCloseable {
 
     /**
      * Binds the public port ({@code --port} on {@code --bind}), not accepting connections yet: they
-     * wait in the backlog until the channel's {@code autoRead} is turned on.
+     * wait in the backlog until {@link Listener#startAccepting()}.
      *
      * @param writeBufferHigh a connection's write high-water mark; the low one is half
      * @param connections the handler of each accepted connection
      * @throws ListenerBindException the port cannot be bound
      */
-    public Channel listen(HttpSettings http, int writeBufferHigh, ByteBufAllocator alloc, ChannelHandler connections)
+    public Listener listen(HttpSettings http, int writeBufferHigh, ByteBufAllocator alloc, ChannelHandler connections)
             throws InterruptedException {
         return listen("--port", http.port(), http, writeBufferHigh, alloc, connections);
     }
@@ -95,14 +101,14 @@ public final class Transport implements AutoCloseable {
     /**
      * Binds a client listener on {@code --bind}: the public port, or the cleartext one beside a TLS
      * public port ({@code --cleartext-port}); the same socket options either way, not accepting
-     * connections until the channel's {@code autoRead} is turned on.
+     * connections until {@link Listener#startAccepting()}.
      *
      * @param setting the flag of the port, which names it when it cannot be bound
      * @param writeBufferHigh a connection's write high-water mark; the low one is half
      * @param connections the handler of each accepted connection
      * @throws ListenerBindException the port cannot be bound
      */
-    public Channel listen(
+    public Listener listen(
             String setting,
             int port,
             HttpSettings http,
@@ -117,12 +123,12 @@ public final class Transport implements AutoCloseable {
      * Binds the ingest listener ({@code --ingest-port} on {@code --bind}), whose connections are
      * served by a loop of their own, started here: the fan-out runs on the I/O loops only, so a
      * producer's request is read and answered without waiting for the delivery of earlier events.
-     * Not accepting connections until the channel's {@code autoRead} is turned on.
+     * Not accepting connections until {@link Listener#startAccepting()}.
      *
      * @param writeBufferHigh a connection's write high-water mark; the low one is half
      * @throws ListenerBindException the port cannot be bound
      */
-    public Channel listenIngest(
+    public Listener listenIngest(
             int port, HttpSettings http, int writeBufferHigh, ByteBufAllocator alloc, ChannelHandler connections)
             throws InterruptedException {
         if (ingestGroup == null) {
@@ -133,25 +139,65 @@ public final class Transport implements AutoCloseable {
         return listen("--ingest-port", port, http, writeBufferHigh, alloc, ingestGroup, connections);
     }
 
-    private Channel listen(
+    /**
+     * On epoll, one listening socket per loop of {@code loops}, bound with SO_REUSEPORT and
+     * accepting onto its own loop: a new connection is accepted, set up and read by one thread,
+     * where a boss loop accepting for all of them woke an I/O loop for each (an eventfd write and
+     * one more wait per connection: server CPU per stream opened 0.65-0.75x, docs/perf.md). On NIO,
+     * one socket on the boss loop.
+     */
+    private Listener listen(
             String setting,
             int port,
             HttpSettings http,
             int writeBufferHigh,
             ByteBufAllocator alloc,
-            EventLoopGroup childGroup,
+            EventLoopGroup loops,
+            ChannelHandler connections)
+            throws InterruptedException {
+        if (!epoll) {
+            if (http.reusePort()) {
+                throw new IllegalStateException("--reuse-port needs the epoll transport, which is not available here");
+            }
+            return new Listener(
+                    List.of(bind(setting, port, http, writeBufferHigh, alloc, bossGroup, loops, connections)));
+        }
+        if (port != 0 && !http.reusePort()) {
+            PortProbe.requireFree(setting, http.bind(), port);
+        }
+        List<Channel> sockets = new ArrayList<>();
+        try {
+            for (EventExecutor executor : loops) {
+                EventLoop loop = (EventLoop) executor;
+                Channel socket = bind(setting, port, http, writeBufferHigh, alloc, loop, loop, connections);
+                sockets.add(socket);
+                // Port 0: the others take the port the first was given.
+                port = ((InetSocketAddress) socket.localAddress()).getPort();
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            sockets.forEach(socket -> socket.close().syncUninterruptibly());
+            throw e;
+        }
+        return new Listener(sockets);
+    }
+
+    private Channel bind(
+            String setting,
+            int port,
+            HttpSettings http,
+            int writeBufferHigh,
+            ByteBufAllocator alloc,
+            EventLoopGroup acceptor,
+            EventLoopGroup children,
             ChannelHandler connections)
             throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap();
         SendBuffer.configure(bootstrap, epoll, http.sendBuffer());
-        if (http.reusePort()) {
-            if (!epoll) {
-                throw new IllegalStateException("--reuse-port needs the epoll transport, which is not available here");
-            }
+        if (epoll) {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
         ChannelFuture bound = bootstrap
-                .group(bossGroup, childGroup)
+                .group(acceptor, children)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.AUTO_READ, false)
@@ -174,7 +220,9 @@ public final class Transport implements AutoCloseable {
     /** Stops the loops and waits for them. */
     @Override
     public void close() {
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (ingestGroup != null) {
             ingestGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

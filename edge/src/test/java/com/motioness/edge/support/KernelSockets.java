@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,6 +30,32 @@ public final class KernelSockets {
      * or null when there is none (closed, or never was).
      */
     public static Row find(int localPort, int remotePort) {
+        for (String[] fields : rows()) {
+            if (port(fields[1]) == localPort && port(fields[2]) == remotePort) {
+                int colon = fields[4].indexOf(':');
+                return new Row(
+                        Integer.parseInt(fields[3], 16),
+                        Long.parseLong(fields[4].substring(0, colon), 16),
+                        Long.parseLong(fields[4].substring(colon + 1), 16));
+            }
+        }
+        return null;
+    }
+
+    /** How many sockets listen on {@code localPort} (state LISTEN, 0x0A), over both tables. */
+    public static int listening(int localPort) {
+        int count = 0;
+        for (String[] fields : rows()) {
+            if (port(fields[1]) == localPort && Integer.parseInt(fields[3], 16) == 0x0A) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Every row of both tables, split into fields: sl local_address rem_address st tx_queue:rx_queue ... */
+    private static List<String[]> rows() {
+        List<String[]> rows = new ArrayList<>();
         for (Path table : TABLES) {
             if (!Files.isReadable(table)) {
                 continue;
@@ -39,19 +66,12 @@ public final class KernelSockets {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            // Addresses end in :PORT, all hex; the first line is the header.
             for (int i = 1; i < lines.size(); i++) {
-                // sl local_address rem_address st tx_queue:rx_queue ...; addresses end in :PORT, all hex.
-                String[] fields = lines.get(i).trim().split("\\s+");
-                if (port(fields[1]) == localPort && port(fields[2]) == remotePort) {
-                    int colon = fields[4].indexOf(':');
-                    return new Row(
-                            Integer.parseInt(fields[3], 16),
-                            Long.parseLong(fields[4].substring(0, colon), 16),
-                            Long.parseLong(fields[4].substring(colon + 1), 16));
-                }
+                rows.add(lines.get(i).trim().split("\\s+"));
             }
         }
-        return null;
+        return rows;
     }
 
     private static int port(String address) {
