@@ -638,12 +638,7 @@ public final class LoadMain implements Callable<Integer> {
                             cpuDeliveries > 0 ? round(clientCpuSeconds * 1e6 / cpuDeliveries) : 0);
                     writeAnswerTimes(json, run);
                     json.writeObjectFieldStart("latency_us");
-                    json.writeNumberField("count", measured.getTotalCount());
-                    json.writeNumberField("p50", measured.getValueAtPercentile(50));
-                    json.writeNumberField("p90", measured.getValueAtPercentile(90));
-                    json.writeNumberField("p99", measured.getValueAtPercentile(99));
-                    json.writeNumberField("p99_9", measured.getValueAtPercentile(99.9));
-                    json.writeNumberField("max", measured.getMaxValue());
+                    writeDistribution(json, measured);
                     json.writeEndObject();
                     if (serverLatency != null) {
                         // Bucket bounds: each figure is at most this, above the bucket before.
@@ -708,12 +703,7 @@ public final class LoadMain implements Callable<Integer> {
             }
             json.writeObjectFieldStart("ingest_answer_us");
             json.writeNumberField("requests", answerTimes.requests());
-            json.writeNumberField("count", answers.getTotalCount());
-            json.writeNumberField("p50", answers.getValueAtPercentile(50));
-            json.writeNumberField("p90", answers.getValueAtPercentile(90));
-            json.writeNumberField("p99", answers.getValueAtPercentile(99));
-            json.writeNumberField("p99_9", answers.getValueAtPercentile(99.9));
-            json.writeNumberField("max", answers.getMaxValue());
+            writeDistribution(json, answers);
             json.writeEndObject();
             Histogram fromSend = answerTimes.fromSend();
             json.writeObjectFieldStart("ingest_answer_from_send_us");
@@ -721,6 +711,16 @@ public final class LoadMain implements Callable<Integer> {
             json.writeNumberField("p99", fromSend.getValueAtPercentile(99));
             json.writeNumberField("max", fromSend.getMaxValue());
             json.writeEndObject();
+        }
+
+        /** The count, p50, p90, p99, p99.9 and max of {@code histogram}, into the object being written. */
+        private static void writeDistribution(JsonGenerator json, Histogram histogram) throws IOException {
+            json.writeNumberField("count", histogram.getTotalCount());
+            json.writeNumberField("p50", histogram.getValueAtPercentile(50));
+            json.writeNumberField("p90", histogram.getValueAtPercentile(90));
+            json.writeNumberField("p99", histogram.getValueAtPercentile(99));
+            json.writeNumberField("p99_9", histogram.getValueAtPercentile(99.9));
+            json.writeNumberField("max", histogram.getMaxValue());
         }
 
         private static double round(double value) {

@@ -89,9 +89,9 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
             return;
         }
         if (services.h2MaxStreams > 0) {
-            addRequestHandlers(channel.pipeline(), decoderConfig, services, priorKnowledge);
+            addRequestHandlers(channel.pipeline(), decoderConfig, services, priorKnowledge, false);
         } else {
-            addRequestHandlers(channel.pipeline(), decoderConfig, services, null);
+            addRequestHandlers(channel.pipeline(), decoderConfig, services);
             countConnection(channel, Protocol.HTTP1, closeListeners);
         }
     }
@@ -148,19 +148,7 @@ public final class EdgeChannelInitializer extends ChannelInitializer<SocketChann
     /** Adds the handlers that read and answer HTTP/1 requests; returns the connection's {@link Http1Connection}. */
     static Http1Connection addRequestHandlers(
             ChannelPipeline pipeline, HttpDecoderConfig decoderConfig, EdgeServices services) {
-        return addRequestHandlers(pipeline, decoderConfig, services, null);
-    }
-
-    /**
-     * As {@link #addRequestHandlers(ChannelPipeline, HttpDecoderConfig, EdgeServices)}, the decoder
-     * first telling HTTP/2 with prior knowledge from HTTP/1 by {@code priorKnowledge}, if not null.
-     */
-    private static Http1Connection addRequestHandlers(
-            ChannelPipeline pipeline,
-            HttpDecoderConfig decoderConfig,
-            EdgeServices services,
-            PriorKnowledge priorKnowledge) {
-        return addRequestHandlers(pipeline, decoderConfig, services, priorKnowledge, false);
+        return addRequestHandlers(pipeline, decoderConfig, services, null, false);
     }
 
     /**

@@ -143,7 +143,7 @@ public final class Transport implements AutoCloseable {
      * On epoll, one listening socket per loop of {@code loops}, bound with SO_REUSEPORT and
      * accepting onto its own loop: a new connection is accepted, set up and read by one thread,
      * where a boss loop accepting for all of them woke an I/O loop for each (an eventfd write and
-     * one more wait per connection: server CPU per stream opened 0.65-0.75x, docs/perf.md). On NIO,
+     * one more wait per connection: server CPU per stream opened 0.82x, docs/perf.md). On NIO,
      * one socket on the boss loop.
      */
     private Listener listen(
