@@ -43,7 +43,8 @@ wait_port() { # PORT
 }
 
 # start_edge PORT [edge flags...]: one edge on 127.0.0.1:PORT, limits off (the load comes from a
-# handful of loopback addresses); sets EDGE_PID and EDGE_ADMIN_PORT.
+# handful of loopback addresses), plus EDGE_FLAGS if set (EDGE_FLAGS='--delivery-slice 1ms');
+# sets EDGE_PID and EDGE_ADMIN_PORT.
 start_edge() {
   local port=$1; shift
   local log="$RESULTS/edge-$port-$$-$((EDGES += 1)).log"
@@ -53,7 +54,7 @@ start_edge() {
   java $EDGE_JVM -jar "$EDGE_JAR" --port "$port" --bind 127.0.0.1 --admin-port 0 --access-log off \
     --project-key "$KEY=perf" --ingest-token "$TOKEN" --dev-session "$SESSION=perf-user:perf" \
     --max-streams-per-key 0 --max-streams-per-user 0 --max-streams-per-address 0 --new-streams-per-address 0 \
-    "$@" > "$log" 2>&1 &
+    ${EDGE_FLAGS:-} "$@" > "$log" 2>&1 &
   EDGE_PID=$!
   STARTED+=("$EDGE_PID")
   # Another edge may already listen on a shared port (--reuse-port): wait for this one's own line.

@@ -90,7 +90,8 @@ public final class EdgeServer implements AutoCloseable {
                 config.streaming().pingInterval(),
                 config.streaming().maxStreamDuration(),
                 config.streaming().slowConsumerTimeout(),
-                config.streaming().writeBufferHigh());
+                config.streaming().writeBufferHigh(),
+                config.streaming().deliverySlice());
         for (EventLoop loop : transport.loops()) {
             fanouts.add(new LoopFanout(loop, settings));
         }
@@ -482,5 +483,8 @@ public final class EdgeServer implements AutoCloseable {
             auth.close();
         }
         transport.close();
+        for (LoopFanout fanout : fanouts) {
+            fanout.releaseHeld();
+        }
     }
 }

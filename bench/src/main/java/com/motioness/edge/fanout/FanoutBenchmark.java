@@ -82,8 +82,8 @@ public class FanoutBenchmark {
         log.append(List.of(event)).get();
         json = EventJson.encode(event);
         channels = new SocketLikeChannel[subscribers];
-        StreamSettings settings =
-                new StreamSettings(alloc, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), 1 << 20);
+        StreamSettings settings = new StreamSettings(
+                alloc, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), 1 << 20, Duration.ofMillis(2));
         for (int i = 0; i < subscribers; i++) {
             channels[i] = new SocketLikeChannel();
             if (fanout == null) {

@@ -136,8 +136,8 @@ public class RingToLoopBenchmark {
         json = EventJson.encode(event);
 
         group = new MultiThreadIoEventLoopGroup(loops, NioIoHandler.newFactory());
-        StreamSettings settings =
-                new StreamSettings(alloc, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), 1 << 20);
+        StreamSettings settings = new StreamSettings(
+                alloc, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), 1 << 20, Duration.ofMillis(2));
         counters = new DeliveryCounter[loops];
         subscribersByLoop = new int[loops];
         loopThreadIds = new long[loops];

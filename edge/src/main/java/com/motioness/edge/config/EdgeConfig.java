@@ -233,6 +233,11 @@ public final class EdgeConfig {
             return set(StreamingSettings.FEED_TAIL_MAX, feedTailMax);
         }
 
+        /** @see StreamingSettings#DELIVERY_SLICE */
+        public Builder deliverySlice(Duration deliverySlice) {
+            return set(StreamingSettings.DELIVERY_SLICE, deliverySlice);
+        }
+
         /** @see LogSettings#RING_SIZE */
         public Builder ringSize(int ringSize) {
             return set(LogSettings.RING_SIZE, ringSize);

@@ -17,6 +17,8 @@ import java.util.List;
  * @param writeBufferHigh {@code --write-buffer-high}
  * @param feedTailMax {@code --feed-tail-max}: the most events the activity feed replays for {@code ?tail=N}; a
  *     larger N is capped to it, and 0 turns tails off (the feed starts live)
+ * @param deliverySlice {@code --delivery-slice}: the longest a loop writes one run of events to its
+ *     subscribers before it reads its sockets again
  */
 public record StreamingSettings(
         Duration pingInterval,
@@ -24,7 +26,8 @@ public record StreamingSettings(
         Duration retry,
         Duration slowConsumerTimeout,
         int writeBufferHigh,
-        int feedTailMax) {
+        int feedTailMax,
+        Duration deliverySlice) {
     /** The most {@code --feed-tail-max} may be: each feed opened with a tail reads that many events. */
     public static final int MAX_FEED_TAIL = 10_000;
 
@@ -55,9 +58,25 @@ public record StreamingSettings(
             "N",
             500,
             "Most events the activity feed replays for ?tail=N, a larger N is capped to it; 0: tails off");
+    /**
+     * {@code --delivery-slice}. An event of an asset with thousands of subscribers on a loop takes
+     * that loop tens of milliseconds to write; cut into slices, a request read by the loop (an
+     * ingest, a new stream) waits one slice, not the whole fan-out. Shorter costs a look at the
+     * sockets per slice (a few microseconds); 0 looks after every 16 subscribers.
+     */
+    public static final Setting<Duration> DELIVERY_SLICE = Setting.duration(
+            "--delivery-slice",
+            Duration.ofMillis(2),
+            "Longest a loop writes one event to its subscribers before it reads its sockets again");
     /** Every setting of this concern, in the order of {@code --help}. */
-    public static final List<Setting<?>> SETTINGS =
-            List.of(PING_INTERVAL, MAX_STREAM_DURATION, RETRY, SLOW_CONSUMER_TIMEOUT, WRITE_BUFFER_HIGH, FEED_TAIL_MAX);
+    public static final List<Setting<?>> SETTINGS = List.of(
+            PING_INTERVAL,
+            MAX_STREAM_DURATION,
+            RETRY,
+            SLOW_CONSUMER_TIMEOUT,
+            WRITE_BUFFER_HIGH,
+            FEED_TAIL_MAX,
+            DELIVERY_SLICE);
 
     /**
      * Validates every value.
@@ -73,6 +92,11 @@ public record StreamingSettings(
         SLOW_CONSUMER_TIMEOUT.positive(slowConsumerTimeout);
         WRITE_BUFFER_HIGH.range(writeBufferHigh, 4 * 1024, 16 * 1024 * 1024);
         FEED_TAIL_MAX.range(feedTailMax, 0, MAX_FEED_TAIL);
+        check(
+                deliverySlice != null
+                        && !deliverySlice.isNegative()
+                        && deliverySlice.compareTo(Duration.ofSeconds(1)) <= 0,
+                "--delivery-slice must be between 0ms and 1s, got " + Checks.shown(deliverySlice));
     }
 
     static StreamingSettings from(SettingValues values) {
@@ -82,6 +106,7 @@ public record StreamingSettings(
                 values.get(RETRY),
                 values.get(SLOW_CONSUMER_TIMEOUT),
                 values.get(WRITE_BUFFER_HIGH),
-                values.get(FEED_TAIL_MAX));
+                values.get(FEED_TAIL_MAX),
+                values.get(DELIVERY_SLICE));
     }
 }

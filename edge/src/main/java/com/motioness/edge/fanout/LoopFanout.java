@@ -30,13 +30,6 @@ public final class LoopFanout {
     /** Frames one delivery task handles before yielding the loop to its sockets. */
     private static final int DELIVERY_BUDGET = 4_096;
     /**
-     * Writes one delivery task makes before yielding the loop to its sockets (a run of frames is
-     * never cut): 16,384 take a few milliseconds. Frames alone bound nothing when each goes to
-     * thousands of subscribers: 4,096 frames of a hot asset with 5,000 subscribers on the loop are
-     * 20 million writes, and meanwhile the loop reads no request (an ingest waited seconds).
-     */
-    private static final int WRITE_BUDGET = 16_384;
-    /**
      * Writes made before a flush even within a batch. Each unflushed write holds a buffer
      * duplicate and an outbound entry, which Netty recycles only up to 4096 per thread; flushing
      * in groups keeps a hot asset with tens of thousands of subscribers, or a backlog of frames
@@ -64,12 +57,26 @@ public final class LoopFanout {
     private final StreamDelivery[] dirty = new StreamDelivery[FLUSH_GROUP];
     private int dirtySize;
     private int unflushedWrites;
+
+    // The run being delivered: frames of one asset in a row, and the groups (the asset's, its
+    // project's) that are owed them. A turn may end in the middle of it; the next turn resumes it
+    // before it takes another frame from the inbox, so every subscriber gets its frames in order.
     private final SharedFrame[] run = new SharedFrame[MAX_RUN];
+    private int runLength;
+    private final SubscriberGroup[] runGroups = new SubscriberGroup[2];
+    private int runGroupCount;
+    private int runGroupAt;
+    /** The loop's event-frame count when the run started: whether it wrote anything. */
+    private long runStartFrames;
+    /** When the current turn ends, on the loop's clock. */
+    private long turnEndNanos;
     /**
-     * The publish times (ms of the id) of the events this turn wrote, recorded after its last flush:
-     * a turn takes runs until the budget is passed, so up to a run more than the budget.
+     * The publish times (ms of the id) of the events this turn finished, recorded after its last
+     * flush: a turn takes runs until the budget is passed, so up to a run more than the budget.
      */
     private final long[] writtenMs = new long[DELIVERY_BUDGET + MAX_RUN - 1];
+
+    private int writtenEvents;
 
     private SharedFrame tickPing;
 
@@ -135,11 +142,14 @@ public final class LoopFanout {
 
     private void deliverInbox() {
         long now = clock.nanoTime();
-        int handled = 0;
-        int writtenEvents = 0;
-        long budgetEnd = counters.eventFrames + WRITE_BUDGET;
+        turnEndNanos = now + settings.deliverySliceNanos;
+        // A run cut at the end of the last turn is finished first: its frames come before the inbox's.
+        int handled = runLength;
+        boolean cut = runLength > 0 && !deliverRun(now);
         SharedFrame first;
-        while (handled < DELIVERY_BUDGET && counters.eventFrames < budgetEnd && (first = inbox.poll()) != null) {
+        // At least one frame a turn, however short the slice: a turn that took nothing would be
+        // scheduled again and again with the inbox full.
+        while (!cut && handled < DELIVERY_BUDGET && (handled == 0 || !turnOver()) && (first = inbox.poll()) != null) {
             run[0] = first;
             int n = 1;
             // Frames of one asset in a row (a hot asset under load) go to each subscriber together:
@@ -152,29 +162,13 @@ public final class LoopFanout {
                     && next.projectId.equals(first.projectId)) {
                 run[n++] = inbox.poll();
             }
-            long written = counters.eventFrames;
-            routeRun(n, now);
-            boolean wrote = counters.eventFrames != written;
-            for (int i = 0; i < n; i++) {
-                if (wrote) {
-                    writtenMs[writtenEvents++] = run[i].ms;
-                }
-                run[i].release();
-                run[i] = null;
-            }
+            startRun(n);
             handled += n;
+            cut = !deliverRun(now);
         }
         flushDirty();
-        if (writtenEvents > 0) {
-            // Once per event per loop, not per subscriber, after the flush that wrote its last
-            // subscriber's bytes to the socket: how long after it was published (the ms of its id,
-            // set by the log) this loop was done with it.
-            long nowMillis = System.currentTimeMillis();
-            for (int i = 0; i < writtenEvents; i++) {
-                counters.recordLatency(nowMillis - writtenMs[i]);
-            }
-        }
-        if (inbox.isEmpty()) {
+        recordLatencies();
+        if (!cut && inbox.isEmpty()) {
             // Done: the flag falls, read by getAndSet so that a frame offered before the dispatcher
             // found the flag still up is seen by the check after it.
             deliveryScheduled.getAndSet(false);
@@ -190,21 +184,101 @@ public final class LoopFanout {
         loop.schedule(deliveryTask, 0, TimeUnit.NANOSECONDS);
     }
 
-    /** Delivers one frame on its own (the inbox task delivers runs of them). */
-    void route(SharedFrame frame, long now) {
-        run[0] = frame;
-        routeRun(1, now);
-        run[0] = null;
+    /**
+     * True once the turn has had its slice of the loop. Checked between subscribers, not only
+     * between runs: one frame of a hot asset is thousands of writes (5,000 subscribers on a loop
+     * took 70-120 ms here), and meanwhile the loop reads no request (docs/perf.md, issue 15).
+     */
+    boolean turnOver() {
+        return turnEndNanos - clock.nanoTime() <= 0;
     }
 
-    private void routeRun(int n, long now) {
+    /** Delivers one frame on its own, whole, whatever the time (the inbox task delivers runs of them). */
+    void route(SharedFrame frame, long now) {
+        if (runLength > 0) {
+            throw new IllegalStateException("a run is being delivered");
+        }
+        frame.retain();
+        run[0] = frame;
+        startRun(1);
+        turnEndNanos = Long.MAX_VALUE;
+        deliverRun(now);
+        recordLatencies();
+    }
+
+    /** {@code run[0..n)} is owed to the groups of its asset and its project on this loop. */
+    private void startRun(int n) {
+        runLength = n;
+        runStartFrames = counters.eventFrames;
         SubscriberGroup group = byAsset.get(run[0].assetId);
         if (group != null) {
-            group.deliver(run, n, now, this);
+            group.owe();
+            runGroups[runGroupCount++] = group;
         }
         group = byProject.get(run[0].projectId);
         if (group != null) {
-            group.deliver(run, n, now, this);
+            group.owe();
+            runGroups[runGroupCount++] = group;
+        }
+    }
+
+    /**
+     * Delivers the run to the members still owed it until the turn is over.
+     *
+     * @return true when the run is delivered and released
+     */
+    private boolean deliverRun(long now) {
+        while (runGroupAt < runGroupCount) {
+            if (!runGroups[runGroupAt].deliver(run, runLength, now, this)) {
+                return false;
+            }
+            runGroups[runGroupAt++] = null;
+        }
+        boolean wrote = counters.eventFrames != runStartFrames;
+        for (int i = 0; i < runLength; i++) {
+            if (wrote) {
+                writtenMs[writtenEvents++] = run[i].ms;
+            }
+            run[i].release();
+            run[i] = null;
+        }
+        runLength = 0;
+        runGroupCount = 0;
+        runGroupAt = 0;
+        return true;
+    }
+
+    /**
+     * Once per event per loop, not per subscriber, after the flush that wrote its last subscriber's
+     * bytes to the socket: how long after it was published (the ms of its id, set by the log) this
+     * loop was done with it.
+     */
+    private void recordLatencies() {
+        if (writtenEvents == 0) {
+            return;
+        }
+        long nowMillis = System.currentTimeMillis();
+        for (int i = 0; i < writtenEvents; i++) {
+            counters.recordLatency(nowMillis - writtenMs[i]);
+        }
+        writtenEvents = 0;
+    }
+
+    /**
+     * Releases the frames nobody will deliver now: a loop that shuts down cancels its scheduled
+     * tasks, a delivery's continuation among them (a turn that ended on its slice left frames in
+     * the inbox, or a run cut). Call once the loop has ended and the log stopped handing frames
+     * over, so nothing else touches them.
+     */
+    public void releaseHeld() {
+        for (int i = 0; i < runLength; i++) {
+            run[i].release();
+            run[i] = null;
+        }
+        runLength = 0;
+        SharedFrame frame;
+        while ((frame = inbox.poll()) != null) {
+            frame.release();
         }
     }
 

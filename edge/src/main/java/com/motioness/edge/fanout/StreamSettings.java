@@ -18,6 +18,7 @@ public final class StreamSettings {
     final long slowConsumerTimeoutNanos;
     final long maxPendingBytes;
     final long tickNanos;
+    final long deliverySliceNanos;
 
     /**
      * @param pingInterval heartbeat period on an idle stream
@@ -26,13 +27,16 @@ public final class StreamSettings {
      * @param slowConsumerTimeout how long a stream may stay unwritable before it is cut
      * @param writeBufferHigh the channel's high-water mark; four times it is the hard ceiling of
      *     bytes a connection may have waiting, whatever the timeout
+     * @param deliverySlice the longest one delivery task writes before its loop reads its sockets
+     *     again (it looks at the clock every 16 subscribers)
      */
     public StreamSettings(
             ByteBufAllocator alloc,
             Duration pingInterval,
             Duration maxDuration,
             Duration slowConsumerTimeout,
-            int writeBufferHigh) {
+            int writeBufferHigh,
+            Duration deliverySlice) {
         this.alloc = alloc;
         this.pingIntervalNanos = pingInterval.toNanos();
         this.maxDurationNanos = maxDuration.toNanos();
@@ -40,6 +44,7 @@ public final class StreamSettings {
                 Math.min(maxDurationNanos / 10, Duration.ofSeconds(30).toNanos());
         this.slowConsumerTimeoutNanos = slowConsumerTimeout.toNanos();
         this.maxPendingBytes = 4L * writeBufferHigh;
+        this.deliverySliceNanos = deliverySlice.toNanos();
         long shortest = Math.min(Math.min(pingIntervalNanos, maxDurationNanos), slowConsumerTimeoutNanos);
         this.tickNanos = Math.max(
                 Duration.ofMillis(5).toNanos(),

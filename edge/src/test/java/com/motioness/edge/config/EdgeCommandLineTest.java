@@ -38,6 +38,7 @@ class EdgeCommandLineTest {
             "--max-ingest-bytes",
             "--write-buffer-high",
             "--slow-consumer-timeout",
+            "--delivery-slice",
             "--send-buffer",
             "--ring-size",
             "--io-threads",
@@ -126,6 +127,8 @@ class EdgeCommandLineTest {
                 "64KiB",
                 "--slow-consumer-timeout",
                 "250ms",
+                "--delivery-slice",
+                "5ms",
                 "--send-buffer",
                 "256k",
                 "--ring-size",
@@ -158,6 +161,11 @@ class EdgeCommandLineTest {
         assertEquals(2 * 1024 * 1024, config.http().maxIngestBytes());
         assertEquals(64 * 1024, config.streaming().writeBufferHigh());
         assertEquals(Duration.ofMillis(250), config.streaming().slowConsumerTimeout());
+        assertEquals(Duration.ofMillis(5), config.streaming().deliverySlice());
+        assertEquals(
+                Duration.ZERO,
+                EdgeCommandLine.parse("--delivery-slice", "0ms").streaming().deliverySlice(),
+                "0: a look at the sockets every 16 subscribers");
         assertEquals(256 * 1024, config.http().sendBuffer());
         assertEquals(0, EdgeCommandLine.parse("--send-buffer", "0").http().sendBuffer(), "0: the kernel's autotuning");
         assertEquals(4096, config.log().ringSize());
@@ -182,6 +190,7 @@ class EdgeCommandLineTest {
             {"--max-ingest-bytes", "10"},
             {"--write-buffer-high", "1k"},
             {"--slow-consumer-timeout", "0s"},
+            {"--delivery-slice", "2s"},
             {"--send-buffer", "1k"},
             {"--send-buffer", "128m"},
             {"--send-buffer", "64x"},

@@ -1,8 +1,13 @@
 package com.motioness.edge.fanout;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.motioness.edge.log.StreamRef;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SubscriberGroupTest {
@@ -20,5 +25,48 @@ class SubscriberGroupTest {
         assertSame(otherHint, group.shared(otherHint));
         StreamRef noHint = StreamRef.asset("a-1");
         assertSame(noHint, group.shared(noHint));
+    }
+
+    /**
+     * Leaving while a run is owed keeps the owed members exactly those that were members when it
+     * started: a member that joined since is never owed it (its replay reads the run from the log),
+     * whoever's place it would take. Checked failing with a plain swap of the last member into the
+     * hole: the joiner became owed.
+     */
+    @Test
+    void whoeverLeavesDuringARunOnlyThoseThereWhenItStartedAreOwedIt() {
+        SubscriberGroup group = new SubscriberGroup();
+        List<StreamDelivery> members = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            members.add(member());
+            group.add(members.get(i));
+        }
+        group.owe();
+        StreamDelivery joiner = member();
+        group.add(joiner);
+
+        group.remove(members.get(1));
+        group.remove(members.get(5));
+        group.remove(members.get(0));
+
+        assertFalse(group.owes(joiner), "the joiner");
+        for (int i : new int[] {2, 3, 4}) {
+            assertTrue(group.owes(members.get(i)), "member " + i);
+        }
+        for (int i : new int[] {0, 1, 5}) {
+            assertFalse(group.owes(members.get(i)), "member " + i + " left");
+        }
+        group.remove(joiner);
+        group.remove(members.get(3));
+        assertTrue(group.owes(members.get(2)) && group.owes(members.get(4)));
+        group.remove(members.get(2));
+        group.remove(members.get(4));
+        assertTrue(group.isEmpty());
+        assertEquals(-1, members.get(4).groupIndex);
+    }
+
+    /** A member with nothing behind it: the group's bookkeeping is all this test reads. */
+    private static StreamDelivery member() {
+        return new StreamDelivery(null, null, true, true, null, null);
     }
 }

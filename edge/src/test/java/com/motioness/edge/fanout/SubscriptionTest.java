@@ -16,9 +16,7 @@ import com.motioness.protocol.IdempotencyKey;
 import com.motioness.protocol.StoredBatch;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledHeapByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -51,8 +49,13 @@ class SubscriptionTest {
     private static final String LAST_CHUNK = "0\r\n\r\n";
 
     private final TrackingAllocator alloc = new TrackingAllocator();
-    private final StreamSettings settings =
-            new StreamSettings(alloc, Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofSeconds(5), 64 * 1024);
+    private final StreamSettings settings = new StreamSettings(
+            alloc,
+            Duration.ofSeconds(15),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5),
+            64 * 1024,
+            Duration.ofMillis(2));
     private final FakeLog log = new FakeLog();
     private final List<SharedFrame> frames = new ArrayList<>();
     private EmbeddedChannel channel;
@@ -352,24 +355,6 @@ class SubscriptionTest {
 
         @Override
         public void close() {}
-    }
-
-    /** Writes {@code HEAD\n} for a 200 head; a test that expects another answer would see none. */
-    private static final class HeadResponder implements StreamResponder {
-        @Override
-        public void writeStreamHead(Channel channel, boolean chunked, StreamHead head) {
-            channel.write(Unpooled.copiedBuffer("HEAD\n", StandardCharsets.US_ASCII));
-        }
-
-        @Override
-        public void writeNoContent(Channel channel) {
-            throw new AssertionError("204");
-        }
-
-        @Override
-        public void writeUnavailable(Channel channel, String message) {
-            throw new AssertionError("503 " + message);
-        }
     }
 
     /** Heap buffers that the test can check are all released at the end. */

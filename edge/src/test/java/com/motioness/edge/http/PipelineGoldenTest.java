@@ -61,7 +61,8 @@ class PipelineGoldenTest {
                 Duration.ofSeconds(15),
                 Duration.ofMinutes(5),
                 Duration.ofSeconds(5),
-                64 * 1024);
+                64 * 1024,
+                Duration.ofMillis(2));
         LoopFanout fanout = new LoopFanout(channel.eventLoop(), settings);
         EdgeServices services = EdgeServices.builder()
                 .auth(ProjectKeys.of(Map.of("key-0123456789", "p1")), new DevSessionAuthenticator(Map.of()))

@@ -52,7 +52,8 @@ class RequestRouterTest {
                 Duration.ofSeconds(15),
                 Duration.ofMinutes(5),
                 Duration.ofSeconds(5),
-                64 * 1024);
+                64 * 1024,
+                Duration.ofMillis(2));
         EdgeServices services = EdgeServices.builder()
                 .auth(ProjectKeys.of(Map.of("key-0123456789", "p1")), new DevSessionAuthenticator(Map.of()))
                 .log(log, List.of(new LoopFanout(channel.eventLoop(), settings)))
