@@ -9,7 +9,9 @@ RESULTS=${RESULTS:-$ROOT/perf/target/results}
 KEY=perf-key-0123456789
 TOKEN=perf-ingest-token-123
 SESSION=perf-session
-# JVM flags of the edge and of the load generator; each JSON line records them.
+# JVM flags of the edge and of the load generator; each JSON line records them. EDGE_JAVA: the
+# edge's java (another JDK's, say), the load generator's stays the PATH's.
+EDGE_JAVA=${EDGE_JAVA:-java}
 EDGE_JVM=${EDGE_JVM:--Xms512m -Xmx2g -XX:+UseG1GC}
 PERF_JVM=${PERF_JVM:--Xms512m -Xmx3g -XX:+UseG1GC}
 REDIS=${REDIS:-redis://127.0.0.1:6379}
@@ -51,7 +53,7 @@ start_edge() {
   # The admin port is any free one: with --reuse-port several edges share one --port, whose
   # default admin port (--port + 1000) they would all take.
   # shellcheck disable=SC2086
-  java $EDGE_JVM -jar "$EDGE_JAR" --port "$port" --bind 127.0.0.1 --admin-port 0 --access-log off \
+  "$EDGE_JAVA" $EDGE_JVM -jar "$EDGE_JAR" --port "$port" --bind 127.0.0.1 --admin-port 0 --access-log off \
     --project-key "$KEY=perf" --ingest-token "$TOKEN" --dev-session "$SESSION=perf-user:perf" \
     --max-streams-per-key 0 --max-streams-per-user 0 --max-streams-per-address 0 --new-streams-per-address 0 \
     ${EDGE_FLAGS:-} "$@" > "$log" 2>&1 &
@@ -123,7 +125,7 @@ harness() {
   local line
   # shellcheck disable=SC2086
   line=$(java $PERF_JVM -jar "$PERF_JAR" --label "$label" "$@")
-  line="${line%\}},\"date\":\"$(date -u +%FT%TZ)\",\"edge_jvm\":\"$EDGE_JVM\",\"java\":\"$(java -version 2>&1 | head -1 | tr -d '"')\"}"
+  line="${line%\}},\"date\":\"$(date -u +%FT%TZ)\",\"edge_jvm\":\"$EDGE_JVM\",\"java\":\"$("$EDGE_JAVA" -version 2>&1 | head -1 | tr -d '"')\"}"
   echo "$line" | tee -a "$RESULTS/results.jsonl"
 }
 

@@ -263,6 +263,34 @@ class LoadHarnessSmokeTest {
         }
     }
 
+    /**
+     * {@code --warmup-rounds}: the warm-up streams are opened and closed that many times before the
+     * measured ones, all in the harness's own process (what lets its JIT finish first).
+     */
+    @Test
+    void warmUpRoundsOpenAndCloseTheirStreamsBeforeTheMeasuredOnes() throws Exception {
+        try (EdgeServer edge = EdgeServer.start(config().build())) {
+            Summary summary = run(
+                    "--url", assetUrl(edge),
+                    "--streams", "20",
+                    "--assets", "4",
+                    "--publish", "ingest",
+                    "--ingest-token", TOKEN,
+                    "--warmup-streams", "15",
+                    "--warmup-rounds", "2",
+                    "--hold", "200ms");
+            assertEquals(20, summary.number("opened"), summary.toString());
+            ByteArrayOutputStream scrape = new ByteArrayOutputStream();
+            edge.metrics().writeText(scrape);
+            long opened = scrape.toString(StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(line -> line.startsWith("motioness_streams_opened_total{route=\"public_asset\"}"))
+                    .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .sum();
+            assertEquals(2 * 15 + 20, opened, "two rounds of 15, then the 20 measured");
+        }
+    }
+
     /** Each ingest request sent after the warm-up was answered and its answer time recorded. */
     private static void assertEveryIngestRequestTimed(Summary summary) {
         long requests = summary.number("ingest_answer_us.requests");

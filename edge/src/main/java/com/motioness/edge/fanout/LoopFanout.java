@@ -79,6 +79,10 @@ public final class LoopFanout {
     private int writtenEvents;
 
     private SharedFrame tickPing;
+    /** The next stream the tick under way checks, downwards; -1 when no tick is under way. */
+    private int tickNext = -1;
+
+    private final Runnable tickContinuation = this::continueTick;
 
     /** Creates the fan-out of one loop and starts its ticker (heartbeat, cap, slow consumers). */
     public LoopFanout(EventLoop loop, StreamSettings settings) {
@@ -266,8 +270,8 @@ public final class LoopFanout {
 
     /**
      * Releases the frames nobody will deliver now: a loop that shuts down cancels its scheduled
-     * tasks, a delivery's continuation among them (a turn that ended on its slice left frames in
-     * the inbox, or a run cut). Call once the loop has ended and the log stopped handing frames
+     * tasks, the continuations of a delivery and a tick among them (a turn that ended on its slice
+     * left frames in the inbox, a run cut, a tick's heartbeat frame). Call once the loop has ended and the log stopped handing frames
      * over, so nothing else touches them.
      */
     public void releaseHeld() {
@@ -279,6 +283,10 @@ public final class LoopFanout {
         SharedFrame frame;
         while ((frame = inbox.poll()) != null) {
             frame.release();
+        }
+        if (tickPing != null) {
+            tickPing.release();
+            tickPing = null;
         }
     }
 
@@ -348,14 +356,37 @@ public final class LoopFanout {
         return tickPing;
     }
 
+    /**
+     * Every stream's clocks, once a tick: the cap, the slow-consumer cut, the session recheck and
+     * the heartbeat. Cut into slices like a delivery: with thousands of idle streams on the loop the
+     * heartbeat alone is thousands of writes at once. A tick still under way when the next is due
+     * lets it pass: the streams it has not reached yet are checked with the current time anyway.
+     */
     private void tick() {
+        if (tickNext < 0) {
+            tickNext = allSize - 1;
+            continueTick();
+        }
+    }
+
+    private void continueTick() {
         long now = clock.nanoTime();
-        for (int i = allSize - 1; i >= 0; i--) {
+        long sliceEnd = now + settings.deliverySliceNanos;
+        // Downwards, so a stream that ends here (swapped out by the last, already visited) skips no one;
+        // between slices streams may join (checked next tick) or leave (the bound below).
+        for (int i = Math.min(tickNext, allSize - 1); i >= 0; i--) {
             Subscription subscription = all[i];
             if (subscription.onTick(now, this)) {
                 markDirty(subscription.delivery());
             }
+            if (i % 16 == 0 && i > 0 && sliceEnd - clock.nanoTime() <= 0) {
+                tickNext = i - 1;
+                flushDirty();
+                loop.schedule(tickContinuation, 0, TimeUnit.NANOSECONDS);
+                return;
+            }
         }
+        tickNext = -1;
         flushDirty();
         if (tickPing != null) {
             tickPing.release();

@@ -44,6 +44,7 @@ class CutRunTest {
     private static final int SUBSCRIBERS = 64;
     private static final int PER_TURN = 16;
     private static final Pattern ID = Pattern.compile("\nid: (\\S+)\n");
+    private static final String PING = ": ping\n\n";
 
     private final ByteBufAllocator alloc = UnpooledByteBufAllocator.DEFAULT;
     private final StreamSettings settings = new StreamSettings(
@@ -140,6 +141,40 @@ class CutRunTest {
         assertEquals(List.of(1, 2, 3), ids(60), "left after it had the run");
         assertEquals(List.of(1, 2, 3), ids(joined[0]), "the joiner, by its replay alone");
         assertEquals(SUBSCRIBERS - 2 + 1, fanout.subscriberCount());
+    }
+
+    /**
+     * The ticker's heartbeat is cut the same way: 64 streams idle for the ping interval are 64
+     * writes, 16 a turn. Checked failing the other way: the first turn pinged all 64.
+     */
+    @Test
+    void theHeartbeatsOfManyIdleStreamsAreWrittenInSlices() {
+        // The ticker runs every second (a quarter of the shortest clock, at most 1 s); the streams'
+        // idle clock started when they were written their head, at time 0.
+        for (int second = 1; second < 15; second++) {
+            loopChannel.advanceTimeBy(1, TimeUnit.SECONDS);
+            loopChannel.runScheduledPendingTasks();
+        }
+        assertEquals(0, pinged(), "not idle 15 s yet");
+        loopChannel.advanceTimeBy(1, TimeUnit.SECONDS);
+        loopChannel.runScheduledPendingTasks();
+        assertEquals(PER_TURN, pinged(), "one slice of the tick");
+        runTurns();
+        assertEquals(SUBSCRIBERS, pinged());
+        for (StringBuilder out : received) {
+            assertEquals(out.indexOf(PING), out.lastIndexOf(PING), "one ping each");
+        }
+    }
+
+    /** How many subscribers have been written a heartbeat. */
+    private int pinged() {
+        int count = 0;
+        for (StringBuilder out : received) {
+            if (out.indexOf(PING) >= 0) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Runs the loop's tasks and turns until nothing is left to deliver (a bounded number of times). */
