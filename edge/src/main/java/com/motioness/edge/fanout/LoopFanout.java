@@ -271,8 +271,8 @@ public final class LoopFanout {
     /**
      * Releases the frames nobody will deliver now: a loop that shuts down cancels its scheduled
      * tasks, the continuations of a delivery and a tick among them (a turn that ended on its slice
-     * left frames in the inbox, a run cut, a tick's heartbeat frame). Call once the loop has ended and the log stopped handing frames
-     * over, so nothing else touches them.
+     * left frames in the inbox, a run cut, a tick's heartbeat frame). Call once the loop has ended
+     * and the log stopped handing frames over, so nothing else touches them.
      */
     public void releaseHeld() {
         for (int i = 0; i < runLength; i++) {
