@@ -76,6 +76,11 @@ final class SubscriberGroup {
         owed = size;
     }
 
+    /** The next member owed the run, now no longer owed it; null when none is. */
+    StreamDelivery takeOwed() {
+        return owed > 0 ? members[--owed] : null;
+    }
+
     /** True when {@code member} is still owed the run being delivered. */
     boolean owes(StreamDelivery member) {
         return member.groupIndex >= 0 && member.groupIndex < owed;
@@ -88,8 +93,8 @@ final class SubscriberGroup {
      * @return true when no member is owed the run any more
      */
     boolean deliver(SharedFrame[] frames, int count, long nowNanos, LoopFanout fanout) {
-        while (owed > 0) {
-            StreamDelivery member = members[--owed];
+        StreamDelivery member;
+        while ((member = takeOwed()) != null) {
             for (int f = 0; f < count; f++) {
                 if (member.onLive(frames[f], nowNanos)) {
                     fanout.markDirty(member);

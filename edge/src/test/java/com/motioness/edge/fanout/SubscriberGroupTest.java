@@ -65,6 +65,46 @@ class SubscriberGroupTest {
         assertEquals(-1, members.get(4).groupIndex);
     }
 
+    /**
+     * Runs taken a few members at a time while members join and leave at random in between, against
+     * a model: in each run every member that was there when it started and is still there is taken
+     * exactly once, and none that joined after it started.
+     */
+    @Test
+    void randomJoinsAndLeavesBetweenSlicesNeitherSkipNorRepeatAMember() {
+        java.util.Random random = new java.util.Random(15);
+        SubscriberGroup group = new SubscriberGroup();
+        List<StreamDelivery> present = new ArrayList<>();
+        for (int run = 0; run < 2_000; run++) {
+            group.owe();
+            java.util.Set<StreamDelivery> owed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            owed.addAll(present);
+            StreamDelivery taken;
+            do {
+                // A slice: a few members taken, then joins and leaves between turns.
+                for (int i = random.nextInt(4); i > 0 && !owed.isEmpty(); i--) {
+                    taken = group.takeOwed();
+                    assertTrue(taken != null && owed.remove(taken), "taken once, and only if owed");
+                }
+                for (int i = random.nextInt(3); i > 0; i--) {
+                    StreamDelivery joiner = member();
+                    group.add(joiner);
+                    present.add(joiner);
+                }
+                for (int i = random.nextInt(3); i > 0 && !present.isEmpty(); i--) {
+                    StreamDelivery leaver = present.remove(random.nextInt(present.size()));
+                    group.remove(leaver);
+                    owed.remove(leaver);
+                }
+                for (StreamDelivery member : present) {
+                    assertEquals(owed.contains(member), group.owes(member));
+                }
+            } while (!owed.isEmpty());
+            assertEquals(null, group.takeOwed(), "nothing owed beyond the model");
+        }
+        assertEquals(present.isEmpty(), group.isEmpty());
+    }
+
     /** A member with nothing behind it: the group's bookkeeping is all this test reads. */
     private static StreamDelivery member() {
         return new StreamDelivery(null, null, true, true, null, null);
