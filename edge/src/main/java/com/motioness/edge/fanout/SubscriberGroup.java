@@ -10,12 +10,15 @@ import com.motioness.edge.log.StreamRef;
  * two members when the loop's turn is over: the members still owed it are kept at the front,
  * {@code [0, owed)}, and the delivery resumes with them next turn. A member that leaves meanwhile
  * (its client went away, its stream hit the cap) is replaced by one owed the run if it was owed
- * it, so nobody is skipped or written twice; a member that joins meanwhile is placed after them and
+ * it, so nobody is skipped or visited twice; a member that joins meanwhile is placed after them and
  * is not owed the run: it joined after the run's frames were in the log, so its replay reads them
  * (the seam, see {@link StreamReplay}).
  */
 final class SubscriberGroup {
-    /** Members visited between two looks at the clock: a look costs about as much as a visit in the bench. */
+    /**
+     * Members visited between two looks at the clock: a look (about 20 ns) is a tenth of a delivery
+     * in {@code FanoutBenchmark} (about 200 ns), so one per 16 costs under 1%.
+     */
     private static final int CLOCK_STRIDE = 16;
 
     private StreamDelivery[] members = new StreamDelivery[4];
