@@ -140,7 +140,7 @@ final class HttpStreamResponder implements StreamRequestResponder {
         }
         if (cors == CorsPolicy.PUBLIC) {
             byte[] fixed = chunked ? PUBLIC_CHUNKED_HEAD : PUBLIC_CLOSED_HEAD;
-            return ResponseHead.fixed(channel.alloc(), fixed, fixed.length + room);
+            return ResponseHead.fixed(channel.alloc(), fixed, room);
         }
         return writeStreamHeaders(
                 ResponseHead.status(channel.alloc(), HttpResponseStatus.OK, BUILT_HEAD_BYTES + room),

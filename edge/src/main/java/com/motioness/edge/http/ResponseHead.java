@@ -66,10 +66,10 @@ final class ResponseHead {
 
     /**
      * An HTTP/1 head that starts with {@code fixed}, a status line and headers encoded once (see
-     * {@link #fixedBytes}), in a buffer of {@code capacity} bytes.
+     * {@link #fixedBytes}), in a buffer with {@code room} bytes to spare after them.
      */
-    static ResponseHead fixed(ByteBufAllocator alloc, byte[] fixed, int capacity) {
-        ByteBuf out = alloc.buffer(Math.max(capacity, fixed.length));
+    static ResponseHead fixed(ByteBufAllocator alloc, byte[] fixed, int room) {
+        ByteBuf out = alloc.buffer(fixed.length + room);
         out.writeBytes(fixed);
         return new ResponseHead(out, null, null);
     }
